@@ -1,0 +1,3 @@
+from ankideck.cli import main
+
+main()

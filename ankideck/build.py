@@ -1,0 +1,113 @@
+"""The pipeline: discover -> parse -> check -> render -> package -> write."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ankideck.check import assign_guids, reject_shared_keys
+from ankideck.diagnostics import Diagnostics
+from ankideck.discover import discover
+from ankideck.media import MediaResolver
+from ankideck.notetype import DEFAULT_TEMPLATES, load_templates, note_type
+from ankideck.package import make_deck, write_deck
+from ankideck.parse import parse_book
+from ankideck.records import Book, Deck, SourceFile
+from ankideck.render import render_note
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    path: str
+    line: int
+    question: str
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    paths: tuple[Path, ...]
+    out: Path
+    timestamp: float = field(default_factory=time.time)
+    templates: Path = DEFAULT_TEMPLATES
+    write: bool = True
+
+
+@dataclass
+class BuildResult:
+    files: int = 0
+    decks: list[Deck] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+    unanswered: list[Unanswered] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+    @property
+    def cards(self) -> int:
+        return sum(len(deck.notes) for deck in self.decks)
+
+
+Progress = Callable[[Iterable[SourceFile]], Iterable[SourceFile]]
+
+
+def build(options: BuildOptions, progress: Progress = iter) -> BuildResult:
+    """Read and check every file first; write decks only once all of them are rendered."""
+    result = BuildResult()
+    sources = discover(options.paths)
+    result.files = len(sources)
+    books = [book for source in progress(sources) if (book := _read(source, result))]
+    resolver = MediaResolver(result.diagnostics)
+    for book in reject_shared_keys(books, result.diagnostics):
+        result.decks.extend(_book_decks(book, resolver, result))
+    _reject_shared_outputs(result)
+    if options.write:
+        model = note_type(load_templates(options.templates))
+        for deck in result.decks:
+            result.written.append(write_deck(deck, options.out, model, options.timestamp))
+    return result
+
+
+def _read(source: SourceFile, result: BuildResult) -> Book | None:
+    try:
+        text = source.path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        result.diagnostics.error(source.display, 0, f"cannot decode as UTF-8: {exc.reason}",
+                                 "encoding")  # fmt: skip
+        return None
+    except OSError as exc:
+        result.diagnostics.error(source.display, 0, f"cannot read: {exc.strerror}", "io")
+        return None
+    return parse_book(source, text, result.diagnostics)
+
+
+def _book_decks(book: Book, resolver: MediaResolver, result: BuildResult) -> list[Deck]:
+    guids = assign_guids(book, result.diagnostics)
+    width = max(2, len(str(max((c.number for c in book.chapters), default=0))))
+    decks = []
+    for chapter in book.chapters:
+        notes = []
+        for question in chapter.questions:
+            if question.answered:
+                notes.append(render_note(book, chapter, question, guids[question], resolver))
+            else:
+                result.unanswered.append(
+                    Unanswered(book.source.display, question.line, question.text))
+        if notes:
+            decks.append(make_deck(book, chapter, tuple(notes), width))
+    return decks
+
+
+def _reject_shared_outputs(result: BuildResult) -> None:
+    """Two books that would write the same .apkg (``a.md`` and ``a.markdown``): keep the first."""
+    owners: dict[object, Deck] = {}
+    kept = []
+    for deck in result.decks:
+        owner = owners.setdefault(deck.output, deck)
+        if owner is deck:
+            kept.append(deck)
+        elif owner.book != deck.book:
+            result.diagnostics.error(
+                deck.book.display, 1,
+                f"its deck {deck.output} would overwrite the one built from "
+                f"{owner.book.display}; rename one of the files", "duplicate-output")  # fmt: skip
+    result.decks = kept

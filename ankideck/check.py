@@ -1,0 +1,59 @@
+"""Check across records: identities that repeat, within a book and across books."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ankideck.diagnostics import Diagnostics
+from ankideck.identity import normalise_question, note_guid
+from ankideck.records import Book, Chapter, Question
+
+
+def assign_guids(book: Book, diagnostics: Diagnostics) -> dict[Question, str]:
+    """Every question's GUID. Questions whose identity repeats in the book are told apart
+    by the section they sit in (chapter and sub-heading), with a warning."""
+    groups: dict[str, list[tuple[Chapter, Question]]] = defaultdict(list)
+    for chapter in book.chapters:
+        for question in chapter.questions:
+            groups[normalise_question(question.text)].append((chapter, question))
+    guids: dict[Question, str] = {}
+    for members in groups.values():
+        if len(members) == 1:
+            guids[members[0][1]] = note_guid(book.key, members[0][1].text)
+            continue
+        _warn_repeats(book, members, diagnostics)
+        seen: dict[str, int] = defaultdict(int)
+        for chapter, question in members:
+            section = f"{chapter.number}/{normalise_question(question.section)}"
+            seen[section] += 1
+            if seen[section] > 1:  # same section too: fall back to the order within it
+                section = f"{section}#{seen[section]}"
+            guids[question] = note_guid(book.key, question.text, section)
+    return guids
+
+
+def _warn_repeats(
+    book: Book, members: list[tuple[Chapter, Question]], diagnostics: Diagnostics
+) -> None:
+    first = members[0][1]
+    for _, question in members[1:]:
+        diagnostics.warning(
+            book.source.display, question.line,
+            f"question {question.text!r} is also asked at line {first.line}; "
+            "their cards are told apart by chapter and section", "duplicate-question")  # fmt: skip
+
+
+def reject_shared_keys(books: list[Book], diagnostics: Diagnostics) -> list[Book]:
+    """Books whose key another (earlier) book already has would share GUIDs: refused."""
+    owners: dict[str, Book] = {}
+    kept = []
+    for book in books:
+        owner = owners.setdefault(book.key, book)
+        if owner is book:
+            kept.append(book)
+            continue
+        diagnostics.error(
+            book.source.display, 1,
+            f"book id {book.key!r} is already used by {owner.source.display}; "
+            "give one of them its own 'id:' in its front matter", "duplicate-book")  # fmt: skip
+    return kept

@@ -1,0 +1,83 @@
+"""The command line: parse options, run the pipeline, print diagnostics and a summary."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import click
+
+from ankideck import __version__
+from ankideck.build import BuildOptions, build as run_build
+from ankideck.records import SourceFile
+from ankideck.summary import summary_lines
+
+DEFAULT_CONTENT = Path("content")
+DEFAULT_OUT = Path("decks")
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="ankideck")
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Turn markdown study notes into Anki decks (.apkg) that update in place.
+
+    With no command, builds every note under content/ into decks/.
+    """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(build)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+              default=DEFAULT_OUT, show_default=True, help="Folder the .apkg files go to.")  # fmt: skip
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def build(paths: tuple[Path, ...], out: Path, quiet: bool) -> None:
+    """Build one .apkg per chapter from PATHS (markdown files or folders; default content/).
+
+    Folders are walked recursively for *.md and *.markdown. Each deck is written to
+    OUT/<file path without extension>/<NN>-<chapter>.apkg. Set SOURCE_DATE_EPOCH to pin
+    the notes' modification time.
+
+    Exit status: 0 built (warnings allowed), 1 some file had errors, 2 usage error.
+    """
+    if not paths:
+        if not DEFAULT_CONTENT.is_dir():
+            raise click.UsageError("no PATH given and no content/ folder here")
+        paths = (DEFAULT_CONTENT,)
+    options = BuildOptions(paths=paths, out=out, timestamp=_timestamp())
+    result = run_build(options, progress=_progress(quiet))
+    for diagnostic in result.diagnostics.sorted():
+        if not quiet or diagnostic.severity.value == "error":
+            click.echo(str(diagnostic), err=True)
+    if not quiet:
+        for line in summary_lines(result, out):
+            click.echo(line)
+    sys.exit(1 if result.diagnostics.error_count else 0)
+
+
+def _timestamp() -> float:
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None:
+        return time.time()
+    try:
+        return float(int(value))
+    except ValueError:
+        raise click.UsageError(f"SOURCE_DATE_EPOCH must be whole seconds, not {value!r}") from None
+
+
+def _progress(quiet: bool):  # type: ignore[no-untyped-def]
+    def wrap(sources: Iterable[SourceFile]) -> Iterable[SourceFile]:
+        items = list(sources)
+        if quiet or not sys.stderr.isatty() or len(items) < 20:
+            yield from items
+            return
+        with click.progressbar(items, label="Reading notes", file=sys.stderr,
+                               item_show_func=lambda s: s.display if s else "") as bar:  # fmt: skip
+            yield from bar
+
+    return wrap

@@ -1,0 +1,58 @@
+"""Compiler-style diagnostics: ``path:line: severity: message``, collected, then sorted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int
+    severity: Severity
+    message: str
+    code: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity.value}: {self.message}"
+
+
+class Diagnostics:
+    """Collects diagnostics for one build; stages add to it, the CLI prints it."""
+
+    def __init__(self) -> None:
+        self._items: list[Diagnostic] = []
+
+    def error(self, path: str, line: int, message: str, code: str = "") -> None:
+        self._items.append(Diagnostic(path, line, Severity.ERROR, message, code))
+
+    def warning(self, path: str, line: int, message: str, code: str = "") -> None:
+        self._items.append(Diagnostic(path, line, Severity.WARNING, message, code))
+
+    def extend(self, other: Diagnostics) -> None:
+        self._items.extend(other._items)
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(set(self._items), key=_sort_key)
+
+    def errors_in(self, path: str) -> bool:
+        return any(d.path == path and d.severity is Severity.ERROR for d in self._items)
+
+    @property
+    def error_count(self) -> int:
+        return sum(d.severity is Severity.ERROR for d in self._items)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(d.severity is Severity.WARNING for d in set(self._items))
+
+
+def _sort_key(d: Diagnostic) -> tuple[str, int, str, str]:
+    return (d.path, d.line, d.severity.value, d.message)

@@ -1,0 +1,62 @@
+"""Identity: the GUID of a note and the ids of decks, stable for the life of a collection.
+
+A GUID comes from the book's key and the *normalised* question, never from the answer,
+so it survives edits to the answer, renumbering, reordering and whitespace.
+Changing anything in this module changes every user's GUIDs: don't.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import genanki
+
+_PUNCTUATION = str.maketrans({
+    "。": ".", "、": ",", "“": '"', "”": '"', "‘": "'", "’": "'", "「": '"', "」": '"',
+    "『": '"', "』": '"', "【": "[", "】": "]", "《": "<", "》": ">", "〈": "<", "〉": ">",
+    "—": "-", "–": "-", "～": "~", "…": "...",
+})  # fmt: skip
+# "3." "3、" "3)" "1.2 " "1.2." in ASCII or full-width forms; not "1.5倍"
+_NUMBERING = re.compile(
+    r"^\s*(?:[0-9０-９]+(?:[.．][0-9０-９]+)+(?:[.．]|\s|$)|[0-9０-９]+(?:[.．](?![0-9０-９])|[,，、)）]))\s*"
+)
+_Q_PREFIX = re.compile(r"^\s*q\s*:\s*", re.IGNORECASE)
+_SPACE_BY_CJK = re.compile(r"\s*([\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff])\s*")
+_TRAILING = re.compile(r"[\s?!.:;,]+$")
+
+
+def strip_numbering(text: str) -> str:
+    """``3.介绍一下SiT`` -> ``介绍一下SiT`` (also ``1.2 ...``, ``3、...``, ``3) ...``)."""
+    return _NUMBERING.sub("", text, count=1).strip()
+
+
+def normalise_question(text: str) -> str:
+    """The part of a question that identifies it: no numbering, one kind of punctuation,
+    no case, whitespace collapsed (and dropped next to CJK characters), no trailing
+    punctuation."""
+    unified = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION)
+    unified = _NUMBERING.sub("", unified, count=1)
+    unified = _Q_PREFIX.sub("", unified, count=1)
+    unified = " ".join(unified.split())
+    unified = _SPACE_BY_CJK.sub(r"\1", unified)
+    return _TRAILING.sub("", unified).casefold()
+
+
+def note_guid(book_key: str, question: str, section: str | None = None) -> str:
+    """The note's GUID. ``section`` only for questions whose identity repeats in a book."""
+    parts = ["ankideck", book_key, normalise_question(question)]
+    if section is not None:
+        parts.insert(2, section)
+    return str(genanki.guid_for(*parts))
+
+
+def stable_id(*parts: str | int) -> int:
+    """A deterministic id in the range genanki recommends for decks and note types."""
+    digest = hashlib.sha256("\x1f".join(map(str, parts)).encode()).digest()
+    return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
+
+
+def deck_id(book_key: str, chapter_number: int) -> int:
+    return stable_id("ankideck deck", book_key, chapter_number)

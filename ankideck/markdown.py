@@ -1,0 +1,84 @@
+"""The one markdown-it-py configuration used to parse and render notes.
+
+CommonMark with raw HTML, GitHub's tables and strikethrough, YAML front matter and
+``$``/``$$`` math. Math comes out in the delimiters Anki's bundled MathJax reads:
+``\\(...\\)`` inline and ``\\[...\\]`` display, the TeX HTML-escaped and otherwise untouched.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from html import escape
+from typing import Any
+
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+CODE_CSS_CLASS = "highlight"
+
+
+def render_math(tex: str, options: dict[str, Any]) -> str:
+    body = escape(tex, quote=False)
+    return f"\\[{body}\\]" if options.get("display_mode") else f"\\({body}\\)"
+
+
+def highlight_code(code: str, lang: str, _attrs: Any) -> str:
+    """A fenced block as ``<pre class="highlight">`` with Pygments' CSS classes."""
+    name = lang.split()[0] if lang else ""
+    try:
+        lexer = get_lexer_by_name(name) if name else None
+    except ClassNotFound:
+        lexer = None
+    if lexer is None:
+        body = escape(code, quote=False)
+    else:
+        body = pygments_highlight(code, lexer, HtmlFormatter(nowrap=True))
+    lang_class = f' class="language-{escape(name)}"' if name else ""
+    return f'<pre class="{CODE_CSS_CLASS}"><code{lang_class}>{body}</code></pre>\n'
+
+
+@lru_cache(maxsize=1)
+def markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": True, "highlight": highlight_code})
+    md.enable(["table", "strikethrough"])
+    front_matter_plugin(md)
+    # Prose defaults: "$5 and $10" is money, "$ x $" is not math, labels are not ours.
+    dollarmath_plugin(
+        md,
+        allow_labels=False,
+        allow_space=False,
+        allow_digits=False,
+        allow_blank_lines=False,
+        double_inline=True,
+        renderer=render_math,
+    )
+    # "$$...$$" inside a paragraph: a <div> there is invalid HTML that sanitising would split.
+    md.add_render_rule("math_inline_double", _render_inline_display_math)
+    md.add_render_rule("image", _render_image)
+    return md
+
+
+def _render_image(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    """An image whose source was resolved (``meta["media"]``): missing ones show their alt."""
+    token = tokens[idx]
+    if "media" not in token.meta:
+        return str(self.image(tokens, idx, options, env))
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    target = token.meta["media"]
+    if target is None:
+        return f'<span class="missing-image">{escape(alt)}</span>'
+    title = token.attrGet("title")
+    title_attr = f' title="{escape(str(title))}"' if title else ""
+    return f'<img src="{escape(target)}" alt="{escape(alt)}"{title_attr}>'
+
+
+def _render_inline_display_math(
+    _self: Any, tokens: Any, idx: int, _options: Any, _env: Any
+) -> str:
+    tex = render_math(str(tokens[idx].content).strip(), {"display_mode": True})
+    return f'<span class="math display">{tex}</span>'

@@ -1,0 +1,101 @@
+"""The frozen records passed between the pipeline's stages.
+
+discover -> SourceFile; parse -> Book (Chapters of Questions); render -> Note;
+package -> Deck. Every record knows where in the sources it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A markdown file found under a content root."""
+
+    path: Path  # absolute, resolved
+    root: Path  # absolute, resolved content root (a folder) holding it
+    rel: PurePosixPath  # path relative to the root
+    display: str  # how diagnostics name it (relative to the working directory if possible)
+
+    @property
+    def source_name(self) -> str:
+        """How cards name it: stable across checkouts (``content/x.md``)."""
+        return f"{self.root.name}/{self.rel}" if self.root.name else str(self.rel)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question and the markdown tokens of its answer, as parsed."""
+
+    text: str  # plain text as written, numbering removed
+    line: int  # 1-based line of the question
+    section: str  # sub-heading or group label it sits under inside its chapter ('' if none)
+    answer_lines: tuple[int, int] | None  # 1-based first and last line of the answer
+    answer: tuple[Any, ...] = field(default=(), compare=False, repr=False)  # markdown-it tokens
+
+    @property
+    def answered(self) -> bool:
+        return self.answer_lines is not None
+
+
+@dataclass(frozen=True)
+class Chapter:
+    number: int  # from the heading (第五章 -> 5); 0 for questions before any chapter
+    title: str  # heading text without its number and without a trailing 正文
+    heading: str  # the heading as written ('' for chapter 0)
+    line: int
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Book:
+    """One markdown file: its identity, its title and its chapters."""
+
+    source: SourceFile
+    key: str  # front-matter id, else the file stem: part of every GUID
+    title: str
+    chapters: tuple[Chapter, ...]
+    env: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    name: str  # content-hashed name in Anki's flat media folder
+    path: Path  # where the bytes are
+
+
+@dataclass(frozen=True)
+class Note:
+    """A rendered note: the field values Anki receives."""
+
+    guid: str
+    question: str
+    answer: str
+    context: str
+    source: str
+    line: int
+    media: tuple[MediaFile, ...] = ()
+
+    @property
+    def fields(self) -> list[str]:
+        # The order is frozen: see notetype.FIELDS.
+        return [self.question, self.answer, self.context, self.source, ""]
+
+
+@dataclass(frozen=True)
+class Deck:
+    """One chapter's notes, bound for one .apkg file."""
+
+    name: str  # Anki deck name, "Book::NN Chapter"
+    deck_id: int
+    output: PurePosixPath  # relative to the output folder
+    notes: tuple[Note, ...]
+    book: SourceFile
+
+    @property
+    def media(self) -> tuple[MediaFile, ...]:
+        unique = {m.name: m for note in self.notes for m in note.media}
+        return tuple(unique[name] for name in sorted(unique))

@@ -1,0 +1,103 @@
+"""Render: a question's answer tokens -> the HTML of a Note, its images resolved to media."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from html import escape
+from html.parser import HTMLParser
+from typing import Any
+
+from markdown_it.token import Token
+
+from ankideck.markdown import markdown
+from ankideck.media import MediaResolver
+from ankideck.records import Book, Chapter, MediaFile, Note, Question
+from ankideck.sanitize import sanitize
+
+BREADCRUMB = " › "
+
+
+def render_note(
+    book: Book, chapter: Chapter, question: Question, guid: str, resolver: MediaResolver
+) -> Note:
+    images = _ImageSources(book, resolver)
+    images.collect(question.answer)
+    md = markdown()
+    answer = md.renderer.render(list(question.answer), md.options, dict(book.env))
+    return Note(
+        guid=guid,
+        question=escape(question.text, quote=False),
+        answer=sanitize(answer, images.sources),
+        context=escape(context(book, chapter, question), quote=False),
+        source=f"{book.source.source_name}:{question.line}",
+        line=question.line,
+        media=tuple(sorted(set(images.media), key=lambda m: m.name)),
+    )
+
+
+def context(book: Book, chapter: Chapter, question: Question) -> str:
+    crumbs = [book.title, chapter.heading or chapter.title, question.section]
+    return BREADCRUMB.join(c for c in crumbs if c)
+
+
+class _ImageSources:
+    """Resolves every image of an answer, markdown or raw HTML, before it is rendered."""
+
+    def __init__(self, book: Book, resolver: MediaResolver) -> None:
+        self.book = book
+        self.resolver = resolver
+        self.sources: dict[str, str | None] = {}  # src as written -> src on the card
+        self.media: list[MediaFile] = []
+
+    def collect(self, tokens: tuple[Token, ...]) -> None:
+        for token, line in _with_lines(tokens):
+            if token.type == "image":
+                # The image render rule reads the resolved target from meta.
+                token.meta["media"] = self._resolve(str(token.attrGet("src") or ""), line)
+            elif token.type in ("html_block", "html_inline"):
+                for src, offset in _html_image_sources(token.content):
+                    self._resolve(src, line + offset)
+
+    def _resolve(self, src: str, line: int) -> str | None:
+        target = self.resolver.resolve(src, self.book.source, line)
+        if isinstance(target, MediaFile):
+            self.media.append(target)
+            target = target.name
+        self.sources[src] = target
+        if target is not None:
+            self.sources[target] = target
+        return target
+
+
+def _with_lines(tokens: tuple[Token, ...]) -> Iterator[tuple[Token, int]]:
+    """Every token and inline child with the 1-based source line it starts on."""
+    line = 1
+    for token in tokens:
+        if token.map is not None:
+            line = token.map[0] + 1
+        yield token, line
+        child_line = line
+        for child in token.children or []:
+            yield child, child_line
+            child_line += 1 if child.type in ("softbreak", "hardbreak") else 0
+            child_line += child.content.count("\n") if child.type == "html_inline" else 0
+
+
+def _html_image_sources(fragment: str) -> list[tuple[str, int]]:
+    """``src`` of each ``<img>`` in raw HTML, with its line offset in the fragment."""
+    parser = _ImageFinder()
+    parser.feed(fragment)
+    parser.close()
+    return parser.found
+
+
+class _ImageFinder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[str, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, Any]]) -> None:
+        if tag == "img":
+            src = dict(attrs).get("src")
+            if src:
+                self.found.append((src, self.getpos()[0] - 1))
