@@ -71,8 +71,9 @@ def _read(source: SourceFile, result: BuildResult) -> Book | None:
     try:
         text = source.path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        result.diagnostics.error(source.display, 0, f"cannot decode as UTF-8: {exc.reason}",
-                                 "encoding")  # fmt: skip
+        result.diagnostics.error(
+            source.display, 0, f"cannot decode as UTF-8: {exc.reason}", "encoding"
+        )
         return None
     except OSError as exc:
         result.diagnostics.error(source.display, 0, f"cannot read: {exc.strerror}", "io")
@@ -91,7 +92,8 @@ def _book_decks(book: Book, resolver: MediaResolver, result: BuildResult) -> lis
                 notes.append(render_note(book, chapter, question, guids[question], resolver))
             else:
                 result.unanswered.append(
-                    Unanswered(book.source.display, question.line, question.text))
+                    Unanswered(book.source.display, question.line, question.text)
+                )
         if notes:
             decks.append(make_deck(book, chapter, tuple(notes), width))
     return decks
@@ -107,7 +109,10 @@ def _reject_shared_outputs(result: BuildResult) -> None:
             kept.append(deck)
         elif owner.book != deck.book:
             result.diagnostics.error(
-                deck.book.display, 1,
+                deck.book.display,
+                1,
                 f"its deck {deck.output} would overwrite the one built from "
-                f"{owner.book.display}; rename one of the files", "duplicate-output")  # fmt: skip
+                f"{owner.book.display}; rename one of the files",
+                "duplicate-output",
+            )
     result.decks = kept

@@ -8,8 +8,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-              "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _CN_NUMBER = "[0-9０-９零〇一二两三四五六七八九十百千]+"
 
@@ -84,9 +96,16 @@ def is_toc_list(tokens: Sequence[Any]) -> bool:
     return items > 0 and anchors > 0
 
 
-_LIST_STRUCTURE = {"bullet_list_open", "bullet_list_close", "ordered_list_open",
-                   "ordered_list_close", "list_item_open", "list_item_close",
-                   "paragraph_open", "paragraph_close"}  # fmt: skip
+_LIST_STRUCTURE = {
+    "bullet_list_open",
+    "bullet_list_close",
+    "ordered_list_open",
+    "ordered_list_close",
+    "list_item_open",
+    "list_item_close",
+    "paragraph_open",
+    "paragraph_close",
+}
 
 
 def _link_only_hrefs(children: Sequence[Any]) -> list[str]:

@@ -38,9 +38,12 @@ def _warn_repeats(
     first = members[0][1]
     for _, question in members[1:]:
         diagnostics.warning(
-            book.source.display, question.line,
+            book.source.display,
+            question.line,
             f"question {question.text!r} is also asked at line {first.line}; "
-            "their cards are told apart by chapter and section", "duplicate-question")  # fmt: skip
+            "their cards are told apart by chapter and section",
+            "duplicate-question",
+        )
 
 
 def reject_shared_keys(books: list[Book], diagnostics: Diagnostics) -> list[Book]:
@@ -53,7 +56,10 @@ def reject_shared_keys(books: list[Book], diagnostics: Diagnostics) -> list[Book
             kept.append(book)
             continue
         diagnostics.error(
-            book.source.display, 1,
+            book.source.display,
+            1,
             f"book id {book.key!r} is already used by {owner.source.display}; "
-            "give one of them its own 'id:' in its front matter", "duplicate-book")  # fmt: skip
+            "give one of them its own 'id:' in its front matter",
+            "duplicate-book",
+        )
     return kept

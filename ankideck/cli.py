@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 
 from ankideck import __version__
-from ankideck.build import BuildOptions, build as run_build
+from ankideck.build import BuildOptions
+from ankideck.build import build as run_build
 from ankideck.records import SourceFile
 from ankideck.summary import summary_lines
 
@@ -33,8 +34,14 @@ def main(ctx: click.Context) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
-              default=DEFAULT_OUT, show_default=True, help="Folder the .apkg files go to.")  # fmt: skip
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=DEFAULT_OUT,
+    show_default=True,
+    help="Folder the .apkg files go to.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def build(paths: tuple[Path, ...], out: Path, quiet: bool) -> None:
     """Build one .apkg per chapter from PATHS (markdown files or folders; default content/).
@@ -76,8 +83,12 @@ def _progress(quiet: bool):  # type: ignore[no-untyped-def]
         if quiet or not sys.stderr.isatty() or len(items) < 20:
             yield from items
             return
-        with click.progressbar(items, label="Reading notes", file=sys.stderr,
-                               item_show_func=lambda s: s.display if s else "") as bar:  # fmt: skip
+        with click.progressbar(
+            items,
+            label="Reading notes",
+            file=sys.stderr,
+            item_show_func=lambda s: s.display if s else "",
+        ) as bar:
             yield from bar
 
     return wrap

@@ -18,9 +18,7 @@ class FrontMatter:
     id: str | None = None
 
 
-def load_front_matter(
-    content: str, path: str, diagnostics: Diagnostics
-) -> FrontMatter | None:
+def load_front_matter(content: str, path: str, diagnostics: Diagnostics) -> FrontMatter | None:
     """The front matter's settings; None (and an error) if it is not valid YAML mapping.
 
     ``content`` is the text between the ``---`` fences, which start on line 1.
@@ -36,13 +34,15 @@ def load_front_matter(
     if data is None:
         data = {}
     if not isinstance(data, dict):
-        diagnostics.error(path, 1, "front matter must be a mapping of keys to values",
-                          "front-matter")  # fmt: skip
+        diagnostics.error(
+            path, 1, "front matter must be a mapping of keys to values", "front-matter"
+        )
         return None
     for key in data:
         if key not in KNOWN_KEYS:
-            diagnostics.warning(path, 1, f"unknown front-matter key {key!r} ignored",
-                                "front-matter")  # fmt: skip
+            diagnostics.warning(
+                path, 1, f"unknown front-matter key {key!r} ignored", "front-matter"
+            )
     values = {key: _text(data.get(key)) for key in KNOWN_KEYS}
     return FrontMatter(**values)
 

@@ -77,8 +77,6 @@ def _render_image(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> s
     return f'<img src="{escape(target)}" alt="{escape(alt)}"{title_attr}>'
 
 
-def _render_inline_display_math(
-    _self: Any, tokens: Any, idx: int, _options: Any, _env: Any
-) -> str:
+def _render_inline_display_math(_self: Any, tokens: Any, idx: int, _options: Any, _env: Any) -> str:
     tex = render_math(str(tokens[idx].content).strip(), {"display_mode": True})
     return f'<span class="math display">{tex}</span>'

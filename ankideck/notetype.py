@@ -31,9 +31,7 @@ class Templates:
 
 
 def load_templates(folder: Path = DEFAULT_TEMPLATES) -> Templates:
-    front, back, css = (
-        (folder / name).read_text(encoding="utf-8") for name in TEMPLATE_FILES
-    )
+    front, back, css = ((folder / name).read_text(encoding="utf-8") for name in TEMPLATE_FILES)
     return Templates(front, back, css + "\n" + code_css())
 
 
@@ -52,8 +50,7 @@ def note_type(templates: Templates) -> genanki.Model:
         NOTE_TYPE_ID,
         NOTE_TYPE_NAME,
         fields=[{"name": name} for name in FIELDS],
-        templates=[{"name": CARD_TEMPLATE_NAME, "qfmt": templates.front,
-                    "afmt": templates.back}],  # fmt: skip
+        templates=[{"name": CARD_TEMPLATE_NAME, "qfmt": templates.front, "afmt": templates.back}],
         css=templates.css,
         sort_field_index=0,
     )

@@ -56,8 +56,9 @@ def parse_book(source: SourceFile, text: str, diagnostics: Diagnostics) -> Book 
         walker.segment(segment)
     chapters = walker.finish()
     stem = source.rel.stem
-    return Book(source, meta.id or stem, meta.title or _title_heading(blocks) or stem,
-                chapters, env)  # fmt: skip
+    return Book(
+        source, meta.id or stem, meta.title or _title_heading(blocks) or stem, chapters, env
+    )
 
 
 class _Walker:
@@ -79,7 +80,8 @@ class _Walker:
                 return
             self._close_question()
             self.chapter = self.chapters.get(heading.number) or _ChapterDraft(
-                heading.number, heading.title, without_body_suffix(blocks[0].text), blocks[0].first)
+                heading.number, heading.title, without_body_suffix(blocks[0].text), blocks[0].first
+            )
             self.section = ""
             blocks = blocks[1:]
         for block in blocks:
@@ -91,7 +93,9 @@ class _Walker:
             self._close_question()
             self.question = _QuestionDraft(marker.text, block.first, self.section)
             if marker.rest is not None:
-                self.question.answer.append(Block((marker.rest,), marker.rest.map[0] + 1, block.last))
+                self.question.answer.append(
+                    Block((marker.rest,), marker.rest.map[0] + 1, block.last)
+                )
         elif block.kind == "hr" or block.is_comment:
             return
         elif self.question is not None:
@@ -114,8 +118,11 @@ class _Walker:
         if self.stray:
             first, last = self.stray[0].first, self.stray[-1].last
             self.diagnostics.warning(
-                self.source.display, first,
-                f"text outside any question is on no card (lines {first}-{last})", "uncovered")  # fmt: skip
+                self.source.display,
+                first,
+                f"text outside any question is on no card (lines {first}-{last})",
+                "uncovered",
+            )
         self.stray = []
 
     def finish(self) -> tuple[Chapter, ...]:

@@ -14,8 +14,14 @@ import nh3
 _TAGS = set(nh3.ALLOWED_TAGS)
 _ATTRIBUTES: dict[str, set[str]] = copy.deepcopy(nh3.ALLOWED_ATTRIBUTES)
 _ATTRIBUTES.setdefault("*", set()).update({"class", "title", "lang", "dir", "align"})
-for _tag, _extra in {"img": {"title"}, "th": {"style"}, "td": {"style"},
-                     "details": {"open"}, "ol": {"start", "type"}, "a": {"title"}}.items():  # fmt: skip
+for _tag, _extra in {
+    "img": {"title"},
+    "th": {"style"},
+    "td": {"style"},
+    "details": {"open"},
+    "ol": {"start", "type"},
+    "a": {"title"},
+}.items():
     _ATTRIBUTES.setdefault(_tag, set()).update(_extra)
 
 

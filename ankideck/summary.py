@@ -8,8 +8,10 @@ from ankideck.build import BuildResult
 
 
 def summary_lines(result: BuildResult, out: Path) -> list[str]:
-    lines = [f"Built {len(result.decks)} decks with {result.cards} cards from "
-             f"{result.files} files into {out}/"]  # fmt: skip
+    lines = [
+        f"Built {len(result.decks)} decks with {result.cards} cards from "
+        f"{result.files} files into {out}/"
+    ]
     for deck in result.decks:
         cards = f"{len(deck.notes)} card" + ("s" if len(deck.notes) != 1 else "")
         lines.append(f"  {cards:>9}  {deck.name}  ->  {out / deck.output}")
