@@ -36,7 +36,8 @@ class Block:
         return self.kind == "html_block" and bool(_COMMENT_ONLY.match(self.tokens[0].content))
 
 
-def top_level_blocks(tokens: Sequence[Token]) -> list[Block]:
+def top_level_blocks(tokens: Sequence[Token], lines: Sequence[str]) -> list[Block]:
+    """Each top-level block of ``tokens``; ``lines`` (the source) trims trailing blank lines."""
     blocks: list[Block] = []
     start = 0
     depth = 0
@@ -48,7 +49,10 @@ def top_level_blocks(tokens: Sequence[Token]) -> list[Block]:
             opening = group[0]
             if opening.map is None or opening.type == "front_matter":
                 continue
-            blocks.append(Block(group, opening.map[0] + 1, max(opening.map[1], opening.map[0] + 1)))
+            first, last = opening.map[0] + 1, max(opening.map[1], opening.map[0] + 1)
+            while last > first and last <= len(lines) and not lines[last - 1].strip():
+                last -= 1
+            blocks.append(Block(group, first, last))
     return blocks
 
 

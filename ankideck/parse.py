@@ -50,7 +50,7 @@ def parse_book(source: SourceFile, text: str, diagnostics: Diagnostics) -> Book 
         if loaded is None:
             return None
         meta = loaded
-    blocks = top_level_blocks(tokens)
+    blocks = top_level_blocks(tokens, text.splitlines())
     walker = _Walker(source, diagnostics)
     for segment in _chapter_segments(blocks):
         walker.segment(segment)

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from ankideck.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+CONTENT = REPO / "content"
+
+
+@pytest.fixture
+def run_cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run the CLI in-process, the way ``python build_deck.py ...`` would."""
+
+    def run(*args: str, cwd: Path | None = None, epoch: int | None = 1_700_000_000) -> Result:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        if epoch is None:
+            monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+        else:
+            monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+    return run
+
+
+@pytest.fixture
+def write_tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
+    """Write ``{relative path: text or bytes}`` under tmp_path/content; return that folder."""
+
+    def write(files: dict[str, str | bytes]) -> Path:
+        root = tmp_path / "content"
+        for rel, data in files.items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, bytes):
+                path.write_bytes(data)
+            else:
+                path.write_text(data, encoding="utf-8")
+        return root
+
+    return write
+
+
+def copy_project(target: Path) -> Path:
+    """The files a fresh clone has that a build needs."""
+    for name in ("ankideck", "templates", "content"):
+        shutil.copytree(REPO / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(REPO / "build_deck.py", target / "build_deck.py")
+    return target
+
+
+PYTHON = sys.executable
