@@ -64,7 +64,13 @@ def notes(col: Collection) -> list[AnkiNote]:
         names = [f["name"] for f in note_type["flds"]]
         deck = col.decks.name(col.get_card(note.card_ids()[0]).did)
         found.append(
-            AnkiNote(note.guid, dict(zip(names, note.fields)), deck, note_type["name"], note.mod)
+            AnkiNote(
+                note.guid,
+                dict(zip(names, note.fields, strict=True)),
+                deck,
+                note_type["name"],
+                note.mod,
+            )
         )
     return sorted(found, key=lambda n: (n.deck, n.fields["Source"]))
 
