@@ -8,6 +8,7 @@ from ankideck.build import BuildResult
 
 
 def summary_lines(result: BuildResult, out: Path) -> list[str]:
+    out = _shown(out)
     lines = [
         f"Built {len(result.decks)} decks with {result.cards} cards from "
         f"{result.files} files into {out}/"
@@ -21,3 +22,11 @@ def summary_lines(result: BuildResult, out: Path) -> list[str]:
     diagnostics = result.diagnostics
     lines.append(f"{diagnostics.warning_count} warnings, {diagnostics.error_count} errors")
     return lines
+
+
+def _shown(path: Path) -> Path:
+    """``path`` relative to the working directory when it is inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path

@@ -41,8 +41,9 @@ def parse(text: str, tmp_path: Path, name: str = "book.md") -> tuple[Book | None
     return book, [str(d) for d in diagnostics.sorted()]
 
 
-@pytest.mark.parametrize("name", ["000_dd163bf4bc3bd76c", "001_f52ab0e9e5bcac3a",
-                                  "002_21b532080459c8e8"])  # fmt: skip
+@pytest.mark.parametrize(
+    "name", ["000_dd163bf4bc3bd76c", "001_f52ab0e9e5bcac3a", "002_21b532080459c8e8"]
+)
 def test_seed_outlines(name: str, snapshot) -> None:
     (source,) = discover([CONTENT / f"{name}.md"], cwd=CONTENT.parent)
     diagnostics = Diagnostics()
@@ -71,7 +72,10 @@ def test_malformed_closing_tag_and_wrong_numbers(tmp_path: Path) -> None:
     )
     assert book is not None
     assert [(q.line, q.text) for q in book.chapters[0].questions] == [
-        (3, "First?"), (7, "Second?"), (11, "Third?")]  # fmt: skip
+        (3, "First?"),
+        (7, "Second?"),
+        (11, "Third?"),
+    ]
 
 
 def test_text_right_after_the_question_tag_is_its_answer(tmp_path: Path) -> None:
@@ -99,18 +103,24 @@ def test_toc_is_not_content_and_body_heading_repeats_the_chapter(tmp_path: Path)
     )
     book, diagnostics = parse(text, tmp_path)
     assert book is not None
-    assert outline(book)["chapters"] == [{
-        "number": 1, "title": "基础", "heading": "第一章 基础", "line": 10,
-        "questions": [(12, "Q一", "", (14, 14))],
-    }]  # fmt: skip
+    assert outline(book)["chapters"] == [
+        {
+            "number": 1,
+            "title": "基础",
+            "heading": "第一章 基础",
+            "line": 10,
+            "questions": [(12, "Q一", "", (14, 14))],
+        }
+    ]
     assert diagnostics == [
         "book.md:20: warning: text outside any question is on no card (lines 20-20)"
     ]
 
 
 def test_empty_answers_and_rules_are_not_content(tmp_path: Path) -> None:
-    book, _ = parse('<h2 id="1">1.Empty?</h2>\n\n---\n\n<!-- todo -->\n\n<h2>2.Full?</h2>\n\nYes\n',
-                    tmp_path)  # fmt: skip
+    book, _ = parse(
+        '<h2 id="1">1.Empty?</h2>\n\n---\n\n<!-- todo -->\n\n<h2>2.Full?</h2>\n\nYes\n', tmp_path
+    )
     assert book is not None
     assert [q.answered for q in book.chapters[0].questions] == [False, True]
 

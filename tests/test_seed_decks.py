@@ -102,8 +102,12 @@ def test_lightningdit_card_holds_improvements(anki_notes: list[AnkiNote]) -> Non
 @pytest.mark.parametrize("book", H2_BOOKS[:2])
 def test_vae_card_holds_subsections_and_table(anki_notes: list[AnkiNote], book: str) -> None:
     answer = _card(anki_notes, book, "VAE和AE的区别是什么？").fields["Answer"]
-    for heading in ("<h3>一、AE 与 VAE 基本概念</h3>", "<h4>1. 自编码器（AE）</h4>",
-                    "<h3>二、核心区别对比</h3>", "<h4>三、应用场景与选型建议</h4>"):  # fmt: skip
+    for heading in (
+        "<h3>一、AE 与 VAE 基本概念</h3>",
+        "<h4>1. 自编码器（AE）</h4>",
+        "<h3>二、核心区别对比</h3>",
+        "<h4>三、应用场景与选型建议</h4>",
+    ):
         assert heading in answer
     assert "<table>" in answer and "<td>确定性映射：x → z</td>" in answer
 

@@ -1,0 +1,136 @@
+"""The command line: defaults, exit codes, diagnostics, summary, and what a package holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ankideck.identity import deck_id, note_guid
+from tests.apkgdump import dump_package
+
+GOOD = """\
+# Good Book
+
+## 第一章 Basics
+
+<h2 id="1">1.What is A?</h2>
+
+A is ![a letter](a.png).
+
+<h2 id="2">2.Unanswered?</h2>
+
+## 第二章 More
+
+<h2 id="3">1.What is B?</h2>
+
+B.
+"""
+PNG = b"\x89PNG\r\n\x1a\n" + b"x" * 20
+
+
+def test_build_writes_one_package_per_chapter(run_cli, write_tree, tmp_path: Path) -> None:
+    content = write_tree({"notes/good.md": GOOD, "notes/a.png": PNG})
+    result = run_cli("build", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "Built 2 decks with 2 cards from 1 files into out/",
+        "     1 card  Good Book::01 Basics  ->  out/notes/good/01-Basics.apkg",
+        "     1 card  Good Book::02 More  ->  out/notes/good/02-More.apkg",
+        "Skipped 1 unanswered questions:",
+        "  content/notes/good.md:9: Unanswered?",
+        "0 warnings, 0 errors",
+    ]
+    dump = dump_package(tmp_path / "out/notes/good/01-Basics.apkg")
+    (media_name,) = dump["media"]
+    assert dump == {
+        "note_type": {
+            "id": 2130055049,
+            "name": "ankideck",
+            "fields": ["Question", "Answer", "Context", "Source", "Extra"],
+            "templates": ["Recall"],
+        },
+        "decks": {deck_id("good", 1): "Good Book::01 Basics"},
+        "notes": [
+            {
+                "guid": note_guid("good", "What is A?"),
+                "mod": 1_700_000_000,
+                "fields": [
+                    "What is A?",
+                    f'<p>A is <img src="{media_name}" alt="a letter">.</p>',
+                    "Good Book › 第一章 Basics",
+                    "content/notes/good.md:5",
+                    "",
+                ],
+                "tags": [],
+            }
+        ],
+        "cards": 1,
+        "card_decks": ["Good Book::01 Basics"],
+        "media": {media_name: len(PNG)},
+    }
+
+
+def test_bare_command_builds_content_into_decks(run_cli, write_tree, tmp_path: Path) -> None:
+    write_tree({"good.md": GOOD, "a.png": PNG})
+    result = run_cli(cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.apkg")) == [
+        "decks/good/01-Basics.apkg",
+        "decks/good/02-More.apkg",
+    ]
+
+
+def test_errors_exit_1_and_other_files_still_build(run_cli, write_tree, tmp_path: Path) -> None:
+    content = write_tree(
+        {
+            "a-bad.md": "---\ntitle: [oops\n---\n<h2>Q?</h2>\n\nA\n",
+            "b-binary.md": b"\xff\xfe\x00\x81 not text",
+            "c-good.md": GOOD,
+            "c-good/a.png": PNG,
+        }
+    )
+    result = run_cli("build", str(content), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "content/a-bad.md:2: error: invalid YAML in front matter: "
+        "expected ',' or ']', but got '<stream end>'",
+        "content/b-binary.md: error: cannot decode as UTF-8: invalid start byte",
+        "content/c-good.md:7: warning: image 'a.png' not found",
+    ]
+    assert "Built 2 decks with 2 cards from 3 files" in result.stdout
+    assert "1 warnings, 2 errors" in result.stdout
+
+
+def test_quiet_prints_errors_only(run_cli, write_tree, tmp_path: Path) -> None:
+    content = write_tree({"good.md": GOOD})
+    result = run_cli("build", "-q", str(content), "-o", str(tmp_path / "o"), cwd=tmp_path)
+    assert result.exit_code == 0 and result.output == ""
+
+
+def test_usage_errors_exit_2(run_cli, tmp_path: Path) -> None:
+    assert run_cli("build", "missing-folder", cwd=tmp_path).exit_code == 2
+    no_content = run_cli(cwd=tmp_path)
+    assert no_content.exit_code == 2
+    assert "no PATH given and no content/ folder here" in no_content.output
+    (tmp_path / "content").mkdir()
+    bad_epoch = run_cli("build", epoch=None, cwd=tmp_path)
+    assert bad_epoch.exit_code == 0
+    assert run_cli("build", "--frobnicate", cwd=tmp_path).exit_code == 2
+
+
+def test_bad_source_date_epoch_is_a_usage_error(run_cli, tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "content").mkdir()
+    monkeypatch.chdir(tmp_path)
+    from click.testing import CliRunner
+
+    from ankideck.cli import main
+
+    result = CliRunner().invoke(main, ["build"], env={"SOURCE_DATE_EPOCH": "yesterday"})
+    assert result.exit_code == 2
+    assert "SOURCE_DATE_EPOCH must be whole seconds, not 'yesterday'" in result.output
+
+
+def test_help_explains_commands(run_cli) -> None:
+    result = run_cli("--help")
+    assert result.exit_code == 0
+    assert "builds every note under content/ into decks/" in result.output
+    assert "Exit status: 0 built" in run_cli("build", "--help").output

@@ -1,0 +1,100 @@
+"""Identity: GUIDs survive renumbering, reordering, whitespace and punctuation width."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ankideck.check import assign_guids
+from ankideck.diagnostics import Diagnostics
+from ankideck.discover import discover
+from ankideck.identity import deck_id, normalise_question, note_guid, strip_numbering
+from ankideck.parse import parse_book
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("3.介绍一下SiT", "介绍一下SiT"),
+        ("10.VAE和AE的区别是什么？", "1.VAE 和 AE 的区别是什么?"),
+        ("1.2 Lora：", "Lora:"),
+        ("什么是 (重参数) 技巧？", "什么是（重参数）技巧?"),
+        ("Why   LayerNorm", "why layernorm"),
+        ("Q: qkv怎么相互作用", "qkv怎么相互作用"),
+    ],
+)
+def test_same_identity(a: str, b: str) -> None:
+    assert normalise_question(a) == normalise_question(b)
+    assert note_guid("book", a) == note_guid("book", b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("介绍一下SiT", "介绍一下DiT"), ("1.5倍学习率", "5倍学习率"), ("3D视觉", "D视觉")],
+)
+def test_different_identity(a: str, b: str) -> None:
+    assert note_guid("book", a) != note_guid("book", b)
+
+
+def test_guid_depends_on_book_key() -> None:
+    assert note_guid("a", "Q") != note_guid("b", "Q")
+
+
+def test_numbering_is_stripped_for_display() -> None:
+    assert strip_numbering("12.介绍一下FiT") == "介绍一下FiT"
+    assert strip_numbering("1.5倍学习率") == "1.5倍学习率"
+
+
+def test_ids_are_frozen() -> None:
+    """These values are in users' collections: a change here loses review history."""
+    assert note_guid("000_dd163bf4bc3bd76c", "介绍一下SiT") == "BKl)Bc`m-X"
+    assert deck_id("000_dd163bf4bc3bd76c", 2) == 1442601561
+
+
+def _guids(tmp_path: Path, text: str) -> tuple[list[str], list[str]]:
+    path = tmp_path / "book.md"
+    path.write_text(text, encoding="utf-8")
+    diagnostics = Diagnostics()
+    (source,) = discover([path], cwd=tmp_path)
+    book = parse_book(source, text, diagnostics)
+    assert book is not None
+    guids = assign_guids(book, diagnostics)
+    ordered = [guids[q] for c in book.chapters for q in c.questions]
+    return ordered, [str(d) for d in diagnostics.sorted()]
+
+
+BOOK = "## 第一章 A\n\n<h2>1.Q one?</h2>\n\nx\n\n<h2>2.Q two?</h2>\n\ny\n"
+
+
+def test_reordering_and_renumbering_keep_guids(tmp_path: Path) -> None:
+    before, _ = _guids(tmp_path, BOOK)
+    after, _ = _guids(
+        tmp_path, "## 第一章 A\n\n<h2>1.Q two?</h2>\n\ny y\n\n<h2>7.Q   one</h2>\n\nx\n"
+    )
+    assert after == before[::-1]
+
+
+def test_repeated_question_is_told_apart_by_section(tmp_path: Path) -> None:
+    text = BOOK + "## 第二章 B\n\n### 1.2.8\n\n<h2>1.Q one？</h2>\n\nz\n"
+    guids, diagnostics = _guids(tmp_path, text)
+    assert len(set(guids)) == 3
+    assert diagnostics == [
+        "book.md:14: warning: question 'Q one？' is also asked at line 3; "
+        "their cards are told apart by chapter and section"
+    ]
+    reordered, _ = _guids(
+        tmp_path, text.replace("x\n\n<h2>2.Q two?</h2>", "x\n\n<h2>9.Q two?</h2>")
+    )
+    assert reordered == guids
+
+
+def test_books_sharing_a_key_are_refused(run_cli, write_tree, tmp_path: Path) -> None:
+    root = write_tree({"a/notes.md": "<h2>Q?</h2>\n\nA\n", "b/notes.md": "<h2>Q?</h2>\n\nB\n"})
+    result = run_cli("build", str(root), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert (
+        "content/b/notes.md:1: error: book id 'notes' is already used by content/a/notes.md; "
+        "give one of them its own 'id:' in its front matter"
+    ) in result.output
+    assert [p.name for p in (tmp_path / "out").rglob("*.apkg")] == ["00-notes.apkg"]
