@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from ankideck.check import assign_guids, reject_shared_keys
 from ankideck.diagnostics import Diagnostics
@@ -48,6 +49,7 @@ class BuildResult:
 
 
 Progress = Callable[[Iterable[SourceFile]], Iterable[SourceFile]]
+T = TypeVar("T")
 
 
 def build(options: BuildOptions, progress: Progress = iter) -> BuildResult:
@@ -55,16 +57,38 @@ def build(options: BuildOptions, progress: Progress = iter) -> BuildResult:
     result = BuildResult()
     sources = discover(options.paths)
     result.files = len(sources)
-    books = [book for source in progress(sources) if (book := _read(source, result))]
+    books = [
+        book
+        for source in progress(sources)
+        if (book := _guarded(source, result, lambda s=source: _read(s, result)))
+    ]
     resolver = MediaResolver(result.diagnostics)
     for book in reject_shared_keys(books, result.diagnostics):
-        result.decks.extend(_book_decks(book, resolver, result))
+        decks = _guarded(book.source, result, lambda b=book: _book_decks(b, resolver, result))
+        result.decks.extend(decks or [])
     _reject_shared_outputs(result)
     if options.write:
         model = note_type(load_templates(options.templates))
         for deck in result.decks:
-            result.written.append(write_deck(deck, options.out, model, options.timestamp))
+            written = _guarded(
+                deck.book,
+                result,
+                lambda d=deck: write_deck(d, options.out, model, options.timestamp),
+            )
+            if written is not None:
+                result.written.append(written)
     return result
+
+
+def _guarded(source: SourceFile, result: BuildResult, stage: Callable[[], T]) -> T | None:
+    """Run one file's stage; a bug in it becomes an error naming the file, not a traceback."""
+    try:
+        return stage()
+    except Exception as exc:  # the other files still build
+        result.diagnostics.error(
+            source.display, 0, f"internal error: {type(exc).__name__}: {exc}", "internal"
+        )
+        return None
 
 
 def _read(source: SourceFile, result: BuildResult) -> Book | None:

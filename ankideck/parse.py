@@ -158,6 +158,6 @@ def _title_heading(blocks: list[Block]) -> str | None:
     first = headings[0]
     if any(h.heading_level <= first.heading_level for h in headings[1:]):
         return None
-    if is_toc_heading(first.text) or parse_chapter_heading(first.text) or h2_question(first):
+    if is_toc_heading(first.text) or parse_chapter_heading(first.text):
         return None
     return first.text or None

@@ -134,3 +134,24 @@ def test_help_explains_commands(run_cli) -> None:
     assert result.exit_code == 0
     assert "builds every note under content/ into decks/" in result.output
     assert "Exit status: 0 built" in run_cli("build", "--help").output
+
+
+def test_a_bug_on_one_file_is_one_line_naming_it(
+    run_cli, write_tree, tmp_path: Path, monkeypatch
+) -> None:
+    import ankideck.build
+
+    real = ankideck.build.parse_book
+
+    def flaky(source, text, diagnostics):
+        if source.rel.name == "boom.md":
+            raise ValueError("unexpected token")
+        return real(source, text, diagnostics)
+
+    monkeypatch.setattr(ankideck.build, "parse_book", flaky)
+    content = write_tree({"boom.md": GOOD, "good.md": GOOD})
+    result = run_cli("build", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "content/boom.md: error: internal error: ValueError: unexpected token" in result.stderr
+    assert "Traceback" not in result.output
+    assert (tmp_path / "out/good/01-Basics.apkg").is_file()
