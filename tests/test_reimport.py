@@ -71,3 +71,18 @@ def test_same_timestamp_is_ignored_by_anki(run_cli, write_tree, tmp_path: Path) 
     (content / "vision.md").write_text(BOOK.replace("pixels", "pels"), encoding="utf-8")
     again = import_packages(col, _build(run_cli, content, tmp_path / "v2", epoch=1_000_000))
     assert again.updated == [] and len(again.duplicate) == 4
+
+
+def test_cards_render_through_the_templates_in_anki(run_cli, write_tree, tmp_path: Path) -> None:
+    content = write_tree({"vision.md": BOOK})
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, _build(run_cli, content, tmp_path / "v1", epoch=1_000_000))
+    (nid,) = col.find_notes('"Question:What is a patch?"')
+    (card,) = col.get_note(nid).cards()
+    front, back = card.question(), card.answer()
+    assert '<div class="context">Vision Notes › 第一章 Transformers</div>' in front
+    assert '<div class="question">What is a patch?</div>' in front
+    assert "A square of pixels." not in front
+    assert '<div class="answer"><p>A square of pixels.</p></div>' in back
+    assert '<div class="source">content/vision.md:9</div>' in back
+    assert ".nightMode .highlight" in front  # code colours for night mode ship in the CSS
