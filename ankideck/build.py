@@ -39,7 +39,6 @@ class BuildOptions:
 class BuildResult:
     files: int = 0
     decks: list[Deck] = field(default_factory=list)
-    written: list[Path] = field(default_factory=list)
     unanswered: list[Unanswered] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
 
@@ -69,14 +68,15 @@ def build(options: BuildOptions, progress: Progress = iter) -> BuildResult:
     _reject_shared_outputs(result)
     if options.write:
         model = note_type(load_templates(options.templates))
-        for deck in result.decks:
-            written = _guarded(
+        result.decks = [  # a deck that could not be written is reported, not summarised
+            deck
+            for deck in result.decks
+            if _guarded(
                 deck.book,
                 result,
                 lambda d=deck: write_deck(d, options.out, model, options.timestamp),
             )
-            if written is not None:
-                result.written.append(written)
+        ]
     return result
 
 

@@ -76,7 +76,6 @@ class Note:
     answer: str
     context: str
     source: str
-    line: int
     media: tuple[MediaFile, ...] = ()
 
     @property

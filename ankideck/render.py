@@ -30,7 +30,6 @@ def render_note(
         answer=sanitize(answer, images.sources),
         context=escape(context(book, chapter, question), quote=False),
         source=f"{book.source.source_name}:{question.line}",
-        line=question.line,
         media=tuple(sorted(set(images.media), key=lambda m: m.name)),
     )
 
