@@ -35,9 +35,13 @@ def outline(book: Book) -> dict[str, Any]:
 def parse(text: str, tmp_path: Path, name: str = "book.md") -> tuple[Book | None, list[str]]:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    (source,) = discover([path], cwd=tmp_path)
+    return parse_file(path, cwd=tmp_path)
+
+
+def parse_file(path: Path, cwd: Path) -> tuple[Book | None, list[str]]:
+    (source,) = discover([path], cwd=cwd)
     diagnostics = Diagnostics()
-    book = parse_book(source, text, diagnostics)
+    book = parse_book(source, source.path.read_text(encoding="utf-8"), diagnostics)
     return book, [str(d) for d in diagnostics.sorted()]
 
 
@@ -45,12 +49,10 @@ def parse(text: str, tmp_path: Path, name: str = "book.md") -> tuple[Book | None
     "name", ["000_dd163bf4bc3bd76c", "001_f52ab0e9e5bcac3a", "002_21b532080459c8e8"]
 )
 def test_seed_outlines(name: str, snapshot) -> None:
-    (source,) = discover([CONTENT / f"{name}.md"], cwd=CONTENT.parent)
-    diagnostics = Diagnostics()
-    book = parse_book(source, source.path.read_text(encoding="utf-8"), diagnostics)
+    book, diagnostics = parse_file(CONTENT / f"{name}.md", cwd=CONTENT.parent)
     assert book is not None
     assert outline(book) == snapshot
-    assert [str(d) for d in diagnostics.sorted()] == []
+    assert diagnostics == []
 
 
 def test_heading_in_fenced_code_is_not_a_chapter(tmp_path: Path) -> None:
