@@ -36,22 +36,20 @@ class Diagnostics:
     def warning(self, path: str, line: int, message: str, code: str = "") -> None:
         self._items.append(Diagnostic(path, line, Severity.WARNING, message, code))
 
-    def extend(self, other: Diagnostics) -> None:
-        self._items.extend(other._items)
-
     def sorted(self) -> list[Diagnostic]:
+        """Each distinct diagnostic once, in file and line order."""
         return sorted(set(self._items), key=_sort_key)
-
-    def errors_in(self, path: str) -> bool:
-        return any(d.path == path and d.severity is Severity.ERROR for d in self._items)
 
     @property
     def error_count(self) -> int:
-        return sum(d.severity is Severity.ERROR for d in self._items)
+        return self._count(Severity.ERROR)
 
     @property
     def warning_count(self) -> int:
-        return sum(d.severity is Severity.WARNING for d in set(self._items))
+        return self._count(Severity.WARNING)
+
+    def _count(self, severity: Severity) -> int:
+        return sum(d.severity is severity for d in set(self._items))
 
 
 def _sort_key(d: Diagnostic) -> tuple[str, int, str, str]:
