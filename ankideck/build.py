@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from ankideck.check import assign_guids, reject_shared_keys
+from ankideck.check import assign_guids, reject_shared_keys, reject_shared_outputs
 from ankideck.diagnostics import Diagnostics
 from ankideck.discover import discover
 from ankideck.media import MediaResolver
@@ -65,7 +65,7 @@ def build(options: BuildOptions, progress: Progress = iter) -> BuildResult:
     for book in reject_shared_keys(books, result.diagnostics):
         decks = _guarded(book.source, result, lambda b=book: _book_decks(b, resolver, result))
         result.decks.extend(decks or [])
-    _reject_shared_outputs(result)
+    result.decks = reject_shared_outputs(result.decks, result.diagnostics)
     if options.write:
         model = note_type(load_templates(options.templates))
         result.decks = [  # a deck that could not be written is reported, not summarised
@@ -121,22 +121,3 @@ def _book_decks(book: Book, resolver: MediaResolver, result: BuildResult) -> lis
         if notes:
             decks.append(make_deck(book, chapter, tuple(notes), width))
     return decks
-
-
-def _reject_shared_outputs(result: BuildResult) -> None:
-    """Two books that would write the same .apkg (``a.md`` and ``a.markdown``): keep the first."""
-    owners: dict[object, Deck] = {}
-    kept = []
-    for deck in result.decks:
-        owner = owners.setdefault(deck.output, deck)
-        if owner is deck:
-            kept.append(deck)
-        elif owner.book != deck.book:
-            result.diagnostics.error(
-                deck.book.display,
-                1,
-                f"its deck {deck.output} would overwrite the one built from "
-                f"{owner.book.display}; rename one of the files",
-                "duplicate-output",
-            )
-    result.decks = kept

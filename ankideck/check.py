@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 from ankideck.diagnostics import Diagnostics
 from ankideck.identity import normalise_question, note_guid
-from ankideck.records import Book, Chapter, Question
+from ankideck.records import Book, Chapter, Deck, Question
+
+T = TypeVar("T")
 
 
 def assign_guids(book: Book, diagnostics: Diagnostics) -> dict[Question, str]:
@@ -48,13 +52,8 @@ def _warn_repeats(
 
 def reject_shared_keys(books: list[Book], diagnostics: Diagnostics) -> list[Book]:
     """Books whose key another (earlier) book already has would share GUIDs: refused."""
-    owners: dict[str, Book] = {}
-    kept = []
-    for book in books:
-        owner = owners.setdefault(book.key, book)
-        if owner is book:
-            kept.append(book)
-            continue
+
+    def clash(book: Book, owner: Book) -> None:
         diagnostics.error(
             book.source.display,
             1,
@@ -62,4 +61,36 @@ def reject_shared_keys(books: list[Book], diagnostics: Diagnostics) -> list[Book
             "give one of them its own 'id:' in its front matter",
             "duplicate-book",
         )
+
+    return _first_claim_wins(books, lambda book: book.key, clash)
+
+
+def reject_shared_outputs(decks: list[Deck], diagnostics: Diagnostics) -> list[Deck]:
+    """Two books that would write the same .apkg (``a.md`` and ``a.markdown``): keep the first."""
+
+    def clash(deck: Deck, owner: Deck) -> None:
+        if owner.book != deck.book:
+            diagnostics.error(
+                deck.book.display,
+                1,
+                f"its deck {deck.output} would overwrite the one built from "
+                f"{owner.book.display}; rename one of the files",
+                "duplicate-output",
+            )
+
+    return _first_claim_wins(decks, lambda deck: deck.output, clash)
+
+
+def _first_claim_wins(
+    items: list[T], key: Callable[[T], Hashable], clash: Callable[[T, T], None]
+) -> list[T]:
+    """The items whose key no earlier item has; ``clash(item, owner)`` for each other one."""
+    owners: dict[Hashable, T] = {}
+    kept = []
+    for item in items:
+        owner = owners.setdefault(key(item), item)
+        if owner is item:
+            kept.append(item)
+        else:
+            clash(item, owner)
     return kept

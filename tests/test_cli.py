@@ -155,3 +155,19 @@ def test_a_bug_on_one_file_is_one_line_naming_it(
     assert "content/boom.md: error: internal error: ValueError: unexpected token" in result.stderr
     assert "Traceback" not in result.output
     assert (tmp_path / "out/good/01-Basics.apkg").is_file()
+
+
+def test_two_books_writing_one_package_is_an_error(run_cli, write_tree, tmp_path: Path) -> None:
+    content = write_tree(
+        {
+            "a.md": "---\nid: one\n---\n<h2>Q?</h2>\n\nA\n",
+            "a.markdown": "---\nid: two\n---\n<h2>Q?</h2>\n\nB\n",
+        }
+    )
+    result = run_cli("build", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "content/a.md:1: error: its deck a/00-a.apkg would overwrite the one built from "
+        "content/a.markdown; rename one of the files"
+    ]
+    assert [p.name for p in (tmp_path / "out").rglob("*.apkg")] == ["00-a.apkg"]
