@@ -36,8 +36,11 @@ class Block:
         return self.kind == "html_block" and bool(_COMMENT_ONLY.match(self.tokens[0].content))
 
 
-def top_level_blocks(tokens: Sequence[Token], lines: Sequence[str]) -> list[Block]:
-    """Each top-level block of ``tokens``; ``lines`` (the source) trims trailing blank lines."""
+def top_level_blocks(
+    tokens: Sequence[Token], lines: Sequence[str], offset: int = 0
+) -> list[Block]:
+    """Each top-level block of ``tokens``; ``lines`` (the source, starting after ``offset``
+    lines) trims trailing blank lines."""
     blocks: list[Block] = []
     start = 0
     depth = 0
@@ -50,7 +53,7 @@ def top_level_blocks(tokens: Sequence[Token], lines: Sequence[str]) -> list[Bloc
             if opening.map is None or opening.type == "front_matter":
                 continue
             first, last = opening.map[0] + 1, max(opening.map[1], opening.map[0] + 1)
-            while last > first and last <= len(lines) and not lines[last - 1].strip():
+            while last > first and last - offset <= len(lines) and not lines[last - offset - 1].strip():
                 last -= 1
             blocks.append(Block(group, first, last))
     return blocks
@@ -66,3 +69,61 @@ def inline_text(children: Sequence[Any]) -> str:
         elif child.children:
             parts.append(inline_text(child.children))
     return "".join(parts).strip()
+
+
+def reparse(
+    lines: Sequence[str], first: int, last: int, env: dict, strip: int = 0
+) -> list[Block]:
+    """The top-level blocks of source lines ``first..last`` (1-based) parsed on their own."""
+    return parse_region(lines[first - 1 : last], first, env, strip)
+
+
+def parse_region(region: Sequence[str], first: int, env: dict, strip: int = 0) -> list[Block]:
+    """The top-level blocks of ``region``, lines of the file starting at line ``first``.
+
+    ``strip`` columns of leading indentation come off each line (tabs count to the next
+    multiple of four, as in CommonMark). Token lines stay those of the whole file; link
+    reference definitions join ``env``.
+    """
+    from ankideck.markdown import markdown  # markdown imports nothing from here; no cycle
+
+    region = [strip_indent(line, strip) for line in region]
+    if not any(line.strip() for line in region):
+        return []
+    local: dict = {}
+    tokens = markdown().parse("\n".join(region) + "\n", local)
+    for token in tokens:
+        if token.map is not None:
+            token.map = [token.map[0] + first - 1, token.map[1] + first - 1]
+    for label, target in local.get("references", {}).items():
+        env.setdefault("references", {}).setdefault(label, target)
+    return top_level_blocks(tokens, region, offset=first - 1)
+
+
+def indent_width(line: str) -> int:
+    """Columns of leading whitespace, tabs advancing to the next multiple of four."""
+    column = 0
+    for char in line:
+        if char == " ":
+            column += 1
+        elif char == "\t":
+            column += 4 - column % 4
+        else:
+            break
+    return column
+
+
+def strip_indent(line: str, columns: int) -> str:
+    """``line`` without up to ``columns`` columns of leading whitespace."""
+    if columns <= 0:
+        return line
+    column, index = 0, 0
+    while index < len(line) and column < columns and line[index] in " \t":
+        column += 1 if line[index] == " " else 4 - column % 4
+        index += 1
+    return " " * max(0, column - columns) + line[index:]
+
+
+def common_indent(lines: Sequence[str]) -> int:
+    widths = [indent_width(line) for line in lines if line.strip()]
+    return min(widths, default=0)

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import TypeVar
 
 from ankideck.check import assign_guids, reject_shared_keys, reject_shared_outputs
+from ankideck.config import PROJECT_FILE, Settings, load_project_settings
+from ankideck.coverage import FileCoverage
 from ankideck.diagnostics import Diagnostics
-from ankideck.discover import discover
+from ankideck.discover import discover, display_path
 from ankideck.media import MediaResolver
 from ankideck.notetype import DEFAULT_TEMPLATES, load_templates, note_type
 from ankideck.package import make_deck, write_deck
@@ -40,7 +42,12 @@ class BuildResult:
     files: int = 0
     decks: list[Deck] = field(default_factory=list)
     unanswered: list[Unanswered] = field(default_factory=list)
+    coverage: dict[str, FileCoverage] = field(default_factory=dict)  # by file, as displayed
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+
+    @property
+    def uncovered_lines(self) -> int:
+        return sum(c.uncovered for c in self.coverage.values())
 
     @property
     def cards(self) -> int:
@@ -56,10 +63,12 @@ def build(options: BuildOptions, progress: Progress = iter) -> BuildResult:
     result = BuildResult()
     sources = discover(options.paths)
     result.files = len(sources)
+    settings = _project_settings(sources, result)
     books = [
         book
         for source in progress(sources)
-        if (book := _guarded(source, result, lambda s=source: _read(s, result)))
+        if source.root in settings
+        and (book := _guarded(source, result, lambda s=source: _read(s, settings[s.root], result)))
     ]
     resolver = MediaResolver(result.diagnostics)
     for book in reject_shared_keys(books, result.diagnostics):
@@ -91,7 +100,18 @@ def _guarded(source: SourceFile, result: BuildResult, stage: Callable[[], T]) ->
         return None
 
 
-def _read(source: SourceFile, result: BuildResult) -> Book | None:
+def _project_settings(sources: list[SourceFile], result: BuildResult) -> dict[Path, Settings]:
+    """Each content root's settings file; a root whose file is bad builds nothing."""
+    found: dict[Path, Settings] = {}
+    for root in dict.fromkeys(source.root for source in sources):
+        display = display_path(root / PROJECT_FILE)
+        loaded = load_project_settings(root, display, result.diagnostics)
+        if loaded is not None:
+            found[root] = loaded
+    return found
+
+
+def _read(source: SourceFile, settings: Settings, result: BuildResult) -> Book | None:
     try:
         text = source.path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -102,7 +122,15 @@ def _read(source: SourceFile, result: BuildResult) -> Book | None:
     except OSError as exc:
         result.diagnostics.error(source.display, 0, f"cannot read: {exc.strerror}", "io")
         return None
-    return parse_book(source, text, result.diagnostics)
+    book = parse_book(source, text, result.diagnostics, settings)
+    if book is not None and book.coverage is not None:
+        result.coverage[source.display] = book.coverage
+        for gap in book.coverage.gaps:
+            span = f"line {gap.first}" if gap.first == gap.last else f"lines {gap.first}-{gap.last}"
+            result.diagnostics.warning(
+                source.display, gap.first, f"{span} on no card: {gap.why}", "uncovered"
+            )
+    return book
 
 
 def _book_decks(book: Book, resolver: MediaResolver, result: BuildResult) -> list[Deck]:

@@ -45,8 +45,12 @@ def _walk(root: Path) -> list[Path]:
 
 def _source_file(path: Path, root: Path, cwd: Path) -> SourceFile:
     rel = PurePosixPath(path.relative_to(root).as_posix())
+    return SourceFile(path=path, root=root, rel=rel, display=display_path(path, cwd))
+
+
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """How diagnostics name a file: relative to the working directory when inside it."""
     try:
-        display = path.relative_to(cwd).as_posix()
+        return path.relative_to((cwd or Path.cwd()).resolve()).as_posix()
     except ValueError:
-        display = str(path)
-    return SourceFile(path=path, root=root, rel=rel, display=display)
+        return str(path)

@@ -77,5 +77,6 @@ def stable_id(*parts: str | int) -> int:
     return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
 
 
-def deck_id(book_key: str, chapter_number: int) -> int:
-    return stable_id("ankideck deck", book_key, chapter_number)
+def deck_id(book_key: str, chapter: str | int) -> int:
+    """A chapter's deck: ``chapter`` is its number (``第N章``) or its key (``title:...``)."""
+    return stable_id("ankideck deck", book_key, chapter)

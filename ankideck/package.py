@@ -27,7 +27,7 @@ def make_deck(book: Book, chapter: Chapter, notes: tuple[Note, ...], width: int)
         name = f"{name}::{number} {title}".rstrip()
     slug = _UNSAFE_IN_FILE_NAME.sub("-", chapter.title or book.title).strip("-.")[:_MAX_SLUG]
     output = PurePosixPath(book.source.rel.with_suffix("")) / f"{number}-{slug or 'chapter'}.apkg"
-    return Deck(name, deck_id(book.key, chapter.number), output, notes, book.source)
+    return Deck(name, deck_id(book.key, chapter.deck_key), output, notes, book.source)
 
 
 def _deck_name_part(text: str) -> str:
@@ -40,7 +40,9 @@ def write_deck(deck: Deck, out_dir: Path, model: genanki.Model, timestamp: float
     target.parent.mkdir(parents=True, exist_ok=True)
     anki_deck = genanki.Deck(deck.deck_id, deck.name)
     for note in deck.notes:
-        anki_deck.add_note(genanki.Note(model=model, fields=note.fields, guid=note.guid))
+        anki_deck.add_note(
+            genanki.Note(model=model, fields=note.fields, guid=note.guid, tags=list(note.tags))
+        )
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".ankideck-") as staging:
         media = [_stage(m.path, Path(staging, m.name)) for m in deck.media]
         temporary = Path(staging, "deck.apkg")

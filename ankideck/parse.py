@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
 
 from ankideck.blocks import Block, top_level_blocks
 from ankideck.chapters import (
@@ -11,146 +11,118 @@ from ankideck.chapters import (
     parse_chapter_heading,
     without_body_suffix,
 )
+from ankideck.config import Settings, parse_settings
+from ankideck.coverage import Coverage
 from ankideck.diagnostics import Diagnostics
-from ankideck.frontmatter import FrontMatter, load_front_matter
+from ankideck.elements import Element, elements
+from ankideck.identity import normalise_question, strip_numbering
 from ankideck.markdown import markdown
-from ankideck.questions import h2_question
-from ankideck.records import Book, Chapter, Question, SourceFile
+from ankideck.outline import TOC, ChapterDraft, ChapterStart, Walker
+from ankideck.records import Book, Chapter, SourceFile
+
+ChapterRule = Callable[[Element], "ChapterStart | None"]
+_TITLE = ChapterStart("0", 0, "", "")  # the heading that titles the file opens chapter 0
 
 
-@dataclass
-class _ChapterDraft:
-    number: int
-    title: str
-    heading: str
-    line: int
-    questions: list[Question] = field(default_factory=list)
-
-
-@dataclass
-class _QuestionDraft:
-    text: str
-    line: int
-    section: str
-    answer: list[Block] = field(default_factory=list)
-
-    def freeze(self) -> Question:
-        tokens = tuple(token for block in self.answer for token in block.tokens)
-        lines = (self.answer[0].first, self.answer[-1].last) if self.answer else None
-        return Question(self.text, self.line, self.section, lines, tokens)
-
-
-def parse_book(source: SourceFile, text: str, diagnostics: Diagnostics) -> Book | None:
+def parse_book(
+    source: SourceFile, text: str, diagnostics: Diagnostics, base: Settings | None = None
+) -> Book | None:
     """The book a file holds; None if it cannot be read (the reason is in diagnostics)."""
+    settings = base or Settings()
     env: dict = {}
     tokens = markdown().parse(text, env)
-    meta = FrontMatter()
+    lines = text.splitlines()
+    coverage = Coverage()
     if tokens and tokens[0].type == "front_matter":
-        loaded = load_front_matter(tokens[0].content, source.display, diagnostics)
+        loaded = parse_settings(tokens[0].content, source.display, 2, diagnostics, settings)
         if loaded is None:
             return None
-        meta = loaded
-    blocks = top_level_blocks(tokens, text.splitlines())
-    walker = _Walker(source, diagnostics)
-    for segment in _chapter_segments(blocks):
-        walker.segment(segment)
-    chapters = walker.finish()
-    stem = source.rel.stem
-    return Book(
-        source, meta.id or stem, meta.title or _title_heading(blocks) or stem, chapters, env
+        settings = loaded
+        coverage.not_content(1, (tokens[0].map or [0, 1])[1], "front matter")
+    blocks = top_level_blocks(tokens, lines)
+    title_block = _title_heading(blocks)
+    walker = Walker(
+        _chapter_rule(blocks, settings, title_block),
+        settings.skip_sections,
+        "topic" in settings.shapes,
+        coverage,
+    )
+    walker.walk(elements(blocks, lines, env, settings.shapes, diagnostics, source.display))
+    title = settings.title or (title_block.text if title_block else "") or source.rel.stem
+    chapters = tuple(_chapter(d) for d in walker.finish(title))
+    key = settings.id or source.rel.stem
+    return Book(source, key, title, chapters, env, settings.tags, coverage.report(lines))
+
+
+def _chapter(draft: ChapterDraft) -> Chapter:
+    start = draft.start
+    key = start.key if start.key.startswith("title:") else ""
+    return Chapter(
+        start.number, start.title or start.heading, start.heading, draft.line,
+        tuple(draft.questions), key,
     )
 
 
-class _Walker:
-    """Walks the blocks in order, assigning each to a question, a chapter or nothing."""
+def _chapter_rule(blocks: list[Block], settings: Settings, title: Block | None) -> ChapterRule:
+    """Which headings open chapters: ``第N章`` headings if the file has any (unless the
+    settings name a level), else the top heading level below a title heading."""
+    title_line = title.first if title else 0
+    numbered = [b for b in blocks if b.heading_level and parse_chapter_heading(b.text)]
+    if numbered and settings.chapter_level is None:
+        toc = _toc_headings(blocks)
 
-    def __init__(self, source: SourceFile, diagnostics: Diagnostics) -> None:
-        self.source = source
-        self.diagnostics = diagnostics
-        self.chapters: dict[int, _ChapterDraft] = {}
-        self.chapter = _ChapterDraft(0, "", "", 1)
-        self.question: _QuestionDraft | None = None
-        self.section = ""
-        self.stray: list[Block] = []
+        def by_number(element: Element) -> ChapterStart | None:
+            heading = parse_chapter_heading(element.text)
+            if element.first == title_line:
+                return _TITLE
+            if heading is None:
+                return None
+            if element.first in toc:
+                return TOC
+            written = without_body_suffix(element.text)
+            return ChapterStart(str(heading.number), heading.number, heading.title, written)
 
-    def segment(self, blocks: list[Block]) -> None:
-        heading = parse_chapter_heading(blocks[0].text) if blocks[0].heading_level else None
-        if heading is not None:
-            if _is_toc_segment(blocks[1:]):
-                return
-            self._close_question()
-            self.chapter = self.chapters.get(heading.number) or _ChapterDraft(
-                heading.number, heading.title, without_body_suffix(blocks[0].text), blocks[0].first
-            )
-            self.section = ""
-            blocks = blocks[1:]
-        for block in blocks:
-            self._block(block)
+        return by_number
+    levels = [
+        b.heading_level
+        for b in blocks
+        if b.heading_level and b.first != title_line and not is_toc_heading(b.text)
+    ]
+    level = settings.chapter_level or min(levels, default=0)
+    ordinals: dict[str, int] = {}
 
-    def _block(self, block: Block) -> None:
-        marker = h2_question(block)
-        if marker is not None:
-            self._close_question()
-            self.question = _QuestionDraft(marker.text, block.first, self.section)
-            if marker.rest is not None:
-                self.question.answer.append(
-                    Block((marker.rest,), marker.rest.map[0] + 1, block.last)
-                )
-        elif block.kind == "hr" or block.is_comment:
-            return
-        elif self.question is not None:
-            self.question.answer.append(block)
-        elif block.heading_level:
-            self._flush_stray()
-            if not is_toc_heading(block.text):
-                self.section = block.text
-        elif not is_toc_list(block.tokens):
-            self.stray.append(block)
+    def by_level(element: Element) -> ChapterStart | None:
+        if element.first == title_line:
+            return _TITLE
+        if not level or element.level > level:
+            return None
+        title = strip_numbering(element.text) or element.text
+        key = "title:" + normalise_question(title)
+        number = ordinals.setdefault(key, len(ordinals) + 1)
+        return ChapterStart(key, number, title, element.text)
 
-    def _close_question(self) -> None:
-        self._flush_stray()
-        if self.question is not None:
-            self.chapter.questions.append(self.question.freeze())
-            self.chapters.setdefault(self.chapter.number, self.chapter)
-        self.question = None
-
-    def _flush_stray(self) -> None:
-        if self.stray:
-            first, last = self.stray[0].first, self.stray[-1].last
-            self.diagnostics.warning(
-                self.source.display,
-                first,
-                f"text outside any question is on no card (lines {first}-{last})",
-                "uncovered",
-            )
-        self.stray = []
-
-    def finish(self) -> tuple[Chapter, ...]:
-        self._close_question()
-        return tuple(
-            Chapter(d.number, d.title or d.heading, d.heading, d.line, tuple(d.questions))
-            for d in sorted(self.chapters.values(), key=lambda d: d.number)
-        )
+    return by_level
 
 
-def _chapter_segments(blocks: list[Block]) -> list[list[Block]]:
-    """The blocks split before every chapter heading."""
-    segments: list[list[Block]] = [[]]
-    for block in blocks:
-        if block.heading_level and parse_chapter_heading(block.text) is not None:
-            segments.append([])
-        segments[-1].append(block)
-    return [s for s in segments if s]
+def _toc_headings(blocks: list[Block]) -> set[int]:
+    """Lines of chapter headings followed only by lists of in-page links: a table of contents."""
+    found: set[int] = set()
+    for index, block in enumerate(blocks):
+        if not (block.heading_level and parse_chapter_heading(block.text)):
+            continue
+        following = []
+        for later in blocks[index + 1 :]:
+            if later.heading_level and parse_chapter_heading(later.text):
+                break
+            if later.kind != "hr" and not later.is_comment:
+                following.append(later)
+        lists = [b for b in following if b.kind in ("bullet_list_open", "ordered_list_open")]
+        if lists and len(lists) == len(following) and all(is_toc_list(b.tokens) for b in lists):
+            found.add(block.first)
+    return found
 
 
-def _is_toc_segment(blocks: list[Block]) -> bool:
-    """A chapter heading followed only by lists of in-page links belongs to a table of contents."""
-    lists = [b for b in blocks if b.kind in ("bullet_list_open", "ordered_list_open")]
-    others = [b for b in blocks if b not in lists and b.kind != "hr" and not b.is_comment]
-    return bool(lists) and not others and all(is_toc_list(b.tokens) for b in lists)
-
-
-def _title_heading(blocks: list[Block]) -> str | None:
+def _title_heading(blocks: list[Block]) -> Block | None:
     """A heading that titles the whole file: the first, alone at its level or above."""
     headings = [b for b in blocks if b.heading_level]
     if not headings:
@@ -158,6 +130,6 @@ def _title_heading(blocks: list[Block]) -> str | None:
     first = headings[0]
     if any(h.heading_level <= first.heading_level for h in headings[1:]):
         return None
-    if is_toc_heading(first.text) or parse_chapter_heading(first.text):
+    if is_toc_heading(first.text) or parse_chapter_heading(first.text) or not first.text:
         return None
-    return first.text or None
+    return first

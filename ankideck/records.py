@@ -35,6 +35,7 @@ class Question:
     section: str  # sub-heading or group label it sits under inside its chapter ('' if none)
     answer_lines: tuple[int, int] | None  # 1-based first and last line of the answer
     answer: tuple[Any, ...] = field(default=(), compare=False, repr=False)  # markdown-it tokens
+    shape: str = "h2"  # h2 | details | q | term | topic (a section's prose)
 
     @property
     def answered(self) -> bool:
@@ -43,11 +44,16 @@ class Question:
 
 @dataclass(frozen=True)
 class Chapter:
-    number: int  # from the heading (第五章 -> 5); 0 for questions before any chapter
+    number: int  # from the heading (第五章 -> 5), else its place in the file; 0 before any
     title: str  # heading text without its number and without a trailing 正文
     heading: str  # the heading as written ('' for chapter 0)
     line: int
     questions: tuple[Question, ...]
+    key: str = ""  # identifies the chapter in its book: its number, or its normalised title
+
+    @property
+    def deck_key(self) -> str | int:
+        return self.key or self.number
 
 
 @dataclass(frozen=True)
@@ -59,6 +65,8 @@ class Book:
     title: str
     chapters: tuple[Chapter, ...]
     env: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    tags: tuple[str, ...] = ()  # extra tags for every note, from the settings
+    coverage: Any = field(default=None, compare=False, repr=False)  # coverage.FileCoverage
 
 
 @dataclass(frozen=True)
@@ -77,6 +85,7 @@ class Note:
     context: str
     source: str
     media: tuple[MediaFile, ...] = ()
+    tags: tuple[str, ...] = ()
 
     @property
     def fields(self) -> list[str]:

@@ -31,6 +31,7 @@ def render_note(
         context=escape(context(book, chapter, question), quote=False),
         source=f"{book.source.source_name}:{question.line}",
         media=tuple(sorted(set(images.media), key=lambda m: m.name)),
+        tags=book.tags,
     )
 
 

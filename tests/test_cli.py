@@ -143,10 +143,10 @@ def test_a_bug_on_one_file_is_one_line_naming_it(
 
     real = ankideck.build.parse_book
 
-    def flaky(source, text, diagnostics):
+    def flaky(source, text, diagnostics, settings):
         if source.rel.name == "boom.md":
             raise ValueError("unexpected token")
-        return real(source, text, diagnostics)
+        return real(source, text, diagnostics, settings)
 
     monkeypatch.setattr(ankideck.build, "parse_book", flaky)
     content = write_tree({"boom.md": GOOD, "good.md": GOOD})

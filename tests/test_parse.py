@@ -112,11 +112,16 @@ def test_toc_is_not_content_and_body_heading_repeats_the_chapter(tmp_path: Path)
             "heading": "第一章 基础",
             "line": 10,
             "questions": [(12, "Q一", "", (14, 14))],
-        }
+        },
+        {
+            "number": 2,
+            "title": "Chapter two",
+            "heading": "第二章 Chapter two",
+            "line": 18,
+            "questions": [(18, "Chapter two", "", (20, 20))],  # its prose: a topic card
+        },
     ]
-    assert diagnostics == [
-        "book.md:20: warning: text outside any question is on no card (lines 20-20)"
-    ]
+    assert diagnostics == []
 
 
 def test_empty_answers_and_rules_are_not_content(tmp_path: Path) -> None:

@@ -1,0 +1,87 @@
+"""Coverage: which lines of a file are on a card, which are not content, and which are on
+no card (and why), so that nothing the user wrote is lost silently."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+# Statuses, weakest first: a line keeps the strongest status any element gave it.
+_UNCOVERED, _NOT_CONTENT, _UNANSWERED, _ON_CARD = range(4)
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Lines of prose on no card."""
+
+    first: int
+    last: int
+    why: str
+
+
+@dataclass(frozen=True)
+class FileCoverage:
+    prose_lines: int  # non-blank lines that are content
+    on_cards: int
+    unanswered: int  # lines of questions skipped for want of an answer
+    gaps: tuple[Gap, ...]
+
+    @property
+    def uncovered(self) -> int:
+        return self.prose_lines - self.on_cards - self.unanswered
+
+
+class Coverage:
+    """Collects what the walk did with each range of lines."""
+
+    def __init__(self) -> None:
+        self._spans: list[tuple[int, int, int, str]] = []
+        self._questions: dict[int, tuple[int, int]] = {}
+
+    def on_card(self, first: int, last: int) -> None:
+        self._spans.append((first, last, _ON_CARD, ""))
+
+    def not_content(self, first: int, last: int, why: str) -> None:
+        self._spans.append((first, last, _NOT_CONTENT, why))
+
+    def uncovered(self, first: int, last: int, why: str) -> None:
+        self._spans.append((first, last, _UNCOVERED, why))
+
+    def question(self, first: int, last: int, draft: Any) -> None:
+        self._questions[id(draft)] = (first, last)
+
+    def answered(self, draft: Any, answered: bool) -> None:
+        if id(draft) in self._questions:
+            first, last = self._questions[id(draft)]
+            status = _ON_CARD if answered else _UNANSWERED
+            self._spans.append((first, last, status, "question without an answer"))
+
+    def report(self, lines: Sequence[str]) -> FileCoverage:
+        status: list[tuple[int, str] | None] = [None] * (len(lines) + 1)
+        for first, last, level, why in self._spans:
+            for number in range(max(first, 1), min(last, len(lines)) + 1):
+                current = status[number]
+                if current is None or current[0] < level:
+                    status[number] = (level, why)
+        prose = on_cards = unanswered = 0
+        gaps: list[Gap] = []
+        for number in range(1, len(lines) + 1):
+            if not lines[number - 1].strip():
+                continue
+            level, why = status[number] or (_UNCOVERED, "not recognised as any note shape")
+            if level == _NOT_CONTENT:
+                continue
+            prose += 1
+            on_cards += level == _ON_CARD
+            unanswered += level == _UNANSWERED
+            if level == _UNCOVERED:
+                if gaps and gaps[-1].why == why and _only_blank(lines, gaps[-1].last, number):
+                    gaps[-1] = Gap(gaps[-1].first, number, why)
+                else:
+                    gaps.append(Gap(number, number, why))
+        return FileCoverage(prose, on_cards, unanswered, tuple(gaps))
+
+
+def _only_blank(lines: Sequence[str], after: int, before: int) -> bool:
+    return all(not lines[n - 1].strip() for n in range(after + 1, before))
