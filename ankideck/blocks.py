@@ -36,9 +36,7 @@ class Block:
         return self.kind == "html_block" and bool(_COMMENT_ONLY.match(self.tokens[0].content))
 
 
-def top_level_blocks(
-    tokens: Sequence[Token], lines: Sequence[str], offset: int = 0
-) -> list[Block]:
+def top_level_blocks(tokens: Sequence[Token], lines: Sequence[str], offset: int = 0) -> list[Block]:
     """Each top-level block of ``tokens``; ``lines`` (the source, starting after ``offset``
     lines) trims trailing blank lines."""
     blocks: list[Block] = []
@@ -53,7 +51,11 @@ def top_level_blocks(
             if opening.map is None or opening.type == "front_matter":
                 continue
             first, last = opening.map[0] + 1, max(opening.map[1], opening.map[0] + 1)
-            while last > first and last - offset <= len(lines) and not lines[last - offset - 1].strip():
+            while (
+                last > first
+                and last - offset <= len(lines)
+                and not lines[last - offset - 1].strip()
+            ):
                 last -= 1
             blocks.append(Block(group, first, last))
     return blocks
@@ -71,9 +73,7 @@ def inline_text(children: Sequence[Any]) -> str:
     return "".join(parts).strip()
 
 
-def reparse(
-    lines: Sequence[str], first: int, last: int, env: dict, strip: int = 0
-) -> list[Block]:
+def reparse(lines: Sequence[str], first: int, last: int, env: dict, strip: int = 0) -> list[Block]:
     """The top-level blocks of source lines ``first..last`` (1-based) parsed on their own."""
     return parse_region(lines[first - 1 : last], first, env, strip)
 

@@ -43,14 +43,24 @@ def main(ctx: click.Context) -> None:
     help="Folder the .apkg files go to.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-def build(paths: tuple[Path, ...], out: Path, quiet: bool) -> None:
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1) if any line of the notes is on no card.",
+)
+def build(paths: tuple[Path, ...], out: Path, quiet: bool, strict: bool) -> None:
     """Build one .apkg per chapter from PATHS (markdown files or folders; default content/).
 
     Folders are walked recursively for *.md and *.markdown. Each deck is written to
     OUT/<file path without extension>/<NN>-<chapter>.apkg. Set SOURCE_DATE_EPOCH to pin
     the notes' modification time.
 
-    Exit status: 0 built (warnings allowed), 1 some file had errors, 2 usage error.
+    Every line of the notes lands on a card, or a warning says where and why not; the
+    summary counts them. Settings for the cases a rule gets wrong go in each file's YAML
+    front matter or in ankideck.yaml at the top of the content folder.
+
+    Exit status: 0 built (warnings allowed), 1 some file had errors (or, with --strict,
+    some line is on no card), 2 usage error.
     """
     if not paths:
         if not DEFAULT_CONTENT.is_dir():
@@ -64,7 +74,11 @@ def build(paths: tuple[Path, ...], out: Path, quiet: bool) -> None:
     if not quiet:
         for line in summary_lines(result, out):
             click.echo(line)
-    sys.exit(1 if result.diagnostics.error_count else 0)
+    failed = result.diagnostics.error_count or (strict and result.uncovered_lines)
+    if strict and result.uncovered_lines:
+        lines = result.uncovered_lines
+        click.echo(f"error: --strict: {lines} line{'s' * (lines != 1)} on no card", err=True)
+    sys.exit(1 if failed else 0)
 
 
 def _timestamp() -> float:

@@ -63,7 +63,11 @@ def parse_settings(
             diagnostics.error(path, line, f"{where} must be a mapping of keys to values", "config")
             return None
         pairs = [
-            (str(k.value), first_line + k.start_mark.line, SafeConstructor().construct_object(v, True))
+            (
+                str(k.value),
+                first_line + k.start_mark.line,
+                SafeConstructor().construct_object(v, True),
+            )
             for k, v in node.value
         ]
     except yaml.YAMLError as exc:
@@ -90,7 +94,7 @@ class _Invalid:
     why: str
 
 
-def _text(value: Any) -> str | None | _Invalid:
+def _text(value: Any) -> str | _Invalid | None:
     if value is None:
         return None
     if isinstance(value, (dict, list)):
@@ -98,7 +102,7 @@ def _text(value: Any) -> str | None | _Invalid:
     return str(value).strip() or None
 
 
-def _level(value: Any) -> int | None | _Invalid:
+def _level(value: Any) -> int | _Invalid | None:
     if value is None:
         return None
     if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 6:

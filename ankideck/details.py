@@ -35,9 +35,7 @@ def starts_details(block: Block) -> bool:
     )
 
 
-def find_details(
-    block: Block, lines: Sequence[str], limit: int, env: dict
-) -> DetailsFound | None:
+def find_details(block: Block, lines: Sequence[str], limit: int, env: dict) -> DetailsFound | None:
     """The question a ``<details>`` element starting ``block`` asks; None if it has no
     summary. An unclosed element ends at line ``limit``."""
     end, close_at, after = _closing(lines, block.first, limit)
@@ -55,8 +53,13 @@ def find_details(
     body = text[summary.end() : body_end].split("\n")
     answer = _answer(body, body_start_line, env)
     tail = lines[end - 1][after:] if close_at is not None else None
-    found = Asked(question, block.first + text.count("\n", 0, summary.start()), "details",
-                  tuple(answer), "none")
+    found = Asked(
+        question,
+        block.first + text.count("\n", 0, summary.start()),
+        "details",
+        tuple(answer),
+        "none",
+    )
     return DetailsFound(found, end, tail if tail and tail.strip() else None, close_at is not None)
 
 

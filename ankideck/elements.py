@@ -77,8 +77,9 @@ def _classify(
 ) -> Iterator[Element]:
     if block.heading_level:
         kind = "toc" if is_toc_heading(block.text) else "heading"
-        yield Element(kind, block.first, block.last, block, text=block.text,
-                      level=block.heading_level)
+        yield Element(
+            kind, block.first, block.last, block, text=block.text, level=block.heading_level
+        )
         return
     why = not_content(block)
     if why is not None:

@@ -104,7 +104,10 @@ class Walker:
         level = 0 if start is not None else element.level
         if element.kind == "heading" and self.skipping is not None and level <= self.skipping:
             self.skipping = None
-        if element.kind == "heading" and normalise_question(question_text(element.text)) in self.skip:
+        if (
+            element.kind == "heading"
+            and normalise_question(question_text(element.text)) in self.skip
+        ):
             self.skipping, self.open = level, None
         if self.skipping is None:
             return False
@@ -128,8 +131,15 @@ class Walker:
         asked = element.asked
         assert asked is not None
         section = BREADCRUMB.join(text for _, text, _ in self.path)
-        draft = _Draft(asked.text, asked.line, section, asked.shape, self.chapter,
-                       list(asked.answer), asked.absorbs)
+        draft = _Draft(
+            asked.text,
+            asked.line,
+            section,
+            asked.shape,
+            self.chapter,
+            list(asked.answer),
+            asked.absorbs,
+        )
         self.questions.append(draft)
         self.open = draft if asked.absorbs != "none" else None
         self.coverage.question(element.first, element.last, draft)

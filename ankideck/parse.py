@@ -58,8 +58,12 @@ def _chapter(draft: ChapterDraft) -> Chapter:
     start = draft.start
     key = start.key if start.key.startswith("title:") else ""
     return Chapter(
-        start.number, start.title or start.heading, start.heading, draft.line,
-        tuple(draft.questions), key,
+        start.number,
+        start.title or start.heading,
+        start.heading,
+        draft.line,
+        tuple(draft.questions),
+        key,
     )
 
 

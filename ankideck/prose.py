@@ -33,7 +33,7 @@ def is_cjk(char: str) -> bool:
 
 
 class _CjkStateInline(StateInline):
-    def scanDelims(self, start: int, canSplitWord: bool) -> Scanned:  # noqa: N802, N803
+    def scanDelims(self, start: int, canSplitWord: bool) -> Scanned:
         marker = self.src[start]
         last = self.src[start - 1] if start > 0 else " "
         pos = start
@@ -43,9 +43,7 @@ class _CjkStateInline(StateInline):
         last_punct = isMdAsciiPunct(ord(last)) or isPunctChar(last)
         next_punct = isMdAsciiPunct(ord(following)) or isPunctChar(following)
         last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(following))
-        left = not (
-            next_space or (next_punct and not (last_space or last_punct or is_cjk(last)))
-        )
+        left = not (next_space or (next_punct and not (last_space or last_punct or is_cjk(last))))
         right = not (
             last_space or (last_punct and not (next_space or next_punct or is_cjk(following)))
         )

@@ -19,6 +19,7 @@ def summary_lines(result: BuildResult, out: Path) -> list[str]:
     if result.unanswered:
         lines.append(f"Skipped {len(result.unanswered)} unanswered questions:")
         lines.extend(f"  {q.path}:{q.line}: {q.question}" for q in result.unanswered)
+    lines.append(coverage_line(result))
     diagnostics = result.diagnostics
     lines.append(f"{diagnostics.warning_count} warnings, {diagnostics.error_count} errors")
     return lines
@@ -30,3 +31,15 @@ def _shown(path: Path) -> Path:
         return path.resolve().relative_to(Path.cwd().resolve())
     except ValueError:
         return path
+
+
+def coverage_line(result: BuildResult) -> str:
+    files = result.coverage.values()
+    prose = sum(c.prose_lines for c in files)
+    on_cards = sum(c.on_cards for c in files)
+    unanswered = sum(c.unanswered for c in files)
+    text = f"Coverage: {on_cards} of {prose} lines of notes on cards"
+    if unanswered:
+        text += f", {unanswered} in unanswered questions"
+    missing = result.uncovered_lines
+    return text + (f", {missing} on no card (see the warnings)" if missing else "")

@@ -37,6 +37,7 @@ def test_build_writes_one_package_per_chapter(run_cli, write_tree, tmp_path: Pat
         "     1 card  Good Book::02 More  ->  out/notes/good/02-More.apkg",
         "Skipped 1 unanswered questions:",
         "  content/notes/good.md:9: Unanswered?",
+        "Coverage: 4 of 5 lines of notes on cards, 1 in unanswered questions",
         "0 warnings, 0 errors",
     ]
     dump = dump_package(tmp_path / "out/notes/good/01-Basics.apkg")
@@ -171,3 +172,47 @@ def test_two_books_writing_one_package_is_an_error(run_cli, write_tree, tmp_path
         "content/a.markdown; rename one of the files"
     ]
     assert [p.name for p in (tmp_path / "out").rglob("*.apkg")] == ["00-a.apkg"]
+
+
+def test_strict_fails_on_lines_on_no_card(run_cli, write_tree, tmp_path: Path) -> None:
+    content = write_tree({"a.md": "---\nshapes: [h2]\n---\n# A\n\nloose prose\n"})
+    out = str(tmp_path / "out")
+    result = run_cli("build", str(content), "-o", out, cwd=tmp_path)
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "content/a.md:6: warning: line 6 on no card: text outside any question"
+    ]
+    assert "Coverage: 0 of 1 lines of notes on cards, 1 on no card (see the warnings)" in (
+        result.stdout
+    )
+    strict = run_cli("build", str(content), "-o", out, "--strict", cwd=tmp_path)
+    assert strict.exit_code == 1
+    assert strict.stderr.splitlines()[-1] == "error: --strict: 1 line on no card"
+
+
+def test_project_settings_file(run_cli, write_tree, tmp_path: Path) -> None:
+    content = write_tree(
+        {
+            "ankideck.yaml": "tags: [interview]\nskip_sections: [Private]\n",
+            "a.md": "# A\n\ntext\n\n# Private\n\nsecret\n",
+        }
+    )
+    result = run_cli("build", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    dump = dump_package(tmp_path / "out/a/01-A.apkg")
+    assert [n["tags"] for n in dump["notes"]] == [["interview"]]
+    assert "secret" not in str(dump)
+    assert not (tmp_path / "out/a/02-Private.apkg").exists()
+
+
+def test_bad_project_settings_build_nothing_under_that_root(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content = write_tree({"ankideck.yaml": "tags: [a\n", "a.md": "# A\n\ntext\n"})
+    result = run_cli("build", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "content/ankideck.yaml:2: error: invalid YAML in project settings: "
+        "expected ',' or ']', but got '<stream end>'"
+    ]
+    assert not (tmp_path / "out").exists()

@@ -25,7 +25,9 @@ def outline(book: Book) -> dict[str, Any]:
                 "title": c.title,
                 "heading": c.heading,
                 "line": c.line,
-                "questions": [(q.line, q.text, q.section, q.answer_lines) for q in c.questions],
+                "questions": [
+                    (q.line, q.shape, q.text, q.section, q.answer_lines) for q in c.questions
+                ],
             }
             for c in book.chapters
         ],
@@ -111,14 +113,14 @@ def test_toc_is_not_content_and_body_heading_repeats_the_chapter(tmp_path: Path)
             "title": "基础",
             "heading": "第一章 基础",
             "line": 10,
-            "questions": [(12, "Q一", "", (14, 14))],
+            "questions": [(12, "h2", "Q一", "", (14, 14))],
         },
         {
             "number": 2,
             "title": "Chapter two",
             "heading": "第二章 Chapter two",
             "line": 18,
-            "questions": [(18, "Chapter two", "", (20, 20))],  # its prose: a topic card
+            "questions": [(18, "topic", "Chapter two", "", (20, 20))],  # its prose: a topic card
         },
     ]
     assert diagnostics == []

@@ -14,6 +14,11 @@ from tests.conftest import PYTHON, REPO, copy_project
 
 EXPECTED = json.loads((REPO / "tests/data/seed-cards.json").read_text(encoding="utf-8"))
 H2_BOOKS = ["000_dd163bf4bc3bd76c.md", "001_f52ab0e9e5bcac3a.md", "002_21b532080459c8e8.md"]
+FREE_FORM, DETAILS_BOOK = "003_01c1f62bfc1d3243.md", "004_f9a1bf275696cc07.md"
+BOOKS = [*H2_BOOKS, DETAILS_BOOK, FREE_FORM]
+# 004's prose outside its <details> pairs: a sentence after the first pair, the intro of
+# section 1.2, and the unlabelled list under "1.2.9 Textual Inversion（知识点）：".
+DETAILS_BOOK_TOPICS = {"写在前面", "各类 Diffusion 模型原理篇", "Textual Inversion（知识点）"}
 
 
 @pytest.fixture(scope="module")
@@ -47,13 +52,24 @@ def _book_notes(anki_notes: list[AnkiNote], book: str) -> list[AnkiNote]:
 def test_bare_command_builds_content_into_decks(seed_build) -> None:
     done, project = seed_build
     assert done.returncode == 0, done.stderr
-    assert "Built 8 decks with 31 cards from 5 files into decks/" in done.stdout
+    assert "Built 20 decks with 131 cards from 5 files into decks/" in done.stdout
     assert "Skipped 38 unanswered questions:" in done.stdout
+    assert "Coverage: 951 of 989 lines of notes on cards, 38 in unanswered questions\n" in (
+        done.stdout
+    )
     written = sorted(
         p.relative_to(project / "decks").as_posix() for p in (project / "decks").rglob("*.apkg")
     )
     assert written[0] == "000_dd163bf4bc3bd76c/02-DiT核心基础知识高频考点.apkg"
-    assert len(written) == 8
+    assert len(written) == 20
+    assert "003_01c1f62bfc1d3243/06-开集检测（OVD）.apkg" in written
+
+
+def test_every_line_of_the_seeds_is_on_a_card(seed_build) -> None:
+    """Each line is on a card, or is an unanswered question listed in the summary."""
+    done, _ = seed_build
+    assert "on no card" not in done.stderr
+    assert ", 38 in unanswered questions\n" in done.stdout
 
 
 @pytest.mark.parametrize("book", H2_BOOKS)
@@ -64,17 +80,25 @@ def test_exactly_the_expected_cards(anki_notes: list[AnkiNote], book: str) -> No
     assert not {match_key(q) for q in EXPECTED[book]["unanswered"]} & set(got)
 
 
+@pytest.mark.parametrize("book", [DETAILS_BOOK, FREE_FORM])
+def test_every_listed_card_of_other_shapes(anki_notes: list[AnkiNote], book: str) -> None:
+    got = Counter(match_key(n.fields["Question"]) for n in _book_notes(anki_notes, book))
+    want = Counter(match_key(q) for q in EXPECTED[book]["answered"])
+    assert {key: got[key] for key in want} == dict(want)
+    if book == DETAILS_BOOK:  # 34 listed, and a topic card for each stretch of prose
+        assert sum(want.values()) == 34
+        assert set(got) - set(want) == {match_key(t) for t in DETAILS_BOOK_TOPICS}
+    else:
+        assert sum(want.values()) == 54 and sum(got.values()) == 63
+
+
 def test_each_expected_card_appears_as_often_as_listed(anki_notes: list[AnkiNote]) -> None:
-    listed = Counter(match_key(q) for book in H2_BOOKS for q in EXPECTED[book]["answered"])
+    listed = Counter(match_key(q) for book in BOOKS for q in EXPECTED[book]["answered"])
     got = Counter(match_key(n.fields["Question"]) for n in anki_notes)
     assert {key: got[key] for key in listed} == dict(listed)
 
 
-H2_QUESTIONS = {match_key(q) for book in H2_BOOKS for q in EXPECTED[book]["answered"]}
-H2_CONTAINS = [q for q in EXPECTED["_contains"] if match_key(q) in H2_QUESTIONS]
-
-
-@pytest.mark.parametrize("question", H2_CONTAINS)
+@pytest.mark.parametrize("question", list(EXPECTED["_contains"]))
 def test_answers_contain_their_sections(anki_notes: list[AnkiNote], question: str) -> None:
     cards = [n for n in anki_notes if match_key(n.fields["Question"]) == match_key(question)]
     assert cards
@@ -132,3 +156,46 @@ def test_note_type_deck_and_context(anki_notes: list[AnkiNote]) -> None:
     )
     assert card.fields["Source"] == "content/002_21b532080459c8e8.md:332"
     assert card.fields["Extra"] == ""
+
+
+def test_no_card_shows_markdown_bold_markers(anki_notes: list[AnkiNote]) -> None:
+    assert not [n.fields["Question"] for n in anki_notes if "**" in n.fields["Answer"]]
+    answer = _card(anki_notes, FREE_FORM, "YOLO World").fields["Answer"]
+    assert "<strong>视觉语言路径聚合网络(RepVL-PAN)</strong>结构遵循" in answer
+
+
+def test_tab_indented_prose_is_a_paragraph(anki_notes: list[AnkiNote]) -> None:
+    answer = _card(anki_notes, H2_BOOKS[0], "介绍一下LightningDiT").fields["Answer"]
+    assert answer.startswith("<p>LightningDiT解决了潜在扩散模型中的一个根本性矛盾")
+    assert "<pre" not in answer
+
+
+def test_details_answers_are_dedented_markdown(anki_notes: list[AnkiNote]) -> None:
+    card = _card(anki_notes, DETAILS_BOOK, "实现DDPM需要什么条件？")
+    assert card.fields["Answer"].startswith("<ol>\n<li>马尔可夫链：")
+    assert "<li>高斯噪声变化：" in card.fields["Answer"]
+    assert card.fields["Context"] == (
+        "004_f9a1bf275696cc07 › 1.2 各类 Diffusion 模型原理篇 › 1.2.1 DDPM算法原理部分"
+    )
+    assert card.deck == "004_f9a1bf275696cc07::02 各类 Diffusion 模型原理篇"
+
+
+def test_term_items_and_their_trailing_figures(anki_notes: list[AnkiNote]) -> None:
+    lora = [n for n in _book_notes(anki_notes, DETAILS_BOOK) if n.fields["Question"] == "Lora"]
+    assert sorted(n.fields["Answer"] for n in lora) == [
+        '<p>"是小模型即插即用微调。"</p>',
+        "<p>核⼼解读关键词：低秩展开，即插即⽤\n通过矩阵低秩展开，使⽤“外接”低秩展开后的⽹络对原模型进⾏更新</p>",
+    ]
+    qkv = _card(anki_notes, FREE_FORM, "qkv怎么相互作用")
+    assert qkv.fields["Answer"].startswith("<p>q叉乘k的转置")
+    assert qkv.deck == "003_01c1f62bfc1d3243::10 Transformer"
+
+
+def test_topic_cards_keep_bold_lines_as_subheadings(anki_notes: list[AnkiNote]) -> None:
+    janus = _card(anki_notes, FREE_FORM, "Janus")
+    assert "<p><strong>网络结构</strong></p>" in janus.fields["Answer"]
+    assert "<p><strong>DeepSeek Janus Pro</strong></p>" in janus.fields["Answer"]
+    assert janus.fields["Context"] == "003_01c1f62bfc1d3243 › 扩散模型"
+    transformer = _card(anki_notes, FREE_FORM, "Transformer").fields["Answer"]
+    assert "<p><strong>3.1 Transformer输入</strong></p>" in transformer
+    assert "参考：" in transformer
