@@ -8,7 +8,7 @@ from typing import TypeVar
 
 from ankideck.diagnostics import Diagnostics
 from ankideck.identity import normalise_question, note_guid
-from ankideck.records import Book, Chapter, Deck, Question
+from ankideck.records import BREADCRUMB, Book, Chapter, Deck, Question
 
 T = TypeVar("T")
 
@@ -28,12 +28,18 @@ def assign_guids(book: Book, diagnostics: Diagnostics) -> dict[Question, str]:
         _warn_repeats(book, members, diagnostics)
         seen: dict[str, int] = defaultdict(int)
         for chapter, question in members:
-            section = f"{chapter.number}/{normalise_question(question.section)}"
+            section = f"{chapter.deck_key}/{_section_key(question.section)}"
             seen[section] += 1
             if seen[section] > 1:  # same section too: fall back to the order within it
                 section = f"{section}#{seen[section]}"
             guids[question] = note_guid(book.key, question.text, section)
     return guids
+
+
+def _section_key(section: str) -> str:
+    """A section path without the numbering of each of its parts, so renumbering the
+    headings or group labels above a repeated question keeps its GUID."""
+    return BREADCRUMB.join(normalise_question(part) for part in section.split(BREADCRUMB))
 
 
 def _warn_repeats(

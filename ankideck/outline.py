@@ -10,10 +10,8 @@ from ankideck.blocks import Block
 from ankideck.coverage import Coverage
 from ankideck.elements import Element
 from ankideck.identity import normalise_question
-from ankideck.records import Question
+from ankideck.records import BREADCRUMB, Question
 from ankideck.shapes import question_text
-
-BREADCRUMB = " › "
 
 
 @dataclass(frozen=True)

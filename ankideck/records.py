@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+BREADCRUMB = " › "  # joins the parts of a card's Context: book › chapter › section
+
 
 @dataclass(frozen=True)
 class SourceFile:

@@ -11,10 +11,8 @@ from markdown_it.token import Token
 
 from ankideck.markdown import markdown
 from ankideck.media import MediaResolver
-from ankideck.records import Book, Chapter, MediaFile, Note, Question
+from ankideck.records import BREADCRUMB, Book, Chapter, MediaFile, Note, Question
 from ankideck.sanitize import sanitize
-
-BREADCRUMB = " › "
 
 
 def render_note(

@@ -50,6 +50,20 @@ def test_ids_are_frozen() -> None:
     """These values are in users' collections: a change here loses review history."""
     assert note_guid("000_dd163bf4bc3bd76c", "介绍一下SiT") == "BKl)Bc`m-X"
     assert deck_id("000_dd163bf4bc3bd76c", 2) == 1442601561
+    assert deck_id("003_01c1f62bfc1d3243", "title:transformer") == 2021067810
+
+
+def test_repeated_question_keeps_its_guid_when_labels_and_chapters_are_renumbered(
+    tmp_path: Path,
+) -> None:
+    text = (
+        "### {a}.0 Intro\n\ntext\n\n### {a}.1 Part\n\n"
+        "{a}.1.1 One：\n\n- Lora：\n  x\n\n{a}.1.2 Two：\n\n- Lora：\n  y\n"
+    )
+    before, _ = _guids(tmp_path, text.format(a="1"))
+    after, _ = _guids(tmp_path, "### 0.9 New\n\nnew\n\n" + text.format(a="3"))
+    assert len(set(before)) == 3
+    assert set(before) <= set(after)
 
 
 def _guids(tmp_path: Path, text: str) -> tuple[list[str], list[str]]:
