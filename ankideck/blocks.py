@@ -9,6 +9,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
+_NEWLINE = re.compile(r"\r\n?|\n")  # what markdown-it counts as a line break, no more
 _COMMENT_ONLY = re.compile(r"^\s*(?:<!--.*?-->\s*)+$", re.DOTALL)
 
 
@@ -34,6 +35,13 @@ class Block:
     @property
     def is_comment(self) -> bool:
         return self.kind == "html_block" and bool(_COMMENT_ONLY.match(self.tokens[0].content))
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines markdown-it numbers: ``str.splitlines`` would also split at form feeds,
+    U+2028 and others, and every later line number would be off."""
+    lines = _NEWLINE.split(text)
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 def top_level_blocks(tokens: Sequence[Token], lines: Sequence[str], offset: int = 0) -> list[Block]:

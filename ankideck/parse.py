@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ankideck.blocks import Block, top_level_blocks
+from ankideck.blocks import Block, source_lines, top_level_blocks
 from ankideck.chapters import (
     is_toc_heading,
     is_toc_list,
@@ -31,7 +31,7 @@ def parse_book(
     settings = base or Settings()
     env: dict = {}
     tokens = markdown().parse(text, env)
-    lines = text.splitlines()
+    lines = source_lines(text)
     coverage = Coverage()
     if tokens and tokens[0].type == "front_matter":
         loaded = parse_settings(tokens[0].content, source.display, 2, diagnostics, settings)

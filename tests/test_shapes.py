@@ -231,3 +231,17 @@ def test_cjk_bold_and_indented_prose_render_as_meant() -> None:
     code = "    def f(x):\n        return x  # 中文注释中文注释中文注释中文注释\n"
     assert md.render(code).startswith("<pre><code>def f(x):")
     assert md.render("    x = 1\n").startswith("<pre><code>")
+
+
+def test_line_numbers_follow_markdown_it_line_breaks(tmp_path: Path) -> None:
+    text = (
+        "# A\r\n\r\nform\x0cfeed and\u2028line separator\r\n\r\n"
+        "# B\r\n\r\n**Q： Q?**\r\n\r\nanswer\r\n"
+    )
+    book, _ = parse(text, tmp_path)
+    assert book is not None
+    assert [(q.text, q.line, q.answer_lines) for c in book.chapters for q in c.questions] == [
+        ("A", 1, (3, 3)),
+        ("Q?", 7, (9, 9)),
+    ]
+    assert book.coverage.gaps == ()
