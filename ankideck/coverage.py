@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 # Statuses, weakest first: a line keeps the strongest status any element gave it.
 _UNCOVERED, _NOT_CONTENT, _UNANSWERED, _ON_CARD = range(4)
@@ -37,7 +36,6 @@ class Coverage:
 
     def __init__(self) -> None:
         self._spans: list[tuple[int, int, int, str]] = []
-        self._questions: dict[int, tuple[int, int]] = {}
 
     def on_card(self, first: int, last: int) -> None:
         self._spans.append((first, last, _ON_CARD, ""))
@@ -48,14 +46,9 @@ class Coverage:
     def uncovered(self, first: int, last: int, why: str) -> None:
         self._spans.append((first, last, _UNCOVERED, why))
 
-    def question(self, first: int, last: int, draft: Any) -> None:
-        self._questions[id(draft)] = (first, last)
-
-    def answered(self, draft: Any, answered: bool) -> None:
-        if id(draft) in self._questions:
-            first, last = self._questions[id(draft)]
-            status = _ON_CARD if answered else _UNANSWERED
-            self._spans.append((first, last, status, "question without an answer"))
+    def question(self, first: int, last: int, answered: bool) -> None:
+        status = _ON_CARD if answered else _UNANSWERED
+        self._spans.append((first, last, status, "question without an answer"))
 
     def report(self, lines: Sequence[str]) -> FileCoverage:
         status: list[tuple[int, str] | None] = [None] * (len(lines) + 1)

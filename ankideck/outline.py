@@ -16,12 +16,18 @@ from ankideck.shapes import question_text
 
 @dataclass(frozen=True)
 class ChapterStart:
-    key: str  # what identifies the chapter within its book: its number, or "title:..."
+    key: str  # "title:..." for a chapter known by its title; "" for one known by its number
     number: int
     title: str
     heading: str
 
+    @property
+    def ident(self) -> str | int:
+        """What identifies the chapter within its book (as ``Chapter.deck_key``)."""
+        return self.key or self.number
 
+
+BEFORE_CHAPTERS = ChapterStart("", 0, "", "")  # chapter 0: whatever precedes the first chapter
 TOC = ChapterStart("toc", -1, "", "")  # a chapter heading that belongs to a table of contents
 
 
@@ -43,6 +49,7 @@ class _Draft:
     chapter: ChapterDraft
     answer: list[Block] = field(default_factory=list)
     absorbs: str = "none"
+    extent: tuple[int, int] | None = None  # lines of the question itself (not of a topic)
 
     def freeze(self, book_title: str) -> Question:
         tokens = tuple(token for block in self.answer for token in block.tokens)
@@ -65,11 +72,11 @@ class Walker:
         self.skip = {normalise_question(question_text(s)) for s in skip_sections}
         self.topics_on = topics
         self.coverage = coverage
-        self.chapter = ChapterDraft(ChapterStart("0", 0, "", ""), 1)
-        self.chapters: dict[str, ChapterDraft] = {"0": self.chapter}
+        self.chapter = ChapterDraft(BEFORE_CHAPTERS, 1)
+        self.chapters: dict[str | int, ChapterDraft] = {BEFORE_CHAPTERS.ident: self.chapter}
         self.path: list[tuple[int, str, int]] = []  # (level, text, line); labels are level 7
         self.open: _Draft | None = None
-        self.topics: dict[tuple[str, tuple[str, ...]], _Draft] = {}
+        self.topics: dict[tuple[str | int, tuple[str, ...]], _Draft] = {}
         self.questions: list[_Draft] = []
         self.skipping: int | None = None  # level of a skipped section's heading
 
@@ -83,12 +90,9 @@ class Walker:
             elif start is not None:
                 self._enter_chapter(start, element)
             elif self._absorbed(element):
-                assert self.open is not None and element.block is not None
-                self.open.answer.append(element.block)
-                self.coverage.on_card(element.block.first, element.block.last)
+                self._absorb(element)
             elif element.kind == "question" and element.asked is not None:
-                if not (self.open and self.open.answer and self.open.answer[-1] is element.block):
-                    self._question(element)
+                self._question(element)
             elif element.kind in ("heading", "label"):
                 self.open = None
                 self._enter_section(element)
@@ -115,7 +119,7 @@ class Walker:
     def _enter_chapter(self, start: ChapterStart, element: Element) -> None:
         self.open = None
         self.path = []
-        self.chapter = self.chapters.setdefault(start.key, ChapterDraft(start, element.first))
+        self.chapter = self.chapters.setdefault(start.ident, ChapterDraft(start, element.first))
         self.coverage.not_content(element.first, element.last, "heading")
 
     def _enter_section(self, element: Element) -> None:
@@ -137,10 +141,10 @@ class Walker:
             self.chapter,
             list(asked.answer),
             asked.absorbs,
+            (element.first, element.last),
         )
         self.questions.append(draft)
         self.open = draft if asked.absorbs != "none" else None
-        self.coverage.question(element.first, element.last, draft)
 
     def _absorbed(self, element: Element) -> bool:
         """Whether the open question's answer takes this element."""
@@ -148,9 +152,7 @@ class Walker:
             return False
         if element.kind == "question":  # an <h2> answer holds lists of terms and Q lines
             shape = element.asked.shape if element.asked else ""
-            if self.open.absorbs != "chapter" or shape not in ("term", "q"):
-                return False
-            return not self.open.answer or self.open.answer[-1] is not element.block
+            return self.open.absorbs == "chapter" and shape in ("term", "q")
         stops = {
             "chapter": set(),  # an <h2> answer runs to the next question or chapter
             "heading": {"heading", "label"},
@@ -158,13 +160,20 @@ class Walker:
         }[self.open.absorbs]
         return element.kind not in stops and element.kind != "skip"
 
+    def _absorb(self, element: Element) -> None:
+        """The element's block joins the open answer (once: a list of terms is one block)."""
+        assert self.open is not None and element.block is not None
+        if not self.open.answer or self.open.answer[-1] is not element.block:
+            self.open.answer.append(element.block)
+        self.coverage.on_card(element.block.first, element.block.last)
+
     def _stray(self, element: Element) -> None:
         assert element.block is not None
         if not self.topics_on:
             self.coverage.uncovered(element.first, element.last, "text outside any question")
             return
         texts = tuple(text for _, text, _ in self.path)
-        key = (self.chapter.start.key, texts)
+        key = (self.chapter.start.ident, texts)
         topic = self.topics.get(key)
         if topic is None:
             if self.path:
@@ -182,8 +191,8 @@ class Walker:
         for draft in self.questions:
             question = draft.freeze(book_title)
             draft.chapter.questions.append(question)
-            self.chapters.setdefault(draft.chapter.start.key, draft.chapter)
-            self.coverage.answered(draft, question.answered)
+            if draft.extent is not None:
+                self.coverage.question(*draft.extent, answered=question.answered)
         chapters = sorted(self.chapters.values(), key=lambda c: c.start.number)
         for chapter in chapters:
             chapter.questions.sort(key=lambda q: q.line)

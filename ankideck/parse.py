@@ -17,11 +17,10 @@ from ankideck.diagnostics import Diagnostics
 from ankideck.elements import Element, elements
 from ankideck.identity import normalise_question, strip_numbering
 from ankideck.markdown import markdown
-from ankideck.outline import TOC, ChapterDraft, ChapterStart, Walker
+from ankideck.outline import BEFORE_CHAPTERS, TOC, ChapterDraft, ChapterStart, Walker
 from ankideck.records import Book, Chapter, SourceFile
 
 ChapterRule = Callable[[Element], "ChapterStart | None"]
-_TITLE = ChapterStart("0", 0, "", "")  # the heading that titles the file opens chapter 0
 
 
 def parse_book(
@@ -56,14 +55,13 @@ def parse_book(
 
 def _chapter(draft: ChapterDraft) -> Chapter:
     start = draft.start
-    key = start.key if start.key.startswith("title:") else ""
     return Chapter(
         start.number,
         start.title or start.heading,
         start.heading,
         draft.line,
         tuple(draft.questions),
-        key,
+        start.key,
     )
 
 
@@ -77,14 +75,14 @@ def _chapter_rule(blocks: list[Block], settings: Settings, title: Block | None) 
 
         def by_number(element: Element) -> ChapterStart | None:
             heading = parse_chapter_heading(element.text)
-            if element.first == title_line:
-                return _TITLE
+            if element.first == title_line:  # the heading that titles the file: chapter 0
+                return BEFORE_CHAPTERS
             if heading is None:
                 return None
             if element.first in toc:
                 return TOC
             written = without_body_suffix(element.text)
-            return ChapterStart(str(heading.number), heading.number, heading.title, written)
+            return ChapterStart("", heading.number, heading.title, written)
 
         return by_number
     levels = [
@@ -97,7 +95,7 @@ def _chapter_rule(blocks: list[Block], settings: Settings, title: Block | None) 
 
     def by_level(element: Element) -> ChapterStart | None:
         if element.first == title_line:
-            return _TITLE
+            return BEFORE_CHAPTERS
         if not level or element.level > level:
             return None
         title = strip_numbering(element.text) or element.text
