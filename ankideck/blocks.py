@@ -9,6 +9,8 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from ankideck.markdown import markdown
+
 _NEWLINE = re.compile(r"\r\n?|\n")  # what markdown-it counts as a line break, no more
 _COMMENT_ONLY = re.compile(r"^\s*(?:<!--.*?-->\s*)+$", re.DOTALL)
 
@@ -93,8 +95,6 @@ def parse_region(region: Sequence[str], first: int, env: dict, strip: int = 0) -
     multiple of four, as in CommonMark). Token lines stay those of the whole file; link
     reference definitions join ``env``.
     """
-    from ankideck.markdown import markdown  # markdown imports nothing from here; no cycle
-
     region = [strip_indent(line, strip) for line in region]
     if not any(line.strip() for line in region):
         return []

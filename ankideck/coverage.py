@@ -59,22 +59,19 @@ class Coverage:
                     status[number] = (level, why)
         prose = on_cards = unanswered = 0
         gaps: list[Gap] = []
+        in_gap = False  # whether the last non-blank line ended the last gap
         for number in range(1, len(lines) + 1):
             if not lines[number - 1].strip():
                 continue
             level, why = status[number] or (_UNCOVERED, "not recognised as any note shape")
-            if level == _NOT_CONTENT:
-                continue
-            prose += 1
-            on_cards += level == _ON_CARD
-            unanswered += level == _UNANSWERED
             if level == _UNCOVERED:
-                if gaps and gaps[-1].why == why and _only_blank(lines, gaps[-1].last, number):
+                if in_gap and gaps[-1].why == why:
                     gaps[-1] = Gap(gaps[-1].first, number, why)
                 else:
                     gaps.append(Gap(number, number, why))
+            in_gap = level == _UNCOVERED
+            if level != _NOT_CONTENT:
+                prose += 1
+                on_cards += level == _ON_CARD
+                unanswered += level == _UNANSWERED
         return FileCoverage(prose, on_cards, unanswered, tuple(gaps))
-
-
-def _only_blank(lines: Sequence[str], after: int, before: int) -> bool:
-    return all(not lines[n - 1].strip() for n in range(after + 1, before))

@@ -30,9 +30,7 @@ class DetailsFound:
 
 
 def starts_details(block: Block) -> bool:
-    return block.kind == "html_block" and bool(
-        re.match(r"\s*<details(?=[\s>])", block.tokens[0].content, re.IGNORECASE)
-    )
+    return block.kind == "html_block" and bool(_OPEN.match(block.tokens[0].content.lstrip()))
 
 
 def find_details(block: Block, lines: Sequence[str], limit: int, env: dict) -> DetailsFound | None:
