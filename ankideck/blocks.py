@@ -10,6 +10,7 @@ from typing import Any
 from markdown_it.token import Token
 
 from ankideck.markdown import markdown
+from ankideck.nesting import TOO_DEEP
 
 _NEWLINE = re.compile(r"\r\n?|\n")  # what markdown-it counts as a line break, no more
 _COMMENT_ONLY = re.compile(r"^\s*(?:<!--.*?-->\s*)+$", re.DOTALL)
@@ -105,6 +106,8 @@ def parse_region(region: Sequence[str], first: int, env: dict, strip: int = 0) -
             token.map = [token.map[0] + first - 1, token.map[1] + first - 1]
     for label, target in local.get("references", {}).items():
         env.setdefault("references", {}).setdefault(label, target)
+    for start, end in local.get(TOO_DEEP, ()):
+        env.setdefault(TOO_DEEP, []).append((start + first - 1, end + first - 1))
     return top_level_blocks(tokens, region, offset=first - 1)
 
 

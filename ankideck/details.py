@@ -18,6 +18,7 @@ from ankideck.shapes import Asked, question_text
 
 _OPEN = re.compile(r"<details(?=[\s>])[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<details(?=[\s>])[^>]*>|</details\s*>", re.IGNORECASE)
+OPENS_HTML_BLOCK = re.compile(r" {0,3}<details(?=[\s/>]|$)", re.IGNORECASE)  # starts one
 _SUMMARY = re.compile(r"<summary(?:\s[^>]*)?>(.*?)</summary\s*>", re.IGNORECASE | re.DOTALL)
 
 
@@ -59,6 +60,11 @@ def find_details(block: Block, lines: Sequence[str], limit: int, env: dict) -> D
         "none",
     )
     return DetailsFound(found, end, tail if tail and tail.strip() else None, close_at is not None)
+
+
+def closing_line(lines: Sequence[str], first: int, limit: int) -> int:
+    """The line closing the element opened on line ``first``; ``limit`` if none does."""
+    return _closing(lines, first, limit)[0]
 
 
 def _closing(lines: Sequence[str], first: int, limit: int) -> tuple[int, int | None, int]:

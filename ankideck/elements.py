@@ -8,9 +8,11 @@ from collections import deque
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 
+from markdown_it.token import Token
+
 from ankideck.blocks import Block, parse_region, reparse
 from ankideck.chapters import is_toc_heading, is_toc_list
-from ankideck.details import find_details, starts_details
+from ankideck.details import OPENS_HTML_BLOCK, closing_line, find_details, starts_details
 from ankideck.diagnostics import Diagnostics
 from ankideck.questions import h2_question
 from ankideck.shapes import Asked, group_label, is_bold_line, not_content, q_paragraph, term_list
@@ -38,17 +40,18 @@ def elements(
     """Each element in file order. A ``<details>`` element may end inside a later block:
     the blocks it covers are consumed, and the rest of the block it ends in is parsed again."""
     headings = [b.first for b in blocks if b.heading_level]
-    # (block, is the text after a closing tag on the tag's own line)
-    queue: deque[tuple[Block, bool]] = deque((block, False) for block in blocks)
+    blank = _next_blank(lines)
+    queue: deque[tuple[Block, str]] = deque((block, _BLOCK) for block in blocks)
     consumed = 0  # the last line that a <details> element took
     while queue:
-        block, after_tag = queue.popleft()
-        if not after_tag and block.last <= consumed:
-            continue
-        if not after_tag and block.first <= consumed:  # the rest of a block after </details>
-            rest = reparse(lines, consumed + 1, block.last, env)
-            queue.extendleft((b, True) for b in reversed(rest))
-            continue
+        block, mode = queue.popleft()
+        if mode != _AFTER_TAG:
+            if block.last <= consumed:
+                continue
+            if mode == _REGION or block.first <= consumed:  # e.g. the rest after </details>
+                rest = _region(max(block.first, consumed + 1), block.last, lines, env, blank)
+                queue.extendleft(reversed(rest))
+                continue
         if "details" in shapes and starts_details(block):
             following = bisect.bisect_right(headings, block.first)
             limit = headings[following] - 1 if following < len(headings) else len(lines)
@@ -64,12 +67,43 @@ def elements(
                 yield Element("question", block.first, found.end, asked=found.asked)
                 consumed = max(consumed, found.end)
                 if block.last > found.end:
-                    queue.appendleft((block, False))  # its rest is parsed again
+                    queue.appendleft((block, _BLOCK))  # its rest is parsed again
                 if found.tail is not None:
                     tail = parse_region([found.tail], found.end, env)
-                    queue.extendleft((b, True) for b in reversed(tail))
+                    queue.extendleft((b, _AFTER_TAG) for b in reversed(tail))
                 continue
         yield from _classify(block, lines, env, shapes)
+
+
+# How a queued block is taken: as parsed; as parsed after a closing tag on its own line
+# (never cut by what a <details> consumed); as lines still to be parsed.
+_BLOCK, _AFTER_TAG, _REGION = "block", "after tag", "region"
+
+
+def _region(
+    first: int, last: int, lines: Sequence[str], env: dict, blank: list[int]
+) -> list[tuple[Block, str]]:
+    """The blocks of lines ``first..last``. Lines that open a ``<details>`` and hold no blank
+    line are one HTML block to markdown-it: that block is built directly, up to the line
+    closing the element, and the lines after it stay a region parsed when reached. So a
+    long chain of ``<details>`` in one HTML block costs linear time, not quadratic."""
+    if blank[first] > last and OPENS_HTML_BLOCK.match(lines[first - 1]):
+        end = closing_line(lines, first, last)
+        token = Token("html_block", "", 0, block=True, map=[first - 1, end])
+        token.content = "\n".join(lines[first - 1 : end]) + "\n"
+        parts = [(Block((token,), first, end), _AFTER_TAG)]
+        if end < last:
+            parts.append((Block((token,), end + 1, last), _REGION))
+        return parts
+    return [(b, _AFTER_TAG) for b in reparse(lines, first, last, env)]
+
+
+def _next_blank(lines: Sequence[str]) -> list[int]:
+    """For each 1-based line, the first blank line at or after it (``len(lines) + 1`` if none)."""
+    found = [len(lines) + 1] * (len(lines) + 2)
+    for number in range(len(lines), 0, -1):
+        found[number] = number if not lines[number - 1].strip() else found[number + 1]
+    return found
 
 
 def _classify(

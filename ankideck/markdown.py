@@ -19,6 +19,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from ankideck.nesting import nesting_guard_plugin
 from ankideck.prose import cjk_prose_plugin
 
 CODE_CSS_CLASS = "highlight"
@@ -49,6 +50,7 @@ def markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "highlight": highlight_code})
     md.enable(["table", "strikethrough"])
     cjk_prose_plugin(md)
+    nesting_guard_plugin(md)
     front_matter_plugin(md)
     # Prose defaults: "$5 and $10" is money, "$ x $" is not math, labels are not ours.
     dollarmath_plugin(

@@ -17,6 +17,7 @@ from ankideck.diagnostics import Diagnostics
 from ankideck.elements import Element, elements
 from ankideck.identity import normalise_question, strip_numbering
 from ankideck.markdown import markdown
+from ankideck.nesting import TOO_DEEP
 from ankideck.outline import BEFORE_CHAPTERS, TOC, ChapterDraft, ChapterStart, Walker
 from ankideck.records import Book, Chapter, SourceFile
 
@@ -47,6 +48,11 @@ def parse_book(
         coverage,
     )
     walker.walk(elements(blocks, lines, env, settings.shapes, diagnostics, source.display))
+    for start, end in sorted(set(env.pop(TOO_DEEP, ()))):
+        span = f"line {end}" if end == start + 1 else f"lines {start + 1}-{end}"
+        diagnostics.warning(
+            source.display, start + 1, f"nested too deep to format; {span} shown as written"
+        )
     title = settings.title or (title_block.text if title_block else "") or source.rel.stem
     chapters = tuple(_chapter(d) for d in walker.finish(title))
     key = settings.id or source.rel.stem

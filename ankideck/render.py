@@ -12,7 +12,7 @@ from markdown_it.token import Token
 from ankideck.markdown import markdown
 from ankideck.media import MediaResolver
 from ankideck.records import BREADCRUMB, Book, Chapter, MediaFile, Note, Question
-from ankideck.sanitize import sanitize
+from ankideck.sanitize import MAX_DEPTH, nesting_depth, sanitize
 
 
 def render_note(
@@ -22,10 +22,21 @@ def render_note(
     images.collect(question.answer)
     md = markdown()
     answer = md.renderer.render(list(question.answer), md.options, dict(book.env))
+    if nesting_depth(answer) > MAX_DEPTH:
+        resolver.diagnostics.warning(
+            book.source.display,
+            question.line,
+            f"answer nests HTML elements more than {MAX_DEPTH} deep; shown as HTML source",
+            "nesting",
+        )
+        images.media.clear()
+        safe = f'<pre class="too-deep">{escape(answer, quote=False)}</pre>'
+    else:
+        safe = sanitize(answer, images.sources)
     return Note(
         guid=guid,
         question=escape(question.text, quote=False),
-        answer=sanitize(answer, images.sources),
+        answer=safe,
         context=escape(context(book, chapter, question), quote=False),
         source=f"{book.source.source_name}:{question.line}",
         media=tuple(sorted(set(images.media), key=lambda m: m.name)),
