@@ -6,19 +6,24 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from traceback import format_exc
+from typing import TYPE_CHECKING, TypeVar
 
 from ankideck.check import assign_guids, reject_shared_keys, reject_shared_outputs
 from ankideck.config import PROJECT_FILE, Settings, load_project_settings
 from ankideck.coverage import FileCoverage
 from ankideck.diagnostics import Diagnostics
 from ankideck.discover import discover, display_path
+from ankideck.encoding import Undecodable, decode
 from ankideck.media import MediaResolver
 from ankideck.notetype import DEFAULT_TEMPLATES, load_templates, note_type
 from ankideck.package import make_deck, write_deck
 from ankideck.parse import parse_book
 from ankideck.records import Book, Deck, SourceFile
 from ankideck.render import render_note
+
+if TYPE_CHECKING:
+    from genanki import Model
 
 
 @dataclass(frozen=True)
@@ -29,12 +34,21 @@ class Unanswered:
 
 
 @dataclass(frozen=True)
+class FileRead:
+    path: str  # as displayed
+    encoding: str
+    chapters: int
+    questions: int
+
+
+@dataclass(frozen=True)
 class BuildOptions:
     paths: tuple[Path, ...]
     out: Path
     timestamp: float = field(default_factory=time.time)
     templates: Path = DEFAULT_TEMPLATES
     write: bool = True
+    media_roots: tuple[Path, ...] = ()  # folders images may come from besides the content root
 
 
 @dataclass
@@ -44,6 +58,8 @@ class BuildResult:
     unanswered: list[Unanswered] = field(default_factory=list)
     coverage: dict[str, FileCoverage] = field(default_factory=dict)  # by file, as displayed
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    tracebacks: list[str] = field(default_factory=list)  # of internal errors, for --verbose
+    read: list[FileRead] = field(default_factory=list)  # each file parsed, in order
 
     @property
     def uncovered_lines(self) -> int:
@@ -61,7 +77,7 @@ T = TypeVar("T")
 def build(options: BuildOptions, progress: Progress = iter) -> BuildResult:
     """Read and check every file first; write decks only once all of them are rendered."""
     result = BuildResult()
-    sources = discover(options.paths)
+    sources = discover(options.paths, diagnostics=result.diagnostics)
     result.files = len(sources)
     settings = _project_settings(sources, result)
     books = [
@@ -70,7 +86,7 @@ def build(options: BuildOptions, progress: Progress = iter) -> BuildResult:
         if source.root in settings
         and (book := _guarded(source, result, lambda s=source: _read(s, settings[s.root], result)))
     ]
-    resolver = MediaResolver(result.diagnostics)
+    resolver = MediaResolver(result.diagnostics, options.media_roots)
     for book in reject_shared_keys(books, result.diagnostics):
         decks = _guarded(book.source, result, lambda b=book: _book_decks(b, resolver, result))
         result.decks.extend(decks or [])
@@ -80,11 +96,7 @@ def build(options: BuildOptions, progress: Progress = iter) -> BuildResult:
         result.decks = [  # a deck that could not be written is reported, not summarised
             deck
             for deck in result.decks
-            if _guarded(
-                deck.book,
-                result,
-                lambda d=deck: write_deck(d, options.out, model, options.timestamp),
-            )
+            if _guarded(deck.book, result, lambda d=deck: _write(d, options, model, result))
         ]
     return result
 
@@ -97,6 +109,16 @@ def _guarded(source: SourceFile, result: BuildResult, stage: Callable[[], T]) ->
         result.diagnostics.error(
             source.display, 0, f"internal error: {type(exc).__name__}: {exc}", "internal"
         )
+        result.tracebacks.append(f"while processing {source.display}:\n{format_exc()}")
+        return None
+
+
+def _write(deck: Deck, options: BuildOptions, model: Model, result: BuildResult) -> Path | None:
+    try:
+        return write_deck(deck, options.out, model, options.timestamp)
+    except OSError as exc:  # a full disk, a read-only folder: the previous file stays
+        where = display_path(options.out / deck.output)
+        result.diagnostics.error(where, 0, f"cannot write: {exc.strerror or exc}", "io")
         return None
 
 
@@ -112,17 +134,23 @@ def _project_settings(sources: list[SourceFile], result: BuildResult) -> dict[Pa
 
 
 def _read(source: SourceFile, settings: Settings, result: BuildResult) -> Book | None:
+    diagnostics = result.diagnostics
     try:
-        text = source.path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        result.diagnostics.error(
-            source.display, 0, f"cannot decode as UTF-8: {exc.reason}", "encoding"
-        )
+        decoded = decode(source.path.read_bytes(), settings.encoding)
+    except Undecodable as exc:
+        diagnostics.error(source.display, exc.line, exc.message, "encoding")
         return None
     except OSError as exc:
-        result.diagnostics.error(source.display, 0, f"cannot read: {exc.strerror}", "io")
+        diagnostics.error(source.display, 0, f"cannot read: {exc.strerror}", "io")
         return None
-    book = parse_book(source, text, result.diagnostics, settings)
+    for line, message in decoded.warnings:
+        diagnostics.warning(source.display, line, message, "encoding")
+    book = parse_book(source, decoded.text, result.diagnostics, settings)
+    if book is not None:
+        questions = sum(len(c.questions) for c in book.chapters)
+        result.read.append(
+            FileRead(source.display, decoded.encoding, len(book.chapters), questions)
+        )
     if book is not None and book.coverage is not None:
         result.coverage[source.display] = book.coverage
         for gap in book.coverage.gaps:

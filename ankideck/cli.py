@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from traceback import format_exc
 
 import click
 
@@ -42,18 +43,42 @@ def main(ctx: click.Context) -> None:
     show_default=True,
     help="Folder the .apkg files go to.",
 )
+@click.option(
+    "--media-root",
+    "media_roots",
+    multiple=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A folder outside the content root that images may also come from (repeatable).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Also print each file read and internal tracebacks."
+)
 @click.option(
     "--strict",
     is_flag=True,
     help="Fail (exit 1) if any line of the notes is on no card.",
 )
-def build(paths: tuple[Path, ...], out: Path, quiet: bool, strict: bool) -> None:
+def build(
+    paths: tuple[Path, ...],
+    out: Path,
+    media_roots: tuple[Path, ...],
+    quiet: bool,
+    verbose: bool,
+    strict: bool,
+) -> None:
     """Build one .apkg per chapter from PATHS (markdown files or folders; default content/).
 
     Folders are walked recursively for *.md and *.markdown. Each deck is written to
-    OUT/<file path without extension>/<NN>-<chapter>.apkg. Set SOURCE_DATE_EPOCH to pin
-    the notes' modification time.
+    OUT/<file path without extension>/<NN>-<chapter>.apkg, through a temporary file, so a
+    failed build leaves the previous decks intact. Set SOURCE_DATE_EPOCH to pin the notes'
+    modification time.
+
+    Notes are data, not code: raw HTML is sanitised (no scripts, frames, forms or event
+    handlers), and no file outside the content folder, or a --media-root, is read or
+    packaged, whatever a path or symlink says. Files that are not UTF-8 are decoded as
+    GB18030, Big5 or Windows-1252 when detected, with a warning ('encoding' in
+    ankideck.yaml names one for sure).
 
     Every line of the notes lands on a card, or a warning says where and why not; the
     summary counts them. Settings for the cases a rule gets wrong go in each file's YAML
@@ -66,8 +91,23 @@ def build(paths: tuple[Path, ...], out: Path, quiet: bool, strict: bool) -> None
         if not DEFAULT_CONTENT.is_dir():
             raise click.UsageError("no PATH given and no content/ folder here")
         paths = (DEFAULT_CONTENT,)
-    options = BuildOptions(paths=paths, out=out, timestamp=_timestamp())
-    result = run_build(options, progress=_progress(quiet))
+    options = BuildOptions(paths, out, _timestamp(), media_roots=media_roots)
+    try:
+        result = run_build(options, progress=_progress(quiet))
+    except Exception as exc:  # a bug outside any one file's stages: one line, not a traceback
+        if verbose:
+            click.echo(format_exc(), err=True)
+        click.echo(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)
+    if verbose:
+        for read in result.read:
+            click.echo(
+                f"{read.path}: {read.encoding}, {read.chapters} chapters, "
+                f"{read.questions} questions",
+                err=True,
+            )
+        for text in result.tracebacks:
+            click.echo(text, err=True)
     for diagnostic in result.diagnostics.sorted():
         if not quiet or diagnostic.severity.value == "error":
             click.echo(str(diagnostic), err=True)

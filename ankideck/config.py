@@ -7,6 +7,8 @@ file and line, never ignored.
 
 from __future__ import annotations
 
+import codecs
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ class Settings:
     shapes: frozenset[str] = frozenset(SHAPES)  # note shapes recognised
     skip_sections: tuple[str, ...] = ()  # headings whose sections are not content
     tags: tuple[str, ...] = ()  # extra tags on every note
+    encoding: str | None = None  # of every file under the root (ankideck.yaml only)
 
 
 def load_project_settings(root: Path, display: str, diagnostics: Diagnostics) -> Settings | None:
@@ -80,6 +83,10 @@ def parse_settings(
     for key, line, value in pairs:
         if key not in _CHECKS:
             diagnostics.warning(path, line, f"unknown setting {key!r} ignored", "config")
+            continue
+        if key in _PROJECT_ONLY and where != "project settings":
+            message = f"setting {key!r} only works in {PROJECT_FILE}; ignored here"
+            diagnostics.warning(path, line, message, "config")
             continue
         checked = _CHECKS[key](value)
         if isinstance(checked, _Invalid):
@@ -133,9 +140,22 @@ def _tags(value: Any) -> tuple[str, ...] | _Invalid:
     tags = _texts(value)
     if isinstance(tags, _Invalid):
         return tags
-    return tuple("_".join(tag.split()) for tag in tags)  # Anki tags hold no spaces
+    # Anki tags hold no spaces; {{Tags}} in a template shows them as HTML.
+    return tuple(_TAG_UNSAFE.sub("_", tag) for tag in tags)
 
 
+def _encoding(value: Any) -> str | _Invalid | None:
+    name = _text(value)
+    if not isinstance(name, str):
+        return name
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return _Invalid(f"names unknown encoding {name!r}")
+
+
+_TAG_UNSAFE = re.compile(r"[\s<>&\"']+")
+_PROJECT_ONLY = {"encoding"}  # a file's front matter is read after decoding it
 _CHECKS = {
     "title": _text,
     "id": _text,
@@ -143,4 +163,5 @@ _CHECKS = {
     "shapes": _shapes,
     "skip_sections": _texts,
     "tags": _tags,
+    "encoding": _encoding,
 }

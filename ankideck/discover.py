@@ -6,34 +6,62 @@ import os
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
+from ankideck.diagnostics import Diagnostics
 from ankideck.records import SourceFile
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
-def discover(paths: Iterable[Path], cwd: Path | None = None) -> list[SourceFile]:
+def discover(
+    paths: Iterable[Path], cwd: Path | None = None, diagnostics: Diagnostics | None = None
+) -> list[SourceFile]:
     """Every markdown file under ``paths`` (folders walked recursively), sorted, no repeats.
 
-    A folder is the content root of the files under it; a file named directly is
-    its own folder's root.
+    A folder is the content root of the files under it; a file named directly is its own
+    folder's root. Inside a folder, a symlink is followed only to a file inside the same
+    root, judged on the resolved path: one pointing outside is refused with a warning.
     """
     cwd = (cwd or Path.cwd()).resolve()
+    diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     found: dict[Path, SourceFile] = {}
     for given in paths:
         root = given.resolve()
         if root.is_dir():
-            files = _walk(root)
+            files = _walk(root, cwd, diagnostics)
         else:
             files = [root]
             root = root.parent
         for path in files:
-            found.setdefault(path, _source_file(path, root, cwd))
+            real = path.resolve()
+            if not real.is_relative_to(root):
+                diagnostics.warning(
+                    display_path(path, cwd),
+                    0,
+                    f"symlink to {real} is outside the content root; not read",
+                    "outside",
+                )
+                continue
+            if real not in found or path == real:  # a file and a link to it: the file
+                found[real] = _source_file(path, real, root, cwd)
     return sorted(found.values(), key=lambda s: (str(s.root), s.rel.parts))
 
 
-def _walk(root: Path) -> list[Path]:
+def _walk(root: Path, cwd: Path, diagnostics: Diagnostics) -> list[Path]:
+    def unreadable(error: OSError) -> None:
+        where = display_path(Path(error.filename), cwd) if error.filename else str(root)
+        diagnostics.error(where, 0, f"cannot read folder: {error.strerror}", "io")
+
     files = []
-    for folder, dirs, names in os.walk(root):
+    for folder, dirs, names in os.walk(root, onerror=unreadable):
+        for name in sorted(d for d in dirs if Path(folder, d).is_symlink()):
+            target = Path(folder, name).resolve()
+            if not target.is_relative_to(root):
+                diagnostics.warning(
+                    display_path(Path(folder, name), cwd),
+                    0,
+                    f"symlink to {target} is outside the content root; not read",
+                    "outside",
+                )
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         files.extend(
             Path(folder, name)
@@ -43,9 +71,9 @@ def _walk(root: Path) -> list[Path]:
     return files
 
 
-def _source_file(path: Path, root: Path, cwd: Path) -> SourceFile:
+def _source_file(path: Path, real: Path, root: Path, cwd: Path) -> SourceFile:
     rel = PurePosixPath(path.relative_to(root).as_posix())
-    return SourceFile(path=path, root=root, rel=rel, display=display_path(path, cwd))
+    return SourceFile(path=real, root=root, rel=rel, display=display_path(path, cwd))
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:

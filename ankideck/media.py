@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -13,10 +14,15 @@ REMOTE_SCHEMES = ("http", "https")
 
 
 class MediaResolver:
-    """Turns an image reference into a packaged MediaFile, a remote URL, or a warning."""
+    """Turns an image reference into a packaged MediaFile, a remote URL, or a warning.
 
-    def __init__(self, diagnostics: Diagnostics) -> None:
+    Only files inside the note's content root, or inside a media root the person running
+    the build named (``--media-root``), are packaged; never a file a symlink leads outside.
+    """
+
+    def __init__(self, diagnostics: Diagnostics, extra_roots: Iterable[Path] = ()) -> None:
         self.diagnostics = diagnostics
+        self.extra_roots = tuple(root.resolve() for root in extra_roots)
         self._by_path: dict[Path, MediaFile] = {}
 
     def resolve(self, src: str, source: SourceFile, line: int) -> MediaFile | str | None:
@@ -29,8 +35,8 @@ class MediaResolver:
         target = unquote(parts.path) if not parts.scheme else src.strip()
         if not target:
             return self._refuse(source, line, src, "has no path")
-        path = (source.path.parent / target).resolve()
-        if not path.is_relative_to(source.root):
+        path = (source.path.parent / target).resolve()  # symlinks followed, then judged
+        if not any(path.is_relative_to(root) for root in (source.root, *self.extra_roots)):
             return self._refuse(source, line, src, "is outside the content root; not packaged")
         if not path.is_file():
             return self._refuse(source, line, src, "not found")

@@ -38,7 +38,7 @@ def render_note(
         question=escape(question.text, quote=False),
         answer=safe,
         context=escape(context(book, chapter, question), quote=False),
-        source=f"{book.source.source_name}:{question.line}",
+        source=escape(f"{book.source.source_name}:{question.line}", quote=False),
         media=tuple(sorted(set(images.media), key=lambda m: m.name)),
         tags=book.tags,
     )

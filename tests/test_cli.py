@@ -84,7 +84,7 @@ def test_errors_exit_1_and_other_files_still_build(run_cli, write_tree, tmp_path
     content = write_tree(
         {
             "a-bad.md": "---\ntitle: [oops\n---\n<h2>Q?</h2>\n\nA\n",
-            "b-binary.md": b"\xff\xfe\x00\x81 not text",
+            "b-binary.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
             "c-good.md": GOOD,
             "c-good/a.png": PNG,
         }
@@ -94,7 +94,7 @@ def test_errors_exit_1_and_other_files_still_build(run_cli, write_tree, tmp_path
     assert result.stderr.splitlines() == [
         "content/a-bad.md:2: error: invalid YAML in front matter: "
         "expected ',' or ']', but got '<stream end>'",
-        "content/b-binary.md: error: cannot decode as UTF-8: invalid start byte",
+        "content/b-binary.md: error: binary file, not markdown (it holds NUL bytes); not read",
         "content/c-good.md:7: warning: image 'a.png' not found",
     ]
     assert "Built 2 decks with 2 cards from 3 files" in result.stdout
