@@ -3,43 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 import pytest
 
-from ankideck.check import assign_guids
-from ankideck.diagnostics import Diagnostics
-from ankideck.discover import discover
-from ankideck.media import MediaResolver
-from ankideck.parse import parse_book
-from ankideck.records import Note
+from tests.rendering import answer_of, render
 
 PNG_A = b"\x89PNG\r\n\x1a\n" + b"A" * 32
 PNG_B = b"\x89PNG\r\n\x1a\n" + b"B" * 32
-
-
-def render(root: Path, name: str = "book.md") -> tuple[list[Note], list[str]]:
-    from ankideck.render import render_note
-
-    diagnostics = Diagnostics()
-    (source,) = [s for s in discover([root], cwd=root.parent) if s.rel.as_posix() == name]
-    book = parse_book(source, source.path.read_text(encoding="utf-8"), diagnostics)
-    assert book is not None
-    guids = assign_guids(book, diagnostics)
-    resolver = MediaResolver(diagnostics)
-    rendered = [
-        render_note(book, chapter, q, guids[q], resolver)
-        for chapter in book.chapters
-        for q in chapter.questions
-        if q.answered
-    ]
-    return rendered, [str(d) for d in diagnostics.sorted()]
-
-
-def answer_of(write_tree, body: str, **files: bytes) -> tuple[Note, list[str]]:
-    root = write_tree({"book.md": f'<h2 id="q">1.Q?</h2>\n\n{body}\n', **files})
-    (note,), diagnostics = render(root)
-    return note, diagnostics
 
 
 @pytest.mark.parametrize(
