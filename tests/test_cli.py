@@ -101,6 +101,15 @@ def test_errors_exit_1_and_other_files_still_build(run_cli, write_tree, tmp_path
     assert "1 warnings, 2 errors" in result.stdout
 
 
+def test_an_unwritable_output_is_an_error_per_deck(run_cli, write_tree, tmp_path: Path) -> None:
+    content = write_tree({"good.md": GOOD})
+    (tmp_path / "out/good/01-Basics.apkg").mkdir(parents=True)  # in the way
+    result = run_cli("build", "-q", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr == "out/good/01-Basics.apkg: error: cannot write: Is a directory\n"
+    assert (tmp_path / "out/good/02-More.apkg").is_file()
+
+
 def test_quiet_prints_errors_only(run_cli, write_tree, tmp_path: Path) -> None:
     content = write_tree({"good.md": GOOD})
     result = run_cli("build", "-q", str(content), "-o", str(tmp_path / "o"), cwd=tmp_path)
@@ -156,6 +165,61 @@ def test_a_bug_on_one_file_is_one_line_naming_it(
     assert "content/boom.md: error: internal error: ValueError: unexpected token" in result.stderr
     assert "Traceback" not in result.output
     assert (tmp_path / "out/good/01-Basics.apkg").is_file()
+    verbose = run_cli("build", "-v", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert "while processing content/boom.md:\nTraceback (most recent call last):" in (
+        verbose.stderr
+    )
+    assert 'raise ValueError("unexpected token")' in verbose.stderr
+    assert "content/good.md: utf-8, 2 chapters, 3 questions" in verbose.stderr
+
+
+def test_a_bug_outside_any_file_is_one_line(
+    run_cli, write_tree, tmp_path: Path, monkeypatch
+) -> None:
+    import ankideck.build
+
+    def broken(*_args):
+        raise RuntimeError("no templates")
+
+    monkeypatch.setattr(ankideck.build, "load_templates", broken)
+    content = write_tree({"good.md": GOOD})
+    result = run_cli("build", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr == "error: internal error: RuntimeError: no templates\n"
+    verbose = run_cli("build", "-v", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert "Traceback (most recent call last):" in verbose.stderr
+
+
+def test_a_failed_write_leaves_the_previous_deck_intact(
+    run_cli, write_tree, tmp_path: Path, monkeypatch
+) -> None:
+    import genanki
+
+    content = write_tree({"good.md": GOOD, "a.png": PNG})
+    out = tmp_path / "out"
+    assert run_cli("build", str(content), "-o", str(out), cwd=tmp_path).exit_code == 0
+    before = {p: p.read_bytes() for p in out.rglob("*.apkg")}
+    failure: BaseException = OSError(28, "No space left")
+
+    def half_written(self, path, timestamp=None):
+        Path(path).write_bytes(b"half a zip")
+        raise failure
+
+    monkeypatch.setattr(genanki.Package, "write_to_file", half_written)
+    (content / "good.md").write_text(GOOD.replace("B.", "Changed."), encoding="utf-8")
+    result = run_cli("build", str(content), "-o", str(out), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "out/good/01-Basics.apkg: error: cannot write: No space left",
+        "out/good/02-More.apkg: error: cannot write: No space left",
+    ]
+    assert {p: p.read_bytes() for p in out.rglob("*.apkg")} == before
+    assert sorted(p.name for p in out.rglob("*")) == ["01-Basics.apkg", "02-More.apkg", "good"]
+    failure = KeyboardInterrupt()  # Ctrl-C in the middle of a write
+    aborted = run_cli("build", str(content), "-o", str(out), cwd=tmp_path)
+    assert aborted.exit_code == 1 and "Aborted!" in aborted.stderr
+    assert {p: p.read_bytes() for p in out.rglob("*.apkg")} == before
+    assert sorted(p.name for p in out.rglob("*")) == ["01-Basics.apkg", "02-More.apkg", "good"]
 
 
 def test_two_books_writing_one_package_is_an_error(run_cli, write_tree, tmp_path: Path) -> None:

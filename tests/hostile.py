@@ -1,0 +1,76 @@
+"""Pathological notes, generated at a chosen size: the inputs the build must survive.
+
+Shared by the tests (which check the build finishes and says what it did) and by
+``bench/pathological.py`` (which times them at growing sizes to show the cost is linear).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+_Q = '<h2 id="q">1.Q?</h2>\n\n'
+
+
+def _long_line(n: int) -> str:
+    return _Q + "文字 word " * (n // 8) + "\n"
+
+
+def _indented_lists(n: int) -> str:
+    depth = int((2 * n) ** 0.5 / 2)  # the file grows with the square of the depth
+    return _Q + "".join("  " * i + f"- item {i}\n" for i in range(depth)) + "\nafter\n"
+
+
+def _inline_lists(n: int) -> str:
+    return _Q + "- " * (n // 2) + "x\n\n<h2>2.Next?</h2>\n\nafter\n"
+
+
+def _quotes(n: int) -> str:
+    return _Q + ">" * n + " deep\n\nafter\n"
+
+
+def _brackets(n: int) -> str:
+    return _Q + "[" * n + "\n"
+
+
+def _dollars(n: int) -> str:
+    return _Q + "$" * n + "\n"
+
+
+def _unclosed_details(n: int) -> str:
+    return "<details><summary>Q?</summary>\n\n" + "line text\n\n" * (n // 11)
+
+
+def _unclosed_math(n: int) -> str:
+    return _Q + "$$\n" + "x + y\n" * (n // 6)
+
+
+def _questions(n: int) -> str:
+    count = n // 60
+    return "".join(
+        f'<h2 id="q{i}">{i}.Question {i}?</h2>\n\nAnswer $x_{{{i}}}$.\n\n' for i in range(count)
+    )
+
+
+def _chained_details(n: int) -> str:
+    count = n // 45
+    return "".join(f"<details><summary>Q{i}?</summary>A{i}</details>\n" for i in range(count))
+
+
+def _nested_html(n: int) -> str:
+    return _Q + "<div>" * (n // 11) + "x" + "</div>" * (n // 11) + "\n"
+
+
+# name -> (note of about n characters, n for the tests)
+CASES: dict[str, tuple[Callable[[int], str], int]] = {
+    "1 MB line": (_long_line, 1_000_000),
+    "list nested 1,000 deep, indented": (_indented_lists, 1_000_000),
+    "list nested 5,000 deep, one line": (_inline_lists, 10_000),
+    "quote nested 5,000 deep": (_quotes, 5_000),
+    "50k [": (_brackets, 50_000),
+    "40k $": (_dollars, 40_000),
+    "unclosed <details>": (_unclosed_details, 500_000),
+    "unclosed $$": (_unclosed_math, 500_000),
+    "20k questions": (_questions, 1_200_000),
+    "5k <details> in one HTML block": (_chained_details, 225_000),
+    "HTML nested 20k deep": (_nested_html, 220_000),
+}

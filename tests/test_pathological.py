@@ -1,0 +1,45 @@
+"""Pathological notes build, with no RecursionError and no silent loss.
+
+How long they take, at growing sizes, is measured by ``bench/pathological.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ankideck.build import BuildOptions, build
+from tests.hostile import CASES
+
+TOO_DEEP = "nested too deep to format"
+EXPECTED: dict[str, tuple[int, str | None, str | None]] = {
+    # case: (cards, a warning containing, a text in the first answer)
+    "1 MB line": (1, None, "文字 word 文字"),
+    "list nested 1,000 deep, indented": (1, TOO_DEEP, "after"),
+    "list nested 5,000 deep, one line": (2, TOO_DEEP, "- - - x"),
+    "quote nested 5,000 deep": (1, TOO_DEEP, "after"),
+    "50k [": (1, None, "[" * 50_000),
+    "40k $": (1, None, "$" * 1000),
+    "unclosed <details>": (1, "<details> is never closed", "line text"),
+    "unclosed $$": (1, None, "x + y"),
+    "20k questions": (20_000, None, r"\(x_{0}\)"),
+    "5k <details> in one HTML block": (5_000, None, "A0"),
+    "HTML nested 20k deep": (1, "nests HTML elements more than 200 deep", "&lt;div&gt;"),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_pathological_notes_build(tmp_path: Path, case: str) -> None:
+    make, size = CASES[case]
+    root = tmp_path / "content"
+    root.mkdir()
+    (root / "note.md").write_text(make(size), encoding="utf-8")
+    result = build(BuildOptions(paths=(root,), out=tmp_path / "decks", timestamp=0))
+    cards, warning, text = EXPECTED[case]
+    messages = [d.message for d in result.diagnostics.sorted()]
+    assert result.diagnostics.error_count == 0, messages
+    assert result.cards == cards
+    assert (warning is None and messages == []) or any(warning in m for m in messages), messages
+    assert text is None or text in result.decks[0].notes[0].answer
+    assert len(list((tmp_path / "decks").rglob("*.apkg"))) == len(result.decks)
