@@ -72,6 +72,21 @@ def top_level_blocks(tokens: Sequence[Token], lines: Sequence[str], offset: int 
     return blocks
 
 
+def unclosed_fences(tokens: Sequence[Token], lines: Sequence[str]) -> list[tuple[int, int]]:
+    """First and last 1-based lines of each code fence with no closing fence: CommonMark
+    runs it to the end of its container, often the end of the file, later questions and all."""
+    found = []
+    for token in tokens:
+        if token.type != "fence" or token.map is None:
+            continue
+        first, end = token.map
+        closing = lines[end - 1].strip() if first + 1 < end <= len(lines) else ""
+        marker = token.markup[0]
+        if not (closing.startswith(token.markup) and closing.strip(marker) == ""):
+            found.append((first + 1, end))
+    return found
+
+
 def inline_text(children: Sequence[Any]) -> str:
     parts = []
     for child in children:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ankideck.blocks import Block, source_lines, top_level_blocks
+from ankideck.blocks import Block, source_lines, top_level_blocks, unclosed_fences
 from ankideck.chapters import (
     is_toc_heading,
     is_toc_list,
@@ -48,6 +48,9 @@ def parse_book(
         coverage,
     )
     walker.walk(elements(blocks, lines, env, settings.shapes, diagnostics, source.display))
+    for first, last in unclosed_fences(tokens, lines):
+        message = f"code fence is never closed; it runs to line {last}, all of it code"
+        diagnostics.warning(source.display, first, message, "fence")
     for start, end in sorted(set(env.pop(TOO_DEEP, ()))):
         span = f"line {end}" if end == start + 1 else f"lines {start + 1}-{end}"
         diagnostics.warning(

@@ -43,3 +43,14 @@ def test_pathological_notes_build(tmp_path: Path, case: str) -> None:
     assert (warning is None and messages == []) or any(warning in m for m in messages), messages
     assert text is None or text in result.decks[0].notes[0].answer
     assert len(list((tmp_path / "decks").rglob("*.apkg"))) == len(result.decks)
+
+
+def test_an_unclosed_code_fence_says_it_swallowed_the_rest(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    root.mkdir()
+    (root / "n.md").write_text("<h2>Q1?</h2>\n\n```\nx\n\n<h2>Q2?</h2>\n\nA2\n", encoding="utf-8")
+    result = build(BuildOptions(paths=(root,), out=tmp_path / "decks", write=False))
+    assert [str(d).removeprefix(f"{root}/") for d in result.diagnostics.sorted()] == [
+        "n.md:3: warning: code fence is never closed; it runs to line 8, all of it code"
+    ]
+    assert result.cards == 1
