@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from html import escape
-from html.parser import HTMLParser
-from typing import Any
 
 from markdown_it.token import Token
 
 from ankideck.markdown import markdown
 from ankideck.media import MediaResolver
+from ankideck.rawhtml import read_raw_html
 from ankideck.records import BREADCRUMB, Book, Chapter, MediaFile, Note, Question
 from ankideck.sanitize import MAX_DEPTH, nesting_depth, sanitize
 
@@ -20,6 +19,10 @@ def render_note(
 ) -> Note:
     images = _ImageSources(book, resolver)
     images.collect(question.answer)
+    for line, removed in sorted(images.removed.items()):
+        listed = ", ".join(dict.fromkeys(removed))
+        message = f"removed from the card (not allowed there): {listed}"
+        resolver.diagnostics.warning(book.source.display, line, message, "html")
     md = markdown()
     answer = md.renderer.render(list(question.answer), md.options, dict(book.env))
     if nesting_depth(answer) > MAX_DEPTH:
@@ -50,13 +53,15 @@ def context(book: Book, chapter: Chapter, question: Question) -> str:
 
 
 class _ImageSources:
-    """Resolves every image of an answer, markdown or raw HTML, before it is rendered."""
+    """Resolves every image of an answer, markdown or raw HTML, before it is rendered, and
+    notes the active raw HTML that sanitising will take out (to report it)."""
 
     def __init__(self, book: Book, resolver: MediaResolver) -> None:
         self.book = book
         self.resolver = resolver
         self.sources: dict[str, str | None] = {}  # src as written -> src on the card
         self.media: list[MediaFile] = []
+        self.removed: dict[int, list[str]] = {}  # line -> active HTML that will not reach it
 
     def collect(self, tokens: tuple[Token, ...]) -> None:
         for token, line in _with_lines(tokens):
@@ -64,8 +69,11 @@ class _ImageSources:
                 # The image render rule reads the resolved target from meta.
                 token.meta["media"] = self._resolve(str(token.attrGet("src") or ""), line)
             elif token.type in ("html_block", "html_inline"):
-                for src, offset in _html_image_sources(token.content):
+                raw = read_raw_html(token.content)
+                for src, offset in raw.images:
                     self._resolve(src, line + offset)
+                for what, offset in raw.removed:
+                    self.removed.setdefault(line + offset, []).append(what)
 
     def _resolve(self, src: str, line: int) -> str | None:
         target = self.resolver.resolve(src, self.book.source, line)
@@ -90,23 +98,3 @@ def _with_lines(tokens: tuple[Token, ...]) -> Iterator[tuple[Token, int]]:
             yield child, child_line
             child_line += 1 if child.type in ("softbreak", "hardbreak") else 0
             child_line += child.content.count("\n") if child.type == "html_inline" else 0
-
-
-def _html_image_sources(fragment: str) -> list[tuple[str, int]]:
-    """``src`` of each ``<img>`` in raw HTML, with its line offset in the fragment."""
-    parser = _ImageFinder()
-    parser.feed(fragment)
-    parser.close()
-    return parser.found
-
-
-class _ImageFinder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[tuple[str, int]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, Any]]) -> None:
-        if tag == "img":
-            src = dict(attrs).get("src")
-            if src:
-                self.found.append((src, self.getpos()[0] - 1))

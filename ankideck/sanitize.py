@@ -12,7 +12,8 @@ from collections.abc import Mapping
 
 import nh3
 
-_TAGS = set(nh3.ALLOWED_TAGS)
+ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS)
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _ATTRIBUTES: dict[str, set[str]] = copy.deepcopy(nh3.ALLOWED_ATTRIBUTES)
 _ATTRIBUTES.setdefault("*", set()).update({"class", "title", "lang", "dir", "align"})
 for _tag, _extra in {
@@ -58,11 +59,11 @@ def sanitize(html: str, image_sources: Mapping[str, str | None]) -> str:
 
     return nh3.clean(
         html,
-        tags=_TAGS,
+        tags=set(ALLOWED_TAGS),
         clean_content_tags={"script", "style"},
         attributes=_ATTRIBUTES,
         attribute_filter=attribute_filter,
         filter_style_properties={"text-align"},
-        url_schemes={"http", "https", "mailto"},
+        url_schemes=set(URL_SCHEMES),
         strip_comments=True,
     ).strip()
