@@ -77,7 +77,7 @@ def unclosed_fences(tokens: Sequence[Token], lines: Sequence[str]) -> list[tuple
     runs it to the end of its container, often the end of the file, later questions and all."""
     found = []
     for token in tokens:
-        if token.type != "fence" or token.map is None:
+        if token.type != "fence" or token.map is None or token.meta.get(TOO_DEEP):
             continue
         first, end = token.map
         closing = lines[end - 1].strip() if first + 1 < end <= len(lines) else ""

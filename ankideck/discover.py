@@ -41,6 +41,11 @@ def discover(
                     "outside",
                 )
                 continue
+            if not real.is_file():  # a FIFO or device would block or never end
+                diagnostics.warning(
+                    display_path(path, cwd), 0, "not a regular file; not read", "outside"
+                )
+                continue
             if real not in found or path == real:  # a file and a link to it: the file
                 found[real] = _source_file(path, real, root, cwd)
     return sorted(found.values(), key=lambda s: (str(s.root), s.rel.parts))

@@ -17,7 +17,8 @@ def summary_lines(result: BuildResult, out: Path) -> list[str]:
         cards = f"{len(deck.notes)} card" + ("s" if len(deck.notes) != 1 else "")
         lines.append(f"  {cards:>9}  {deck.name}  ->  {out / deck.output}")
     if result.unanswered:
-        lines.append(f"Skipped {len(result.unanswered)} unanswered questions:")
+        count = len(result.unanswered)
+        lines.append(f"Skipped {count} unanswered question{'s' * (count != 1)}:")
         lines.extend(f"  {q.path}:{q.line}: {q.question}" for q in result.unanswered)
     lines.append(coverage_line(result))
     diagnostics = result.diagnostics

@@ -35,7 +35,7 @@ def test_build_writes_one_package_per_chapter(run_cli, write_tree, tmp_path: Pat
         "Built 2 decks with 2 cards from 1 files into out/",
         "     1 card  Good Book::01 Basics  ->  out/notes/good/01-Basics.apkg",
         "     1 card  Good Book::02 More  ->  out/notes/good/02-More.apkg",
-        "Skipped 1 unanswered questions:",
+        "Skipped 1 unanswered question:",
         "  content/notes/good.md:9: Unanswered?",
         "Coverage: 4 of 5 lines of notes on cards, 1 in unanswered questions",
         "0 warnings, 0 errors",

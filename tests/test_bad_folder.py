@@ -1,0 +1,93 @@
+"""One folder of every kind of bad note next to one good one: the good one builds, each bad
+one is named, and no byte of any file outside the content root reaches a package."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+from tests.hostile import CASES
+
+MARKER = b"OUTSIDE-7f3a9c"  # in every file outside the content root
+GOOD = '# Good\n\n## 第一章 基础\n\n<h2 id="a">1.什么是扩散？</h2>\n\n加噪再去噪。![图](fig.png)\n'
+PNG = b"\x89PNG\r\n\x1a\n" + b"inside" * 4
+
+# file -> a part of the diagnostic that names it
+BAD: dict[str, str] = {
+    "binary.md": "error: binary file, not markdown (it holds NUL bytes); not read",
+    "undecodable.md": "error: cannot decode: not UTF-8 (byte 0x81 at line 3)",
+    "gbk.md": "warning: not UTF-8; read as GB18030 (detected)",
+    "bad-yaml.md:2": "error: invalid YAML in front matter",
+    "bad-setting.md:2": "error: setting 'chapter_level' must be a heading level from 1 to 6",
+    "leak.md": "warning: symlink to ",
+    "leakdir": "warning: symlink to ",
+    "fifo.md": "warning: not a regular file; not read",
+    "images.md:3": "warning: image '../outside/secret.png' is outside the content root",
+    "hostile.md:3": "warning: removed from the card (not allowed there): <script>, <iframe>",
+    "deep.md:": "warning: nested too deep to format",
+    "unclosed-details.md:1": "warning: <details> is never closed",
+    "unclosed-fence.md:3": "warning: code fence is never closed",
+    "deep-html.md:1": "warning: answer nests HTML elements more than 200 deep",
+}
+
+
+def write_folder(tmp_path: Path) -> Path:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "private.md").write_bytes(b"<h2>Secret?</h2>\n\n" + MARKER + b"\n")
+    (outside / "secret.png").write_bytes(b"\x89PNG\r\n\x1a\n" + MARKER)
+    root = tmp_path / "content"
+    root.mkdir()
+    files: dict[str, bytes | str] = {
+        "good.md": GOOD,
+        "fig.png": PNG,
+        "binary.md": b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+        "undecodable.md": b"<h2>Q?</h2>\n\n\x81\x81\xff\x80\n",
+        "gbk.md": GOOD.replace("Good", "GBK").encode("gbk"),
+        "bad-yaml.md": "---\ntitle: [oops\n---\n<h2>Q?</h2>\n\nA\n",
+        "bad-setting.md": "---\nchapter_level: 9\n---\n<h2>Q?</h2>\n\nA\n",
+        "images.md": "<h2>Q?</h2>\n\n![a](../outside/secret.png) "
+        f"![b]({outside}/secret.png) ![c](link.png) "
+        f'<img src="file://{outside}/secret.png">\n',
+        "hostile.md": '<h2>Q?</h2>\n\n<script>alert(1)</script><iframe src="x"></iframe> ok\n',
+        "deep.md": CASES["list nested 1,000 deep, indented"][0](200_000),
+        "unclosed-details.md": "<details><summary>Q?</summary>\n\nA\n",
+        "unclosed-fence.md": "<h2>Q?</h2>\n\n```\ncode\n",
+        "deep-html.md": CASES["HTML nested 20k deep"][0](100_000),
+        "brackets.md": CASES["50k ["][0](50_000),
+        "long-line.md": CASES["1 MB line"][0](1_000_000),
+        "unanswered.md": "<h2>Q?</h2>\n",
+    }
+    for name, data in files.items():
+        path = root / name
+        path.write_bytes(data if isinstance(data, bytes) else data.encode())
+    os.symlink(outside / "private.md", root / "leak.md")
+    os.symlink(outside, root / "leakdir")
+    os.symlink(outside / "secret.png", root / "link.png")
+    os.mkfifo(root / "fifo.md")
+    return root
+
+
+def test_bad_files_are_named_and_the_good_one_builds(run_cli, tmp_path: Path) -> None:
+    write_folder(tmp_path)
+    result = run_cli("build", "content", "-o", "decks", cwd=tmp_path)
+    assert result.exit_code == 1
+    errors = result.stderr.splitlines()
+    for where, message in BAD.items():
+        assert any(line.startswith(f"content/{where}") and message in line for line in errors), (
+            where,
+            errors,
+        )
+    assert "content/unanswered.md:1: Q?" in result.stdout
+    assert not any("internal error" in line or "Traceback" in line for line in errors)
+    assert not any(line.startswith("content/deep.md") and "fence" in line for line in errors)
+    decks = tmp_path / "decks"
+    assert (decks / "good/01-基础.apkg").is_file()
+    assert (decks / "gbk/01-基础.apkg").is_file()
+    for name in ("brackets", "long-line", "hostile", "images", "deep"):
+        assert list((decks / name).glob("*.apkg")), name
+    for package in decks.rglob("*.apkg"):
+        with zipfile.ZipFile(package) as archive:
+            for member in archive.namelist():
+                assert MARKER not in archive.read(member), (package, member)
