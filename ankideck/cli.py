@@ -87,6 +87,8 @@ def build(
     Exit status: 0 built (warnings allowed), 1 some file had errors (or, with --strict,
     some line is on no card), 2 usage error.
     """
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose exclude each other")
     if not paths:
         if not DEFAULT_CONTENT.is_dir():
             raise click.UsageError("no PATH given and no content/ folder here")

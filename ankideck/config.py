@@ -39,6 +39,10 @@ def load_project_settings(root: Path, display: str, diagnostics: Diagnostics) ->
     path = root / PROJECT_FILE
     if not path.is_file():
         return Settings()
+    if not path.resolve().is_relative_to(root.resolve()):
+        message = f"symlink to {path.resolve()} is outside the content root; not read"
+        diagnostics.error(display, 0, message, "outside")
+        return None
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:

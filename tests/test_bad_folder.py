@@ -7,6 +7,7 @@ import os
 import zipfile
 from pathlib import Path
 
+from tests.ankitools import import_packages, notes, open_collection
 from tests.hostile import CASES
 
 MARKER = b"OUTSIDE-7f3a9c"  # in every file outside the content root
@@ -91,3 +92,22 @@ def test_bad_files_are_named_and_the_good_one_builds(run_cli, tmp_path: Path) ->
         with zipfile.ZipFile(package) as archive:
             for member in archive.namelist():
                 assert MARKER not in archive.read(member), (package, member)
+
+
+def test_what_anki_holds_after_importing_them(run_cli, tmp_path: Path) -> None:
+    write_folder(tmp_path)
+    run_cli("build", "content", "-o", "decks", cwd=tmp_path)
+    col = open_collection(tmp_path / "anki")
+    try:
+        log = import_packages(col, sorted((tmp_path / "decks").rglob("*.apkg")))
+        held = notes(col)
+        media = Path(col.media.dir())
+        media_bytes = [p.read_bytes() for p in media.iterdir() if p.is_file()]
+    finally:
+        col.close()
+    assert len(log.new) == len(held) == 10 and not log.conflicting
+    for note in held:
+        for value in note.fields.values():
+            for active in ("<script", "<iframe", "onerror", "javascript:", "file:"):
+                assert active not in value, (note.fields["Source"], active)
+    assert media_bytes == [PNG]  # fig.png, shared by good.md and gbk.md

@@ -160,3 +160,15 @@ def test_media_roots_named_by_the_user_are_allowed(write_tree, tmp_path: Path) -
     )
     assert [m.path for m in allowed.decks[0].media] == [shared / "fig.png"]
     assert allowed.diagnostics.sorted() == []
+
+
+def test_a_settings_file_leading_outside_is_refused(write_tree, tmp_path: Path) -> None:
+    (tmp_path / "elsewhere.yaml").write_text("title: from outside\n")
+    root = write_tree({"book.md": "<h2>Q?</h2>\n\nA\n"})
+    os.symlink(tmp_path / "elsewhere.yaml", root / "ankideck.yaml")
+    result = build(BuildOptions(paths=(root,), out=tmp_path / "out", write=False))
+    assert result.decks == []
+    assert [str(d).removeprefix(f"{root}/") for d in result.diagnostics.sorted()] == [
+        f"ankideck.yaml: error: symlink to {tmp_path}/elsewhere.yaml is outside the content "
+        "root; not read"
+    ]
