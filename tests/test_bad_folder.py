@@ -52,7 +52,7 @@ def write_folder(tmp_path: Path) -> Path:
         f"![b]({outside}/secret.png) ![c](link.png) "
         f'<img src="file://{outside}/secret.png">\n',
         "hostile.md": '<h2>Q?</h2>\n\n<script>alert(1)</script><iframe src="x"></iframe> ok\n',
-        "deep.md": CASES["list nested 1,000 deep, indented"][0](200_000),
+        "deep.md": CASES["list nested 700 deep, indented"][0](200_000),
         "unclosed-details.md": "<details><summary>Q?</summary>\n\nA\n",
         "unclosed-fence.md": "<h2>Q?</h2>\n\n```\ncode\n",
         "deep-html.md": CASES["HTML nested 20k deep"][0](100_000),
