@@ -145,17 +145,16 @@ def _read(source: SourceFile, settings: Settings, result: BuildResult) -> Book |
         return None
     for line, message in decoded.warnings:
         diagnostics.warning(source.display, line, message, "encoding")
-    book = parse_book(source, decoded.text, result.diagnostics, settings)
-    if book is not None:
-        questions = sum(len(c.questions) for c in book.chapters)
-        result.read.append(
-            FileRead(source.display, decoded.encoding, len(book.chapters), questions)
-        )
-    if book is not None and book.coverage is not None:
+    book = parse_book(source, decoded.text, diagnostics, settings)
+    if book is None:
+        return None
+    questions = sum(len(c.questions) for c in book.chapters)
+    result.read.append(FileRead(source.display, decoded.encoding, len(book.chapters), questions))
+    if book.coverage is not None:
         result.coverage[source.display] = book.coverage
         for gap in book.coverage.gaps:
             span = f"line {gap.first}" if gap.first == gap.last else f"lines {gap.first}-{gap.last}"
-            result.diagnostics.warning(
+            diagnostics.warning(
                 source.display, gap.first, f"{span} on no card: {gap.why}", "uncovered"
             )
     return book
