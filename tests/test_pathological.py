@@ -54,3 +54,19 @@ def test_an_unclosed_code_fence_says_it_swallowed_the_rest(tmp_path: Path) -> No
         "n.md:3: warning: code fence is never closed; it runs to line 8, all of it code"
     ]
     assert result.cards == 1
+
+
+def test_exact_warnings_for_nesting(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    root.mkdir()
+    lists = "".join("  " * i + f"- {i}\n" for i in range(26))
+    text = f"<h2>Q1?</h2>\n\n{lists}\n<h2>Q2?</h2>\n\n{'<div>' * 201}x{'</div>' * 201}\n"
+    (root / "n.md").write_text(text, encoding="utf-8")
+    result = build(BuildOptions(paths=(root,), out=tmp_path / "decks", write=False))
+    assert [str(d).removeprefix(f"{root}/") for d in result.diagnostics.sorted()] == [
+        "n.md:27: warning: nested too deep to format; lines 27-28 shown as written",
+        "n.md:30: warning: answer nests HTML elements more than 200 deep; shown as HTML source",
+    ]
+    first, second = result.decks[0].notes
+    assert "<code>24\n- 25\n</code>" in first.answer  # as written, minus its indent
+    assert second.answer.startswith('<pre class="too-deep">&lt;div&gt;')
