@@ -88,6 +88,7 @@ class Note:
     source: str
     media: tuple[MediaFile, ...] = ()
     tags: tuple[str, ...] = ()
+    mod: int | None = None  # when its content last changed (from the lock); None: the build time
 
     @property
     def fields(self) -> list[str]:

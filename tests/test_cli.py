@@ -193,7 +193,7 @@ def test_a_bug_outside_any_file_is_one_line(
 def test_a_failed_write_leaves_the_previous_deck_intact(
     run_cli, write_tree, tmp_path: Path, monkeypatch
 ) -> None:
-    import genanki
+    import ankideck.package
 
     content = write_tree({"good.md": GOOD, "a.png": PNG})
     out = tmp_path / "out"
@@ -201,11 +201,11 @@ def test_a_failed_write_leaves_the_previous_deck_intact(
     before = {p: p.read_bytes() for p in out.rglob("*.apkg")}
     failure: BaseException = OSError(28, "No space left")
 
-    def half_written(self, path, timestamp=None):
+    def half_written(path, collection, media):
         Path(path).write_bytes(b"half a zip")
         raise failure
 
-    monkeypatch.setattr(genanki.Package, "write_to_file", half_written)
+    monkeypatch.setattr(ankideck.package, "_write_zip", half_written)
     (content / "good.md").write_text(GOOD.replace("B.", "Changed."), encoding="utf-8")
     result = run_cli("build", str(content), "-o", str(out), cwd=tmp_path)
     assert result.exit_code == 1
