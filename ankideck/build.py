@@ -15,10 +15,12 @@ from ankideck.coverage import FileCoverage
 from ankideck.diagnostics import Diagnostics
 from ankideck.discover import discover, display_path
 from ankideck.encoding import Undecodable, decode
+from ankideck.locking import Locked, apply_locks, save_locks
 from ankideck.media import MediaResolver
 from ankideck.notetype import DEFAULT_TEMPLATES, load_templates, note_type
 from ankideck.package import make_deck, write_deck
 from ankideck.parse import parse_book
+from ankideck.reconcile import Change
 from ankideck.records import Book, Deck, SourceFile
 from ankideck.render import render_note
 
@@ -48,6 +50,7 @@ class BuildOptions:
     timestamp: float = field(default_factory=time.time)
     templates: Path = DEFAULT_TEMPLATES
     write: bool = True
+    lock: bool = True  # reconcile with, and update, each content root's ankideck.lock
     media_roots: tuple[Path, ...] = ()  # folders images may come from besides the content root
 
 
@@ -60,6 +63,7 @@ class BuildResult:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     tracebacks: list[str] = field(default_factory=list)  # of internal errors, for --verbose
     read: list[FileRead] = field(default_factory=list)  # each file parsed, in order
+    changes: list[Change] = field(default_factory=list)  # against the lock, note by note
 
     @property
     def uncovered_lines(self) -> int:
@@ -87,18 +91,39 @@ def build(options: BuildOptions, progress: Progress = iter) -> BuildResult:
         and (book := _guarded(source, result, lambda s=source: _read(s, settings[s.root], result)))
     ]
     resolver = MediaResolver(result.diagnostics, options.media_roots)
+    built: dict[Path, set[str]] = {}  # book keys rendered, by content root
     for book in reject_shared_keys(books, result.diagnostics):
         decks = _guarded(book.source, result, lambda b=book: _book_decks(b, resolver, result))
-        result.decks.extend(decks or [])
+        if decks is not None:
+            built.setdefault(book.source.root, set()).add(book.key)
+            result.decks.extend(decks)
     result.decks = reject_shared_outputs(result.decks, result.diagnostics)
+    templates = load_templates(options.templates)
+    locked = Locked(decks=result.decks)
+    if options.lock:
+        now = int(options.timestamp)
+        locked = apply_locks(result.decks, built, templates, now, result.diagnostics)
+        result.decks, result.changes = locked.decks, locked.changes
     if options.write:
-        model = note_type(load_templates(options.templates))
-        result.decks = [  # a deck that could not be written is reported, not summarised
-            deck
-            for deck in result.decks
-            if _guarded(deck.book, result, lambda d=deck: _write(d, options, model, result))
-        ]
+        _write_all(result, options, note_type(templates), locked)
     return result
+
+
+def _write_all(result: BuildResult, options: BuildOptions, model: Model, locked: Locked) -> None:
+    """Every deck, then the locks (only if every deck was written: a lock never records
+    a change no package carries)."""
+    count = len(result.decks)
+    result.decks = [  # a deck that could not be written is reported, not summarised
+        deck
+        for deck in result.decks
+        if _guarded(
+            deck.book,
+            result,
+            lambda d=deck: _write(d, options, model, result, locked.note_type_mod.get(d.book.root)),
+        )
+    ]
+    if options.lock and len(result.decks) == count:
+        save_locks(locked.locks, result.diagnostics)
 
 
 def _guarded(source: SourceFile, result: BuildResult, stage: Callable[[], T]) -> T | None:
@@ -113,9 +138,11 @@ def _guarded(source: SourceFile, result: BuildResult, stage: Callable[[], T]) ->
         return None
 
 
-def _write(deck: Deck, options: BuildOptions, model: Model, result: BuildResult) -> Path | None:
+def _write(
+    deck: Deck, options: BuildOptions, model: Model, result: BuildResult, model_mod: int | None
+) -> Path | None:
     try:
-        return write_deck(deck, options.out, model, options.timestamp)
+        return write_deck(deck, options.out, model, options.timestamp, model_mod=model_mod)
     except OSError as exc:  # a full disk, a read-only folder: the previous file stays
         where = display_path(options.out / deck.output)
         result.diagnostics.error(where, 0, f"cannot write: {exc.strerror or exc}", "io")

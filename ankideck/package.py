@@ -30,7 +30,7 @@ def make_deck(book: Book, chapter: Chapter, notes: tuple[Note, ...], width: int)
         name = f"{name}::{number} {title}".rstrip()
     slug = _UNSAFE_IN_FILE_NAME.sub("-", chapter.title or book.title).strip("-.")[:_MAX_SLUG]
     output = PurePosixPath(book.source.rel.with_suffix("")) / f"{number}-{slug or 'chapter'}.apkg"
-    return Deck(name, deck_id(book.key, chapter.deck_key), output, notes, book.source)
+    return Deck(name, deck_id(book.key, chapter.deck_key), output, notes, book.source, book.key)
 
 
 def _deck_name_part(text: str) -> str:
@@ -43,6 +43,7 @@ def write_deck(
     model: genanki.Model,
     timestamp: float,
     output: PurePosixPath | None = None,
+    model_mod: int | None = None,
 ) -> Path:
     """Write one deck (or several, as one package) under ``out_dir``; a failure leaves any
     previous file untouched. The bytes depend only on the records and ``timestamp``."""
@@ -51,7 +52,7 @@ def write_deck(
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".ankideck-") as staging:
         collection = Path(staging, "collection.anki2")
-        _write_collection(decks, collection, model, timestamp)
+        _write_collection(decks, collection, model, timestamp, model_mod)
         temporary = Path(staging, "deck.apkg")
         _write_zip(temporary, collection, _media(decks))
         os.replace(temporary, target)
@@ -59,7 +60,7 @@ def write_deck(
 
 
 def _write_collection(
-    decks: list[Deck], path: Path, model: genanki.Model, timestamp: float
+    decks: list[Deck], path: Path, model: genanki.Model, timestamp: float, model_mod: int | None
 ) -> None:
     anki_decks = []
     mods: list[tuple[int, str]] = []
@@ -81,7 +82,6 @@ def _write_collection(
             )
         ids = dict(cursor.execute("SELECT guid, id FROM notes").fetchall())  # guid: no index
         cursor.executemany("UPDATE notes SET mod = ? WHERE id = ?", [(m, ids[g]) for m, g in mods])
-        model_mod = getattr(model, "mod", None)
         if model_mod is not None:  # the note type changes only when its templates do
             (models_json,) = cursor.execute("SELECT models FROM col").fetchone()
             models = json.loads(models_json)

@@ -105,6 +105,7 @@ class Deck:
     output: PurePosixPath  # relative to the output folder
     notes: tuple[Note, ...]
     book: SourceFile
+    book_key: str = ""  # the book's key (front-matter id or file stem)
 
     @property
     def media(self) -> tuple[MediaFile, ...]:

@@ -1,0 +1,62 @@
+"""The lock stage of a build: per content root, read its lock, reconcile the root's decks
+with it, and (after the decks are written) save the updated lock."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ankideck.diagnostics import Diagnostics
+from ankideck.discover import display_path
+from ankideck.lock import LOCK_FILE, Lock, content_hash, read_lock, write_lock
+from ankideck.notetype import CARD_TEMPLATE_NAME, FIELDS, Templates
+from ankideck.reconcile import Change, reconcile
+from ankideck.records import Deck
+
+
+@dataclass
+class Locked:
+    decks: list[Deck] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    locks: dict[Path, Lock] = field(default_factory=dict)  # to save, by content root
+    note_type_mod: dict[Path, int] = field(default_factory=dict)  # by content root
+
+
+def apply_locks(
+    decks: list[Deck],
+    built: dict[Path, set[str]],
+    templates: Templates,
+    now: int,
+    diagnostics: Diagnostics,
+) -> Locked:
+    """``decks`` reconciled with the lock of their content root; a root whose lock cannot
+    be read builds as if it had none, and its lock is left alone."""
+    locked = Locked()
+    note_type_hash = content_hash(
+        templates.front, templates.back, templates.css, CARD_TEMPLATE_NAME, *FIELDS
+    )
+    for root in sorted({deck.book.root for deck in decks} | set(built)):
+        mine = [deck for deck in decks if deck.book.root == root]
+        path = root / LOCK_FILE
+        lock = read_lock(path, display_path(path), diagnostics)
+        same_type = lock is not None and lock.note_type_hash == note_type_hash
+        type_mod = lock.note_type_changed if same_type and lock is not None else now
+        locked.note_type_mod[root] = type_mod
+        if lock is None:
+            locked.decks += mine
+            continue
+        mine, lock, changes = reconcile(mine, lock, now, built.get(root, set()), root)
+        locked.decks += mine
+        locked.changes += changes
+        locked.locks[root] = Lock(lock.entries, note_type_hash, type_mod, True)
+    return locked
+
+
+def save_locks(locks: dict[Path, Lock], diagnostics: Diagnostics) -> None:
+    for root, lock in locks.items():
+        path = root / LOCK_FILE
+        try:
+            write_lock(path, lock)
+        except OSError as exc:  # a read-only checkout: the decks are built all the same
+            message = f"cannot write the lock: {exc.strerror or exc}"
+            diagnostics.warning(display_path(path), 0, message, "lock")

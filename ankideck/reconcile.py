@@ -1,0 +1,140 @@
+"""Reconcile a build with its lock: keep GUIDs through renames and rewording, give each note
+the time its content last changed, and ship notes that disappeared once more, tagged.
+
+- A note whose GUID is in the lock keeps the lock's time unless its fields changed.
+- A note whose GUID is not (its file was renamed, its question reworded) takes the GUID of
+  a lock entry that no note claimed, with the same answer and a similar question.
+- An entry no note claims, whose book was built (or whose file is gone), is a removed note:
+  shipped once more tagged ``ankideck::removed`` with its last fields, and kept in the lock.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+
+from ankideck.identity import normalise_question
+from ankideck.lock import Lock, LockEntry, content_hash
+from ankideck.records import Deck, Note, SourceFile
+
+REMOVED_TAG = "ankideck::removed"
+SIMILAR = 0.5  # how alike two questions with the same answer must be to be one note
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # new | changed | matched | removed | unchanged
+    guid: str
+    question: str  # as on the card
+    deck: str
+    where: str  # path:line of the note (for a removed note: where it was)
+    before: str = ""  # matched: the question the lock knew it by
+
+
+def reconcile(
+    decks: list[Deck], lock: Lock, now: int, built: set[str], root: Path
+) -> tuple[list[Deck], Lock, list[Change]]:
+    """``decks`` (one content root's) with lock GUIDs and times, plus removed notes; the
+    new lock; and what changed, note by note."""
+    known = lock.by_guid()
+    placed = [(deck, note) for deck in decks for note in deck.notes]
+    built_guids = {note.guid for _, note in placed}
+    matched = _match(
+        [(deck.book_key, note) for deck, note in placed if note.guid not in known],
+        [entry for entry in lock.entries if entry.guid not in built_guids],
+    )
+    entries: list[LockEntry] = []
+    changes: list[Change] = []
+    notes: dict[int, list[Note]] = {deck.deck_id: [] for deck in decks}
+    for deck, note in placed:
+        old = matched.get(note.guid) or known.get(note.guid)
+        entry, kind = _entry(deck, note, old, now, note.guid in matched)
+        entries.append(entry)
+        before = old.question if kind == "matched" and old is not None else ""
+        changes.append(Change(kind, entry.guid, note.question, deck.name, note.source, before))
+        notes[deck.deck_id].append(replace(note, guid=entry.guid, mod=entry.changed))
+    claimed = {entry.guid for entry in entries}
+    removed_decks: dict[tuple[int, str, str], list[Note]] = {}
+    for entry in lock.entries:
+        if entry.guid in claimed:
+            continue
+        if entry.removed is None and (entry.book in built or not (root / entry.source).exists()):
+            entry = replace(entry, removed=now, changed=now)
+            note = _removed_note(entry)
+            if entry.deck[0] in notes:  # the chapter is still built: its package takes it
+                notes[entry.deck[0]].append(note)
+            else:  # else a package of its own, at the chapter's old path
+                removed_decks.setdefault(entry.deck, []).append(note)
+            changes.append(Change("removed", entry.guid, note.question, entry.deck[1], note.source))
+        entries.append(entry)
+    result = [replace(d, notes=tuple(notes[d.deck_id])) for d in decks]
+    result += _decks_for_removed(removed_decks, root)
+    return result, replace(lock, entries=tuple(entries)), changes
+
+
+def _entry(
+    deck: Deck, note: Note, old: LockEntry | None, now: int, matched: bool
+) -> tuple[LockEntry, str]:
+    guid = old.guid if old is not None else note.guid
+    digest = content_hash(*note.fields, *note.tags)
+    if old is None:
+        kind, changed = "new", now
+    elif matched:
+        kind, changed = "matched", now
+    elif old.hash == digest and old.removed is None:
+        kind, changed = "unchanged", old.changed
+    else:
+        kind, changed = "changed", now
+    entry = LockEntry(
+        guid=guid,
+        book=deck.book_key,
+        question=_question_key(note),
+        source=deck.book.rel.as_posix(),
+        hash=digest,
+        changed=changed,
+        deck=(deck.deck_id, deck.name, deck.output.as_posix()),
+        fields=tuple(note.fields),
+        tags=note.tags,
+    )
+    return entry, kind
+
+
+def _match(unknown: list[tuple[str, Note]], orphans: list[LockEntry]) -> dict[str, LockEntry]:
+    """New GUID -> the orphaned lock entry it is: same answer, most similar question."""
+    pairs = []
+    for book, note in unknown:
+        for entry in orphans:
+            if entry.fields[1:2] != (note.answer,):
+                continue
+            score = difflib.SequenceMatcher(None, _question_key(note), entry.question).ratio()
+            score += 0.01 * (entry.book == book)  # a tie goes to the same book
+            if score >= SIMILAR:
+                pairs.append((score, note.guid, entry))
+    found: dict[str, LockEntry] = {}
+    taken: set[str] = set()
+    for _score, guid, entry in sorted(pairs, key=lambda p: -p[0]):
+        if guid not in found and entry.guid not in taken:
+            found[guid] = entry
+            taken.add(entry.guid)
+    return found
+
+
+def _question_key(note: Note) -> str:
+    return normalise_question(html.unescape(note.question))
+
+
+def _removed_note(entry: LockEntry) -> Note:
+    tags = tuple(dict.fromkeys((*entry.tags, REMOVED_TAG)))
+    question, answer, context, source, _extra = (*entry.fields, "", "", "", "", "")[:5]
+    return Note(entry.guid, question, answer, context, source, (), tags, entry.removed)
+
+
+def _decks_for_removed(removed: dict[tuple[int, str, str], list[Note]], root: Path) -> list[Deck]:
+    decks = []
+    for (deck_id, name, output), notes in sorted(removed.items()):
+        path = PurePosixPath(output)
+        source = SourceFile(root / path.parent, root, path.parent, str(root / path.parent))
+        decks.append(Deck(name, deck_id, path, tuple(notes), source))
+    return decks
