@@ -14,6 +14,7 @@ import click
 from ankideck import __version__
 from ankideck.build import BuildOptions
 from ankideck.build import build as run_build
+from ankideck.notetype import DEFAULT_TEMPLATES
 from ankideck.records import SourceFile
 from ankideck.summary import summary_lines
 
@@ -50,6 +51,18 @@ def main(ctx: click.Context) -> None:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="A folder outside the content root that images may also come from (repeatable).",
 )
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=DEFAULT_TEMPLATES,
+    show_default="templates/",
+    help="Folder of the card templates (front.html, back.html, style.css).",
+)
+@click.option(
+    "--lock/--no-lock",
+    default=True,
+    help="Keep identities and change times in ankideck.lock at the top of each content folder.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option(
     "-v", "--verbose", is_flag=True, help="Also print each file read and internal tracebacks."
@@ -63,6 +76,8 @@ def build(
     paths: tuple[Path, ...],
     out: Path,
     media_roots: tuple[Path, ...],
+    templates: Path,
+    lock: bool,
     quiet: bool,
     verbose: bool,
     strict: bool,
@@ -93,7 +108,7 @@ def build(
         if not DEFAULT_CONTENT.is_dir():
             raise click.UsageError("no PATH given and no content/ folder here")
         paths = (DEFAULT_CONTENT,)
-    options = BuildOptions(paths, out, _timestamp(), media_roots=media_roots)
+    options = BuildOptions(paths, out, _timestamp(), templates, media_roots=media_roots, lock=lock)
     try:
         result = run_build(options, progress=_progress(quiet))
     except Exception as exc:  # a bug outside any one file's stages: one line, not a traceback

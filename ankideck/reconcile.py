@@ -52,7 +52,7 @@ def reconcile(
         old = matched.get(note.guid) or known.get(note.guid)
         entry, kind = _entry(deck, note, old, now, note.guid in matched)
         entries.append(entry)
-        before = old.question if kind == "matched" and old is not None else ""
+        before = old.fields[0] if kind == "matched" and old is not None else ""
         changes.append(Change(kind, entry.guid, note.question, deck.name, note.source, before))
         notes[deck.deck_id].append(replace(note, guid=entry.guid, mod=entry.changed))
     claimed = {entry.guid for entry in entries}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import unescape
 from pathlib import Path
 
 from ankideck.build import BuildResult
@@ -20,6 +21,7 @@ def summary_lines(result: BuildResult, out: Path) -> list[str]:
         count = len(result.unanswered)
         lines.append(f"Skipped {count} unanswered question{'s' * (count != 1)}:")
         lines.extend(f"  {q.path}:{q.line}: {q.question}" for q in result.unanswered)
+    lines.extend(lock_lines(result))
     lines.append(coverage_line(result))
     diagnostics = result.diagnostics
     lines.append(f"{diagnostics.warning_count} warnings, {diagnostics.error_count} errors")
@@ -32,6 +34,24 @@ def _shown(path: Path) -> Path:
         return path.resolve().relative_to(Path.cwd().resolve())
     except ValueError:
         return path
+
+
+def lock_lines(result: BuildResult) -> list[str]:
+    """What the lock kept and what it retired, if it did either."""
+    matched = [c for c in result.changes if c.kind == "matched"]
+    removed = [c for c in result.changes if c.kind == "removed"]
+    lines = []
+    if matched:
+        lines.append(f"Kept {len(matched)} GUID{'s' * (len(matched) != 1)} through the lock:")
+        lines.extend(
+            f"  {unescape(c.where)}: {unescape(c.before)!r} -> {unescape(c.question)!r}"
+            for c in matched
+        )
+    if removed:
+        count = f"{len(removed)} note{'s' * (len(removed) != 1)}"
+        lines.append(f"Removed {count} (shipped once more, tagged ankideck::removed):")
+        lines.extend(f"  {unescape(c.where)}: {unescape(c.question)}" for c in removed)
+    return lines
 
 
 def coverage_line(result: BuildResult) -> str:

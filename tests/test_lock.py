@@ -1,0 +1,148 @@
+"""The identity lock, checked where Anki's behaviour is the point: in the real backend."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from tests.ankitools import import_packages, notes, open_collection
+
+BOOK = """\
+# Vision Notes
+
+## 第一章 Transformers
+
+<h2 id="1">1.What is attention?</h2>
+
+Weights from softmax.
+
+<h2 id="2">2.What is a patch?</h2>
+
+A square of pixels.
+
+<h2 id="3">3.Why LayerNorm?</h2>
+
+It is batch-size independent.
+"""
+
+
+def build(run_cli, content: Path, out: Path, epoch: int, *args: str) -> list[Path]:
+    if out.exists():
+        shutil.rmtree(out)
+    result = run_cli("build", str(content), "--out", str(out), *args, epoch=epoch)
+    assert result.exit_code == 0, result.output
+    return sorted(out.rglob("*.apkg"))
+
+
+def lock_lines(content: Path) -> list[dict]:
+    return [json.loads(line) for line in (content / "ankideck.lock").read_text().splitlines()]
+
+
+def test_builds_in_different_places_at_different_times_are_byte_identical(
+    run_cli, tmp_path: Path
+) -> None:
+    outputs = []
+    for place in ("a", "b/c/d"):
+        content = tmp_path / place / "content"
+        content.mkdir(parents=True)
+        (content / "vision.md").write_text(BOOK, encoding="utf-8")
+        (content / "fig.png").write_bytes(b"\x89PNG\r\n\x1a\nfig")
+        (content / "more.md").write_text("<h2>Q?</h2>\n\n![f](fig.png)\n", encoding="utf-8")
+        packages = build(run_cli, content, tmp_path / place / "decks", 1_700_000_000)
+        outputs.append({p.relative_to(tmp_path / place): p.read_bytes() for p in packages})
+        (content / "ankideck.lock").unlink()  # the next place starts from the same state
+    assert outputs[0] == outputs[1] and len(outputs[0]) == 2
+
+
+def test_an_unchanged_rebuild_changes_nothing_in_anki(run_cli, write_tree, tmp_path: Path) -> None:
+    content = write_tree({"vision.md": BOOK})
+    col = open_collection(tmp_path / "anki")
+    assert len(import_packages(col, build(run_cli, content, tmp_path / "o", 1_000_000)).new) == 3
+    lock_before = (content / "ankideck.lock").read_bytes()
+    (nid,) = col.find_notes('"Question:What is a patch?"')
+    edited = col.get_note(nid)
+    edited["Answer"] = "My own words."
+    col.update_note(edited)
+
+    again = import_packages(col, build(run_cli, content, tmp_path / "o", 2_000_000))
+    assert again.updated == [] and again.new == [] and len(again.duplicate) == 3
+    assert col.get_note(nid)["Answer"] == "My own words."  # the user's edit survives
+    assert (content / "ankideck.lock").read_bytes() == lock_before
+    note_type = col.models.by_name("ankideck")
+    assert note_type is not None and note_type["mod"] == 1_000_000
+
+    (content / "vision.md").write_text(BOOK.replace("softmax", "a softmax"), encoding="utf-8")
+    changed = import_packages(col, build(run_cli, content, tmp_path / "o", 3_000_000))
+    assert len(changed.updated) == 1 and len(changed.duplicate) == 2
+    assert {n.fields["Answer"]: n.mod for n in notes(col)}["<p>Weights from a softmax.</p>"] == (
+        3_000_000
+    )
+
+
+def test_a_renamed_file_and_a_reworded_question_keep_their_guids(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, build(run_cli, content, tmp_path / "o", 1_000_000))
+    guids = {n.fields["Question"]: n.guid for n in notes(col)}
+
+    (content / "vision.md").unlink()
+    reworded = BOOK.replace("What is a patch?", "What exactly is a patch?")
+    (content / "transformers.md").write_text(reworded, encoding="utf-8")
+    result = run_cli("build", str(content), "--out", str(tmp_path / "o2"), epoch=2_000_000)
+    assert "Kept 3 GUIDs through the lock" in result.stdout
+    assert "  content/transformers.md:9: 'What is a patch?' -> 'What exactly is a patch?'" in (
+        result.stdout
+    )
+    log = import_packages(col, sorted((tmp_path / "o2").rglob("*.apkg")))
+    assert log.new == [] and log.conflicting == [] and len(log.updated) == 3
+    after = {n.fields["Question"]: n.guid for n in notes(col)}
+    assert after["What exactly is a patch?"] == guids["What is a patch?"]
+    assert after["Why LayerNorm?"] == guids["Why LayerNorm?"]
+    assert {entry.get("source") for entry in lock_lines(content)[1:]} == {"transformers.md"}
+
+
+def test_a_removed_question_is_shipped_once_more_tagged(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, build(run_cli, content, tmp_path / "o", 1_000_000))
+    without = BOOK.replace(
+        '<h2 id="3">3.Why LayerNorm?</h2>\n\nIt is batch-size independent.\n', ""
+    )
+    (content / "vision.md").write_text(without, encoding="utf-8")
+    result = run_cli("build", str(content), "--out", str(tmp_path / "o2"), epoch=2_000_000)
+    assert "Removed 1 note (shipped once more, tagged ankideck::removed):" in result.stdout
+    assert "  content/vision.md:13: Why LayerNorm?" in result.stdout
+    log = import_packages(col, sorted((tmp_path / "o2").rglob("*.apkg")))
+    assert len(log.updated) == 1 and log.new == []
+    (nid,) = col.find_notes("tag:ankideck::removed")
+    assert col.get_note(nid)["Question"] == "Why LayerNorm?"
+    third = run_cli("build", str(content), "--out", str(tmp_path / "o3"), epoch=3_000_000)
+    assert "Removed" not in third.stdout  # once
+    assert [e["removed"] for e in lock_lines(content)[1:] if e["question"] == "why layernorm"] == [
+        2_000_000
+    ]
+
+
+def test_a_template_change_moves_the_note_type_time(run_cli, write_tree, tmp_path: Path) -> None:
+    content = write_tree({"vision.md": BOOK})
+    templates = tmp_path / "templates"
+    shutil.copytree(Path(__file__).parent.parent / "templates", templates)
+    build(run_cli, content, tmp_path / "o", 1_000_000, "--templates", str(templates))
+    assert lock_lines(content)[0]["note_type"]["changed"] == 1_000_000
+    build(run_cli, content, tmp_path / "o", 2_000_000, "--templates", str(templates))
+    assert lock_lines(content)[0]["note_type"]["changed"] == 1_000_000
+    with (templates / "style.css").open("a") as css:
+        css.write("\n.card { font-size: 20px; }\n")
+    build(run_cli, content, tmp_path / "o", 3_000_000, "--templates", str(templates))
+    assert lock_lines(content)[0]["note_type"]["changed"] == 3_000_000
+
+
+def test_without_a_lock_every_note_gets_the_build_time(run_cli, write_tree, tmp_path: Path) -> None:
+    content = write_tree({"vision.md": BOOK})
+    build(run_cli, content, tmp_path / "o", 1_000_000, "--no-lock")
+    assert not (content / "ankideck.lock").exists()
