@@ -22,13 +22,28 @@ DEFAULT_CONTENT = Path("content")
 DEFAULT_OUT = Path("decks")
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class _BuildByDefault(click.Group):
+    """``build`` is the command when none is named: ``build_deck.py -q notes/`` builds."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        first = next((a for a in args if a not in ("-h", "--help", "--version")), None)
+        if args and first is not None and first not in self.commands:
+            args = ["build", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(
+    cls=_BuildByDefault,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="ankideck")
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Turn markdown study notes into Anki decks (.apkg) that update in place.
 
-    With no command, builds every note under content/ into decks/.
+    With no command, builds every note under content/ into decks/ (build's options and
+    paths work without naming it: build_deck.py -q notes/).
     """
     if ctx.invoked_subcommand is None:
         ctx.invoke(build)
