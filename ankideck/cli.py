@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import time
-from collections.abc import Iterable
 from pathlib import Path
-from traceback import format_exc
 
 import click
 
 from ankideck import __version__
-from ankideck.build import BuildOptions
-from ankideck.build import build as run_build
-from ankideck.notetype import DEFAULT_TEMPLATES
-from ankideck.records import SourceFile
+from ankideck.cli_review import check, plan
+from ankideck.cli_shared import DEFAULT_OUT, options_for, print_diagnostics, run, source_options
+from ankideck.outcome import COMBINED_FILE
 from ankideck.summary import summary_lines
-
-DEFAULT_CONTENT = Path("content")
-DEFAULT_OUT = Path("decks")
 
 
 class _BuildByDefault(click.Group):
@@ -50,7 +42,7 @@ def main(ctx: click.Context) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@source_options
 @click.option(
     "-o",
     "--out",
@@ -60,23 +52,14 @@ def main(ctx: click.Context) -> None:
     help="Folder the .apkg files go to.",
 )
 @click.option(
-    "--media-root",
-    "media_roots",
-    multiple=True,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="A folder outside the content root that images may also come from (repeatable).",
-)
-@click.option(
-    "--templates",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    default=DEFAULT_TEMPLATES,
-    show_default="templates/",
-    help="Folder of the card templates (front.html, back.html, style.css).",
-)
-@click.option(
     "--lock/--no-lock",
     default=True,
     help="Keep identities and change times in ankideck.lock at the top of each content folder.",
+)
+@click.option(
+    "--combined",
+    is_flag=True,
+    help=f"Write every deck into one package, OUT/{COMBINED_FILE} (sub-decks, same GUIDs).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option(
@@ -89,10 +72,11 @@ def main(ctx: click.Context) -> None:
 )
 def build(
     paths: tuple[Path, ...],
-    out: Path,
     media_roots: tuple[Path, ...],
     templates: Path,
+    out: Path,
     lock: bool,
+    combined: bool,
     quiet: bool,
     verbose: bool,
     strict: bool,
@@ -101,8 +85,12 @@ def build(
 
     Folders are walked recursively for *.md and *.markdown. Each deck is written to
     OUT/<file path without extension>/<NN>-<chapter>.apkg, through a temporary file, so a
-    failed build leaves the previous decks intact. Set SOURCE_DATE_EPOCH to pin the notes'
-    modification time.
+    failed build leaves the previous decks intact; OUT/manifest.json lists them.
+
+    ankideck.lock, at the top of each content folder, keeps each note's GUID through a
+    renamed file or a reworded question, and the time its content last changed: that is
+    the note's modification time, so an unchanged note never overwrites a user's edits in
+    Anki. A changed note gets SOURCE_DATE_EPOCH, or now. Commit the lock with the notes.
 
     Notes are data, not code: raw HTML is sanitised (no scripts, frames, forms or event
     handlers), and no file outside the content folder, or a --media-root, is read or
@@ -119,30 +107,9 @@ def build(
     """
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose exclude each other")
-    if not paths:
-        if not DEFAULT_CONTENT.is_dir():
-            raise click.UsageError("no PATH given and no content/ folder here")
-        paths = (DEFAULT_CONTENT,)
-    options = BuildOptions(paths, out, _timestamp(), templates, media_roots=media_roots, lock=lock)
-    try:
-        result = run_build(options, progress=_progress(quiet))
-    except Exception as exc:  # a bug outside any one file's stages: one line, not a traceback
-        if verbose:
-            click.echo(format_exc(), err=True)
-        click.echo(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(1)
-    if verbose:
-        for read in result.read:
-            click.echo(
-                f"{read.path}: {read.encoding}, {read.chapters} chapters, "
-                f"{read.questions} questions",
-                err=True,
-            )
-        for text in result.tracebacks:
-            click.echo(text, err=True)
-    for diagnostic in result.diagnostics.sorted():
-        if not quiet or diagnostic.severity.value == "error":
-            click.echo(str(diagnostic), err=True)
+    options = options_for(paths, out, media_roots, templates, lock=lock, combined=combined)
+    result = run(options, quiet, verbose)
+    print_diagnostics(result, errors_only=quiet)
     if not quiet:
         for line in summary_lines(result, out):
             click.echo(line)
@@ -153,28 +120,5 @@ def build(
     sys.exit(1 if failed else 0)
 
 
-def _timestamp() -> float:
-    value = os.environ.get("SOURCE_DATE_EPOCH")
-    if value is None:
-        return time.time()
-    try:
-        return float(int(value))
-    except ValueError:
-        raise click.UsageError(f"SOURCE_DATE_EPOCH must be whole seconds, not {value!r}") from None
-
-
-def _progress(quiet: bool):  # type: ignore[no-untyped-def]
-    def wrap(sources: Iterable[SourceFile]) -> Iterable[SourceFile]:
-        items = list(sources)
-        if quiet or not sys.stderr.isatty() or len(items) < 20:
-            yield from items
-            return
-        with click.progressbar(
-            items,
-            label="Reading notes",
-            file=sys.stderr,
-            item_show_func=lambda s: s.display if s else "",
-        ) as bar:
-            yield from bar
-
-    return wrap
+main.add_command(check)
+main.add_command(plan)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from html import unescape
 from pathlib import Path
 
@@ -11,12 +12,21 @@ from ankideck.build import BuildResult
 def summary_lines(result: BuildResult, out: Path) -> list[str]:
     out = _shown(out)
     lines = [
-        f"Built {len(result.decks)} decks with {result.cards} cards from "
-        f"{result.files} files into {out}/"
+        f"Built {_count(len(result.decks), 'deck')} with {_count(result.cards, 'card')} from "
+        f"{_count(result.files, 'file')} into {out}/"
     ]
+    if result.decks:
+        lines.append(f"  {'cards':>5}  {'new':>5}  {'changed':>7}  {'removed':>7}  deck -> package")
     for deck in result.decks:
-        cards = f"{len(deck.notes)} card" + ("s" if len(deck.notes) != 1 else "")
-        lines.append(f"  {cards:>9}  {deck.name}  ->  {out / deck.output}")
+        kinds = Counter(c.kind for c in result.changes if c.deck == deck.name)
+        new, changed, removed = (
+            (str(kinds["new"]), str(kinds["changed"] + kinds["matched"]), str(kinds["removed"]))
+            if result.changes
+            else ("-", "-", "-")
+        )
+        package = out / result.packages.get(deck.name, deck.output)
+        counts = f"{len(deck.notes):>5}  {new:>5}  {changed:>7}  {removed:>7}"
+        lines.append(f"  {counts}  {deck.name} -> {package}")
     if result.unanswered:
         count = len(result.unanswered)
         lines.append(f"Skipped {count} unanswered question{'s' * (count != 1)}:")
@@ -26,6 +36,10 @@ def summary_lines(result: BuildResult, out: Path) -> list[str]:
     diagnostics = result.diagnostics
     lines.append(f"{diagnostics.warning_count} warnings, {diagnostics.error_count} errors")
     return lines
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 def _shown(path: Path) -> Path:

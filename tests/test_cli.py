@@ -32,9 +32,10 @@ def test_build_writes_one_package_per_chapter(run_cli, write_tree, tmp_path: Pat
     result = run_cli("build", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        "Built 2 decks with 2 cards from 1 files into out/",
-        "     1 card  Good Book::01 Basics  ->  out/notes/good/01-Basics.apkg",
-        "     1 card  Good Book::02 More  ->  out/notes/good/02-More.apkg",
+        "Built 2 decks with 2 cards from 1 file into out/",
+        "  cards    new  changed  removed  deck -> package",
+        "      1      1        0        0  Good Book::01 Basics -> out/notes/good/01-Basics.apkg",
+        "      1      1        0        0  Good Book::02 More -> out/notes/good/02-More.apkg",
         "Skipped 1 unanswered question:",
         "  content/notes/good.md:9: Unanswered?",
         "Coverage: 4 of 5 lines of notes on cards, 1 in unanswered questions",
@@ -214,12 +215,22 @@ def test_a_failed_write_leaves_the_previous_deck_intact(
         "out/good/02-More.apkg: error: cannot write: No space left",
     ]
     assert {p: p.read_bytes() for p in out.rglob("*.apkg")} == before
-    assert sorted(p.name for p in out.rglob("*")) == ["01-Basics.apkg", "02-More.apkg", "good"]
+    assert sorted(p.name for p in out.rglob("*")) == [
+        "01-Basics.apkg",
+        "02-More.apkg",
+        "good",
+        "manifest.json",
+    ]
     failure = KeyboardInterrupt()  # Ctrl-C in the middle of a write
     aborted = run_cli("build", str(content), "-o", str(out), cwd=tmp_path)
     assert aborted.exit_code == 1 and "Aborted!" in aborted.stderr
     assert {p: p.read_bytes() for p in out.rglob("*.apkg")} == before
-    assert sorted(p.name for p in out.rglob("*")) == ["01-Basics.apkg", "02-More.apkg", "good"]
+    assert sorted(p.name for p in out.rglob("*")) == [
+        "01-Basics.apkg",
+        "02-More.apkg",
+        "good",
+        "manifest.json",
+    ]
 
 
 def test_two_books_writing_one_package_is_an_error(run_cli, write_tree, tmp_path: Path) -> None:

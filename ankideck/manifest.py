@@ -1,0 +1,57 @@
+"""``manifest.json`` next to the decks: what a build wrote, for machines (CI, publishing).
+
+Per deck its package file, name, id, card count and the package's sha256; per note its
+GUID, question, source ``path:line`` and tags. Sorted by file, then by the deck's order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from html import unescape
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ankideck.records import Deck
+
+MANIFEST_FILE = "manifest.json"
+
+
+def write_manifest(out_dir: Path, written: list[tuple[Deck, PurePosixPath]]) -> Path:
+    """``written``: each deck with the package (relative to ``out_dir``) holding it."""
+    digests: dict[PurePosixPath, str] = {}
+    for _, file in written:
+        if file not in digests:
+            digests[file] = hashlib.sha256((out_dir / file).read_bytes()).hexdigest()
+    decks = [
+        _deck(deck, file, digests[file])
+        for deck, file in sorted(written, key=lambda w: (w[1].as_posix(), w[0].name))
+    ]
+    text = json.dumps({"decks": decks}, ensure_ascii=False, indent=2) + "\n"
+    path = out_dir / MANIFEST_FILE
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out_dir, delete=False) as f:
+        f.write(text)
+    os.replace(f.name, path)
+    return path
+
+
+def _deck(deck: Deck, file: PurePosixPath, digest: str) -> dict[str, Any]:
+    return {
+        "file": file.as_posix(),
+        "name": deck.name,
+        "deck_id": deck.deck_id,
+        "cards": len(deck.notes),
+        "sha256": digest,
+        "notes": [
+            {
+                "guid": note.guid,
+                "question": unescape(note.question),
+                "source": unescape(note.source),
+                "tags": list(note.tags),
+            }
+            for note in deck.notes
+        ],
+    }

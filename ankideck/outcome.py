@@ -1,0 +1,81 @@
+"""What a build is asked to do and what it did: the records the stages and the CLI share."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from traceback import format_exc
+from typing import TypeVar
+
+from ankideck.coverage import FileCoverage
+from ankideck.diagnostics import Diagnostics
+from ankideck.notetype import DEFAULT_TEMPLATES
+from ankideck.reconcile import Change
+from ankideck.records import Deck, SourceFile
+
+T = TypeVar("T")
+
+
+COMBINED_FILE = "all-decks.apkg"
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    path: str
+    line: int
+    question: str
+
+
+@dataclass(frozen=True)
+class FileRead:
+    path: str  # as displayed
+    encoding: str
+    chapters: int
+    questions: int
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    paths: tuple[Path, ...]
+    out: Path
+    timestamp: float = field(default_factory=time.time)
+    templates: Path = DEFAULT_TEMPLATES
+    write: bool = True
+    lock: bool = True  # reconcile with, and update, each content root's ankideck.lock
+    combined: bool = False  # one package of every deck (COMBINED_FILE) instead of one each
+    media_roots: tuple[Path, ...] = ()  # folders images may come from besides the content root
+
+
+@dataclass
+class BuildResult:
+    files: int = 0
+    decks: list[Deck] = field(default_factory=list)
+    unanswered: list[Unanswered] = field(default_factory=list)
+    coverage: dict[str, FileCoverage] = field(default_factory=dict)  # by file, as displayed
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    tracebacks: list[str] = field(default_factory=list)  # of internal errors, for --verbose
+    read: list[FileRead] = field(default_factory=list)  # each file parsed, in order
+    changes: list[Change] = field(default_factory=list)  # against the lock, note by note
+    packages: dict[str, PurePosixPath] = field(default_factory=dict)  # deck name -> file written
+
+    @property
+    def uncovered_lines(self) -> int:
+        return sum(c.uncovered for c in self.coverage.values())
+
+    @property
+    def cards(self) -> int:
+        return sum(len(deck.notes) for deck in self.decks)
+
+
+def guarded(source: SourceFile, result: BuildResult, stage: Callable[[], T]) -> T | None:
+    """Run one file's stage; a bug in it becomes an error naming the file, not a traceback."""
+    try:
+        return stage()
+    except Exception as exc:  # the other files still build
+        result.diagnostics.error(
+            source.display, 0, f"internal error: {type(exc).__name__}: {exc}", "internal"
+        )
+        result.tracebacks.append(f"while processing {source.display}:\n{format_exc()}")
+        return None
