@@ -14,6 +14,7 @@ import click
 from ankideck.build import BuildResult
 from ankideck.cli_shared import DEFAULT_OUT, options_for, print_diagnostics, run, source_options
 from ankideck.reconcile import Change
+from ankideck.summary import count
 
 KINDS = ("new", "changed", "matched", "removed", "unchanged")
 FORMAT = click.option(
@@ -49,7 +50,8 @@ def check(
     else:
         print_diagnostics(result)
         click.echo(
-            f"Checked {result.files} files: {len(result.decks)} decks, {result.cards} cards; "
+            f"Checked {count(result.files, 'file')}: {count(len(result.decks), 'deck')}, "
+            f"{count(result.cards, 'card')}; "
             f"{diagnostics.warning_count} warnings, {diagnostics.error_count} errors"
         )
     sys.exit(1 if diagnostics.error_count or (strict and diagnostics.warning_count) else 0)

@@ -12,8 +12,8 @@ from ankideck.build import BuildResult
 def summary_lines(result: BuildResult, out: Path) -> list[str]:
     out = _shown(out)
     lines = [
-        f"Built {_count(len(result.decks), 'deck')} with {_count(result.cards, 'card')} from "
-        f"{_count(result.files, 'file')} into {out}/"
+        f"Built {count(len(result.decks), 'deck')} with {count(result.cards, 'card')} from "
+        f"{count(result.files, 'file')} into {out}/"
     ]
     if result.decks:
         lines.append(f"  {'cards':>5}  {'new':>5}  {'changed':>7}  {'removed':>7}  deck -> package")
@@ -28,8 +28,7 @@ def summary_lines(result: BuildResult, out: Path) -> list[str]:
         counts = f"{len(deck.notes):>5}  {new:>5}  {changed:>7}  {removed:>7}"
         lines.append(f"  {counts}  {deck.name} -> {package}")
     if result.unanswered:
-        count = len(result.unanswered)
-        lines.append(f"Skipped {count} unanswered question{'s' * (count != 1)}:")
+        lines.append(f"Skipped {count(len(result.unanswered), 'unanswered question')}:")
         lines.extend(f"  {q.path}:{q.line}: {q.question}" for q in result.unanswered)
     lines.extend(lock_lines(result))
     lines.append(coverage_line(result))
@@ -38,7 +37,7 @@ def summary_lines(result: BuildResult, out: Path) -> list[str]:
     return lines
 
 
-def _count(number: int, noun: str) -> str:
+def count(number: int, noun: str) -> str:
     return f"{number} {noun}{'s' * (number != 1)}"
 
 
@@ -56,14 +55,15 @@ def lock_lines(result: BuildResult) -> list[str]:
     removed = [c for c in result.changes if c.kind == "removed"]
     lines = []
     if matched:
-        lines.append(f"Kept {len(matched)} GUID{'s' * (len(matched) != 1)} through the lock:")
+        lines.append(f"Kept {count(len(matched), 'GUID')} through the lock:")
         lines.extend(
             f"  {unescape(c.where)}: {unescape(c.before)!r} -> {unescape(c.question)!r}"
             for c in matched
         )
     if removed:
-        count = f"{len(removed)} note{'s' * (len(removed) != 1)}"
-        lines.append(f"Removed {count} (shipped once more, tagged ankideck::removed):")
+        lines.append(
+            f"Removed {count(len(removed), 'note')} (shipped once more, tagged ankideck::removed):"
+        )
         lines.extend(f"  {unescape(c.where)}: {unescape(c.question)}" for c in removed)
     return lines
 
