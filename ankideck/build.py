@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ankideck.check import assign_guids, reject_shared_keys, reject_shared_outputs
@@ -12,17 +11,23 @@ from ankideck.encoding import Undecodable, decode
 from ankideck.locking import Locked, apply_locks
 from ankideck.media import MediaResolver
 from ankideck.notetype import load_templates, note_type
-from ankideck.outcome import BuildOptions, BuildResult, FileRead, Unanswered, guarded
+from ankideck.outcome import (
+    BuildOptions,
+    BuildResult,
+    FileRead,
+    Progress,
+    Unanswered,
+    guarded,
+    plain,
+)
 from ankideck.package import make_deck
 from ankideck.parse import parse_book
 from ankideck.records import Book, Deck, SourceFile
 from ankideck.render import render_note
 from ankideck.writing import write_all
 
-Progress = Callable[[Iterable[SourceFile]], Iterable[SourceFile]]
 
-
-def build(options: BuildOptions, progress: Progress = iter) -> BuildResult:
+def build(options: BuildOptions, progress: Progress = plain) -> BuildResult:
     """Read and check every file first; write decks only once all of them are rendered."""
     result = BuildResult()
     sources = discover(options.paths, diagnostics=result.diagnostics)
@@ -30,7 +35,7 @@ def build(options: BuildOptions, progress: Progress = iter) -> BuildResult:
     settings = _project_settings(sources, result)
     books = [
         book
-        for source in progress(sources)
+        for source in progress(sources, "Reading notes")
         if source.root in settings
         and (book := guarded(source, result, lambda s=source: _read(s, settings[s.root], result)))
     ]
@@ -49,7 +54,7 @@ def build(options: BuildOptions, progress: Progress = iter) -> BuildResult:
         locked = apply_locks(result.decks, built, templates, now, result.diagnostics)
         result.decks, result.changes = locked.decks, locked.changes
     if options.write:
-        write_all(result, options, note_type(templates), locked)
+        write_all(result, options, note_type(templates), locked, progress)
     return result
 
 

@@ -15,7 +15,7 @@ import click
 from ankideck.build import BuildOptions, BuildResult
 from ankideck.build import build as run_build
 from ankideck.notetype import DEFAULT_TEMPLATES
-from ankideck.records import SourceFile
+from ankideck.outcome import Progress
 
 DEFAULT_CONTENT = Path("content")
 DEFAULT_OUT = Path("decks")
@@ -93,18 +93,20 @@ def print_diagnostics(result: BuildResult, errors_only: bool = False) -> None:
             click.echo(str(diagnostic), err=True)
 
 
-def _progress(quiet: bool) -> Callable[[Iterable[SourceFile]], Iterable[SourceFile]]:
-    def wrap(sources: Iterable[SourceFile]) -> Iterable[SourceFile]:
-        items = list(sources)
+def _progress(quiet: bool) -> Progress:
+    """A progress bar on stderr for a stage of 20 items or more, when it is a terminal."""
+
+    def show(items: list[Any], label: str) -> Iterable[Any]:
         if quiet or not sys.stderr.isatty() or len(items) < 20:
             yield from items
             return
         with click.progressbar(
-            items,
-            label="Reading notes",
-            file=sys.stderr,
-            item_show_func=lambda s: s.display if s else "",
+            items, label=label, file=sys.stderr, item_show_func=_item_name
         ) as bar:
             yield from bar
 
-    return wrap
+    return show
+
+
+def _item_name(item: Any) -> str:
+    return "" if item is None else str(getattr(item, "display", getattr(item, "name", "")))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from traceback import format_exc
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from ankideck.coverage import FileCoverage
 from ankideck.diagnostics import Diagnostics
@@ -16,6 +16,12 @@ from ankideck.reconcile import Change
 from ankideck.records import Deck, SourceFile
 
 T = TypeVar("T")
+# Shows progress over a stage's items, under a label ("Reading notes"); ``plain`` shows none.
+Progress = Callable[[list[Any], str], Iterable[Any]]
+
+
+def plain(items: list[Any], _label: str) -> Iterable[Any]:
+    return items
 
 
 COMBINED_FILE = "all-decks.apkg"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ankideck.discover import display_path
 from ankideck.locking import Locked, save_locks
 from ankideck.manifest import write_manifest
-from ankideck.outcome import COMBINED_FILE, BuildOptions, BuildResult, guarded
+from ankideck.outcome import COMBINED_FILE, BuildOptions, BuildResult, Progress, guarded, plain
 from ankideck.package import write_deck
 from ankideck.records import Deck
 
@@ -16,7 +16,13 @@ if TYPE_CHECKING:
     from genanki import Model
 
 
-def write_all(result: BuildResult, options: BuildOptions, model: Model, locked: Locked) -> None:
+def write_all(
+    result: BuildResult,
+    options: BuildOptions,
+    model: Model,
+    locked: Locked,
+    progress: Progress = plain,
+) -> None:
     """Every deck (or one package of them all); then, only if every deck was written, the
     manifest and the locks (a lock never records a change no package carries)."""
     count = len(result.decks)
@@ -32,7 +38,7 @@ def write_all(result: BuildResult, options: BuildOptions, model: Model, locked: 
     else:
         result.decks = [  # a deck that could not be written is reported, not summarised
             deck
-            for deck in result.decks
+            for deck in progress(result.decks, "Writing decks")
             if guarded(
                 deck.book,
                 result,

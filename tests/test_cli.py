@@ -291,3 +291,24 @@ def test_bad_project_settings_build_nothing_under_that_root(
         "expected ',' or ']', but got '<stream end>'"
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_progress_bars_only_on_a_terminal_and_not_when_quiet(monkeypatch) -> None:
+    import io
+    import sys
+
+    from ankideck.cli_shared import _progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    items = [f"item {i}" for i in range(25)]
+    for quiet, tty, shown in [(False, True, True), (True, True, False), (False, False, False)]:
+        stream = Terminal() if tty else io.StringIO()
+        monkeypatch.setattr(sys, "stderr", stream)
+        assert list(_progress(quiet)(items, "Writing decks")) == items
+        assert ("Writing decks" in stream.getvalue()) is shown
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert list(_progress(False)(items[:19], "Few")) == items[:19]
+    assert sys.stderr.getvalue() == ""
