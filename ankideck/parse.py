@@ -53,9 +53,8 @@ def parse_book(
         diagnostics.warning(source.display, first, message, "fence")
     for start, end in sorted(set(env.pop(TOO_DEEP, ()))):
         span = f"line {end}" if end == start + 1 else f"lines {start + 1}-{end}"
-        diagnostics.warning(
-            source.display, start + 1, f"nested too deep to format; {span} shown as written"
-        )
+        message = f"nested too deep to format; {span} shown as written"
+        diagnostics.warning(source.display, start + 1, message, "nesting")
     title = settings.title or (title_block.text if title_block else "") or source.rel.stem
     chapters = tuple(_chapter(d) for d in walker.finish(title))
     key = settings.id or source.rel.stem

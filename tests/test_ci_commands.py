@@ -50,6 +50,8 @@ def test_check_exit_codes_and_json(run_cli, write_tree, tmp_path: Path) -> None:
         ],
     }
     assert run_cli("check", str(content), "--strict", cwd=tmp_path).exit_code == 1
+    allowed = run_cli("check", str(content), "--strict", "--allow", "image", cwd=tmp_path)
+    assert allowed.exit_code == 0
     (content / "bad.md").write_text("---\nid: [\n---\n", encoding="utf-8")
     broken = run_cli("check", str(content), "--format", "json", cwd=tmp_path)
     assert broken.exit_code == 1 and json.loads(broken.stdout)["errors"] == 1
