@@ -40,11 +40,11 @@ def build(options: BuildOptions, progress: Progress = plain) -> BuildResult:
         and (book := guarded(source, result, lambda s=source: _read(s, settings[s.root], result)))
     ]
     resolver = MediaResolver(result.diagnostics, options.media_roots)
-    built: dict[Path, set[str]] = {}  # book keys rendered, by content root
+    built: dict[Path, set[str]] = {}  # files rendered (relative paths), by content root
     for book in reject_shared_keys(books, result.diagnostics):
         decks = guarded(book.source, result, lambda b=book: _book_decks(b, resolver, result))
         if decks is not None:
-            built.setdefault(book.source.root, set()).add(book.key)
+            built.setdefault(book.source.root, set()).add(book.source.rel.as_posix())
             result.decks.extend(decks)
     result.decks = reject_shared_outputs(result.decks, result.diagnostics)
     templates = load_templates(options.templates)

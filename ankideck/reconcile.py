@@ -4,7 +4,7 @@ the time its content last changed, and ship notes that disappeared once more, ta
 - A note whose GUID is in the lock keeps the lock's time unless its fields changed.
 - A note whose GUID is not (its file was renamed, its question reworded) takes the GUID of
   a lock entry that no note claimed, with the same answer and a similar question.
-- An entry no note claims, whose book was built (or whose file is gone), is a removed note:
+- An entry no note claims, whose file was built (or is gone), is a removed note:
   shipped once more tagged ``ankideck::removed`` with its last fields, and kept in the lock.
 """
 
@@ -37,7 +37,8 @@ def reconcile(
     decks: list[Deck], lock: Lock, now: int, built: set[str], root: Path
 ) -> tuple[list[Deck], Lock, list[Change]]:
     """``decks`` (one content root's) with lock GUIDs and times, plus removed notes; the
-    new lock; and what changed, note by note."""
+    new lock; and what changed, note by note. ``built``: the files (relative to ``root``)
+    built this time; an entry of a file that failed to build stays as it was."""
     known = lock.by_guid()
     placed = [(deck, note) for deck in decks for note in deck.notes]
     built_guids = {note.guid for _, note in placed}
@@ -60,7 +61,7 @@ def reconcile(
     for entry in lock.entries:
         if entry.guid in claimed:
             continue
-        if entry.removed is None and (entry.book in built or not (root / entry.source).exists()):
+        if entry.removed is None and (entry.source in built or not (root / entry.source).exists()):
             entry = replace(entry, removed=now, changed=now)
             note = _removed_note(entry)
             if entry.deck[0] in notes:  # the chapter is still built: its package takes it

@@ -27,6 +27,14 @@ It is batch-size independent.
 """
 
 
+def imported_once(run_cli, write_tree, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The book built and imported into a fresh collection: (content, collection, guids)."""
+    content = write_tree({"vision.md": BOOK})
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, build(run_cli, content, tmp_path / "o", 1_000_000))
+    return content, col, {n.fields["Question"]: n.guid for n in notes(col)}
+
+
 def build(run_cli, content: Path, out: Path, epoch: int, *args: str) -> list[Path]:
     if out.exists():
         shutil.rmtree(out)
@@ -40,10 +48,13 @@ def lock_lines(content: Path) -> list[dict]:
 
 
 def test_builds_in_different_places_at_different_times_are_byte_identical(
-    run_cli, tmp_path: Path
+    run_cli, tmp_path: Path, monkeypatch
 ) -> None:
+    import time
+
     outputs = []
-    for place in ("a", "b/c/d"):
+    for place, clock in (("a", 1_800_000_000.5), ("b/c/d", 1_900_000_123.25)):
+        monkeypatch.setattr(time, "time", lambda clock=clock: clock)
         content = tmp_path / place / "content"
         content.mkdir(parents=True)
         (content / "vision.md").write_text(BOOK, encoding="utf-8")
@@ -83,11 +94,7 @@ def test_an_unchanged_rebuild_changes_nothing_in_anki(run_cli, write_tree, tmp_p
 def test_a_renamed_file_and_a_reworded_question_keep_their_guids(
     run_cli, write_tree, tmp_path: Path
 ) -> None:
-    content = write_tree({"vision.md": BOOK})
-    col = open_collection(tmp_path / "anki")
-    import_packages(col, build(run_cli, content, tmp_path / "o", 1_000_000))
-    guids = {n.fields["Question"]: n.guid for n in notes(col)}
-
+    content, col, guids = imported_once(run_cli, write_tree, tmp_path)
     (content / "vision.md").unlink()
     reworded = BOOK.replace("What is a patch?", "What exactly is a patch?")
     (content / "transformers.md").write_text(reworded, encoding="utf-8")
@@ -107,9 +114,7 @@ def test_a_renamed_file_and_a_reworded_question_keep_their_guids(
 def test_a_removed_question_is_shipped_once_more_tagged(
     run_cli, write_tree, tmp_path: Path
 ) -> None:
-    content = write_tree({"vision.md": BOOK})
-    col = open_collection(tmp_path / "anki")
-    import_packages(col, build(run_cli, content, tmp_path / "o", 1_000_000))
+    content, col, _ = imported_once(run_cli, write_tree, tmp_path)
     without = BOOK.replace(
         '<h2 id="3">3.Why LayerNorm?</h2>\n\nIt is batch-size independent.\n', ""
     )
@@ -146,3 +151,23 @@ def test_without_a_lock_every_note_gets_the_build_time(run_cli, write_tree, tmp_
     content = write_tree({"vision.md": BOOK})
     build(run_cli, content, tmp_path / "o", 1_000_000, "--no-lock")
     assert not (content / "ankideck.lock").exists()
+
+
+def test_an_unreadable_lock_is_an_error_and_left_alone(run_cli, write_tree, tmp_path: Path) -> None:
+    content = write_tree({"vision.md": BOOK, "ankideck.lock": '{"ankideck_lock":1}\nnot json\n'})
+    result = run_cli("build", str(content), "-o", str(tmp_path / "o"), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "content/ankideck.lock:2: error: unreadable lock, not used or rewritten: Expecting value"
+    )
+    assert (content / "ankideck.lock").read_text() == '{"ankideck_lock":1}\nnot json\n'
+    assert (tmp_path / "o/vision/01-Transformers.apkg").is_file()
+
+
+def test_a_file_that_fails_to_build_keeps_its_entries(run_cli, write_tree, tmp_path: Path) -> None:
+    content = write_tree({"vision.md": BOOK})
+    build(run_cli, content, tmp_path / "o", 1_000_000)
+    (content / "vision.md").write_text("---\ntitle: [\n---\n" + BOOK, encoding="utf-8")
+    result = run_cli("build", str(content), "-o", str(tmp_path / "o2"), epoch=2_000_000)
+    assert result.exit_code == 1 and "Removed" not in result.stdout
+    assert [e["removed"] for e in lock_lines(content)[1:]] == [None, None, None]
