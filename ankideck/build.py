@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from ankideck.check import assign_guids, reject_shared_keys, reject_shared_outputs
@@ -10,7 +11,7 @@ from ankideck.discover import discover, display_path
 from ankideck.encoding import Undecodable, decode
 from ankideck.locking import Locked, apply_locks
 from ankideck.media import MediaResolver
-from ankideck.notetype import load_templates, note_type
+from ankideck.notetype import DEFAULT_TEMPLATES, NOTE_TYPE_NAME, Templates
 from ankideck.outcome import (
     BuildOptions,
     BuildResult,
@@ -24,6 +25,7 @@ from ankideck.package import make_deck
 from ankideck.parse import parse_book
 from ankideck.records import Book, Deck, SourceFile
 from ankideck.render import render_note
+from ankideck.templates import load_templates
 from ankideck.writing import write_all
 
 
@@ -47,15 +49,41 @@ def build(options: BuildOptions, progress: Progress = plain) -> BuildResult:
             built.setdefault(book.source.root, set()).add(book.source.rel.as_posix())
             result.decks.extend(decks)
     result.decks = reject_shared_outputs(result.decks, result.diagnostics)
-    templates = load_templates(options.templates)
+    templates = _templates(settings, options, result)
     locked = Locked(decks=result.decks)
     if options.lock:
         now = int(options.timestamp)
         locked = apply_locks(result.decks, built, templates, now, result.diagnostics)
         result.decks, result.changes = locked.decks, locked.changes
     if options.write:
-        write_all(result, options, note_type(templates), locked, progress)
+        unstyled = {deck.book.root for deck in result.decks} - set(templates)
+        result.decks = [d for d in result.decks if d.book.root not in unstyled]  # errors said
+        write_all(result, options, templates, locked, progress)
     return result
+
+
+def _templates(
+    settings: dict[Path, Settings], options: BuildOptions, result: BuildResult
+) -> dict[Path, Templates]:
+    """Each content root's card templates: --templates, else its 'templates' setting (a
+    folder inside the root), else the defaults. A root whose templates are wrong is not
+    written (the errors name file and line)."""
+    found: dict[Path, Templates] = {}
+    for root, setting in settings.items():
+        folder = options.templates or DEFAULT_TEMPLATES
+        if options.templates is None and setting.templates:
+            folder = (root / setting.templates).resolve()
+            if not folder.is_relative_to(root) or not folder.is_dir():
+                where = display_path(root / PROJECT_FILE)
+                why = "is not a folder inside the content root"
+                result.diagnostics.error(
+                    where, 0, f"templates {setting.templates!r} {why}", "config"
+                )
+                continue
+        loaded = load_templates(folder, result.diagnostics, setting.note_type or NOTE_TYPE_NAME)
+        if loaded is not None:
+            found[root] = loaded
+    return found
 
 
 def _project_settings(sources: list[SourceFile], result: BuildResult) -> dict[Path, Settings]:
@@ -84,6 +112,8 @@ def _read(source: SourceFile, settings: Settings, result: BuildResult) -> Book |
     book = parse_book(source, decoded.text, diagnostics, settings)
     if book is None:
         return None
+    if settings.note_type not in (None, NOTE_TYPE_NAME):  # its own notes, not ankideck's
+        book = replace(book, key=f"{settings.note_type}/{book.key}")
     questions = sum(len(c.questions) for c in book.chapters)
     result.read.append(FileRead(source.display, decoded.encoding, len(book.chapters), questions))
     if book.coverage is not None:

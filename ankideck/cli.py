@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -10,8 +11,10 @@ import click
 from ankideck import __version__
 from ankideck.cli_review import check, plan
 from ankideck.cli_shared import DEFAULT_OUT, options_for, print_diagnostics, run, source_options
+from ankideck.notetype import DEFAULT_TEMPLATES
 from ankideck.outcome import COMBINED_FILE
 from ankideck.summary import summary_lines
+from ankideck.templates import REQUIRED
 
 
 class _BuildByDefault(click.Group):
@@ -73,7 +76,7 @@ def main(ctx: click.Context) -> None:
 def build(
     paths: tuple[Path, ...],
     media_roots: tuple[Path, ...],
-    templates: Path,
+    templates: Path | None,
     out: Path,
     lock: bool,
     combined: bool,
@@ -118,6 +121,32 @@ def build(
         lines = result.uncovered_lines
         click.echo(f"error: --strict: {lines} line{'s' * (lines != 1)} on no card", err=True)
     sys.exit(1 if failed else 0)
+
+
+@main.group()
+def templates() -> None:
+    """Card templates: copy the defaults to a folder to customise them."""
+
+
+@templates.command("init")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite the files if the folder has them.")
+def templates_init(folder: Path, force: bool) -> None:
+    """Copy the default templates (front.html, back.html, style.css) to FOLDER.
+
+    Edit the HTML and CSS freely, keep the field names, and build with --templates FOLDER
+    (or 'templates: FOLDER' in ankideck.yaml, for a folder inside the content folder).
+    Files named _something (fonts, scripts, images) ship with the cards under a
+    content-hashed name, so a changed file reaches every user.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    targets = [folder / name for name in REQUIRED]
+    existing = [t for t in targets if t.exists()]
+    if existing and not force:
+        raise click.UsageError(f"{existing[0]} exists; use --force to overwrite")
+    for target in targets:
+        shutil.copyfile(DEFAULT_TEMPLATES / target.name, target)
+    click.echo(f"Wrote {', '.join(t.as_posix() for t in targets)}")
 
 
 main.add_command(check)

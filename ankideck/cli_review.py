@@ -41,7 +41,7 @@ FORMAT = click.option(
 def check(
     paths: tuple[Path, ...],
     media_roots: tuple[Path, ...],
-    templates: Path,
+    templates: Path | None,
     output_format: str,
     strict: bool,
     allowed: tuple[str, ...],

@@ -14,7 +14,6 @@ import click
 
 from ankideck.build import BuildOptions, BuildResult
 from ankideck.build import build as run_build
-from ankideck.notetype import DEFAULT_TEMPLATES
 from ankideck.outcome import Progress
 
 DEFAULT_CONTENT = Path("content")
@@ -38,9 +37,9 @@ def source_options(command: F) -> F:
             click.option(
                 "--templates",
                 type=click.Path(exists=True, file_okay=False, path_type=Path),
-                default=DEFAULT_TEMPLATES,
-                show_default="templates/",
-                help="Folder of the card templates (front.html, back.html, style.css).",
+                default=None,
+                help="Folder of the card templates (front.html, back.html, style.css); "
+                "default: 'templates' in ankideck.yaml, else the built-in ones.",
             ),
         ]
     ):
@@ -49,7 +48,11 @@ def source_options(command: F) -> F:
 
 
 def options_for(
-    paths: tuple[Path, ...], out: Path, media_roots: tuple[Path, ...], templates: Path, **extra: Any
+    paths: tuple[Path, ...],
+    out: Path,
+    media_roots: tuple[Path, ...],
+    templates: Path | None,
+    **extra: Any,
 ) -> BuildOptions:
     if not paths:
         if not DEFAULT_CONTENT.is_dir():

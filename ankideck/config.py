@@ -32,6 +32,8 @@ class Settings:
     skip_sections: tuple[str, ...] = ()  # headings whose sections are not content
     tags: tuple[str, ...] = ()  # extra tags on every note
     encoding: str | None = None  # of every file under the root (ankideck.yaml only)
+    templates: str | None = None  # folder of card templates, inside the root (ankideck.yaml only)
+    note_type: str | None = None  # a note type of another name (ankideck.yaml only)
 
 
 def load_project_settings(root: Path, display: str, diagnostics: Diagnostics) -> Settings | None:
@@ -159,7 +161,8 @@ def _encoding(value: Any) -> str | _Invalid | None:
 
 
 _TAG_UNSAFE = re.compile(r"[\s<>&\"']+")
-_PROJECT_ONLY = {"encoding"}  # a file's front matter is read after decoding it
+# A file's front matter is read after decoding it; one root has one note type.
+_PROJECT_ONLY = {"encoding", "templates", "note_type"}
 _CHECKS = {
     "title": _text,
     "id": _text,
@@ -168,4 +171,6 @@ _CHECKS = {
     "skip_sections": _texts,
     "tags": _tags,
     "encoding": _encoding,
+    "templates": _text,
+    "note_type": _text,
 }

@@ -3,13 +3,14 @@ with it, and (after the decks are written) save the updated lock."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ankideck.diagnostics import Diagnostics
 from ankideck.discover import display_path
-from ankideck.lock import LOCK_FILE, Lock, content_hash, read_lock, write_lock
-from ankideck.notetype import CARD_TEMPLATE_NAME, FIELDS, Templates
+from ankideck.lock import LOCK_FILE, Lock, read_lock, write_lock
+from ankideck.notetype import Templates
 from ankideck.reconcile import Change, reconcile
 from ankideck.records import Deck
 
@@ -25,20 +26,18 @@ class Locked:
 def apply_locks(
     decks: list[Deck],
     built: dict[Path, set[str]],
-    templates: Templates,
+    templates: Mapping[Path, Templates],
     now: int,
     diagnostics: Diagnostics,
 ) -> Locked:
     """``decks`` reconciled with the lock of their content root; a root whose lock cannot
     be read builds as if it had none, and its lock is left alone."""
     locked = Locked()
-    note_type_hash = content_hash(
-        templates.front, templates.back, templates.css, CARD_TEMPLATE_NAME, *FIELDS
-    )
     for root in sorted({deck.book.root for deck in decks} | set(built)):
         mine = [deck for deck in decks if deck.book.root == root]
         path = root / LOCK_FILE
         lock = read_lock(path, display_path(path), diagnostics)
+        note_type_hash = templates[root].digest if root in templates else ""
         same_type = lock is not None and lock.note_type_hash == note_type_hash
         type_mod = lock.note_type_changed if same_type and lock is not None else now
         locked.note_type_mod[root] = type_mod

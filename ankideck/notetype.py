@@ -6,6 +6,7 @@ fields below are frozen for good. ``Extra`` is the room left for the future.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,26 +14,50 @@ from pathlib import Path
 import genanki
 from pygments.formatters import HtmlFormatter
 
+from ankideck.identity import stable_id
 from ankideck.markdown import CODE_CSS_CLASS
+from ankideck.records import MediaFile
 
 NOTE_TYPE_NAME = "ankideck"
 NOTE_TYPE_ID = 2130055049  # stable_id("ankideck note type"); never change it
 FIELDS = ("Question", "Answer", "Context", "Source", "Extra")
 CARD_TEMPLATE_NAME = "Recall"
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-TEMPLATE_FILES = ("front.html", "back.html", "style.css")
+
+
+@dataclass(frozen=True)
+class CardTemplate:
+    name: str
+    front: str
+    back: str
 
 
 @dataclass(frozen=True)
 class Templates:
-    front: str
-    back: str
+    """A note type's card templates and CSS (code highlighting appended), and the assets
+    they use."""
+
+    cards: tuple[CardTemplate, ...]
     css: str
+    assets: tuple[MediaFile, ...] = ()
+    note_type: str = NOTE_TYPE_NAME
 
+    @property
+    def front(self) -> str:
+        return self.cards[0].front
 
-def load_templates(folder: Path = DEFAULT_TEMPLATES) -> Templates:
-    front, back, css = ((folder / name).read_text(encoding="utf-8") for name in TEMPLATE_FILES)
-    return Templates(front, back, css + "\n" + code_css())
+    @property
+    def back(self) -> str:
+        return self.cards[0].back
+
+    @property
+    def digest(self) -> str:
+        """Changes exactly when what Anki holds of the note type would change."""
+        parts = [self.note_type, self.css, *FIELDS]
+        for card in self.cards:
+            parts += [card.name, card.front, card.back]
+        parts += [asset.name for asset in self.assets]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
 @lru_cache(maxsize=1)
@@ -45,12 +70,19 @@ def code_css() -> str:
     return f"/* code: light */\n{light}\n/* code: night mode */\n{dark}\n"
 
 
+def note_type_id(name: str) -> int:
+    """The frozen id of ``ankideck``; another name (``note_type`` setting), its own."""
+    return NOTE_TYPE_ID if name == NOTE_TYPE_NAME else stable_id("ankideck note type", name)
+
+
 def note_type(templates: Templates) -> genanki.Model:
     return genanki.Model(
-        NOTE_TYPE_ID,
-        NOTE_TYPE_NAME,
+        note_type_id(templates.note_type),
+        templates.note_type,
         fields=[{"name": name} for name in FIELDS],
-        templates=[{"name": CARD_TEMPLATE_NAME, "qfmt": templates.front, "afmt": templates.back}],
+        templates=[
+            {"name": card.name, "qfmt": card.front, "afmt": card.back} for card in templates.cards
+        ],
         css=templates.css,
         sort_field_index=0,
     )

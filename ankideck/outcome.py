@@ -11,7 +11,6 @@ from typing import Any, TypeVar
 
 from ankideck.coverage import FileCoverage
 from ankideck.diagnostics import Diagnostics
-from ankideck.notetype import DEFAULT_TEMPLATES
 from ankideck.reconcile import Change
 from ankideck.records import Deck, SourceFile
 
@@ -47,7 +46,7 @@ class BuildOptions:
     paths: tuple[Path, ...]
     out: Path
     timestamp: float = field(default_factory=time.time)
-    templates: Path = DEFAULT_TEMPLATES
+    templates: Path | None = None  # else each root's 'templates' setting, else the defaults
     write: bool = True
     lock: bool = True  # reconcile with, and update, each content root's ankideck.lock
     combined: bool = False  # one package of every deck (COMBINED_FILE) instead of one each

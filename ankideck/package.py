@@ -10,6 +10,8 @@ import sqlite3
 import tempfile
 import warnings
 import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import genanki
@@ -37,38 +39,55 @@ def _deck_name_part(text: str) -> str:
     return " ".join(text.replace("::", ":").split())
 
 
+@dataclass(frozen=True)
+class NoteType:
+    """What a package carries of a content root's note type."""
+
+    model: genanki.Model
+    mod: int | None = None  # when its templates last changed (from the lock); None: the build's
+    assets: tuple[MediaFile, ...] = ()  # the templates' static files
+
+
 def write_deck(
     deck: Deck | list[Deck],
     out_dir: Path,
-    model: genanki.Model,
+    note_types: Mapping[Path, NoteType],
     timestamp: float,
     output: PurePosixPath | None = None,
-    model_mod: int | None = None,
 ) -> Path:
-    """Write one deck (or several, as one package) under ``out_dir``; a failure leaves any
-    previous file untouched. The bytes depend only on the records and ``timestamp``."""
+    """Write one deck (or several, as one package) under ``out_dir``, each deck's notes of
+    its content root's note type; a failure leaves any previous file untouched. The bytes
+    depend only on the records and ``timestamp``."""
     decks = deck if isinstance(deck, list) else [deck]
     target = out_dir / (output or decks[0].output)
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".ankideck-") as staging:
         collection = Path(staging, "collection.anki2")
-        _write_collection(decks, collection, model, timestamp, model_mod)
+        _write_collection(decks, collection, note_types, timestamp)
         temporary = Path(staging, "deck.apkg")
-        _write_zip(temporary, collection, _media(decks))
+        used = {deck.book.root for deck in decks}
+        assets = [a for root in sorted(used) for a in note_types[root].assets]
+        _write_zip(temporary, collection, _media(decks, assets))
         os.replace(temporary, target)
     return target
 
 
 def _write_collection(
-    decks: list[Deck], path: Path, model: genanki.Model, timestamp: float, model_mod: int | None
+    decks: list[Deck], path: Path, note_types: Mapping[Path, NoteType], timestamp: float
 ) -> None:
     anki_decks = []
     mods: list[tuple[int, str]] = []
+    type_mods: dict[int, int] = {}
     for deck in decks:
+        kind = note_types[deck.book.root]
+        if kind.mod is not None:  # the note type changes only when its templates do
+            type_mods[kind.model.model_id] = int(kind.mod)
         anki_deck = genanki.Deck(deck.deck_id, deck.name)
         for note in deck.notes:
             anki_deck.add_note(
-                genanki.Note(model=model, fields=note.fields, guid=note.guid, tags=list(note.tags))
+                genanki.Note(
+                    model=kind.model, fields=note.fields, guid=note.guid, tags=list(note.tags)
+                )
             )
             mods.append((int(note.mod if note.mod is not None else timestamp), note.guid))
         anki_decks.append(anki_deck)
@@ -82,18 +101,19 @@ def _write_collection(
             )
         ids = dict(cursor.execute("SELECT guid, id FROM notes").fetchall())  # guid: no index
         cursor.executemany("UPDATE notes SET mod = ? WHERE id = ?", [(m, ids[g]) for m, g in mods])
-        if model_mod is not None:  # the note type changes only when its templates do
-            (models_json,) = cursor.execute("SELECT models FROM col").fetchone()
-            models = json.loads(models_json)
-            models[str(model.model_id)]["mod"] = int(model_mod)
-            cursor.execute("UPDATE col SET models = ?", (json.dumps(models, sort_keys=True),))
+        (models_json,) = cursor.execute("SELECT models FROM col").fetchone()
+        models = json.loads(models_json)
+        for model_id, mod in type_mods.items():
+            models[str(model_id)]["mod"] = mod
+        cursor.execute("UPDATE col SET models = ?", (json.dumps(models, sort_keys=True),))
         connection.commit()
     finally:
         connection.close()
 
 
-def _media(decks: list[Deck]) -> list[MediaFile]:
+def _media(decks: list[Deck], assets: list[MediaFile]) -> list[MediaFile]:
     unique = {m.name: m for deck in decks for m in deck.media}
+    unique.update((a.name, a) for a in assets)
     return [unique[name] for name in sorted(unique)]
 
 

@@ -2,37 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
 
 from ankideck.discover import display_path
 from ankideck.locking import Locked, save_locks
 from ankideck.manifest import write_manifest
+from ankideck.notetype import Templates, note_type
 from ankideck.outcome import COMBINED_FILE, BuildOptions, BuildResult, Progress, guarded, plain
-from ankideck.package import write_deck
+from ankideck.package import NoteType, write_deck
 from ankideck.records import Deck
-
-if TYPE_CHECKING:
-    from genanki import Model
 
 
 def write_all(
     result: BuildResult,
     options: BuildOptions,
-    model: Model,
+    templates: Mapping[Path, Templates],
     locked: Locked,
     progress: Progress = plain,
 ) -> None:
     """Every deck (or one package of them all); then, only if every deck was written, the
     manifest and the locks (a lock never records a change no package carries)."""
     count = len(result.decks)
-    mod = locked.note_type_mod.get
+    kinds = {
+        root: NoteType(note_type(t), locked.note_type_mod.get(root), t.assets)
+        for root, t in templates.items()
+    }
     if options.combined and result.decks:
         decks, file = result.decks, PurePosixPath(COMBINED_FILE)
         first = decks[0].book
-        done = guarded(
-            first, result, lambda: _write(decks, file, options, model, result, mod(first.root))
-        )
+        done = guarded(first, result, lambda: _write(decks, file, options, kinds, result))
         result.decks = decks if done else []
         written = [(deck, file) for deck in result.decks]
     else:
@@ -42,7 +41,7 @@ def write_all(
             if guarded(
                 deck.book,
                 result,
-                lambda d=deck: _write(d, d.output, options, model, result, mod(d.book.root)),
+                lambda d=deck: _write(d, d.output, options, kinds, result),
             )
         ]
         written = [(deck, deck.output) for deck in result.decks]
@@ -59,12 +58,11 @@ def _write(
     deck: Deck | list[Deck],
     file: PurePosixPath,
     options: BuildOptions,
-    model: Model,
+    kinds: Mapping[Path, NoteType],
     result: BuildResult,
-    model_mod: int | None,
 ) -> Path | None:
     try:
-        return write_deck(deck, options.out, model, options.timestamp, file, model_mod)
+        return write_deck(deck, options.out, kinds, options.timestamp, file)
     except OSError as exc:  # a full disk, a read-only folder: the previous file stays
         where = display_path(options.out / file)
         result.diagnostics.error(where, 0, f"cannot write: {exc.strerror or exc}", "io")
