@@ -49,7 +49,7 @@ def build(options: BuildOptions, progress: Progress = plain) -> BuildResult:
             built.setdefault(book.source.root, set()).add(book.source.rel.as_posix())
             result.decks.extend(decks)
     result.decks = reject_shared_outputs(result.decks, result.diagnostics)
-    templates = _templates(settings, options, result)
+    templates = result.note_types = _templates(settings, options, result)
     locked = Locked(decks=result.decks)
     if options.lock:
         now = int(options.timestamp)

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ankideck import __version__
-from ankideck.cli_review import check, plan
+from ankideck.cli_review import check, plan, preview
 from ankideck.cli_shared import DEFAULT_OUT, options_for, print_diagnostics, run, source_options
 from ankideck.notetype import DEFAULT_TEMPLATES
 from ankideck.outcome import COMBINED_FILE
@@ -151,3 +151,4 @@ def templates_init(folder: Path, force: bool) -> None:
 
 main.add_command(check)
 main.add_command(plan)
+main.add_command(preview)

@@ -13,6 +13,7 @@ import click
 
 from ankideck.build import BuildResult
 from ankideck.cli_shared import DEFAULT_OUT, options_for, print_diagnostics, run, source_options
+from ankideck.preview import write_preview
 from ankideck.reconcile import Change
 from ankideck.summary import count
 
@@ -114,6 +115,34 @@ def plan(
         print_diagnostics(result)
         for line in _plan_lines(by_deck):
             click.echo(line)
+    sys.exit(1 if result.diagnostics.error_count else 0)
+
+
+@click.command()
+@source_options
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("preview"),
+    show_default=True,
+    help="Folder the site goes to.",
+)
+def preview(
+    paths: tuple[Path, ...], media_roots: tuple[Path, ...], templates: Path | None, out: Path
+) -> None:
+    """Write a static site of every card, front and back, through the card templates and
+    CSS: OUT/index.html lists the decks. Images shown, math typeset, a night-mode switch;
+    it opens offline. Nothing else is written.
+    """
+    options = options_for(paths, DEFAULT_OUT, media_roots, templates, write=False, lock=False)
+    result = run(options)
+    print_diagnostics(result)
+    index = write_preview(result, out)
+    click.echo(
+        f"Wrote a preview of {count(len(result.decks), 'deck')} "
+        f"({count(result.cards, 'card')}): {index}"
+    )
     sys.exit(1 if result.diagnostics.error_count else 0)
 
 

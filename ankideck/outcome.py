@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from ankideck.coverage import FileCoverage
 from ankideck.diagnostics import Diagnostics
+from ankideck.notetype import Templates
 from ankideck.reconcile import Change
 from ankideck.records import Deck, SourceFile
 
@@ -64,6 +65,7 @@ class BuildResult:
     read: list[FileRead] = field(default_factory=list)  # each file parsed, in order
     changes: list[Change] = field(default_factory=list)  # against the lock, note by note
     packages: dict[str, PurePosixPath] = field(default_factory=dict)  # deck name -> file written
+    note_types: dict[Path, Templates] = field(default_factory=dict)  # by content root
 
     @property
     def uncovered_lines(self) -> int:
