@@ -1,0 +1,88 @@
+"""A large corpus made of the seeds' own answers: books x chapters x questions, the chapters
+cycling through the note shapes (``<h2>``, ``<details>``, ``**Q：**``, ``- **term**``)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path, PurePosixPath
+
+from ankideck.blocks import source_lines
+from ankideck.diagnostics import Diagnostics
+from ankideck.discover import discover
+from ankideck.parse import parse_book
+from ankideck.records import SourceFile
+
+SHAPES = ("h2", "details", "q", "term")
+
+
+def seed_answers(content: Path) -> list[str]:
+    """The markdown of every answer in the seeds, as written, in file order."""
+    answers = []
+    for source in discover([content]):
+        text = source.path.read_text(encoding="utf-8")
+        lines = source_lines(text)
+        book = parse_book(source, text, Diagnostics())
+        for chapter in book.chapters if book else ():
+            for question in chapter.questions:
+                if question.answer_lines and question.shape in ("h2", "q", "details"):
+                    first, last = question.answer_lines
+                    body = "\n".join(lines[first - 1 : last]).strip()
+                    if body and "<details" not in body and "</details" not in body:
+                        answers.append(body)
+    return answers
+
+
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|<img[^>]*>")
+
+
+def clean_answers(content: Path) -> list[str]:
+    """The seeds' answers that stay one answer in every shape, without warnings (images,
+    which the seeds lack, taken out)."""
+    kept = []
+    for answer in seed_answers(content):
+        answer = _IMAGE.sub("", answer).strip()
+        if answer and all(_stays_one(shape, answer) for shape in SHAPES):
+            kept.append(answer)
+    return kept
+
+
+def _stays_one(shape: str, answer: str) -> bool:
+    text = "# T\n\n## 第1章 x\n\n" + _question(shape, 1, 1, 1, answer)
+    diagnostics = Diagnostics()
+    source = SourceFile(Path("t.md"), Path("."), PurePosixPath("t.md"), "t.md")
+    book = parse_book(source, text, diagnostics)
+    questions = [q for c in book.chapters for q in c.questions] if book else []
+    return len(questions) == 1 and questions[0].answered and not diagnostics.sorted()
+
+
+def _question(shape: str, book: int, chapter: int, number: int, answer: str) -> str:
+    asked = (
+        f"第{book}册第{chapter}章问题{number}：这个模型的原理是什么（{book}.{chapter}.{number}）？"
+    )
+    if shape == "h2":
+        return f'<h2 id="q{number}">{number}.{asked}</h2>\n\n{answer}\n'
+    if shape == "details":
+        return f"<details><summary>{asked}</summary>\n\n{answer}\n\n</details>\n"
+    if shape == "q":
+        return f"**Q：{asked}**\n\n{answer}\n"
+    body = "\n".join(("  " + line) if line.strip() else "" for line in answer.splitlines())
+    return f"- **{asked}**\n{body}\n"
+
+
+def write_corpus(
+    out: Path, answers: list[str], books: int = 40, chapters: int = 10, questions: int = 50
+) -> int:
+    """Write the books under ``out``; the number of questions written."""
+    out.mkdir(parents=True, exist_ok=True)
+    made = 0
+    for b in range(1, books + 1):
+        parts = [f"# 面试笔记 第{b}册\n"]
+        for c in range(1, chapters + 1):
+            shape = SHAPES[(b + c) % len(SHAPES)]
+            parts.append(f"## 第{c}章 {shape} 专题\n")
+            for q in range(1, questions + 1):
+                answer = answers[made % len(answers)]
+                parts.append(_question(shape, b, c, q, answer))
+                made += 1
+        (out / f"book{b:02}.md").write_text("\n".join(parts), encoding="utf-8")
+    return made

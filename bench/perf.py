@@ -1,0 +1,130 @@
+"""How fast a large personal collection builds: 40 books x 10 chapters x 50 questions.
+
+    python3 bench/perf.py [--books 40] [--keep DIR]
+
+Generates the corpus from the seeds' own answers (bench/corpus.py), then measures, each
+in a fresh process: a cold build, a no-op rebuild, a rebuild after one file changed, their
+peak memory, ``build_deck.py --help``, and genanki itself packaging the same notes into the
+same number of decks (same run, so the ratios hold on a noisy machine). Last, the time per
+stage of a cold build, from a profile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.corpus import clean_answers, write_corpus  # noqa: E402
+
+GENANKI = """
+import glob, json, os, sqlite3, sys, tempfile, time, zipfile
+import genanki
+decks = []
+for path in sorted(glob.glob(sys.argv[1] + "/**/*.apkg", recursive=True)):
+    with zipfile.ZipFile(path) as z, tempfile.TemporaryDirectory() as d:
+        z.extract("collection.anki2", d)
+        db = sqlite3.connect(os.path.join(d, "collection.anki2"))
+        decks.append(db.execute("select guid, flds from notes").fetchall())
+        db.close()
+model = genanki.Model(1607392319, "m", fields=[{"name": n} for n in
+    ("Question", "Answer", "Context", "Source", "Extra")],
+    templates=[{"name": "Recall", "qfmt": "{{Question}}", "afmt": "{{FrontSide}}{{Answer}}"}])
+out = tempfile.mkdtemp()
+start = time.perf_counter()
+for i, notes in enumerate(decks):
+    deck = genanki.Deck(2059400110 + i, f"deck {i}")
+    for guid, fields in notes:
+        deck.add_note(genanki.Note(model=model, fields=fields.split("\\x1f"), guid=guid))
+    genanki.Package(deck).write_to_file(os.path.join(out, f"{i}.apkg"), timestamp=1)
+print(time.perf_counter() - start, sum(map(len, decks)), len(decks))
+"""
+
+
+def run(args: list[str], cwd: Path) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS in MB, and stdout of one process."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}
+    start = time.perf_counter()
+    with subprocess.Popen(
+        args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    ) as p:
+        out = p.stdout.read().decode() if p.stdout else ""
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - start, usage.ru_maxrss // 1024, out
+
+
+def stage_times(work: Path) -> dict[str, float]:
+    """Cumulative seconds (under the profiler) of each stage of a cold build."""
+    from ankideck.build import BuildOptions, build
+
+    shutil.rmtree(work / "decks", ignore_errors=True)
+    (work / "content/ankideck.lock").unlink(missing_ok=True)
+    profile = cProfile.Profile()
+    profile.runcall(
+        build, BuildOptions(paths=(work / "content",), out=work / "decks", timestamp=1_700_000_000)
+    )
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    wanted = {
+        "parse": ("parse.py", "parse_book"),
+        "render": ("render.py", "render_note"),
+        "package": ("package.py", "_write_collection"),
+        "write": ("package.py", "_write_zip"),
+        "lock": ("locking.py", "apply_locks"),
+    }
+    found = dict.fromkeys(wanted, 0.0)
+    for (file, _line, name), (_cc, _nc, _tt, cumulative, _callers) in stats.items():
+        for stage, (suffix, function) in wanted.items():
+            if file.endswith(suffix) and name == function:
+                found[stage] += cumulative
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--books", type=int, default=40)
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it")
+    options = parser.parse_args()
+    work = options.keep or Path(tempfile.mkdtemp(prefix="ankideck-bench-"))
+    shutil.rmtree(work / "content", ignore_errors=True)
+    shutil.rmtree(work / "decks", ignore_errors=True)
+    count = write_corpus(work / "content", clean_answers(REPO / "content"), books=options.books)
+    build = [sys.executable, str(REPO / "build_deck.py"), "build", "content", "-o", "decks", "-q"]
+    cold = run(build, work)
+    noop = run(build, work)
+    changed = work / "content/book01.md"
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n追加的一段说明。\n", "utf-8")
+    one = run(build, work)
+    help_time = min(run([*build[:2], "--help"], work)[0] for _ in range(3))
+    base = run([sys.executable, "-c", GENANKI, str(work / "decks")], work)
+    genanki_s, notes, decks = base[2].split()
+    reference = float(genanki_s)
+    print(f"Corpus: {count} questions -> {notes} notes in {decks} decks; {os.cpu_count()} CPUs")
+    print(f"{'measure':28} {'seconds':>8} {'x genanki':>10} {'peak MB':>8}")
+    print(f"{'genanki packaging alone':28} {reference:8.2f} {1.0:10.2f} {base[1]:8}")
+    for name, (seconds, peak, _) in (
+        ("cold build", cold),
+        ("no-op rebuild", noop),
+        ("rebuild, one file changed", one),
+    ):
+        print(f"{name:28} {seconds:8.2f} {seconds / reference:10.2f} {peak:8}")
+    print(f"{'build_deck.py --help':28} {help_time:8.2f}")
+    print("Stages of a cold build (profiled, so slower than above):")
+    for stage, seconds in stage_times(work).items():
+        print(f"  {stage:10} {seconds:8.2f}")
+    if not options.keep:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
