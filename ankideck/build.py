@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
-from ankideck.check import assign_guids, reject_shared_keys, reject_shared_outputs
+from ankideck.check import reject_shared_keys, reject_shared_outputs
 from ankideck.config import PROJECT_FILE, Settings, load_project_settings
 from ankideck.discover import discover, display_path
-from ankideck.encoding import Undecodable, decode
+from ankideck.filecache import FileCache
+from ankideck.filestage import FileOutcome, process_file
 from ankideck.locking import Locked, apply_locks
-from ankideck.media import MediaResolver
 from ankideck.notetype import DEFAULT_TEMPLATES, NOTE_TYPE_NAME, Templates
 from ankideck.outcome import (
     BuildOptions,
     BuildResult,
-    FileRead,
     Progress,
-    Unanswered,
     guarded,
     plain,
 )
-from ankideck.package import make_deck
-from ankideck.parse import parse_book
-from ankideck.records import Book, Deck, SourceFile
-from ankideck.render import render_note
+from ankideck.records import SourceFile
 from ankideck.templates import load_templates
 from ankideck.writing import write_all
 
@@ -35,19 +29,27 @@ def build(options: BuildOptions, progress: Progress = plain) -> BuildResult:
     sources = discover(options.paths, diagnostics=result.diagnostics)
     result.files = len(sources)
     settings = _project_settings(sources, result)
-    books = [
-        book
+    use_cache = options.cache and options.write  # check, plan and preview write nothing
+    cache = FileCache(options.out, options.media_roots) if use_cache else None
+    outcomes = [
+        outcome
         for source in progress(sources, "Reading notes")
         if source.root in settings
-        and (book := guarded(source, result, lambda s=source: _read(s, settings[s.root], result)))
+        and (
+            outcome := guarded(source, result, lambda s=source: _file(s, settings, options, cache))
+        )
     ]
-    resolver = MediaResolver(result.diagnostics, options.media_roots)
     built: dict[Path, set[str]] = {}  # files rendered (relative paths), by content root
-    for book in reject_shared_keys(books, result.diagnostics):
-        decks = guarded(book.source, result, lambda b=book: _book_decks(b, resolver, result))
-        if decks is not None:
-            built.setdefault(book.source.root, set()).add(book.source.rel.as_posix())
-            result.decks.extend(decks)
+    for outcome in outcomes:
+        result.diagnostics.extend(outcome.diagnostics)
+        result.unanswered += outcome.unanswered
+        if outcome.read is not None:
+            result.read.append(outcome.read)
+        if outcome.coverage is not None:
+            result.coverage[outcome.source.display] = outcome.coverage
+    for outcome in reject_shared_keys([o for o in outcomes if o.key], result.diagnostics):
+        built.setdefault(outcome.source.root, set()).add(outcome.source.rel.as_posix())
+        result.decks.extend(outcome.decks)
     result.decks = reject_shared_outputs(result.decks, result.diagnostics)
     templates = result.note_types = _templates(settings, options, result)
     locked = Locked(decks=result.decks)
@@ -60,6 +62,27 @@ def build(options: BuildOptions, progress: Progress = plain) -> BuildResult:
         result.decks = [d for d in result.decks if d.book.root not in unstyled]  # errors said
         write_all(result, options, templates, locked, progress)
     return result
+
+
+def _file(
+    source: SourceFile,
+    settings: dict[Path, Settings],
+    options: BuildOptions,
+    cache: FileCache | None,
+) -> FileOutcome:
+    """The file's outcome, from the cache when nothing it depends on changed."""
+    setting = settings[source.root]
+    if cache is None:
+        return process_file(source, setting, options.media_roots)
+    try:
+        key = cache.key(source, setting, source.path.read_bytes())
+    except OSError:
+        return process_file(source, setting, options.media_roots)
+    outcome = cache.get(source, key)
+    if outcome is None:
+        outcome = process_file(source, setting, options.media_roots)
+        cache.put(source, key, outcome)
+    return outcome
 
 
 def _templates(
@@ -95,50 +118,3 @@ def _project_settings(sources: list[SourceFile], result: BuildResult) -> dict[Pa
         if loaded is not None:
             found[root] = loaded
     return found
-
-
-def _read(source: SourceFile, settings: Settings, result: BuildResult) -> Book | None:
-    diagnostics = result.diagnostics
-    try:
-        decoded = decode(source.path.read_bytes(), settings.encoding)
-    except Undecodable as exc:
-        diagnostics.error(source.display, exc.line, exc.message, "encoding")
-        return None
-    except OSError as exc:
-        diagnostics.error(source.display, 0, f"cannot read: {exc.strerror}", "io")
-        return None
-    for line, message in decoded.warnings:
-        diagnostics.warning(source.display, line, message, "encoding")
-    book = parse_book(source, decoded.text, diagnostics, settings)
-    if book is None:
-        return None
-    if settings.note_type not in (None, NOTE_TYPE_NAME):  # its own notes, not ankideck's
-        book = replace(book, key=f"{settings.note_type}/{book.key}")
-    questions = sum(len(c.questions) for c in book.chapters)
-    result.read.append(FileRead(source.display, decoded.encoding, len(book.chapters), questions))
-    if book.coverage is not None:
-        result.coverage[source.display] = book.coverage
-        for gap in book.coverage.gaps:
-            span = f"line {gap.first}" if gap.first == gap.last else f"lines {gap.first}-{gap.last}"
-            diagnostics.warning(
-                source.display, gap.first, f"{span} on no card: {gap.why}", "uncovered"
-            )
-    return book
-
-
-def _book_decks(book: Book, resolver: MediaResolver, result: BuildResult) -> list[Deck]:
-    guids = assign_guids(book, result.diagnostics)
-    width = max(2, len(str(max((c.number for c in book.chapters), default=0))))
-    decks = []
-    for chapter in book.chapters:
-        notes = []
-        for question in chapter.questions:
-            if question.answered:
-                notes.append(render_note(book, chapter, question, guids[question], resolver))
-            else:
-                result.unanswered.append(
-                    Unanswered(book.source.display, question.line, question.text)
-                )
-        if notes:
-            decks.append(make_deck(book, chapter, tuple(notes), width))
-    return decks

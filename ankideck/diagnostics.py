@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -35,6 +35,9 @@ class Diagnostics:
 
     def warning(self, path: str, line: int, message: str, code: str = "") -> None:
         self._items.append(Diagnostic(path, line, Severity.WARNING, message, code))
+
+    def extend(self, items: list[Diagnostic]) -> None:
+        self._items.extend(items)
 
     def sorted(self) -> list[Diagnostic]:
         """Each distinct diagnostic once, in file and line order."""

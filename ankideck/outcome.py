@@ -51,6 +51,7 @@ class BuildOptions:
     write: bool = True
     lock: bool = True  # reconcile with, and update, each content root's ankideck.lock
     combined: bool = False  # one package of every deck (COMBINED_FILE) instead of one each
+    cache: bool = True  # reuse each unchanged file's outcome from <out>/.ankideck-cache
     media_roots: tuple[Path, ...] = ()  # folders images may come from besides the content root
 
 

@@ -61,20 +61,18 @@ def write_deck(
     decks = deck if isinstance(deck, list) else [deck]
     target = out_dir / (output or decks[0].output)
     target.parent.mkdir(parents=True, exist_ok=True)
+    collection = _collection(decks, note_types, timestamp)
+    used = {deck.book.root for deck in decks}
+    assets = [a for root in sorted(used) for a in note_types[root].assets]
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".ankideck-") as staging:
-        collection = Path(staging, "collection.anki2")
-        _write_collection(decks, collection, note_types, timestamp)
         temporary = Path(staging, "deck.apkg")
-        used = {deck.book.root for deck in decks}
-        assets = [a for root in sorted(used) for a in note_types[root].assets]
         _write_zip(temporary, collection, _media(decks, assets))
         os.replace(temporary, target)
     return target
 
 
-def _write_collection(
-    decks: list[Deck], path: Path, note_types: Mapping[Path, NoteType], timestamp: float
-) -> None:
+def _collection(decks: list[Deck], note_types: Mapping[Path, NoteType], timestamp: float) -> bytes:
+    """The package's SQLite collection, built in memory: no temporary database, no fsync."""
     anki_decks = []
     mods: list[tuple[int, str]] = []
     type_mods: dict[int, int] = {}
@@ -91,7 +89,7 @@ def _write_collection(
             )
             mods.append((int(note.mod if note.mod is not None else timestamp), note.guid))
         anki_decks.append(anki_deck)
-    connection = sqlite3.connect(path)
+    connection = sqlite3.connect(":memory:")
     try:
         cursor = connection.cursor()
         with warnings.catch_warnings():
@@ -107,6 +105,7 @@ def _write_collection(
             models[str(model_id)]["mod"] = mod
         cursor.execute("UPDATE col SET models = ?", (json.dumps(models, sort_keys=True),))
         connection.commit()
+        return connection.serialize()
     finally:
         connection.close()
 
@@ -120,10 +119,10 @@ def _media(decks: list[Deck], assets: list[MediaFile]) -> list[MediaFile]:
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # every entry: the bytes never depend on the clock
 
 
-def _write_zip(path: Path, collection: Path, media: list[MediaFile]) -> None:
+def _write_zip(path: Path, collection: bytes, media: list[MediaFile]) -> None:
     """Anki's package layout: the collection, a ``media`` index, then each file by index."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        _add(archive, "collection.anki2", collection.read_bytes())
+        _add(archive, "collection.anki2", collection)
         index = {str(i): m.name for i, m in enumerate(media)}
         _add(archive, "media", json.dumps(index, sort_keys=True).encode())
         for i, m in enumerate(media):

@@ -78,7 +78,7 @@ def stage_times(work: Path) -> dict[str, float]:
     wanted = {
         "parse": ("parse.py", "parse_book"),
         "render": ("render.py", "render_note"),
-        "package": ("package.py", "_write_collection"),
+        "package": ("package.py", "_collection"),
         "write": ("package.py", "_write_zip"),
         "lock": ("locking.py", "apply_locks"),
     }

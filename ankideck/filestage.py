@@ -1,0 +1,92 @@
+"""One file through read, parse, check and render: a ``FileOutcome`` that stands alone, so a
+build can reuse it from the cache when nothing it depends on changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ankideck.check import assign_guids
+from ankideck.config import Settings
+from ankideck.coverage import FileCoverage
+from ankideck.diagnostics import Diagnostic, Diagnostics
+from ankideck.encoding import Undecodable, decode
+from ankideck.media import MediaResolver
+from ankideck.outcome import FileRead, Unanswered
+from ankideck.package import make_deck
+from ankideck.records import Book, Deck, SourceFile
+
+NOTE_TYPE_NAME = "ankideck"  # notetype.NOTE_TYPE_NAME, without importing genanki here
+
+
+@dataclass
+class FileOutcome:
+    source: SourceFile
+    key: str = ""  # the book's key ('' if the file gave no book)
+    decks: list[Deck] = field(default_factory=list)
+    unanswered: list[Unanswered] = field(default_factory=list)
+    coverage: FileCoverage | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    read: FileRead | None = None
+
+
+def process_file(
+    source: SourceFile, settings: Settings, media_roots: tuple[Path, ...]
+) -> FileOutcome:
+    diagnostics = Diagnostics()
+    outcome = FileOutcome(source)
+    book = _read(source, settings, diagnostics, outcome)
+    if book is not None:
+        outcome.key = book.key
+        outcome.decks = _book_decks(book, MediaResolver(diagnostics, media_roots), outcome)
+    outcome.diagnostics = diagnostics.sorted()
+    return outcome
+
+
+def _read(
+    source: SourceFile, settings: Settings, diagnostics: Diagnostics, outcome: FileOutcome
+) -> Book | None:
+    from ankideck.parse import parse_book  # markdown-it: only when a file is parsed
+
+    try:
+        decoded = decode(source.path.read_bytes(), settings.encoding)
+    except Undecodable as exc:
+        diagnostics.error(source.display, exc.line, exc.message, "encoding")
+        return None
+    except OSError as exc:
+        diagnostics.error(source.display, 0, f"cannot read: {exc.strerror}", "io")
+        return None
+    for line, message in decoded.warnings:
+        diagnostics.warning(source.display, line, message, "encoding")
+    book = parse_book(source, decoded.text, diagnostics, settings)
+    if book is None:
+        return None
+    if settings.note_type not in (None, NOTE_TYPE_NAME):  # its own notes, not ankideck's
+        book = replace(book, key=f"{settings.note_type}/{book.key}")
+    questions = sum(len(c.questions) for c in book.chapters)
+    outcome.read = FileRead(source.display, decoded.encoding, len(book.chapters), questions)
+    outcome.coverage = book.coverage
+    for gap in book.coverage.gaps if book.coverage is not None else ():
+        span = f"line {gap.first}" if gap.first == gap.last else f"lines {gap.first}-{gap.last}"
+        diagnostics.warning(source.display, gap.first, f"{span} on no card: {gap.why}", "uncovered")
+    return book
+
+
+def _book_decks(book: Book, resolver: MediaResolver, outcome: FileOutcome) -> list[Deck]:
+    from ankideck.render import render_note
+
+    guids = assign_guids(book, resolver.diagnostics)
+    width = max(2, len(str(max((c.number for c in book.chapters), default=0))))
+    decks = []
+    for chapter in book.chapters:
+        notes = []
+        for question in chapter.questions:
+            if question.answered:
+                notes.append(render_note(book, chapter, question, guids[question], resolver))
+            else:
+                outcome.unanswered.append(
+                    Unanswered(book.source.display, question.line, question.text)
+                )
+        if notes:
+            decks.append(make_deck(book, chapter, tuple(notes), width))
+    return decks
