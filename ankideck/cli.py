@@ -64,6 +64,11 @@ def main(ctx: click.Context) -> None:
     is_flag=True,
     help=f"Write every deck into one package, OUT/{COMBINED_FILE} (sub-decks, same GUIDs).",
 )
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    help="Reuse unchanged files' cards and packages from OUT/.ankideck-cache.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option(
     "-v", "--verbose", is_flag=True, help="Also print each file read and internal tracebacks."
@@ -80,6 +85,7 @@ def build(
     out: Path,
     lock: bool,
     combined: bool,
+    cache: bool,
     quiet: bool,
     verbose: bool,
     strict: bool,
@@ -110,7 +116,9 @@ def build(
     """
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose exclude each other")
-    options = options_for(paths, out, media_roots, templates, lock=lock, combined=combined)
+    options = options_for(
+        paths, out, media_roots, templates, lock=lock, combined=combined, cache=cache
+    )
     result = run(options, quiet, verbose)
     print_diagnostics(result, errors_only=quiet)
     if not quiet:

@@ -6,7 +6,6 @@ GUID, question, source ``path:line`` and tags. Sorted by file, then by the deck'
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -19,12 +18,11 @@ from ankideck.records import Deck
 MANIFEST_FILE = "manifest.json"
 
 
-def write_manifest(out_dir: Path, written: list[tuple[Deck, PurePosixPath]]) -> Path:
-    """``written``: each deck with the package (relative to ``out_dir``) holding it."""
-    digests: dict[PurePosixPath, str] = {}
-    for _, file in written:
-        if file not in digests:
-            digests[file] = hashlib.sha256((out_dir / file).read_bytes()).hexdigest()
+def write_manifest(
+    out_dir: Path, written: list[tuple[Deck, PurePosixPath]], digests: dict[PurePosixPath, str]
+) -> Path:
+    """``written``: each deck with the package (relative to ``out_dir``) holding it;
+    ``digests``: each package's sha256."""
     decks = [
         _deck(deck, file, digests[file])
         for deck, file in sorted(written, key=lambda w: (w[1].as_posix(), w[0].name))

@@ -11,6 +11,7 @@ from ankideck.manifest import write_manifest
 from ankideck.notetype import Templates, note_type
 from ankideck.outcome import COMBINED_FILE, BuildOptions, BuildResult, Progress, guarded, plain
 from ankideck.package import NoteType, write_deck
+from ankideck.packages import PackageIndex, inputs_of
 from ankideck.records import Deck
 
 
@@ -21,35 +22,46 @@ def write_all(
     locked: Locked,
     progress: Progress = plain,
 ) -> None:
-    """Every deck (or one package of them all); then, only if every deck was written, the
-    manifest and the locks (a lock never records a change no package carries)."""
+    """Every deck (or one package of them all) whose package is not already what it would
+    be; then, only if every deck is written, the manifest and the locks (a lock never
+    records a change no package carries)."""
     count = len(result.decks)
-    kinds = {
-        root: NoteType(note_type(t), locked.note_type_mod.get(root), t.assets)
-        for root, t in templates.items()
-    }
-    if options.combined and result.decks:
-        decks, file = result.decks, PurePosixPath(COMBINED_FILE)
-        first = decks[0].book
-        done = guarded(first, result, lambda: _write(decks, file, options, kinds, result))
-        result.decks = decks if done else []
-        written = [(deck, file) for deck in result.decks]
-    else:
-        result.decks = [  # a deck that could not be written is reported, not summarised
-            deck
-            for deck in progress(result.decks, "Writing decks")
-            if guarded(
-                deck.book,
-                result,
-                lambda d=deck: _write(d, d.output, options, kinds, result),
+    index = PackageIndex(options.out, enabled=options.cache)
+    mods = locked.note_type_mod
+    kinds: dict[Path, NoteType] = {}  # built when a package is written: genanki loads then
+
+    def write(decks: list[Deck], file: PurePosixPath) -> Path | None:
+        if not kinds:
+            kinds.update(
+                (root, NoteType(note_type(t), mods.get(root), t.assets))
+                for root, t in templates.items()
             )
-        ]
-        written = [(deck, deck.output) for deck in result.decks]
+        return _write(decks, file, options, kinds, result)
+
+    combined = options.combined and result.decks
+    groups = (
+        [(result.decks, PurePosixPath(COMBINED_FILE))]
+        if combined
+        else [([deck], deck.output) for deck in result.decks]
+    )
+    written: list[tuple[Deck, PurePosixPath]] = []
+    digests: dict[PurePosixPath, str] = {}
+    for decks, file in progress(groups, "Writing decks"):
+        inputs = inputs_of(decks, templates, mods, options.timestamp)
+        digest = index.unchanged(file, inputs)
+        if digest is None:
+            if not guarded(decks[0].book, result, lambda d=decks, f=file: write(d, f)):
+                continue  # reported; the previous file stays
+            digest = index.record(file, inputs)
+        digests[file] = digest
+        written += [(deck, file) for deck in decks]
+    index.save()
+    result.decks = [deck for deck, _ in written]
     result.packages = {deck.name: file for deck, file in written}
     if len(result.decks) < count:
         return  # the manifest and the locks describe complete builds only
     if written:
-        write_manifest(options.out, written)
+        write_manifest(options.out, written, digests)
     if options.lock:
         save_locks(locked.locks, result.diagnostics)
 

@@ -210,8 +210,7 @@ def test_a_failed_write_leaves_the_previous_deck_intact(
     (content / "good.md").write_text(GOOD.replace("B.", "Changed."), encoding="utf-8")
     result = run_cli("build", str(content), "-o", str(out), cwd=tmp_path)
     assert result.exit_code == 1
-    assert result.stderr.splitlines() == [
-        "out/good/01-Basics.apkg: error: cannot write: No space left",
+    assert result.stderr.splitlines() == [  # 01-Basics is unchanged: not written again
         "out/good/02-More.apkg: error: cannot write: No space left",
     ]
     untouched = ["01-Basics.apkg", "02-More.apkg", "good", "manifest.json"]

@@ -1,0 +1,90 @@
+"""Which packages a build must write: one whose inputs are those of the file already there
+is left alone (its bytes would be the same), so a rebuild writes only what changed.
+
+The index, ``<out>/.ankideck-cache/packages.json``, holds per package file a fingerprint of
+everything its bytes depend on (decks, notes with their times, media names, note type and
+its time, the build timestamp) and the sha256 and size of the file written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+from ankideck.notetype import Templates
+from ankideck.records import Deck
+
+INDEX = Path(".ankideck-cache/packages.json")
+
+
+class PackageIndex:
+    def __init__(self, out: Path, enabled: bool) -> None:
+        self.out = out
+        self.enabled = enabled
+        self._entries: dict[str, dict[str, str | int]] = {}
+        self._dirty = False
+        if enabled:
+            try:
+                self._entries = json.loads((out / INDEX).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self._entries = {}
+
+    def unchanged(self, file: PurePosixPath, inputs: str) -> str | None:
+        """The sha256 of ``file`` if it was written from ``inputs`` and is still there."""
+        entry = self._entries.get(file.as_posix())
+        if not self.enabled or entry is None or entry.get("inputs") != inputs:
+            return None
+        try:
+            size = (self.out / file).stat().st_size
+        except OSError:
+            return None
+        return str(entry["sha256"]) if size == entry.get("size") else None
+
+    def record(self, file: PurePosixPath, inputs: str) -> str:
+        """Note ``file`` as just written from ``inputs``; its sha256."""
+        data = (self.out / file).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        self._entries[file.as_posix()] = {"inputs": inputs, "sha256": digest, "size": len(data)}
+        self._dirty = True
+        return digest
+
+    def save(self) -> None:
+        if not (self.enabled and self._dirty):
+            return
+        path = self.out / INDEX
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False) as f:
+                json.dump(self._entries, f, sort_keys=True)
+            os.replace(f.name, path)
+        except OSError:
+            pass  # an index that cannot be saved only costs time
+
+
+def inputs_of(
+    decks: list[Deck],
+    templates: Mapping[Path, Templates],
+    type_mods: Mapping[Path, int],
+    timestamp: float,
+) -> str:
+    """A fingerprint of everything the bytes of a package of ``decks`` depend on."""
+    digest = hashlib.sha256(f"{timestamp}".encode())
+    for deck in decks:
+        root = deck.book.root
+        kind = templates[root]
+        digest.update(
+            f"\x1e{deck.name}\x1f{deck.deck_id}\x1f{deck.output}\x1f{kind.digest}".encode()
+        )
+        digest.update(f"\x1f{type_mods.get(root)}".encode())
+        for note in deck.notes:
+            parts = (note.guid, *note.fields, " ".join(note.tags), str(note.mod))
+            digest.update(("\x1d" + "\x1f".join(parts)).encode())
+        for media in deck.media:
+            digest.update(f"\x1c{media.name}".encode())
+        for asset in kind.assets:
+            digest.update(f"\x1b{asset.name}".encode())
+    return digest.hexdigest()
