@@ -10,6 +10,7 @@ from ankideck.discover import discover, display_path
 from ankideck.filecache import FileCache
 from ankideck.filestage import FileOutcome, process_file
 from ankideck.locking import Locked, apply_locks
+from ankideck.lockmemo import LockMemo
 from ankideck.notetype import DEFAULT_TEMPLATES, NOTE_TYPE_NAME, Templates
 from ankideck.outcome import (
     BuildOptions,
@@ -53,14 +54,19 @@ def build(options: BuildOptions, progress: Progress = plain) -> BuildResult:
     result.decks = reject_shared_outputs(result.decks, result.diagnostics)
     templates = result.note_types = _templates(settings, options, result)
     locked = Locked(decks=result.decks)
+    memo = LockMemo(options.out) if cache is not None and options.lock else None
     if options.lock:
+        known = memo.load(memo.key(cache.keys, settings, templates)) if memo and cache else None
         now = int(options.timestamp)
-        locked = apply_locks(result.decks, built, templates, now, result.diagnostics)
+        locked = known or apply_locks(result.decks, built, templates, now, result.diagnostics)
         result.decks, result.changes = locked.decks, locked.changes
     if options.write:
         unstyled = {deck.book.root for deck in result.decks} - set(templates)
         result.decks = [d for d in result.decks if d.book.root not in unstyled]  # errors said
+        count = len(result.decks)
         write_all(result, options, templates, locked, progress)
+        if memo and cache and len(result.decks) == count and not result.diagnostics.error_count:
+            memo.save(memo.key(cache.keys, settings, templates), locked)
     return result
 
 

@@ -31,6 +31,7 @@ class FileCache:
         self.media_roots = media_roots
         self._fingerprints: dict[Path, str] = {}
         self._code = _fingerprint([_CODE], suffixes=(".py",))
+        self.keys: list[str] = []  # of every file looked up in this build
 
     def key(self, source: SourceFile, settings: Settings, data: bytes) -> str:
         digest = hashlib.sha256()
@@ -45,7 +46,8 @@ class FileCache:
         ):
             digest.update(part.encode() + b"\x1f")
         digest.update(data)
-        return digest.hexdigest()
+        self.keys.append(digest.hexdigest())
+        return self.keys[-1]
 
     def get(self, source: SourceFile, key: str) -> FileOutcome | None:
         try:

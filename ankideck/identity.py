@@ -11,8 +11,6 @@ import hashlib
 import re
 import unicodedata
 
-import genanki
-
 _PUNCTUATION = str.maketrans(
     {
         "。": ".",
@@ -68,7 +66,9 @@ def note_guid(book_key: str, question: str, section: str | None = None) -> str:
     parts = ["ankideck", book_key, normalise_question(question)]
     if section is not None:
         parts.insert(2, section)
-    return str(genanki.guid_for(*parts))
+    from genanki import guid_for  # loaded when a note is made, not when the tool starts
+
+    return str(guid_for(*parts))
 
 
 def stable_id(*parts: str | int) -> int:

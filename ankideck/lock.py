@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -95,7 +95,7 @@ def write_lock(path: Path, lock: Lock) -> None:
         "note_type": {"hash": lock.note_type_hash, "changed": lock.note_type_changed},
     }
     entries = sorted(lock.entries, key=lambda e: (e.book, e.question, e.guid))
-    lines = [_line(header)] + [_line(_plain(asdict(entry))) for entry in entries]
+    lines = [_line(header)] + [_line(_plain(entry)) for entry in entries]
     text = "\n".join(lines) + "\n"
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return  # unchanged: leave the file (and its mtime) alone
@@ -104,8 +104,19 @@ def write_lock(path: Path, lock: Lock) -> None:
     os.replace(f.name, path)
 
 
-def _plain(data: dict[str, Any]) -> dict[str, Any]:
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in data.items()}
+def _plain(entry: LockEntry) -> dict[str, Any]:
+    return {
+        "guid": entry.guid,
+        "book": entry.book,
+        "question": entry.question,
+        "source": entry.source,
+        "hash": entry.hash,
+        "changed": entry.changed,
+        "deck": list(entry.deck),
+        "fields": list(entry.fields),
+        "tags": list(entry.tags),
+        "removed": entry.removed,
+    }
 
 
 def _line(data: dict[str, Any]) -> str:

@@ -44,11 +44,20 @@ def apply_locks(
         if lock is None:
             locked.decks += mine
             continue
-        mine, lock, changes = reconcile(mine, lock, now, built.get(root, set()), root)
+        mine, new, changes = reconcile(mine, lock, now, built.get(root, set()), root)
         locked.decks += mine
         locked.changes += changes
-        locked.locks[root] = Lock(lock.entries, note_type_hash, type_mod, True)
+        new = Lock(new.entries, note_type_hash, type_mod, True)
+        if not _same(lock, new):  # an unchanged lock is not even serialised again
+            locked.locks[root] = new
     return locked
+
+
+def _same(old: Lock, new: Lock) -> bool:
+    header = (old.found, old.note_type_hash, old.note_type_changed)
+    if header != (new.found, new.note_type_hash, new.note_type_changed):
+        return False
+    return len(old.entries) == len(new.entries) and set(old.entries) == set(new.entries)
 
 
 def save_locks(locks: dict[Path, Lock], diagnostics: Diagnostics) -> None:

@@ -20,9 +20,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from ankideck.nesting import nesting_guard_plugin
+from ankideck.notetype import CODE_CSS_CLASS
 from ankideck.prose import cjk_prose_plugin
-
-CODE_CSS_CLASS = "highlight"
 
 
 def render_math(tex: str, options: dict[str, Any]) -> str:

@@ -10,18 +10,19 @@ import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import genanki
-from pygments.formatters import HtmlFormatter
+from typing import TYPE_CHECKING
 
 from ankideck.identity import stable_id
-from ankideck.markdown import CODE_CSS_CLASS
 from ankideck.records import MediaFile
+
+if TYPE_CHECKING:
+    from genanki import Model
 
 NOTE_TYPE_NAME = "ankideck"
 NOTE_TYPE_ID = 2130055049  # stable_id("ankideck note type"); never change it
 FIELDS = ("Question", "Answer", "Context", "Source", "Extra")
 CARD_TEMPLATE_NAME = "Recall"
+CODE_CSS_CLASS = "highlight"  # on highlighted code blocks; the CSS below styles it
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 
@@ -63,6 +64,8 @@ class Templates:
 @lru_cache(maxsize=1)
 def code_css() -> str:
     """Pygments rules for highlighted code: a light theme, and a dark one in night mode."""
+    from pygments.formatters import HtmlFormatter
+
     light = HtmlFormatter(style="default").get_style_defs(f".{CODE_CSS_CLASS}")
     dark = HtmlFormatter(style="monokai").get_style_defs(
         [f".nightMode .{CODE_CSS_CLASS}", f".night_mode .{CODE_CSS_CLASS}"]
@@ -75,8 +78,10 @@ def note_type_id(name: str) -> int:
     return NOTE_TYPE_ID if name == NOTE_TYPE_NAME else stable_id("ankideck note type", name)
 
 
-def note_type(templates: Templates) -> genanki.Model:
-    return genanki.Model(
+def note_type(templates: Templates) -> Model:
+    from genanki import Model
+
+    return Model(
         note_type_id(templates.note_type),
         templates.note_type,
         fields=[{"name": name} for name in FIELDS],

@@ -13,11 +13,13 @@ import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-
-import genanki
+from typing import TYPE_CHECKING
 
 from ankideck.identity import deck_id
 from ankideck.records import Book, Chapter, Deck, MediaFile, Note
+
+if TYPE_CHECKING:
+    import genanki
 
 _UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
 _MAX_SLUG = 60
@@ -57,7 +59,7 @@ def write_deck(
 ) -> Path:
     """Write one deck (or several, as one package) under ``out_dir``, each deck's notes of
     its content root's note type; a failure leaves any previous file untouched. The bytes
-    depend only on the records and ``timestamp``."""
+    depend only on the records (``timestamp`` stands in for a note with no time of its own)."""
     decks = deck if isinstance(deck, list) else [deck]
     target = out_dir / (output or decks[0].output)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -73,6 +75,8 @@ def write_deck(
 
 def _collection(decks: list[Deck], note_types: Mapping[Path, NoteType], timestamp: float) -> bytes:
     """The package's SQLite collection, built in memory: no temporary database, no fsync."""
+    import genanki
+
     anki_decks = []
     mods: list[tuple[int, str]] = []
     type_mods: dict[int, int] = {}
@@ -89,14 +93,13 @@ def _collection(decks: list[Deck], note_types: Mapping[Path, NoteType], timestam
             )
             mods.append((int(note.mod if note.mod is not None else timestamp), note.guid))
         anki_decks.append(anki_deck)
+    base = min((mod for mod, _ in mods), default=int(timestamp))  # the ids and card times
     connection = sqlite3.connect(":memory:")
     try:
         cursor = connection.cursor()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # genanki's HTML lint: our HTML is sanitised
-            genanki.Package(anki_decks).write_to_db(
-                cursor, timestamp, itertools.count(int(timestamp * 1000))
-            )
+            genanki.Package(anki_decks).write_to_db(cursor, base, itertools.count(base * 1000))
         ids = dict(cursor.execute("SELECT guid, id FROM notes").fetchall())  # guid: no index
         cursor.executemany("UPDATE notes SET mod = ? WHERE id = ?", [(m, ids[g]) for m, g in mods])
         (models_json,) = cursor.execute("SELECT models FROM col").fetchone()

@@ -3,7 +3,7 @@ is left alone (its bytes would be the same), so a rebuild writes only what chang
 
 The index, ``<out>/.ankideck-cache/packages.json``, holds per package file a fingerprint of
 everything its bytes depend on (decks, notes with their times, media names, note type and
-its time, the build timestamp) and the sha256 and size of the file written.
+its time) and the sha256 and size of the file written.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from ankideck.notetype import Templates
 from ankideck.records import Deck
 
 INDEX = Path(".ankideck-cache/packages.json")
+MANIFEST_KEY = "manifest.json"  # the manifest's own entry: what it listed
 
 
 class PackageIndex:
@@ -52,6 +53,20 @@ class PackageIndex:
         self._dirty = True
         return digest
 
+    def manifest_current(self, inputs: str) -> bool:
+        """Whether the manifest there was written for exactly these packages."""
+        entry = self._entries.get(MANIFEST_KEY)
+        return (
+            self.enabled
+            and entry is not None
+            and entry.get("inputs") == inputs
+            and (self.out / "manifest.json").is_file()
+        )
+
+    def record_manifest(self, inputs: str) -> None:
+        self._entries[MANIFEST_KEY] = {"inputs": inputs}
+        self._dirty = True
+
     def save(self) -> None:
         if not (self.enabled and self._dirty):
             return
@@ -72,7 +87,8 @@ def inputs_of(
     timestamp: float,
 ) -> str:
     """A fingerprint of everything the bytes of a package of ``decks`` depend on."""
-    digest = hashlib.sha256(f"{timestamp}".encode())
+    timeless = any(note.mod is None for deck in decks for note in deck.notes)
+    digest = hashlib.sha256(f"{timestamp if timeless else ''}".encode())
     for deck in decks:
         root = deck.book.root
         kind = templates[root]

@@ -80,6 +80,16 @@ def _entry(
 ) -> tuple[LockEntry, str]:
     guid = old.guid if old is not None else note.guid
     digest = content_hash(*note.fields, *note.tags)
+    where = (deck.deck_id, deck.name, deck.output.as_posix())
+    source = deck.book.rel.as_posix()
+    if (  # the common case, kept cheap: nothing about the note changed
+        old is not None
+        and not matched
+        and old.hash == digest
+        and old.removed is None
+        and (old.deck, old.book, old.source) == (where, deck.book_key, source)
+    ):
+        return old, "unchanged"
     if old is None:
         kind, changed = "new", now
     elif matched:
@@ -92,10 +102,10 @@ def _entry(
         guid=guid,
         book=deck.book_key,
         question=_question_key(note),
-        source=deck.book.rel.as_posix(),
+        source=source,
         hash=digest,
         changed=changed,
-        deck=(deck.deck_id, deck.name, deck.output.as_posix()),
+        deck=where,
         fields=tuple(note.fields),
         tags=note.tags,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
@@ -46,8 +47,10 @@ def write_all(
     )
     written: list[tuple[Deck, PurePosixPath]] = []
     digests: dict[PurePosixPath, str] = {}
+    listed = hashlib.sha256()  # what the manifest lists: every package, from its inputs
     for decks, file in progress(groups, "Writing decks"):
         inputs = inputs_of(decks, templates, mods, options.timestamp)
+        listed.update(f"{file}\x1f{inputs}\n".encode())
         digest = index.unchanged(file, inputs)
         if digest is None:
             if not guarded(decks[0].book, result, lambda d=decks, f=file: write(d, f)):
@@ -55,13 +58,15 @@ def write_all(
             digest = index.record(file, inputs)
         digests[file] = digest
         written += [(deck, file) for deck in decks]
-    index.save()
     result.decks = [deck for deck, _ in written]
     result.packages = {deck.name: file for deck, file in written}
     if len(result.decks) < count:
+        index.save()
         return  # the manifest and the locks describe complete builds only
-    if written:
+    if written and not index.manifest_current(listed.hexdigest()):
         write_manifest(options.out, written, digests)
+        index.record_manifest(listed.hexdigest())
+    index.save()
     if options.lock:
         save_locks(locked.locks, result.diagnostics)
 

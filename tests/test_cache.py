@@ -3,6 +3,7 @@ and anything a file's cards depend on invalidates it."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.test_lock import BOOK
@@ -55,3 +56,29 @@ def test_no_cache_writes_no_cache(run_cli, write_tree, tmp_path: Path) -> None:
     assert run_cli("build", str(content), "-o", str(out), "--no-cache", cwd=tmp_path).exit_code == 0
     assert not (out / ".ankideck-cache").exists()
     assert (out / "vision/01-Transformers.apkg").is_file()
+
+
+def test_the_remembered_lock_stage_matches_a_fresh_one(run_cli, write_tree, tmp_path: Path) -> None:
+    content = write_tree({"vision.md": BOOK})
+    out = tmp_path / "o"
+
+    def build(epoch: int) -> tuple[str, dict]:
+        result = run_cli("build", str(content), "-o", str(out), epoch=epoch, cwd=tmp_path)
+        assert result.exit_code == 0, result.output
+        return result.stdout, json.loads((out / "manifest.json").read_text())
+
+    build(1_000_000)
+    without = BOOK.replace(
+        '<h2 id="3">3.Why LayerNorm?</h2>\n\nIt is batch-size independent.\n', ""
+    )
+    (content / "vision.md").write_text(without, encoding="utf-8")
+    removed, manifest = build(2_000_000)
+    assert "Removed 1 note" in removed and manifest["decks"][0]["cards"] == 3
+    settled, manifest = build(3_000_000)  # remembered: the retired note is not shipped again
+    assert "Removed" not in settled and manifest["decks"][0]["cards"] == 2
+    (out / ".ankideck-cache/locked.pickle").unlink()
+    fresh, fresh_manifest = build(4_000_000)  # computed again: the same
+    assert fresh == settled and fresh_manifest == manifest
+    (content / "ankideck.lock").unlink()  # a lock changed by hand is not the remembered one
+    relocked, _ = build(5_000_000)
+    assert "      2      2        0        0  Vision Notes::01 Transformers" in relocked
