@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,9 @@ class Lock:
     note_type_hash: str = ""
     note_type_changed: int = 0
     found: bool = False  # read from a file (else: a first build)
+    # Each entry as read, by id(): an entry that comes back unchanged is written as it was
+    # read (the entry is kept with its line, so its id cannot be reused by another).
+    lines: dict[int, tuple[LockEntry, str]] = field(default_factory=dict, compare=False, repr=False)
 
     def by_guid(self) -> dict[str, LockEntry]:
         return {entry.guid: entry for entry in self.entries}
@@ -62,15 +65,23 @@ def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None
         header = json.loads(lines[0]) if lines else {}
         if not isinstance(header, dict) or header.get("ankideck_lock") != FORMAT:
             raise ValueError(f"not an ankideck lock of format {FORMAT}")
-        for line in lines[1:]:
-            number += 1
-            if line.strip():
-                entries.append(_entry(json.loads(line)))
+        body = [line for line in lines[1:] if line.strip()]
+        try:  # one parse of them all; line by line only to say where a mistake is
+            parsed = json.loads("[" + ",".join(body) + "]")
+        except ValueError:
+            parsed = []
+            for line in lines[1:]:
+                number += 1
+                if line.strip():
+                    parsed.append(json.loads(line))
+        entries = [_entry(data) for data in parsed]
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         diagnostics.error(display, number, f"unreadable lock, not used or rewritten: {exc}", "lock")
         return None
     note_type = header.get("note_type", {})
-    return Lock(tuple(entries), note_type.get("hash", ""), int(note_type.get("changed", 0)), True)
+    raw = {id(entry): (entry, line) for entry, line in zip(entries, body, strict=True)}
+    changed = int(note_type.get("changed", 0))
+    return Lock(tuple(entries), note_type.get("hash", ""), changed, True, raw)
 
 
 def _entry(data: dict[str, Any]) -> LockEntry:
@@ -95,13 +106,18 @@ def write_lock(path: Path, lock: Lock) -> None:
         "note_type": {"hash": lock.note_type_hash, "changed": lock.note_type_changed},
     }
     entries = sorted(lock.entries, key=lambda e: (e.book, e.question, e.guid))
-    lines = [_line(header)] + [_line(_plain(entry)) for entry in entries]
+    lines = [_line(header)] + [_as_read(lock, e) or _line(_plain(e)) for e in entries]
     text = "\n".join(lines) + "\n"
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return  # unchanged: leave the file (and its mtime) alone
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as f:
         f.write(text)
     os.replace(f.name, path)
+
+
+def _as_read(lock: Lock, entry: LockEntry) -> str | None:
+    known = lock.lines.get(id(entry))
+    return known[1] if known is not None and known[0] is entry else None
 
 
 def _plain(entry: LockEntry) -> dict[str, Any]:

@@ -47,7 +47,7 @@ def apply_locks(
         mine, new, changes = reconcile(mine, lock, now, built.get(root, set()), root)
         locked.decks += mine
         locked.changes += changes
-        new = Lock(new.entries, note_type_hash, type_mod, True)
+        new = Lock(new.entries, note_type_hash, type_mod, True, lock.lines)
         if not _same(lock, new):  # an unchanged lock is not even serialised again
             locked.locks[root] = new
     return locked
