@@ -8,7 +8,6 @@ from ankideck.check import reject_shared_keys, reject_shared_outputs
 from ankideck.config import PROJECT_FILE, Settings, load_project_settings
 from ankideck.discover import discover, display_path
 from ankideck.filecache import FileCache
-from ankideck.filestage import FileOutcome, process_file
 from ankideck.locking import Locked, apply_locks
 from ankideck.lockmemo import LockMemo
 from ankideck.notetype import DEFAULT_TEMPLATES, NOTE_TYPE_NAME, Templates
@@ -16,9 +15,9 @@ from ankideck.outcome import (
     BuildOptions,
     BuildResult,
     Progress,
-    guarded,
     plain,
 )
+from ankideck.reading import read_all
 from ankideck.records import SourceFile
 from ankideck.templates import load_templates
 from ankideck.writing import write_all
@@ -32,14 +31,7 @@ def build(options: BuildOptions, progress: Progress = plain) -> BuildResult:
     settings = _project_settings(sources, result)
     use_cache = options.cache and options.write  # check, plan and preview write nothing
     cache = FileCache(options.out, options.media_roots) if use_cache else None
-    outcomes = [
-        outcome
-        for source in progress(sources, "Reading notes")
-        if source.root in settings
-        and (
-            outcome := guarded(source, result, lambda s=source: _file(s, settings, options, cache))
-        )
-    ]
+    outcomes = read_all(sources, settings, options, cache, result, progress)
     built: dict[Path, set[str]] = {}  # files rendered (relative paths), by content root
     for outcome in outcomes:
         result.diagnostics.extend(outcome.diagnostics)
@@ -68,27 +60,6 @@ def build(options: BuildOptions, progress: Progress = plain) -> BuildResult:
         if memo and cache and len(result.decks) == count and not result.diagnostics.error_count:
             memo.save(memo.key(cache.keys, settings, templates), locked)
     return result
-
-
-def _file(
-    source: SourceFile,
-    settings: dict[Path, Settings],
-    options: BuildOptions,
-    cache: FileCache | None,
-) -> FileOutcome:
-    """The file's outcome, from the cache when nothing it depends on changed."""
-    setting = settings[source.root]
-    if cache is None:
-        return process_file(source, setting, options.media_roots)
-    try:
-        key = cache.key(source, setting, source.path.read_bytes())
-    except OSError:
-        return process_file(source, setting, options.media_roots)
-    outcome = cache.get(source, key)
-    if outcome is None:
-        outcome = process_file(source, setting, options.media_roots)
-        cache.put(source, key, outcome)
-    return outcome
 
 
 def _templates(

@@ -82,3 +82,24 @@ def test_the_remembered_lock_stage_matches_a_fresh_one(run_cli, write_tree, tmp_
     (content / "ankideck.lock").unlink()  # a lock changed by hand is not the remembered one
     relocked, _ = build(5_000_000)
     assert "      2      2        0        0  Vision Notes::01 Transformers" in relocked
+
+
+def test_files_read_in_parallel_report_a_bug_as_one_line(
+    run_cli, write_tree, tmp_path: Path, monkeypatch
+) -> None:
+    import ankideck.parse
+
+    real = ankideck.parse.parse_book
+
+    def flaky(source, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if source.rel.name == "c.md":
+            raise ValueError("unexpected token")
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(ankideck.parse, "parse_book", flaky)  # the worker processes fork
+    content = write_tree({f"{name}.md": f"<h2>{name}?</h2>\n\nA\n" for name in "abcdef"})
+    result = run_cli("build", str(content), "-o", str(tmp_path / "o"), "-v", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "content/c.md: error: internal error: ValueError: unexpected token" in result.stderr
+    assert "while processing content/c.md:\nTraceback" in result.stderr
+    assert len(list((tmp_path / "o").rglob("*.apkg"))) == 5
