@@ -55,7 +55,7 @@ def reconcile(
         entries.append(entry)
         before = old.fields[0] if kind == "matched" and old is not None else ""
         changes.append(Change(kind, entry.guid, note.question, deck.name, note.source, before))
-        notes[deck.deck_id].append(replace(note, guid=entry.guid, mod=entry.changed))
+        notes[deck.deck_id].append(_with(note, entry.guid, entry.changed))
     claimed = {entry.guid for entry in entries}
     removed_decks: dict[tuple[int, str, str], list[Note]] = {}
     for entry in lock.entries:
@@ -149,3 +149,9 @@ def _decks_for_removed(removed: dict[tuple[int, str, str], list[Note]], root: Pa
         source = SourceFile(root / path.parent, root, path.parent, str(root / path.parent))
         decks.append(Deck(name, deck_id, path, tuple(notes), source))
     return decks
+
+
+def _with(note: Note, guid: str, mod: int) -> Note:
+    """``note`` with the lock's GUID and time (``dataclasses.replace``, without its cost)."""
+    n = note
+    return Note(guid, n.question, n.answer, n.context, n.source, n.media, n.tags, mod)

@@ -57,17 +57,24 @@ def q_paragraph(block: Block, lines: Sequence[str], env: dict) -> Asked | None:
 
 
 def term_list(block: Block, lines: Sequence[str], env: dict) -> list[Asked] | None:
-    """A list every item of which is a term with an indented body; None for other lists."""
+    """A list every item of which is a term with an indented body; None for other lists.
+    Every item's first line is checked before any body is parsed."""
     if block.kind not in ("bullet_list_open", "ordered_list_open"):
         return None
     items = [t for t in block.tokens if t.type == "list_item_open" and t.level == 1]
-    asked = [_term_item(item, block, lines, env) for item in items]
-    if not asked or any(a is None for a in asked):
+    heads = [_term_head(item, block, lines) for item in items]
+    if not heads or any(head is None for head in heads):
+        return None
+    asked = [_term_item(head, lines, env) for head in heads if head is not None]
+    if any(a is None for a in asked):
         return None
     return [a for a in asked if a is not None]
 
 
-def _term_item(item: Token, block: Block, lines: Sequence[str], env: dict) -> Asked | None:
+_TermHead = tuple[int, int, str, int]  # first and last line, the term, the content column
+
+
+def _term_head(item: Token, block: Block, lines: Sequence[str]) -> _TermHead | None:
     if item.map is None:
         return None
     first, last = item.map[0] + 1, min(item.map[1], block.last)
@@ -79,15 +86,19 @@ def _term_item(item: Token, block: Block, lines: Sequence[str], env: dict) -> As
     bold = re.fullmatch(r"(\*\*|__)(.+?)\1\s*[:：]?", term)
     if not term or len(term) > MAX_TERM or not (bold or _TERM_END.search(term)):
         return None
-    body = [line for line in lines[first:last] if line.strip()]
-    if not body:
+    if not any(line.strip() for line in lines[first:last]):
         return None
     # the item's content column: the marker and its spaces (tabs to the next multiple of 4)
     width = indent_width(re.sub(r"\S", " ", marker[0]))
     if marker.end() == len(head):  # a term alone on its line: content is one space past it
         width = indent_width(re.sub(r"\S", " ", head.rstrip())) + 1
+    return first, last, bold[2] if bold else term, width
+
+
+def _term_item(head: _TermHead, lines: Sequence[str], env: dict) -> Asked | None:
+    first, last, term, width = head
     answer = reparse(lines, first + 1, last, env, strip=width)
-    text = question_text(_plain(bold[2] if bold else term))
+    text = question_text(_plain(term))
     return Asked(text, first, "term", tuple(answer), "trailing") if text and answer else None
 
 
