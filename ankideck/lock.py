@@ -107,9 +107,7 @@ def write_lock(path: Path, lock: Lock) -> None:
     }
     entries = sorted(lock.entries, key=lambda e: (e.book, e.question, e.guid))
     lines = [_line(header)] + [_as_read(lock, e) or _line(_plain(e)) for e in entries]
-    text = "\n".join(lines) + "\n"
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return  # unchanged: leave the file (and its mtime) alone
+    text = "\n".join(lines) + "\n"  # (an unchanged lock is never written: locking._same)
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as f:
         f.write(text)
     os.replace(f.name, path)
