@@ -8,6 +8,7 @@ from ankideck.check import reject_shared_keys, reject_shared_outputs
 from ankideck.config import PROJECT_FILE, Settings, load_project_settings
 from ankideck.discover import discover, display_path
 from ankideck.filecache import FileCache
+from ankideck.filestage import process_file
 from ankideck.locking import Locked, apply_locks
 from ankideck.lockmemo import LockMemo
 from ankideck.notetype import DEFAULT_TEMPLATES, NOTE_TYPE_NAME, Templates
@@ -32,7 +33,6 @@ def build(options: BuildOptions, progress: Progress = plain) -> BuildResult:
     use_cache = options.cache and options.write  # check, plan and preview write nothing
     cache = FileCache(options.out, options.media_roots) if use_cache else None
     outcomes = read_all(sources, settings, options, cache, result, progress)
-    built: dict[Path, set[str]] = {}  # files rendered (relative paths), by content root
     for outcome in outcomes:
         result.diagnostics.extend(outcome.diagnostics)
         result.unanswered += outcome.unanswered
@@ -40,18 +40,27 @@ def build(options: BuildOptions, progress: Progress = plain) -> BuildResult:
             result.read.append(outcome.read)
         if outcome.coverage is not None:
             result.coverage[outcome.source.display] = outcome.coverage
-    for outcome in reject_shared_keys([o for o in outcomes if o.key], result.diagnostics):
-        built.setdefault(outcome.source.root, set()).add(outcome.source.rel.as_posix())
-        result.decks.extend(outcome.decks)
-    result.decks = reject_shared_outputs(result.decks, result.diagnostics)
+    kept = reject_shared_keys([o for o in outcomes if o.key], result.diagnostics)
     templates = result.note_types = _templates(settings, options, result)
-    locked = Locked(decks=result.decks)
     memo = LockMemo(options.out) if cache is not None and options.lock else None
-    if options.lock:
-        known = memo.load(memo.key(cache.keys, settings, templates)) if memo and cache else None
-        now = int(options.timestamp)
-        locked = known or apply_locks(result.decks, built, templates, now, result.diagnostics)
-        result.decks, result.changes = locked.decks, locked.changes
+    known = memo.load(memo.key(cache.keys, settings, templates)) if memo and cache else None
+    if known is not None:  # nothing new for the lock: its last result, cards and all
+        locked = known
+    else:
+        built: dict[Path, set[str]] = {}  # files rendered (relative paths), by content root
+        for outcome in kept:
+            if cache is not None and not cache.fill(outcome):
+                outcome.decks = process_file(
+                    outcome.source, settings[outcome.source.root], options.media_roots
+                ).decks
+            built.setdefault(outcome.source.root, set()).add(outcome.source.rel.as_posix())
+            result.decks.extend(outcome.decks)
+        result.decks = reject_shared_outputs(result.decks, result.diagnostics)
+        locked = Locked(decks=result.decks)
+        if options.lock:
+            now = int(options.timestamp)
+            locked = apply_locks(result.decks, built, templates, now, result.diagnostics)
+    result.decks, result.changes = locked.decks, locked.changes
     if options.write:
         unstyled = {deck.book.root for deck in result.decks} - set(templates)
         result.decks = [d for d in result.decks if d.book.root not in unstyled]  # errors said

@@ -13,7 +13,7 @@ import hashlib
 import os
 import pickle
 import tempfile
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from ankideck.config import Settings
@@ -50,6 +50,8 @@ class FileCache:
         return self.keys[-1]
 
     def get(self, source: SourceFile, key: str) -> FileOutcome | None:
+        """The file's outcome without its decks (``fill`` loads them): a build that needs
+        nothing new from the lock never unpickles the cards."""
         try:
             with self._path(source).open("rb") as f:
                 stored_key, outcome = pickle.load(f)
@@ -57,12 +59,27 @@ class FileCache:
             return None
         return outcome if stored_key == key else None
 
+    def fill(self, outcome: FileOutcome) -> bool:
+        """Load the decks of a cached outcome; False if they are gone (read the file again)."""
+        if not outcome.cached:
+            return True
+        try:
+            with self._path(outcome.source).open("rb") as f:
+                pickle.load(f)
+                outcome.decks = pickle.load(f)
+        except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError):
+            return False
+        outcome.cached = False
+        return True
+
     def put(self, source: SourceFile, key: str, outcome: FileOutcome) -> None:
         path = self._path(source)
+        meta = replace(outcome, decks=[], cached=True)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as f:
-                pickle.dump((key, outcome), f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((key, meta), f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(outcome.decks, f, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(f.name, path)
         except OSError:
             pass  # a cache that cannot be written only costs time

@@ -28,6 +28,7 @@ class FileOutcome:
     coverage: FileCoverage | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     read: FileRead | None = None
+    cached: bool = False  # from the cache, its decks not loaded yet (FileCache.fill)
 
 
 def process_file(
