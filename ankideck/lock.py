@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ankideck.atomic import write_text
 from ankideck.diagnostics import Diagnostics
 
 LOCK_FILE = "ankideck.lock"
@@ -108,9 +107,7 @@ def write_lock(path: Path, lock: Lock) -> None:
     entries = sorted(lock.entries, key=lambda e: (e.book, e.question, e.guid))
     lines = [_line(header)] + [_as_read(lock, e) or _line(_plain(e)) for e in entries]
     text = "\n".join(lines) + "\n"  # (an unchanged lock is never written: locking._same)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, delete=False) as f:
-        f.write(text)
-    os.replace(f.name, path)
+    write_text(path, text)
 
 
 def _as_read(lock: Lock, entry: LockEntry) -> str | None:

@@ -7,12 +7,11 @@ GUID, question, source ``path:line`` and tags. Sorted by file, then by the deck'
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from html import unescape
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ankideck.atomic import write_text
 from ankideck.records import Deck
 
 MANIFEST_FILE = "manifest.json"
@@ -32,9 +31,7 @@ def write_manifest(
     text = '{"decks": [\n' + lines + "\n]}\n"
     path = out_dir / MANIFEST_FILE
     out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out_dir, delete=False) as f:
-        f.write(text)
-    os.replace(f.name, path)
+    write_text(path, text)
     return path
 
 
