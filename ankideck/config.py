@@ -13,10 +13,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-from yaml.constructor import SafeConstructor
-from yaml.nodes import MappingNode
-
 from ankideck.diagnostics import Diagnostics
 
 PROJECT_FILE = "ankideck.yaml"
@@ -63,6 +59,10 @@ def parse_settings(
 ) -> Settings | None:
     """``base`` updated by the YAML mapping ``text`` (whose line 1 is ``first_line``);
     None, with an error, if the YAML or one of its values is wrong."""
+    import yaml  # only files with settings need PyYAML
+    from yaml.constructor import SafeConstructor
+    from yaml.nodes import MappingNode
+
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader) if text.strip() else None
         if node is None:

@@ -3,10 +3,7 @@ rendered, on every CPU when there are enough files to pay for the extra processe
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from traceback import format_exc
 
@@ -70,6 +67,10 @@ def _process(
     jobs = [(s, settings[s.root], media_roots) for s in sources]
     workers = min(os.cpu_count() or 1, len(jobs))
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
