@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from ankideck.atomic import write_cache
 from ankideck.config import Settings
 from ankideck.filestage import FileOutcome
 from ankideck.records import SourceFile
@@ -75,14 +75,9 @@ class FileCache:
     def put(self, source: SourceFile, key: str, outcome: FileOutcome) -> None:
         path = self._path(source)
         meta = replace(outcome, decks=[], cached=True)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as f:
-                pickle.dump((key, meta), f, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(outcome.decks, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(f.name, path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        protocol = pickle.HIGHEST_PROTOCOL  # two pickles: get() reads only the first
+        data = pickle.dumps((key, meta), protocol) + pickle.dumps(outcome.decks, protocol)
+        write_cache(path, data)
 
     def _path(self, source: SourceFile) -> Path:
         name = hashlib.sha256(str(source.path).encode()).hexdigest()[:32]

@@ -5,13 +5,12 @@ would find nothing new, so its result is reused instead of read and computed."""
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from ankideck.atomic import write_cache
 from ankideck.filecache import CACHE_DIR
 from ankideck.lock import LOCK_FILE
 from ankideck.locking import Locked
@@ -62,10 +61,5 @@ class LockMemo:
             ],
             note_type_mod=dict(locked.note_type_mod),
         )
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("wb", dir=self.path.parent, delete=False) as f:
-                pickle.dump((key, settled), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(f.name, self.path)
-        except OSError:
-            pass
+        data = pickle.dumps((key, settled), pickle.HIGHEST_PROTOCOL)
+        write_cache(self.path, data)

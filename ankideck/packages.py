@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
+from ankideck.atomic import write_cache
+from ankideck.filecache import CACHE_DIR
+from ankideck.manifest import MANIFEST_FILE
 from ankideck.notetype import Templates
 from ankideck.records import Deck
 
-INDEX = Path(".ankideck-cache/packages.json")
-MANIFEST_KEY = "manifest.json"  # the manifest's own entry: what it listed
+INDEX = Path(CACHE_DIR, "packages.json")
+MANIFEST_KEY = MANIFEST_FILE  # the manifest's own entry: what it listed
 
 
 class PackageIndex:
@@ -60,7 +61,7 @@ class PackageIndex:
             self.enabled
             and entry is not None
             and entry.get("inputs") == inputs
-            and (self.out / "manifest.json").is_file()
+            and (self.out / MANIFEST_FILE).is_file()
         )
 
     def record_manifest(self, inputs: str) -> None:
@@ -70,14 +71,7 @@ class PackageIndex:
     def save(self) -> None:
         if not (self.enabled and self._dirty):
             return
-        path = self.out / INDEX
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False) as f:
-                json.dump(self._entries, f, sort_keys=True)
-            os.replace(f.name, path)
-        except OSError:
-            pass  # an index that cannot be saved only costs time
+        write_cache(self.out / INDEX, json.dumps(self._entries, sort_keys=True).encode())
 
 
 def inputs_of(
