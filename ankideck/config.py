@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ankideck.diagnostics import Diagnostics
+from ankideck.discover import outside
 
 PROJECT_FILE = "ankideck.yaml"
 SHAPES = ("h2", "details", "q", "term", "topic")
@@ -37,9 +38,9 @@ def load_project_settings(root: Path, display: str, diagnostics: Diagnostics) ->
     path = root / PROJECT_FILE
     if not path.is_file():
         return Settings()
-    if not path.resolve().is_relative_to(root.resolve()):
-        message = f"symlink to {path.resolve()} is outside the content root; not read"
-        diagnostics.error(display, 0, message, "outside")
+    refused = outside(path.resolve(), root.resolve())
+    if refused is not None:
+        diagnostics.error(display, 0, refused, "outside")
         return None
     try:
         text = path.read_text(encoding="utf-8-sig")

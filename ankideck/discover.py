@@ -33,13 +33,9 @@ def discover(
             root = root.parent
         for path in files:
             real = path.resolve()
-            if not real.is_relative_to(root):
-                diagnostics.warning(
-                    display_path(path, cwd),
-                    0,
-                    f"symlink to {real} is outside the content root; not read",
-                    "outside",
-                )
+            refused = outside(real, root)
+            if refused is not None:
+                diagnostics.warning(display_path(path, cwd), 0, refused, "outside")
                 continue
             if not real.is_file():  # a FIFO or device would block or never end
                 diagnostics.warning(
@@ -59,14 +55,9 @@ def _walk(root: Path, cwd: Path, diagnostics: Diagnostics) -> list[Path]:
     files = []
     for folder, dirs, names in os.walk(root, onerror=unreadable):
         for name in sorted(d for d in dirs if Path(folder, d).is_symlink()):
-            target = Path(folder, name).resolve()
-            if not target.is_relative_to(root):
-                diagnostics.warning(
-                    display_path(Path(folder, name), cwd),
-                    0,
-                    f"symlink to {target} is outside the content root; not read",
-                    "outside",
-                )
+            refused = outside(Path(folder, name).resolve(), root)
+            if refused is not None:
+                diagnostics.warning(display_path(Path(folder, name), cwd), 0, refused, "outside")
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         files.extend(
             Path(folder, name)
@@ -79,6 +70,14 @@ def _walk(root: Path, cwd: Path, diagnostics: Diagnostics) -> list[Path]:
 def _source_file(path: Path, real: Path, root: Path, cwd: Path) -> SourceFile:
     rel = PurePosixPath(path.relative_to(root).as_posix())
     return SourceFile(path=real, root=root, rel=rel, display=display_path(path, cwd))
+
+
+def outside(real: Path, root: Path) -> str | None:
+    """Why ``real`` (a resolved path: where a symlink leads) is not read, if it is outside
+    the content ``root``; None if it is inside."""
+    if real.is_relative_to(root):
+        return None
+    return f"symlink to {real} is outside the content root; not read"
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:
