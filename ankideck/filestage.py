@@ -12,11 +12,10 @@ from ankideck.coverage import FileCoverage
 from ankideck.diagnostics import Diagnostic, Diagnostics
 from ankideck.encoding import Undecodable, decode
 from ankideck.media import MediaResolver
+from ankideck.notetype import NOTE_TYPE_NAME
 from ankideck.outcome import FileRead, Unanswered
 from ankideck.package import make_deck
 from ankideck.records import Book, Deck, SourceFile
-
-NOTE_TYPE_NAME = "ankideck"  # notetype.NOTE_TYPE_NAME, without importing genanki here
 
 
 @dataclass
@@ -32,11 +31,15 @@ class FileOutcome:
 
 
 def process_file(
-    source: SourceFile, settings: Settings, media_roots: tuple[Path, ...]
+    source: SourceFile,
+    settings: Settings,
+    media_roots: tuple[Path, ...],
+    data: bytes | None = None,
 ) -> FileOutcome:
+    """The file's outcome; ``data``: its bytes, if already read (for the cache key)."""
     diagnostics = Diagnostics()
     outcome = FileOutcome(source)
-    book = _read(source, settings, diagnostics, outcome)
+    book = _read(source, settings, diagnostics, outcome, data)
     if book is not None:
         outcome.key = book.key
         outcome.decks = _book_decks(book, MediaResolver(diagnostics, media_roots), outcome)
@@ -45,12 +48,16 @@ def process_file(
 
 
 def _read(
-    source: SourceFile, settings: Settings, diagnostics: Diagnostics, outcome: FileOutcome
+    source: SourceFile,
+    settings: Settings,
+    diagnostics: Diagnostics,
+    outcome: FileOutcome,
+    data: bytes | None,
 ) -> Book | None:
     from ankideck.parse import parse_book  # markdown-it: only when a file is parsed
 
     try:
-        decoded = decode(source.path.read_bytes(), settings.encoding)
+        decoded = decode(source.path.read_bytes() if data is None else data, settings.encoding)
     except Undecodable as exc:
         diagnostics.error(source.display, exc.line, exc.message, "encoding")
         return None

@@ -31,17 +31,21 @@ def read_all(
     wanted = [s for s in sources if s.root in settings]
     found: dict[SourceFile, FileOutcome | Failure] = {}
     keys: dict[SourceFile, str] = {}
+    read: dict[SourceFile, bytes] = {}  # the bytes of a cache key, processed as they were read
     for source in wanted:
         if cache is None:
             continue
         try:
-            keys[source] = cache.key(source, settings[source.root], source.path.read_bytes())
+            data = source.path.read_bytes()
         except OSError:
             continue  # the stage itself says why it cannot read the file
+        keys[source] = cache.key(source, settings[source.root], data)
         cached = cache.get(source, keys[source])
         if cached is not None:
             found[source] = cached
-    missing = [s for s in wanted if s not in found]
+        else:
+            read[source] = data
+    missing = [(s, read.get(s)) for s in wanted if s not in found]
     for source, outcome in _process(missing, settings, options.media_roots, progress):
         found[source] = outcome
         if cache is not None and source in keys and isinstance(outcome, FileOutcome):
@@ -59,12 +63,12 @@ def read_all(
 
 
 def _process(
-    sources: list[SourceFile],
+    sources: list[tuple[SourceFile, bytes | None]],
     settings: dict[Path, Settings],
     media_roots: tuple[Path, ...],
     progress: Progress,
 ) -> list[tuple[SourceFile, FileOutcome | Failure]]:
-    jobs = [(s, settings[s.root], media_roots) for s in sources]
+    jobs = [(s, settings[s.root], media_roots, data) for s, data in sources]
     workers = min(os.cpu_count() or 1, len(jobs))
     if workers > 1 and len(jobs) >= PARALLEL_FROM:
         import multiprocessing
@@ -85,9 +89,9 @@ def _process(
 
 
 def safe_process(
-    source: SourceFile, settings: Settings, media_roots: tuple[Path, ...]
+    source: SourceFile, settings: Settings, media_roots: tuple[Path, ...], data: bytes | None
 ) -> FileOutcome | Failure:
     try:
-        return process_file(source, settings, media_roots)
+        return process_file(source, settings, media_roots, data)
     except Exception as exc:  # the other files still build
         return (f"internal error: {type(exc).__name__}: {exc}", format_exc())
