@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 from ankideck.diagnostics import Diagnostics
 from ankideck.identity import normalise_question, note_guid
-from ankideck.records import BREADCRUMB, Book, Chapter, Deck, Question
+from ankideck.records import BREADCRUMB, Book, Chapter, Deck, Question, SourceFile
 
 T = TypeVar("T")
 
@@ -56,10 +56,23 @@ def _warn_repeats(
         )
 
 
-def reject_shared_keys(books: list[Book], diagnostics: Diagnostics) -> list[Book]:
+class Keyed(Protocol):
+    """A book, or the outcome of a file: a key its notes' GUIDs share, and its file."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def source(self) -> SourceFile: ...
+
+
+K = TypeVar("K", bound=Keyed)
+
+
+def reject_shared_keys(books: list[K], diagnostics: Diagnostics) -> list[K]:
     """Books whose key another (earlier) book already has would share GUIDs: refused."""
 
-    def clash(book: Book, owner: Book) -> None:
+    def clash(book: K, owner: K) -> None:
         diagnostics.error(
             book.source.display,
             1,
