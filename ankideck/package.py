@@ -51,17 +51,16 @@ class NoteType:
 
 
 def write_deck(
-    deck: Deck | list[Deck],
+    decks: list[Deck],
     out_dir: Path,
     note_types: Mapping[Path, NoteType],
     timestamp: float,
-    output: PurePosixPath | None = None,
+    output: PurePosixPath,
 ) -> Path:
-    """Write one deck (or several, as one package) under ``out_dir``, each deck's notes of
-    its content root's note type; a failure leaves any previous file untouched. The bytes
-    depend only on the records (``timestamp`` stands in for a note with no time of its own)."""
-    decks = deck if isinstance(deck, list) else [deck]
-    target = out_dir / (output or decks[0].output)
+    """Write ``decks`` as one package, ``out_dir/output``, each deck's notes of its content
+    root's note type; a failure leaves any previous file untouched. The bytes depend only
+    on the records (``timestamp`` stands in for a note with no time of its own)."""
+    target = out_dir / output
     target.parent.mkdir(parents=True, exist_ok=True)
     collection = _collection(decks, note_types, timestamp)
     used = {deck.book.root for deck in decks}

@@ -72,14 +72,14 @@ def write_all(
 
 
 def _write(
-    deck: Deck | list[Deck],
+    decks: list[Deck],
     file: PurePosixPath,
     options: BuildOptions,
     kinds: Mapping[Path, NoteType],
     result: BuildResult,
 ) -> Path | None:
     try:
-        return write_deck(deck, options.out, kinds, options.timestamp, file)
+        return write_deck(decks, options.out, kinds, options.timestamp, file)
     except OSError as exc:  # a full disk, a read-only folder: the previous file stays
         where = display_path(options.out / file)
         result.diagnostics.error(where, 0, f"cannot write: {exc.strerror or exc}", "io")
