@@ -15,7 +15,7 @@ from ankideck.build import BuildResult
 from ankideck.cli_shared import DEFAULT_OUT, options_for, print_diagnostics, run, source_options
 from ankideck.preview import write_preview
 from ankideck.reconcile import Change
-from ankideck.summary import count
+from ankideck.summary import changes_by_deck, count
 
 KINDS = ("new", "changed", "matched", "removed", "unchanged")
 FORMAT = click.option(
@@ -103,9 +103,7 @@ def plan(
     Nothing is written. Exit status: 0, or 1 if some file has errors.
     """
     result = run(options_for(paths, DEFAULT_OUT, media_roots, templates, write=False))
-    by_deck: dict[str, list[Change]] = {}
-    for change in result.changes:
-        by_deck.setdefault(change.deck, []).append(change)
+    by_deck = changes_by_deck(result.changes)
     if output_format == "json":
         report = {deck: _deck_plan(changes) for deck, changes in sorted(by_deck.items())}
         totals = Counter(change.kind for change in result.changes)

@@ -7,6 +7,7 @@ from html import unescape
 from pathlib import Path
 
 from ankideck.build import BuildResult
+from ankideck.reconcile import Change
 
 
 def summary_lines(result: BuildResult, out: Path) -> list[str]:
@@ -17,8 +18,9 @@ def summary_lines(result: BuildResult, out: Path) -> list[str]:
     ]
     if result.decks:
         lines.append(f"  {'cards':>5}  {'new':>5}  {'changed':>7}  {'removed':>7}  deck -> package")
+    by_deck = changes_by_deck(result.changes)
     for deck in result.decks:
-        kinds = Counter(c.kind for c in result.changes if c.deck == deck.name)
+        kinds = Counter(c.kind for c in by_deck.get(deck.name, ()))
         new, changed, removed = (
             (str(kinds["new"]), str(kinds["changed"] + kinds["matched"]), str(kinds["removed"]))
             if result.changes
@@ -35,6 +37,14 @@ def summary_lines(result: BuildResult, out: Path) -> list[str]:
     diagnostics = result.diagnostics
     lines.append(f"{diagnostics.warning_count} warnings, {diagnostics.error_count} errors")
     return lines
+
+
+def changes_by_deck(changes: list[Change]) -> dict[str, list[Change]]:
+    """The lock's changes grouped by deck name, in their order."""
+    grouped: dict[str, list[Change]] = {}
+    for change in changes:
+        grouped.setdefault(change.deck, []).append(change)
+    return grouped
 
 
 def count(number: int, noun: str) -> str:
