@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from html import unescape
 
-_TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+TEMPLATE_TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)  # {{...}}, its inside as group 1
 _HTML_TAG = re.compile(r"<[^>]*>")
 
 
@@ -27,7 +27,7 @@ def render_card(template: str, values: Mapping[str, str]) -> str:
 def _render(template: str, values: Mapping[str, str], out: list[str]) -> None:
     position = 0
     while True:
-        tag = _TAG.search(template, position)
+        tag = TEMPLATE_TAG.search(template, position)
         if tag is None:
             out.append(template[position:])
             return
@@ -48,7 +48,7 @@ def _render(template: str, values: Mapping[str, str], out: list[str]) -> None:
 def _section_end(template: str, start: int, name: str) -> re.Match[str]:
     """The ``{{/name}}`` closing the section opened just before ``start``."""
     depth = 0
-    for tag in _TAG.finditer(template, start):
+    for tag in TEMPLATE_TAG.finditer(template, start):
         body = tag[1].strip()
         if body[:1] in "#^" and body[1:].strip() == name:
             depth += 1

@@ -14,6 +14,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from ankideck.cardrender import TEMPLATE_TAG
 from ankideck.diagnostics import Diagnostics
 from ankideck.discover import display_path
 from ankideck.notetype import (
@@ -28,7 +29,6 @@ from ankideck.records import MediaFile
 
 REQUIRED = ("front.html", "back.html", "style.css")
 SPECIALS = ("FrontSide", "Tags", "Type", "Deck", "Subdeck", "Card", "CardFlag", "CardID")
-_TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 _REMOTE = re.compile(
     r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import""", re.I
 )
@@ -84,7 +84,7 @@ def check_template(path: Path, text: str, diagnostics: Diagnostics, front: bool)
     shown = display_path(path)
     open_sections: list[tuple[str, int]] = []
     fields_shown = 0
-    for tag in _TAG.finditer(text):
+    for tag in TEMPLATE_TAG.finditer(text):
         line = text.count("\n", 0, tag.start()) + 1
         body = tag[1].strip()
         if body[:1] in "#^/":
