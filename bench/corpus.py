@@ -11,8 +11,7 @@ from ankideck.diagnostics import Diagnostics
 from ankideck.discover import discover
 from ankideck.parse import parse_book
 from ankideck.records import SourceFile
-
-SHAPES = ("h2", "details", "q", "term")
+from tests.hostile import SHAPES, question_note
 
 
 def seed_answers(content: Path) -> list[str]:
@@ -59,14 +58,7 @@ def _question(shape: str, book: int, chapter: int, number: int, answer: str) -> 
     asked = (
         f"第{book}册第{chapter}章问题{number}：这个模型的原理是什么（{book}.{chapter}.{number}）？"
     )
-    if shape == "h2":
-        return f'<h2 id="q{number}">{number}.{asked}</h2>\n\n{answer}\n'
-    if shape == "details":
-        return f"<details><summary>{asked}</summary>\n\n{answer}\n\n</details>\n"
-    if shape == "q":
-        return f"**Q：{asked}**\n\n{answer}\n"
-    body = "\n".join(("  " + line) if line.strip() else "" for line in answer.splitlines())
-    return f"- **{asked}**\n{body}\n"
+    return question_note(shape, number, asked, answer)
 
 
 def write_corpus(

@@ -1,12 +1,27 @@
-"""Pathological notes, generated at a chosen size: the inputs the build must survive.
-
-Shared by the tests (which check the build finishes and says what it did) and by
-``bench/pathological.py`` (which times them at growing sizes to show the cost is linear).
+"""Generated notes, shared by the tests and the benchmarks: a question in each note shape,
+and pathological notes at a chosen size, the inputs the build must survive (the tests
+check the build finishes and says what it did; ``bench/pathological.py`` times them at
+growing sizes to show the cost is linear).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+
+SHAPES = ("h2", "details", "q", "term")
+
+
+def question_note(shape: str, number: int, asked: str, answer: str) -> str:
+    """``asked``, numbered ``number``, with ``answer`` (markdown), as a note of ``shape``."""
+    if shape == "h2":
+        return f'<h2 id="q{number}">{number}.{asked}</h2>\n\n{answer}\n'
+    if shape == "details":
+        return f"<details><summary>{asked}</summary>\n\n{answer}\n\n</details>\n"
+    if shape == "q":
+        return f"**Q：{asked}**\n\n{answer}\n"
+    body = "\n".join(("  " + line) if line.strip() else "" for line in answer.splitlines())
+    return f"- **{asked}**\n{body}\n"
+
 
 _Q = '<h2 id="q">1.Q?</h2>\n\n'
 

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ankideck.build import BuildOptions, build
+from tests.hostile import SHAPES, question_note
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"fuzz" * 8
 WORDS = st.text(
@@ -39,22 +40,6 @@ FRAGMENTS = st.one_of(
     WORDS.map(lambda w: f"> 引用：{w}"),
 )
 ANSWERS = st.lists(FRAGMENTS, min_size=1, max_size=4).map("\n\n".join)
-SHAPES = ("h2", "details", "q", "term")
-
-
-def _indent(text: str, width: int) -> str:
-    return "\n".join((" " * width + line) if line else "" for line in text.split("\n"))
-
-
-def _question(shape: str, number: int, ident: int, answer: str) -> str:
-    asked = f"Q{ident} 什么是第{ident}个问题？"
-    if shape == "h2":
-        return f'<h2 id="q{ident}">{number}.{asked}</h2>\n\n{answer}\n'
-    if shape == "details":
-        return f"<details><summary>{asked}</summary>\n\n{answer}\n\n</details>\n"
-    if shape == "q":
-        return f"**Q：{asked}**\n\n{answer}\n"
-    return f"- **{asked}**\n{_indent(answer, 2)}\n"
 
 
 @st.composite
@@ -68,7 +53,8 @@ def notes(draw: st.DrawFn) -> tuple[str, list[int]]:
         for number in range(1, draw(st.integers(1, 4)) + 1):
             ident = len(asked)
             asked.append(ident)
-            parts.append(_question(shape, number, ident, draw(ANSWERS)))
+            question = f"Q{ident} 什么是第{ident}个问题？"
+            parts.append(question_note(shape, number, question, draw(ANSWERS)))
     return "\n".join(parts), asked
 
 
