@@ -4,26 +4,31 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable
-from typing import Protocol, TypeVar
+from typing import NamedTuple, Protocol, TypeVar
 
 from ankideck.diagnostics import Diagnostics
-from ankideck.identity import normalise_question, note_guid
+from ankideck.identity import guid_of_key, normalise_question
 from ankideck.records import BREADCRUMB, Book, Chapter, Deck, Question, SourceFile
 
 T = TypeVar("T")
 
 
-def assign_guids(book: Book, diagnostics: Diagnostics) -> dict[Question, str]:
+class NoteIdentity(NamedTuple):
+    guid: str
+    key: str  # the question's normalise_question, which the GUID is made of
+
+
+def assign_guids(book: Book, diagnostics: Diagnostics) -> dict[Question, NoteIdentity]:
     """Every question's GUID. Questions whose identity repeats in the book are told apart
     by the section they sit in (chapter and sub-heading), with a warning."""
     groups: dict[str, list[tuple[Chapter, Question]]] = defaultdict(list)
     for chapter in book.chapters:
         for question in chapter.questions:
             groups[normalise_question(question.text)].append((chapter, question))
-    guids: dict[Question, str] = {}
-    for members in groups.values():
+    guids: dict[Question, NoteIdentity] = {}
+    for key, members in groups.items():
         if len(members) == 1:
-            guids[members[0][1]] = note_guid(book.key, members[0][1].text)
+            guids[members[0][1]] = NoteIdentity(guid_of_key(book.key, key), key)
             continue
         _warn_repeats(book, members, diagnostics)
         seen: dict[str, int] = defaultdict(int)
@@ -32,7 +37,7 @@ def assign_guids(book: Book, diagnostics: Diagnostics) -> dict[Question, str]:
             seen[section] += 1
             if seen[section] > 1:  # same section too: fall back to the order within it
                 section = f"{section}#{seen[section]}"
-            guids[question] = note_guid(book.key, question.text, section)
+            guids[question] = NoteIdentity(guid_of_key(book.key, key, section), key)
     return guids
 
 

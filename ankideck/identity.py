@@ -63,7 +63,12 @@ def normalise_question(text: str) -> str:
 
 def note_guid(book_key: str, question: str, section: str | None = None) -> str:
     """The note's GUID. ``section`` only for questions whose identity repeats in a book."""
-    parts = ["ankideck", book_key, normalise_question(question)]
+    return guid_of_key(book_key, normalise_question(question), section)
+
+
+def guid_of_key(book_key: str, key: str, section: str | None = None) -> str:
+    """``note_guid`` of a question whose ``normalise_question`` is ``key``."""
+    parts = ["ankideck", book_key, key]
     if section is not None:
         parts.insert(2, section)
     from genanki import guid_for  # loaded when a note is made, not when the tool starts

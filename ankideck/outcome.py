@@ -6,16 +6,14 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from traceback import format_exc
-from typing import Any, TypeVar
+from typing import Any
 
 from ankideck.coverage import FileCoverage
 from ankideck.diagnostics import Diagnostics
 from ankideck.notetype import Templates
 from ankideck.reconcile import Change
-from ankideck.records import Deck, SourceFile
+from ankideck.records import Deck
 
-T = TypeVar("T")
 # Shows progress over a stage's items, under a label ("Reading notes"); ``plain`` shows none.
 Progress = Callable[[list[Any], str], Iterable[Any]]
 
@@ -75,15 +73,3 @@ class BuildResult:
     @property
     def cards(self) -> int:
         return sum(len(deck.notes) for deck in self.decks)
-
-
-def guarded(source: SourceFile, result: BuildResult, stage: Callable[[], T]) -> T | None:
-    """Run one file's stage; a bug in it becomes an error naming the file, not a traceback."""
-    try:
-        return stage()
-    except Exception as exc:  # the other files still build
-        result.diagnostics.error(
-            source.display, 0, f"internal error: {type(exc).__name__}: {exc}", "internal"
-        )
-        result.tracebacks.append(f"while processing {source.display}:\n{format_exc()}")
-        return None

@@ -17,6 +17,7 @@ from ankideck.atomic import write_cache
 from ankideck.filecache import CACHE_DIR
 from ankideck.manifest import MANIFEST_FILE
 from ankideck.notetype import Templates
+from ankideck.package import Written
 from ankideck.records import Deck
 
 INDEX = Path(CACHE_DIR, "packages.json")
@@ -46,13 +47,12 @@ class PackageIndex:
             return None
         return str(entry["sha256"]) if size == entry.get("size") else None
 
-    def record(self, file: PurePosixPath, inputs: str) -> str:
+    def record(self, file: PurePosixPath, inputs: str, written: Written) -> str:
         """Note ``file`` as just written from ``inputs``; its sha256."""
-        data = (self.out / file).read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        self._entries[file.as_posix()] = {"inputs": inputs, "sha256": digest, "size": len(data)}
+        entry = {"inputs": inputs, "sha256": written.sha256, "size": written.size}
+        self._entries[file.as_posix()] = entry
         self._dirty = True
-        return digest
+        return written.sha256
 
     def manifest_current(self, inputs: str) -> bool:
         """Whether the manifest there was written for exactly these packages."""

@@ -3,19 +3,16 @@ rendered, on every CPU when there are enough files to pay for the extra processe
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-from traceback import format_exc
 
 from ankideck.config import Settings
 from ankideck.filecache import FileCache
 from ankideck.filestage import FileOutcome, process_file
 from ankideck.outcome import BuildOptions, BuildResult, Progress
+from ankideck.parallel import Failed, run_jobs
 from ankideck.records import SourceFile
 
 PARALLEL_FROM = 4  # files to read before other processes are worth starting
-
-Failure = tuple[str, str]  # the one-line error and its traceback
 
 
 def read_all(
@@ -29,7 +26,7 @@ def read_all(
     """The outcome of every file whose root has settings, in order; a file whose stage
     failed is an error naming it (its traceback kept for --verbose)."""
     wanted = [s for s in sources if s.root in settings]
-    found: dict[SourceFile, FileOutcome | Failure] = {}
+    found: dict[SourceFile, FileOutcome | Failed] = {}
     keys: dict[SourceFile, str] = {}
     read: dict[SourceFile, bytes] = {}  # the bytes of a cache key, processed as they were read
     for source in wanted:
@@ -56,9 +53,8 @@ def read_all(
         if isinstance(outcome, FileOutcome):
             outcomes.append(outcome)
         else:
-            message, trace = outcome
-            result.diagnostics.error(source.display, 0, message, "internal")
-            result.tracebacks.append(f"while processing {source.display}:\n{trace}")
+            result.diagnostics.error(source.display, 0, outcome.message, "internal")
+            result.tracebacks.append(f"while processing {source.display}:\n{outcome.trace}")
     return outcomes
 
 
@@ -67,31 +63,11 @@ def _process(
     settings: dict[Path, Settings],
     media_roots: tuple[Path, ...],
     progress: Progress,
-) -> list[tuple[SourceFile, FileOutcome | Failure]]:
+) -> list[tuple[SourceFile, FileOutcome | Failed]]:
     jobs = [(s, settings[s.root], media_roots, data) for s, data in sources]
-    workers = min(os.cpu_count() or 1, len(jobs))
-    if workers > 1 and len(jobs) >= PARALLEL_FROM:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
-
-        try:
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                futures = [pool.submit(safe_process, *job) for job in jobs]
-                return [
-                    (job[0], f.result())
-                    for job, f in zip(jobs, progress(futures, "Reading notes"), strict=True)
-                ]
-        except (BrokenProcessPool, OSError, ValueError):
-            pass  # no processes here: read them one by one
-    return [(job[0], safe_process(*job)) for job in progress(jobs, "Reading notes")]
+    outcomes = run_jobs(_process_job, jobs, progress, "Reading notes", PARALLEL_FROM)
+    return [(job[0], outcome) for job, outcome in zip(jobs, outcomes, strict=True)]
 
 
-def safe_process(
-    source: SourceFile, settings: Settings, media_roots: tuple[Path, ...], data: bytes | None
-) -> FileOutcome | Failure:
-    try:
-        return process_file(source, settings, media_roots, data)
-    except Exception as exc:  # the other files still build
-        return (f"internal error: {type(exc).__name__}: {exc}", format_exc())
+def _process_job(job: tuple[SourceFile, Settings, tuple[Path, ...], bytes | None]) -> FileOutcome:
+    return process_file(*job)

@@ -133,13 +133,15 @@ def _match(unknown: list[tuple[str, Note]], orphans: list[LockEntry]) -> dict[st
 
 
 def _question_key(note: Note) -> str:
-    return normalise_question(html.unescape(note.question))
+    return note.key or normalise_question(html.unescape(note.question))
 
 
 def _removed_note(entry: LockEntry) -> Note:
     tags = tuple(dict.fromkeys((*entry.tags, REMOVED_TAG)))
     question, answer, context, source, _extra = (*entry.fields, "", "", "", "", "")[:5]
-    return Note(entry.guid, question, answer, context, source, (), tags, entry.removed)
+    return Note(
+        entry.guid, question, answer, context, source, (), tags, entry.removed, entry.question
+    )
 
 
 def _decks_for_removed(removed: dict[tuple[int, str, str], list[Note]], root: Path) -> list[Deck]:
@@ -154,4 +156,4 @@ def _decks_for_removed(removed: dict[tuple[int, str, str], list[Note]], root: Pa
 def _with(note: Note, guid: str, mod: int) -> Note:
     """``note`` with the lock's GUID and time (``dataclasses.replace``, without its cost)."""
     n = note
-    return Note(guid, n.question, n.answer, n.context, n.source, n.media, n.tags, mod)
+    return Note(guid, n.question, n.answer, n.context, n.source, n.media, n.tags, mod, n.key)

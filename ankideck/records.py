@@ -89,6 +89,7 @@ class Note:
     media: tuple[MediaFile, ...] = ()
     tags: tuple[str, ...] = ()
     mod: int | None = None  # when its content last changed (from the lock); None: the build time
+    key: str = field(default="", compare=False)  # the question's identity (normalise_question)
 
     @property
     def fields(self) -> list[str]:

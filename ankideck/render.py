@@ -7,6 +7,7 @@ from html import escape
 
 from markdown_it.token import Token
 
+from ankideck.check import NoteIdentity
 from ankideck.markdown import markdown
 from ankideck.media import MediaResolver
 from ankideck.rawhtml import read_raw_html
@@ -15,7 +16,11 @@ from ankideck.sanitize import MAX_DEPTH, nesting_depth, sanitize
 
 
 def render_note(
-    book: Book, chapter: Chapter, question: Question, guid: str, resolver: MediaResolver
+    book: Book,
+    chapter: Chapter,
+    question: Question,
+    identity: NoteIdentity,
+    resolver: MediaResolver,
 ) -> Note:
     images = _ImageSources(book, resolver)
     images.collect(question.answer)
@@ -37,13 +42,14 @@ def render_note(
     else:
         safe = sanitize(answer, images.sources)
     return Note(
-        guid=guid,
+        guid=identity.guid,
         question=escape(question.text, quote=False),
         answer=safe,
         context=escape(context(book, chapter, question), quote=False),
         source=escape(f"{book.source.source_name}:{question.line}", quote=False),
         media=tuple(sorted(set(images.media), key=lambda m: m.name)),
         tags=book.tags,
+        key=identity.key,
     )
 
 

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ankideck.discover import display_path
 from ankideck.locking import Locked, save_locks
 from ankideck.manifest import write_manifest
 from ankideck.notetype import Templates, note_type
-from ankideck.outcome import COMBINED_FILE, BuildOptions, BuildResult, Progress, guarded, plain
-from ankideck.package import NoteType, write_deck
+from ankideck.outcome import COMBINED_FILE, BuildOptions, BuildResult, Progress, plain
+from ankideck.package import NoteType, Written, write_deck
 from ankideck.packages import PackageIndex, inputs_of
+from ankideck.parallel import Failed, run_jobs
 from ankideck.records import Deck
+
+PARALLEL_FROM = 20  # packages to write before other processes are worth starting
 
 
 def write_all(
@@ -29,35 +33,41 @@ def write_all(
     count = len(result.decks)
     index = PackageIndex(options.out, enabled=options.cache)
     mods = locked.note_type_mod
-    kinds: dict[Path, NoteType] = {}  # built when a package is written: genanki loads then
-
-    def write(decks: list[Deck], file: PurePosixPath) -> Path | None:
-        if not kinds:
-            kinds.update(
-                (root, NoteType(note_type(t), mods.get(root), t.assets))
-                for root, t in templates.items()
-            )
-        return _write(decks, file, options, kinds, result)
-
     combined = options.combined and result.decks
     groups = (
         [(result.decks, PurePosixPath(COMBINED_FILE))]
         if combined
         else [([deck], deck.output) for deck in result.decks]
     )
-    written: list[tuple[Deck, PurePosixPath]] = []
-    digests: dict[PurePosixPath, str] = {}
     listed = hashlib.sha256()  # what the manifest lists: every package, from its inputs
-    for decks, file in progress(groups, "Writing decks"):
+    digests: dict[PurePosixPath, str] = {}
+    pending: list[tuple[list[Deck], PurePosixPath, str]] = []  # to write, with their inputs
+    for decks, file in groups:
         inputs = inputs_of(decks, templates, mods, options.timestamp)
         listed.update(f"{file}\x1f{inputs}\n".encode())
         digest = index.unchanged(file, inputs)
         if digest is None:
-            if not guarded(decks[0].book, result, lambda d=decks, f=file: write(d, f)):
-                continue  # reported; the previous file stays
-            digest = index.record(file, inputs)
-        digests[file] = digest
-        written += [(deck, file) for deck in decks]
+            pending.append((decks, file, inputs))
+        else:
+            digests[file] = digest
+    if pending:  # the note types are made only now: genanki loads when a package is written
+        kinds = {
+            root: NoteType(note_type(t), mods.get(root), t.assets) for root, t in templates.items()
+        }
+        packager = _Packager(options.out, kinds, options.timestamp)
+        jobs = [(decks, file) for decks, file, _ in pending]
+        outcomes = run_jobs(packager, jobs, progress, "Writing decks", PARALLEL_FROM)
+        for (decks, file, inputs), outcome in zip(pending, outcomes, strict=True):
+            if isinstance(outcome, Written):
+                digests[file] = index.record(file, inputs, outcome)
+            elif isinstance(outcome, Failed):
+                where = decks[0].book.display
+                result.diagnostics.error(where, 0, outcome.message, "internal")
+                result.tracebacks.append(f"while processing {where}:\n{outcome.trace}")
+            else:  # a full disk, a read-only folder: the previous file stays
+                where = display_path(options.out / file)
+                result.diagnostics.error(where, 0, f"cannot write: {outcome}", "io")
+    written = [(deck, file) for decks, file in groups if file in digests for deck in decks]
     result.decks = [deck for deck, _ in written]
     result.packages = {deck.name: file for deck, file in written}
     if len(result.decks) < count:
@@ -71,16 +81,17 @@ def write_all(
         save_locks(locked.locks, result.diagnostics)
 
 
-def _write(
-    decks: list[Deck],
-    file: PurePosixPath,
-    options: BuildOptions,
-    kinds: Mapping[Path, NoteType],
-    result: BuildResult,
-) -> Path | None:
-    try:
-        return write_deck(decks, options.out, kinds, options.timestamp, file)
-    except OSError as exc:  # a full disk, a read-only folder: the previous file stays
-        where = display_path(options.out / file)
-        result.diagnostics.error(where, 0, f"cannot write: {exc.strerror or exc}", "io")
-        return None
+@dataclass(frozen=True)
+class _Packager:
+    """Writes one package (a job of the write stage); a failure to write is its reason."""
+
+    out: Path
+    kinds: Mapping[Path, NoteType]
+    timestamp: float
+
+    def __call__(self, job: tuple[list[Deck], PurePosixPath]) -> Written | str:
+        decks, file = job
+        try:
+            return write_deck(decks, self.out, self.kinds, self.timestamp, file)
+        except OSError as exc:
+            return str(exc.strerror or exc)

@@ -1,0 +1,74 @@
+"""One stage's jobs on every CPU: forked worker processes that inherit the jobs (nothing is
+pickled on the way in, only each result on the way back), or this process alone when
+there are too few jobs to pay for the others or processes cannot be started."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from traceback import format_exc
+from typing import Any, Generic, TypeVar
+
+from ankideck.outcome import Progress
+
+J = TypeVar("J")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A job that raised: the one-line error and its traceback (for --verbose)."""
+
+    message: str
+    trace: str
+
+
+@dataclass(frozen=True)
+class _Stage(Generic[J, R]):
+    work: Callable[[J], R]
+    jobs: Sequence[J]
+
+
+_current: _Stage[Any, Any] | None = None  # what forked workers inherit
+
+
+def run_jobs(
+    work: Callable[[J], R],
+    jobs: Sequence[J],
+    progress: Progress,
+    label: str,
+    parallel_from: int,
+) -> list[R | Failed]:
+    """``work(job)`` for every job, in order; a job that raised is a ``Failed`` (the
+    other jobs still run). Other processes start only for ``parallel_from`` jobs or more."""
+    global _current
+    workers = min(os.cpu_count() or 1, len(jobs))
+    if workers > 1 and len(jobs) >= parallel_from:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        _current = _Stage(work, jobs)
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                futures = [pool.submit(_run_inherited, index) for index in range(len(jobs))]
+                return [future.result() for future in progress(futures, label)]
+        except (BrokenProcessPool, OSError, ValueError):
+            pass  # no processes here: run them one by one
+        finally:
+            _current = None
+    return [_run(work, job) for job in progress(jobs, label)]
+
+
+def _run_inherited(index: int) -> Any:
+    assert _current is not None  # set before the workers were forked
+    return _run(_current.work, _current.jobs[index])
+
+
+def _run(work: Callable[[J], R], job: J) -> R | Failed:
+    try:
+        return work(job)
+    except Exception as exc:  # the other jobs still run
+        return Failed(f"internal error: {type(exc).__name__}: {exc}", format_exc())
