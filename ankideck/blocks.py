@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -72,6 +73,37 @@ def top_level_blocks(tokens: Sequence[Token], lines: Sequence[str], offset: int 
     return blocks
 
 
+class FileBlocks:
+    """A file's top-level blocks, as the parse of the whole file made them: an answer whose
+    lines they fill exactly needs no parse of its own (it would give the same blocks)."""
+
+    def __init__(self, blocks: Sequence[Block], lines: Sequence[str]) -> None:
+        self.blocks = blocks
+        self.lines = lines
+        self.starts = [block.first for block in blocks]
+
+    def filling(self, first: int, last: int) -> list[Block] | None:
+        """The blocks of lines ``first..last`` if the file's blocks fill them: none reaches
+        in from before or out past ``last``, and each line not blank is in one. Then
+        CommonMark starts afresh at ``first`` and is done at ``last``, as when the lines
+        are parsed alone. None otherwise (a link reference definition makes no block)."""
+        start = bisect.bisect_left(self.starts, first)
+        end = bisect.bisect_right(self.starts, last)
+        if start > 0 and self.blocks[start - 1].last >= first:
+            return None
+        inside = self.blocks[start:end]
+        covered = first
+        for block in inside:
+            if block.last > last or _any_text(self.lines, covered, block.first - 1):
+                return None
+            covered = block.last + 1
+        return None if _any_text(self.lines, covered, last) else list(inside)
+
+
+def _any_text(lines: Sequence[str], first: int, last: int) -> bool:
+    return any(lines[number - 1].strip() for number in range(first, last + 1))
+
+
 def unclosed_fences(tokens: Sequence[Token], lines: Sequence[str]) -> list[tuple[int, int]]:
     """First and last 1-based lines of each code fence with no closing fence: CommonMark
     runs it to the end of its container, often the end of the file, later questions and all."""
@@ -108,13 +140,14 @@ def parse_region(region: Sequence[str], first: int, env: dict, strip: int = 0) -
     """The top-level blocks of ``region``, lines of the file starting at line ``first``.
 
     ``strip`` columns of leading indentation come off each line (tabs count to the next
-    multiple of four, as in CommonMark). Token lines stay those of the whole file; link
-    reference definitions join ``env``.
+    multiple of four, as in CommonMark). Token lines stay those of the whole file. Links
+    use the file's reference definitions (as on GitHub, where they hold for the whole
+    document); those found only here join ``env``.
     """
     region = [strip_indent(line, strip) for line in region]
     if not any(line.strip() for line in region):
         return []
-    local: dict = {}
+    local: dict = {"references": dict(env.get("references", {}))}
     tokens = markdown().parse("\n".join(region) + "\n", local)
     for token in tokens:
         if token.map is not None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ankideck.blocks import Block, common_indent, parse_region
+from ankideck.blocks import Block, FileBlocks, common_indent, parse_region
 from ankideck.questions import plain_text
 from ankideck.shapes import Asked, question_text
 
@@ -34,7 +34,9 @@ def starts_details(block: Block) -> bool:
     return block.kind == "html_block" and bool(_OPEN.match(block.tokens[0].content.lstrip()))
 
 
-def find_details(block: Block, lines: Sequence[str], limit: int, env: dict) -> DetailsFound | None:
+def find_details(
+    block: Block, lines: Sequence[str], limit: int, env: dict, parsed: FileBlocks
+) -> DetailsFound | None:
     """The question a ``<details>`` element starting ``block`` asks; None if it has no
     summary. An unclosed element ends at line ``limit``."""
     end, close_at, after = _closing(lines, block.first, limit)
@@ -50,7 +52,7 @@ def find_details(block: Block, lines: Sequence[str], limit: int, env: dict) -> D
     body_end = len(text) - len(lines[end - 1]) + close_at if close_at is not None else len(text)
     body_start_line = block.first + text.count("\n", 0, summary.end())
     body = text[summary.end() : body_end].split("\n")
-    answer = _answer(body, body_start_line, env)
+    answer = _answer(body, body_start_line, env, parsed)
     tail = lines[end - 1][after:] if close_at is not None else None
     found = Asked(
         question,
@@ -79,7 +81,7 @@ def _closing(lines: Sequence[str], first: int, limit: int) -> tuple[int, int | N
     return limit, None, 0
 
 
-def _answer(body: list[str], first_line: int, env: dict) -> list[Block]:
+def _answer(body: list[str], first_line: int, env: dict, parsed: FileBlocks) -> list[Block]:
     """The answer's blocks: the lines between summary and closing tag, dedented."""
     if body and not body[0].strip():  # nothing after </summary> on its line
         body, first_line = body[1:], first_line + 1
@@ -90,4 +92,8 @@ def _answer(body: list[str], first_line: int, env: dict) -> list[Block]:
         width = common_indent(body[1:])
     else:
         width = common_indent(body)
+        if width == 0 and not body[-1].strip():  # whole lines (the last holds the end tag)
+            found = parsed.filling(first_line, first_line + len(body) - 2)
+            if found is not None:
+                return found
     return parse_region(body, first_line, env, strip=width)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from ankideck.blocks import Block, parse_region, reparse
+from ankideck.blocks import Block, FileBlocks, parse_region, reparse
 from ankideck.chapters import is_toc_heading, is_toc_list
 from ankideck.details import OPENS_HTML_BLOCK, closing_line, find_details, starts_details
 from ankideck.diagnostics import Diagnostics
@@ -40,6 +40,7 @@ def elements(
     """Each element in file order. A ``<details>`` element may end inside a later block:
     the blocks it covers are consumed, and the rest of the block it ends in is parsed again."""
     headings = [b.first for b in blocks if b.heading_level]
+    parsed = FileBlocks(blocks, lines)
     blank = _next_blank(lines)
     queue: deque[tuple[Block, str]] = deque((block, _BLOCK) for block in blocks)
     consumed = 0  # the last line that a <details> element took
@@ -55,7 +56,7 @@ def elements(
         if "details" in shapes and starts_details(block):
             following = bisect.bisect_right(headings, block.first)
             limit = headings[following] - 1 if following < len(headings) else len(lines)
-            found = find_details(block, lines, limit, env)
+            found = find_details(block, lines, limit, env, parsed)
             if found is not None:
                 if not found.closed:
                     diagnostics.warning(
