@@ -91,17 +91,24 @@ class FileBlocks:
         end = bisect.bisect_right(self.starts, last)
         if start > 0 and self.blocks[start - 1].last >= first:
             return None
-        inside = self.blocks[start:end]
-        covered = first
-        for block in inside:
-            if block.last > last or _any_text(self.lines, covered, block.first - 1):
-                return None
-            covered = block.last + 1
-        return None if _any_text(self.lines, covered, last) else list(inside)
+        inside = list(self.blocks[start:end])
+        return inside if fills(inside, self.lines, first, last) else None
 
 
-def _any_text(lines: Sequence[str], first: int, last: int) -> bool:
-    return any(lines[number - 1].strip() for number in range(first, last + 1))
+def fills(blocks: Sequence[Block], lines: Sequence[str], first: int, last: int) -> bool:
+    """Whether ``blocks`` (in order) lie within lines ``first..last`` and hold each of those
+    lines that is not blank."""
+    covered = first
+    for block in blocks:
+        if block.first < covered or block.last > last or _any_text(lines, covered, block.first):
+            return False
+        covered = block.last + 1
+    return not _any_text(lines, covered, last + 1)
+
+
+def _any_text(lines: Sequence[str], first: int, end: int) -> bool:
+    """Whether a line in ``first..end - 1`` is not blank."""
+    return any(lines[number - 1].strip() for number in range(first, end))
 
 
 def unclosed_fences(tokens: Sequence[Token], lines: Sequence[str]) -> list[tuple[int, int]]:
@@ -142,7 +149,9 @@ def parse_region(region: Sequence[str], first: int, env: dict, strip: int = 0) -
     ``strip`` columns of leading indentation come off each line (tabs count to the next
     multiple of four, as in CommonMark). Token lines stay those of the whole file. Links
     use the file's reference definitions (as on GitHub, where they hold for the whole
-    document); those found only here join ``env``.
+    document). A definition only this parse finds (in a term's body, say, where GitHub
+    sees paragraph text) holds in these lines alone: a parse tried and given up leaves
+    no definition behind for the rest of the file.
     """
     region = [strip_indent(line, strip) for line in region]
     if not any(line.strip() for line in region):
@@ -152,8 +161,6 @@ def parse_region(region: Sequence[str], first: int, env: dict, strip: int = 0) -
     for token in tokens:
         if token.map is not None:
             token.map = [token.map[0] + first - 1, token.map[1] + first - 1]
-    for label, target in local.get("references", {}).items():
-        env.setdefault("references", {}).setdefault(label, target)
     for start, end in local.get(TOO_DEEP, ()):
         env.setdefault(TOO_DEEP, []).append((start + first - 1, end + first - 1))
     return top_level_blocks(tokens, region, offset=first - 1)
@@ -173,14 +180,22 @@ def indent_width(line: str) -> int:
 
 
 def strip_indent(line: str, columns: int) -> str:
-    """``line`` without up to ``columns`` columns of leading whitespace."""
+    """``line`` without up to ``columns`` columns of leading whitespace. A tab keeps the
+    width it had (to its tab stop): where the cut is not on a tab stop, the indentation
+    left becomes spaces, as CommonMark counts it."""
     if columns <= 0:
         return line
+    text = line.lstrip(" \t")
+    width = indent_width(line)
+    if width <= columns:
+        return text
+    if columns % 4:  # the tabs left would move off their stops: spaces instead
+        return " " * (width - columns) + text
     column, index = 0, 0
-    while index < len(line) and column < columns and line[index] in " \t":
+    while column < columns:
         column += 1 if line[index] == " " else 4 - column % 4
         index += 1
-    return " " * max(0, column - columns) + line[index:]
+    return " " * (column - columns) + line[index:]
 
 
 def common_indent(lines: Sequence[str]) -> int:

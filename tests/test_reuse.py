@@ -23,6 +23,7 @@ LINES = st.sampled_from(
         "  缩进两格",
         "    缩进四格",
         "\t制表符缩进",
+        " 1. 缩进一格的列表",
         "- 列表项",
         "  - 子项",
         "2. 从二开始",
@@ -74,3 +75,15 @@ def test_reused_blocks_give_the_cards_a_parse_of_their_own_gives(text: str) -> N
     with mock.patch.object(FileBlocks, "filling", lambda *_: None):
         parsed_alone = _fields(text)
     assert reused == parsed_alone, text
+
+
+def test_a_tab_keeps_its_width_in_a_term_body(tmp_path: Path) -> None:
+    """A term's body is dedented by two columns. ``2.`` after two spaces and a tab is at
+    column 4: outside item 1 (content at column 5), so a second item, as CommonMark has
+    it, not text of the first (the tab must not widen to four columns once dedented)."""
+    root = tmp_path / "content"
+    root.mkdir()
+    body = "  1. 第一项\n  \t   续行\n  \t2. 第二项\n"
+    (root / "book.md").write_text(f"- **术语是什么？**\n{body}", encoding="utf-8")
+    (note,), _ = render(root)
+    assert note.answer == "<ol>\n<li>第一项\n续行</li>\n<li>第二项</li>\n</ol>"
