@@ -10,7 +10,7 @@ from typing import Any
 
 from markdown_it.token import Token
 
-from ankideck.markdown import markdown
+from ankideck.markdown import ensure_inline, markdown
 from ankideck.nesting import TOO_DEEP
 
 _NEWLINE = re.compile(r"\r\n?|\n")  # what markdown-it counts as a line break, no more
@@ -34,7 +34,10 @@ class Block:
     @property
     def text(self) -> str:
         """Plain text of a heading or paragraph's inline content."""
-        return inline_text(self.tokens[1].children or []) if len(self.tokens) > 1 else ""
+        if len(self.tokens) < 2:
+            return ""
+        ensure_inline(self.tokens[1:2])
+        return inline_text(self.tokens[1].children or [])
 
     @property
     def is_comment(self) -> bool:

@@ -8,6 +8,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ankideck.markdown import ensure_inline
+
 _CN_DIGITS = {
     "零": 0,
     "〇": 0,
@@ -83,6 +85,7 @@ def is_toc_list(tokens: Sequence[Any]) -> bool:
     (Tables of contents written by hand often have a target or two missing its ``#``.)
     """
     items, anchors = 0, 0
+    ensure_inline(tokens)
     for token in tokens:
         if token.type == "list_item_open":
             items += 1

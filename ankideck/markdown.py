@@ -7,11 +7,14 @@ CommonMark with raw HTML, GitHub's tables and strikethrough, YAML front matter a
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from html import escape
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore, inline, text_join
+from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from pygments import highlight as pygments_highlight
@@ -44,8 +47,48 @@ def highlight_code(code: str, lang: str, _attrs: Any) -> str:
     return f'<pre class="{CODE_CSS_CLASS}"><code{lang_class}>{body}</code></pre>\n'
 
 
+_PENDING = "ankideck_inline_pending"  # token meta: the env its inline parse is to use
+
+
+def parse_blocks(text: str, env: dict) -> list[Token]:
+    """The file's tokens, the content of each ``inline`` token left unparsed until
+    ``ensure_inline`` is called on it. The lines of a term's body are parsed again on
+    their own: their inline content, most of a parse, is then never parsed twice."""
+    tokens = _block_markdown().parse(text, env)
+    for token in tokens:
+        if token.type == "inline":
+            token.children = None
+            token.meta[_PENDING] = env
+    return tokens
+
+
+def ensure_inline(tokens: Iterable[Token]) -> None:
+    """Parse the inline content of those ``tokens`` that ``parse_blocks`` left unparsed."""
+    pending = [t for t in tokens if t.type == "inline" and _PENDING in t.meta]
+    if not pending:
+        return
+    md = markdown()
+    state = StateCore("", md, pending[0].meta[_PENDING])
+    for token in pending:
+        del token.meta[_PENDING]
+    state.tokens = pending
+    inline(state)
+    text_join(state)
+
+
+@lru_cache(maxsize=1)
+def _block_markdown() -> MarkdownIt:
+    md = _configured()
+    md.disable(["inline", "text_join"])
+    return md
+
+
 @lru_cache(maxsize=1)
 def markdown() -> MarkdownIt:
+    return _configured()
+
+
+def _configured() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": True, "highlight": highlight_code})
     md.enable(["table", "strikethrough"])
     cjk_prose_plugin(md)

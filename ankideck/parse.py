@@ -16,7 +16,7 @@ from ankideck.coverage import Coverage
 from ankideck.diagnostics import Diagnostics
 from ankideck.elements import Element, elements
 from ankideck.identity import normalise_question, strip_numbering
-from ankideck.markdown import markdown
+from ankideck.markdown import parse_blocks
 from ankideck.nesting import TOO_DEEP
 from ankideck.outline import BEFORE_CHAPTERS, TOC, ChapterDraft, ChapterStart, Walker
 from ankideck.records import Book, Chapter, SourceFile
@@ -30,7 +30,7 @@ def parse_book(
     """The book a file holds; None if it cannot be read (the reason is in diagnostics)."""
     settings = base or Settings()
     env: dict = {}
-    tokens = markdown().parse(text, env)
+    tokens = parse_blocks(text, env)
     lines = source_lines(text)
     coverage = Coverage()
     if tokens and tokens[0].type == "front_matter":

@@ -8,7 +8,7 @@ from html import escape
 from markdown_it.token import Token
 
 from ankideck.check import NoteIdentity
-from ankideck.markdown import markdown
+from ankideck.markdown import ensure_inline, markdown
 from ankideck.media import MediaResolver
 from ankideck.rawhtml import read_raw_html
 from ankideck.records import BREADCRUMB, Book, Chapter, MediaFile, Note, Question
@@ -22,6 +22,7 @@ def render_note(
     identity: NoteIdentity,
     resolver: MediaResolver,
 ) -> Note:
+    ensure_inline(question.answer)
     images = _ImageSources(book, resolver)
     images.collect(question.answer)
     for line, removed in sorted(images.removed.items()):
