@@ -66,7 +66,8 @@ def build(options: BuildOptions, progress: Progress = plain) -> BuildResult:
         result.decks = [d for d in result.decks if d.book.root not in unstyled]  # errors said
         count = len(result.decks)
         write_all(result, options, templates, locked, progress)
-        if memo and cache and len(result.decks) == count and not result.diagnostics.error_count:
+        complete = len(result.decks) == count and not result.diagnostics.error_count
+        if memo and cache and known is None and complete:  # a memo used stays as it is
             memo.save(memo.key(cache.keys, settings, templates), locked)
     return result
 
