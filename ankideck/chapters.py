@@ -85,11 +85,13 @@ def is_toc_list(tokens: Sequence[Any]) -> bool:
     (Tables of contents written by hand often have a target or two missing its ``#``.)
     """
     items, anchors = 0, 0
-    ensure_inline(tokens)
     for token in tokens:
         if token.type == "list_item_open":
             items += 1
         elif token.type == "inline":
+            if token.content.lstrip()[:1] not in ("[", "<"):  # no link first: not parsed
+                return False
+            ensure_inline([token])
             hrefs = _link_only_hrefs(token.children or [])
             if not hrefs:
                 return False
