@@ -4,6 +4,7 @@ rendered, on every CPU when there are enough files to pay for the extra processe
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from ankideck.config import Settings
 from ankideck.filecache import FileCache
@@ -42,11 +43,14 @@ def read_all(
             found[source] = cached
         else:
             read[source] = data
-    missing = [(s, read.get(s)) for s in wanted if s not in found]
-    for source, outcome in _process(missing, settings, options.media_roots, progress):
-        found[source] = outcome
-        if cache is not None and source in keys and isinstance(outcome, FileOutcome):
-            cache.put(source, keys[source], outcome)
+    jobs = [
+        _Job(s, settings[s.root], options.media_roots, read.get(s), cache, keys.get(s))
+        for s in wanted
+        if s not in found
+    ]
+    processed = run_jobs(_process, jobs, progress, "Reading notes", PARALLEL_FROM)
+    for job, outcome in zip(jobs, processed, strict=True):
+        found[job.source] = outcome
     outcomes = []
     for source in wanted:
         outcome = found[source]
@@ -58,16 +62,18 @@ def read_all(
     return outcomes
 
 
-def _process(
-    sources: list[tuple[SourceFile, bytes | None]],
-    settings: dict[Path, Settings],
-    media_roots: tuple[Path, ...],
-    progress: Progress,
-) -> list[tuple[SourceFile, FileOutcome | Failed]]:
-    jobs = [(s, settings[s.root], media_roots, data) for s, data in sources]
-    outcomes = run_jobs(_process_job, jobs, progress, "Reading notes", PARALLEL_FROM)
-    return [(job[0], outcome) for job, outcome in zip(jobs, outcomes, strict=True)]
+class _Job(NamedTuple):
+    source: SourceFile
+    settings: Settings
+    media_roots: tuple[Path, ...]
+    data: bytes | None  # the bytes the cache key was made of, if it was
+    cache: FileCache | None
+    key: str | None
 
 
-def _process_job(job: tuple[SourceFile, Settings, tuple[Path, ...], bytes | None]) -> FileOutcome:
-    return process_file(*job)
+def _process(job: _Job) -> FileOutcome:
+    """One file's outcome, stored in the cache by the process that made it."""
+    outcome = process_file(job.source, job.settings, job.media_roots, job.data)
+    if job.cache is not None and job.key is not None:
+        job.cache.put(job.source, job.key, outcome)
+    return outcome
