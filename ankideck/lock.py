@@ -99,15 +99,19 @@ def _entry(data: dict[str, Any]) -> LockEntry:
     )
 
 
-def write_lock(path: Path, lock: Lock) -> None:
+def write_lock(path: Path, lock: Lock, text: str | None = None) -> None:
+    """``lock`` at ``path``; ``text``: its ``lock_text``, if already made."""
+    write_text(path, lock_text(lock) if text is None else text)
+
+
+def lock_text(lock: Lock) -> str:
     header = {
         "ankideck_lock": FORMAT,
         "note_type": {"hash": lock.note_type_hash, "changed": lock.note_type_changed},
     }
     entries = sorted(lock.entries, key=lambda e: (e.book, e.question, e.guid))
     lines = [_line(header)] + [_as_read(lock, e) or _line(_plain(e)) for e in entries]
-    text = "\n".join(lines) + "\n"  # (an unchanged lock is never written: locking._same)
-    write_text(path, text)
+    return "\n".join(lines) + "\n"  # (an unchanged lock is never written: locking._same)
 
 
 def _as_read(lock: Lock, entry: LockEntry) -> str | None:

@@ -60,11 +60,14 @@ def _same(old: Lock, new: Lock) -> bool:
     return len(old.entries) == len(new.entries) and set(old.entries) == set(new.entries)
 
 
-def save_locks(locks: dict[Path, Lock], diagnostics: Diagnostics) -> None:
+def save_locks(
+    locks: dict[Path, Lock], diagnostics: Diagnostics, texts: Mapping[Path, str] | None = None
+) -> None:
+    """Each root's lock; ``texts``: their ``lock_text`` by root, those already made."""
     for root, lock in locks.items():
         path = root / LOCK_FILE
         try:
-            write_lock(path, lock)
+            write_lock(path, lock, (texts or {}).get(root))
         except OSError as exc:  # a read-only checkout: the decks are built all the same
             message = f"cannot write the lock: {exc.strerror or exc}"
             diagnostics.warning(display_path(path), 0, message, "lock")

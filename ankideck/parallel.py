@@ -39,9 +39,11 @@ def run_jobs(
     progress: Progress,
     label: str,
     parallel_from: int,
+    meanwhile: Callable[[], object] | None = None,
 ) -> list[R | Failed]:
     """``work(job)`` for every job, in order; a job that raised is a ``Failed`` (the
-    other jobs still run). Other processes start only for ``parallel_from`` jobs or more."""
+    other jobs still run). Other processes start only for ``parallel_from`` jobs or more.
+    ``meanwhile`` runs here while they work (or first, when there are none)."""
     global _current
     workers = min(os.cpu_count() or 1, len(jobs))
     if workers > 1 and len(jobs) >= parallel_from:
@@ -54,11 +56,16 @@ def run_jobs(
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
                 futures = [pool.submit(_run_inherited, index) for index in range(len(jobs))]
+                if meanwhile is not None:
+                    meanwhile()
+                    meanwhile = None
                 return [future.result() for future in progress(futures, label)]
         except (BrokenProcessPool, OSError, ValueError):
             pass  # no processes here: run them one by one
         finally:
             _current = None
+    if meanwhile is not None:
+        meanwhile()
     return [_run(work, job) for job in progress(jobs, label)]
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ankideck.discover import display_path
+from ankideck.lock import lock_text
 from ankideck.locking import Locked, save_locks
 from ankideck.manifest import write_manifest
 from ankideck.notetype import Templates, note_type
@@ -50,13 +51,21 @@ def write_all(
             pending.append((decks, file, inputs))
         else:
             digests[file] = digest
+    lock_texts: dict[Path, str] = {}
+
+    def make_lock_texts() -> None:  # while the packages are being written
+        if options.lock:
+            lock_texts.update((root, lock_text(lock)) for root, lock in locked.locks.items())
+
     if pending:  # the note types are made only now: genanki loads when a package is written
         kinds = {
             root: NoteType(note_type(t), mods.get(root), t.assets) for root, t in templates.items()
         }
         packager = _Packager(options.out, kinds, options.timestamp)
         jobs = [(decks, file) for decks, file, _ in pending]
-        outcomes = run_jobs(packager, jobs, progress, "Writing decks", PARALLEL_FROM)
+        outcomes = run_jobs(
+            packager, jobs, progress, "Writing decks", PARALLEL_FROM, make_lock_texts
+        )
         for (decks, file, inputs), outcome in zip(pending, outcomes, strict=True):
             if isinstance(outcome, Written):
                 digests[file] = index.record(file, inputs, outcome)
@@ -78,7 +87,7 @@ def write_all(
         index.record_manifest(listed.hexdigest())
     index.save()
     if options.lock:
-        save_locks(locked.locks, result.diagnostics)
+        save_locks(locked.locks, result.diagnostics, lock_texts)
 
 
 @dataclass(frozen=True)
