@@ -65,10 +65,20 @@ def build(options: BuildOptions, progress: Progress = plain) -> BuildResult:
         unstyled = {deck.book.root for deck in result.decks} - set(templates)
         result.decks = [d for d in result.decks if d.book.root not in unstyled]  # errors said
         count = len(result.decks)
-        write_all(result, options, templates, locked, progress)
+        settled: list[bytes] = []  # the memo to save, made while the packages are written
+        remember = memo is not None and cache is not None and known is None  # a memo used stays
+
+        def settle() -> None:
+            if remember:
+                settled.append(LockMemo.settle(locked))
+
+        write_all(result, options, templates, locked, progress, settle)
         complete = len(result.decks) == count and not result.diagnostics.error_count
-        if memo and cache and known is None and complete:  # a memo used stays as it is
-            memo.save(memo.key(cache.keys, settings, templates), locked)
+        if memo and cache and remember and complete:
+            memo.save(
+                memo.key(cache.keys, settings, templates),
+                settled[0] if settled else LockMemo.settle(locked),
+            )
     return result
 
 

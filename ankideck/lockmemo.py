@@ -38,15 +38,25 @@ class LockMemo:
         return digest.hexdigest()
 
     def load(self, key: str) -> Locked | None:
+        """The remembered result if it was made for ``key`` (read only then: the key is
+        a pickle of its own, first in the file)."""
         try:
             with self.path.open("rb") as f:
-                stored, locked = pickle.load(f)
+                if pickle.load(f) != key:
+                    return None
+                locked = pickle.load(f)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError):
             return None
-        return locked if stored == key else None
+        return locked if isinstance(locked, Locked) else None
 
-    def save(self, key: str, locked: Locked) -> None:
-        """``locked`` as the next build would find it: nothing new, retired notes gone."""
+    def save(self, key: str, settled: bytes) -> None:
+        """Remember ``settled`` (from ``settle``) under ``key``."""
+        write_cache(self.path, pickle.dumps(key, pickle.HIGHEST_PROTOCOL) + settled)
+
+    @staticmethod
+    def settle(locked: Locked) -> bytes:
+        """``locked`` as the next build would find it (nothing new, retired notes gone),
+        pickled: made while the packages are written, saved once they all are."""
         removed = {c.guid for c in locked.changes if c.kind == "removed"}
         decks = [
             replace(d, notes=tuple(n for n in d.notes if n.guid not in removed))
@@ -61,5 +71,4 @@ class LockMemo:
             ],
             note_type_mod=dict(locked.note_type_mod),
         )
-        data = pickle.dumps((key, settled), pickle.HIGHEST_PROTOCOL)
-        write_cache(self.path, data)
+        return pickle.dumps(settled, pickle.HIGHEST_PROTOCOL)

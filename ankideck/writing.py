@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -27,10 +27,11 @@ def write_all(
     templates: Mapping[Path, Templates],
     locked: Locked,
     progress: Progress = plain,
+    meanwhile: Callable[[], None] | None = None,
 ) -> None:
     """Every deck (or one package of them all) whose package is not already what it would
     be; then, only if every deck is written, the manifest and the locks (a lock never
-    records a change no package carries)."""
+    records a change no package carries). ``meanwhile`` runs while packages are written."""
     count = len(result.decks)
     index = PackageIndex(options.out, enabled=options.cache)
     mods = locked.note_type_mod
@@ -53,9 +54,11 @@ def write_all(
             digests[file] = digest
     lock_texts: dict[Path, str] = {}
 
-    def make_lock_texts() -> None:  # while the packages are being written
+    def while_writing() -> None:  # while the packages are being written
         if options.lock:
             lock_texts.update((root, lock_text(lock)) for root, lock in locked.locks.items())
+        if meanwhile is not None:
+            meanwhile()
 
     if pending:  # the note types are made only now: genanki loads when a package is written
         kinds = {
@@ -63,9 +66,7 @@ def write_all(
         }
         packager = _Packager(options.out, kinds, options.timestamp)
         jobs = [(decks, file) for decks, file, _ in pending]
-        outcomes = run_jobs(
-            packager, jobs, progress, "Writing decks", PARALLEL_FROM, make_lock_texts
-        )
+        outcomes = run_jobs(packager, jobs, progress, "Writing decks", PARALLEL_FROM, while_writing)
         for (decks, file, inputs), outcome in zip(pending, outcomes, strict=True):
             if isinstance(outcome, Written):
                 digests[file] = index.record(file, inputs, outcome)
