@@ -12,7 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ankideck.blocks import Block, FileBlocks, common_indent, parse_region
+from ankideck.blocks import Block, common_indent, parse_region
+from ankideck.fileblocks import FileBlocks
 from ankideck.questions import plain_text
 from ankideck.shapes import Asked, question_text
 

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from ankideck.blocks import Block, FileBlocks, parse_region, reparse
+from ankideck.blocks import Block, parse_region, reparse
 from ankideck.chapters import is_toc_heading, is_toc_list
 from ankideck.details import OPENS_HTML_BLOCK, closing_line, find_details, starts_details
 from ankideck.diagnostics import Diagnostics
+from ankideck.fileblocks import FileBlocks
 from ankideck.questions import h2_question
 from ankideck.shapes import Asked, group_label, is_bold_line, not_content, q_paragraph, term_list
 
