@@ -66,19 +66,15 @@ def build(options: BuildOptions, progress: Progress = plain) -> BuildResult:
         result.decks = [d for d in result.decks if d.book.root not in unstyled]  # errors said
         count = len(result.decks)
         settled: list[bytes] = []  # the memo to save, made while the packages are written
-        remember = memo is not None and cache is not None and known is None  # a memo used stays
 
         def settle() -> None:
-            if remember:
+            if memo is not None and known is None:  # a memo used stays as it is
                 settled.append(LockMemo.settle(locked))
 
         write_all(result, options, templates, locked, progress, settle)
         complete = len(result.decks) == count and not result.diagnostics.error_count
-        if memo and cache and remember and complete:
-            memo.save(
-                memo.key(cache.keys, settings, templates),
-                settled[0] if settled else LockMemo.settle(locked),
-            )
+        if memo and cache and settled and complete:
+            memo.save(memo.key(cache.keys, settings, templates), settled[0])
     return result
 
 

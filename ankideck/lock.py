@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ankideck.atomic import write_text
 from ankideck.diagnostics import Diagnostics
 
 LOCK_FILE = "ankideck.lock"
@@ -99,12 +98,8 @@ def _entry(data: dict[str, Any]) -> LockEntry:
     )
 
 
-def write_lock(path: Path, lock: Lock, text: str | None = None) -> None:
-    """``lock`` at ``path``; ``text``: its ``lock_text``, if already made."""
-    write_text(path, lock_text(lock) if text is None else text)
-
-
 def lock_text(lock: Lock) -> str:
+    """What ``read_lock`` reads back as ``lock``."""
     header = {
         "ankideck_lock": FORMAT,
         "note_type": {"hash": lock.note_type_hash, "changed": lock.note_type_changed},

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ankideck.atomic import write_text
 from ankideck.diagnostics import Diagnostics
 from ankideck.discover import display_path
-from ankideck.lock import LOCK_FILE, Lock, read_lock, write_lock
+from ankideck.lock import LOCK_FILE, Lock, read_lock
 from ankideck.notetype import Templates
 from ankideck.reconcile import Change, reconcile
 from ankideck.records import Deck
@@ -60,14 +61,12 @@ def _same(old: Lock, new: Lock) -> bool:
     return len(old.entries) == len(new.entries) and set(old.entries) == set(new.entries)
 
 
-def save_locks(
-    locks: dict[Path, Lock], diagnostics: Diagnostics, texts: Mapping[Path, str] | None = None
-) -> None:
-    """Each root's lock; ``texts``: their ``lock_text`` by root, those already made."""
-    for root, lock in locks.items():
+def save_locks(texts: Mapping[Path, str], diagnostics: Diagnostics) -> None:
+    """Each root's lock, given as its ``lock_text``."""
+    for root, text in texts.items():
         path = root / LOCK_FILE
         try:
-            write_lock(path, lock, (texts or {}).get(root))
+            write_text(path, text)
         except OSError as exc:  # a read-only checkout: the decks are built all the same
             message = f"cannot write the lock: {exc.strerror or exc}"
             diagnostics.warning(display_path(path), 0, message, "lock")

@@ -31,7 +31,8 @@ def write_all(
 ) -> None:
     """Every deck (or one package of them all) whose package is not already what it would
     be; then, only if every deck is written, the manifest and the locks (a lock never
-    records a change no package carries). ``meanwhile`` runs while packages are written."""
+    records a change no package carries). ``meanwhile`` runs once, while packages are
+    written (or at once, when none needs to be)."""
     count = len(result.decks)
     index = PackageIndex(options.out, enabled=options.cache)
     mods = locked.note_type_mod
@@ -60,23 +61,24 @@ def write_all(
         if meanwhile is not None:
             meanwhile()
 
-    if pending:  # the note types are made only now: genanki loads when a package is written
-        kinds = {
-            root: NoteType(note_type(t), mods.get(root), t.assets) for root, t in templates.items()
-        }
-        packager = _Packager(options.out, kinds, options.timestamp)
-        jobs = [(decks, file) for decks, file, _ in pending]
-        outcomes = run_jobs(packager, jobs, progress, "Writing decks", PARALLEL_FROM, while_writing)
-        for (decks, file, inputs), outcome in zip(pending, outcomes, strict=True):
-            if isinstance(outcome, Written):
-                digests[file] = index.record(file, inputs, outcome)
-            elif isinstance(outcome, Failed):
-                where = decks[0].book.display
-                result.diagnostics.error(where, 0, outcome.message, "internal")
-                result.tracebacks.append(f"while processing {where}:\n{outcome.trace}")
-            else:  # a full disk, a read-only folder: the previous file stays
-                where = display_path(options.out / file)
-                result.diagnostics.error(where, 0, f"cannot write: {outcome}", "io")
+    kinds = (  # made only when a package is written: genanki loads then
+        {root: NoteType(note_type(t), mods.get(root), t.assets) for root, t in templates.items()}
+        if pending
+        else {}
+    )
+    packager = _Packager(options.out, kinds, options.timestamp)
+    jobs = [(decks, file) for decks, file, _ in pending]
+    outcomes = run_jobs(packager, jobs, progress, "Writing decks", PARALLEL_FROM, while_writing)
+    for (decks, file, inputs), outcome in zip(pending, outcomes, strict=True):
+        if isinstance(outcome, Written):
+            digests[file] = index.record(file, inputs, outcome)
+        elif isinstance(outcome, Failed):
+            where = decks[0].book.display
+            result.diagnostics.error(where, 0, outcome.message, "internal")
+            result.tracebacks.append(f"while processing {where}:\n{outcome.trace}")
+        else:  # a full disk, a read-only folder: the previous file stays
+            where = display_path(options.out / file)
+            result.diagnostics.error(where, 0, f"cannot write: {outcome}", "io")
     written = [(deck, file) for decks, file in groups if file in digests for deck in decks]
     result.decks = [deck for deck, _ in written]
     result.packages = {deck.name: file for deck, file in written}
@@ -88,7 +90,7 @@ def write_all(
         index.record_manifest(listed.hexdigest())
     index.save()
     if options.lock:
-        save_locks(locked.locks, result.diagnostics, lock_texts)
+        save_locks(lock_texts, result.diagnostics)
 
 
 @dataclass(frozen=True)
