@@ -114,11 +114,13 @@ def _entry(
 
 def _match(unknown: list[tuple[str, Note]], orphans: list[LockEntry]) -> dict[str, LockEntry]:
     """New GUID -> the orphaned lock entry it is: same answer, most similar question."""
+    by_answer: dict[str, list[LockEntry]] = {}  # only these can match: no pair of them all
+    for entry in orphans:
+        if len(entry.fields) > 1:
+            by_answer.setdefault(entry.fields[1], []).append(entry)
     pairs = []
     for book, note in unknown:
-        for entry in orphans:
-            if entry.fields[1:2] != (note.answer,):
-                continue
+        for entry in by_answer.get(note.answer, ()):
             score = difflib.SequenceMatcher(None, _question_key(note), entry.question).ratio()
             score += 0.01 * (entry.book == book)  # a tie goes to the same book
             if score >= SIMILAR:
