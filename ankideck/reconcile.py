@@ -42,10 +42,10 @@ def reconcile(
     known = lock.by_guid()
     placed = [(deck, note) for deck in decks for note in deck.notes]
     built_guids = {note.guid for _, note in placed}
-    matched = _match(
-        [(deck.book_key, note) for deck, note in placed if note.guid not in known],
-        [entry for entry in lock.entries if entry.guid not in built_guids],
-    )
+    orphans = [entry for entry in lock.entries if entry.guid not in built_guids]
+    unknown = [(deck.book_key, note) for deck, note in placed if note.guid not in known]
+    known.update(_kept(unknown, orphans))
+    matched = _match([(b, n) for b, n in unknown if n.guid not in known], orphans)
     entries: list[LockEntry] = []
     changes: list[Change] = []
     notes: dict[int, list[Note]] = {deck.deck_id: [] for deck in decks}
@@ -110,6 +110,25 @@ def _entry(
         tags=note.tags,
     )
     return entry, kind
+
+
+def _kept(unknown: list[tuple[str, Note]], orphans: list[LockEntry]) -> dict[str, LockEntry]:
+    """New GUID -> the lock entry that already has its book and question: a note whose
+    GUID was kept through a rename or rewording before. Only where both are one of a kind
+    (a repeated question's GUID also depends on its section: those go to ``_match``)."""
+    entries: dict[tuple[str, str], list[LockEntry]] = {}
+    for entry in orphans:
+        entries.setdefault((entry.book, entry.question), []).append(entry)
+    notes: dict[tuple[str, str], list[Note]] = {}
+    for book, note in unknown:
+        notes.setdefault((book, _question_key(note)), []).append(note)
+    found = {}
+    for identity, claimants in notes.items():
+        candidates = entries.get(identity, [])
+        live = [entry for entry in candidates if entry.removed is None] or candidates
+        if len(claimants) == 1 and len(live) == 1:
+            found[claimants[0].guid] = live[0]
+    return found
 
 
 def _match(unknown: list[tuple[str, Note]], orphans: list[LockEntry]) -> dict[str, LockEntry]:

@@ -110,6 +110,16 @@ def test_a_renamed_file_and_a_reworded_question_keep_their_guids(
     assert after["Why LayerNorm?"] == guids["Why LayerNorm?"]
     assert {entry.get("source") for entry in lock_lines(content)[1:]} == {"transformers.md"}
 
+    # The lock now knows them by their new file and question: an answer edited later
+    # updates the same notes, and nothing is matched (or changed) again.
+    edited = reworded.replace("A square of pixels.", "A small square of pixels.")
+    (content / "transformers.md").write_text(edited, encoding="utf-8")
+    third = run_cli("build", str(content), "--out", str(tmp_path / "o3"), epoch=3_000_000)
+    assert "Kept" not in third.stdout and "Removed" not in third.stdout
+    log = import_packages(col, sorted((tmp_path / "o3").rglob("*.apkg")))
+    assert log.new == [] and len(log.updated) == 1 and len(log.duplicate) == 2
+    assert {n.fields["Question"]: n.guid for n in notes(col)} == after
+
 
 def test_a_removed_question_is_shipped_once_more_tagged(
     run_cli, write_tree, tmp_path: Path
