@@ -44,7 +44,10 @@ def reconcile(
     built_guids = {note.guid for _, note in placed}
     orphans = [entry for entry in lock.entries if entry.guid not in built_guids]
     unknown = [(deck.book_key, note) for deck, note in placed if note.guid not in known]
-    known.update(_kept(unknown, orphans))
+    kept = _kept(unknown, orphans)
+    known.update(kept)
+    taken = {entry.guid for entry in kept.values()}  # not to be matched to a second note
+    orphans = [entry for entry in orphans if entry.guid not in taken]
     matched = _match([(b, n) for b, n in unknown if n.guid not in known], orphans)
     entries: list[LockEntry] = []
     changes: list[Change] = []

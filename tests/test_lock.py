@@ -120,6 +120,12 @@ def test_a_renamed_file_and_a_reworded_question_keep_their_guids(
     assert log.new == [] and len(log.updated) == 1 and len(log.duplicate) == 2
     assert {n.fields["Question"]: n.guid for n in notes(col)} == after
 
+    # A copy of the file is new notes: the kept GUIDs are not matched a second time.
+    shutil.copy(content / "transformers.md", content / "copy.md")
+    run_cli("build", str(content), "--out", str(tmp_path / "o4"), epoch=4_000_000)
+    locked = [entry["guid"] for entry in lock_lines(content)[1:]]
+    assert len(locked) == 6 and len(set(locked)) == 6
+
 
 def test_a_removed_question_is_shipped_once_more_tagged(
     run_cli, write_tree, tmp_path: Path
