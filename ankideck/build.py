@@ -8,9 +8,9 @@ from ankideck.check import reject_shared_keys, reject_shared_outputs
 from ankideck.config import PROJECT_FILE, Settings, load_project_settings
 from ankideck.discover import discover, display_path
 from ankideck.filecache import FileCache
-from ankideck.filestage import process_file
-from ankideck.locking import Locked, apply_locks
-from ankideck.lockmemo import LockMemo
+from ankideck.filestage import FileOutcome, process_file
+from ankideck.locking import Locked, Made, apply_locks, save_lock
+from ankideck.lockstate import LockStates, Remembered
 from ankideck.notetype import DEFAULT_TEMPLATES, NOTE_TYPE_NAME, Templates
 from ankideck.outcome import (
     BuildOptions,
@@ -19,7 +19,8 @@ from ankideck.outcome import (
     plain,
 )
 from ankideck.reading import read_all
-from ankideck.records import SourceFile
+from ankideck.records import Deck, SourceFile
+from ankideck.relock import relock
 from ankideck.templates import load_templates
 from ankideck.writing import write_all
 
@@ -32,7 +33,19 @@ def build(options: BuildOptions, progress: Progress = plain) -> BuildResult:
     settings = _project_settings(sources, result)
     use_cache = options.cache and options.write  # check, plan and preview write nothing
     cache = FileCache(options.out, options.media_roots) if use_cache else None
-    outcomes = read_all(sources, settings, options, cache, result, progress)
+    states = LockStates(options.out) if cache is not None and options.lock else None
+    remembered: dict[Path, Remembered] = {}
+
+    def remember(keys: dict[SourceFile, str]) -> None:  # while the files are read
+        if states is not None:
+            files: dict[Path, dict[str, str]] = {root: {} for root in settings}
+            for source, key in keys.items():
+                files[source.root][source.rel.as_posix()] = key
+            remembered.update(states.take(files))
+
+    outcomes = read_all(
+        sources, settings, options, cache, result, progress, remember if states else None
+    )
     for outcome in outcomes:
         result.diagnostics.extend(outcome.diagnostics)
         result.unanswered += outcome.unanswered
@@ -42,40 +55,51 @@ def build(options: BuildOptions, progress: Progress = plain) -> BuildResult:
             result.coverage[outcome.source.display] = outcome.coverage
     kept = reject_shared_keys([o for o in outcomes if o.key], result.diagnostics)
     templates = result.note_types = _templates(settings, options, result)
-    memo = LockMemo(options.out) if cache is not None and options.lock else None
-    known = memo.load(memo.key(cache.keys, settings, templates)) if memo and cache else None
-    if known is not None:  # nothing new for the lock: its last result, cards and all
-        locked = known
-    else:
-        built: dict[Path, set[str]] = {}  # files rendered (relative paths), by content root
+    now = int(options.timestamp)
+
+    def decks_of(outcome: FileOutcome) -> list[Deck]:
+        if cache is not None and not cache.fill(outcome):  # its decks are gone: read again
+            root_settings = settings[outcome.source.root]
+            outcome.decks = process_file(outcome.source, root_settings, options.media_roots).decks
+        return outcome.decks
+
+    digests = {root: t.digest for root, t in templates.items()}
+    locked = relock(kept, digests, remembered, decks_of, now) if states is not None else None
+    if locked is None:  # the whole lock stage
+        built: dict[Path, dict[str, tuple[str, str]]] = {}  # by root: book -> file, cache key
         for outcome in kept:
-            if cache is not None and not cache.fill(outcome):
-                outcome.decks = process_file(
-                    outcome.source, settings[outcome.source.root], options.media_roots
-                ).decks
-            built.setdefault(outcome.source.root, set()).add(outcome.source.rel.as_posix())
-            result.decks.extend(outcome.decks)
+            result.decks.extend(decks_of(outcome))
+            file = (outcome.source.rel.as_posix(), outcome.cache_key)
+            built.setdefault(outcome.source.root, {})[outcome.key] = file
         result.decks = reject_shared_outputs(result.decks, result.diagnostics)
         locked = Locked(decks=result.decks)
         if options.lock:
-            now = int(options.timestamp)
             locked = apply_locks(result.decks, built, templates, now, result.diagnostics)
     result.decks, result.changes = locked.decks, locked.changes
     if options.write:
         unstyled = {deck.book.root for deck in result.decks} - set(templates)
         result.decks = [d for d in result.decks if d.book.root not in unstyled]  # errors said
-        count = len(result.decks)
-        settled: list[bytes] = []  # the memo to save, made while the packages are written
+        made: dict[Path, Made] = {}
 
-        def settle() -> None:
-            if memo is not None and known is None:  # a memo used stays as it is
-                settled.append(LockMemo.settle(locked))
+        def make_locks() -> None:  # while the packages are written
+            made.update((root, p.made(locked.derived)) for root, p in locked.pending.items())
 
-        write_all(result, options, templates, locked, progress, settle)
-        complete = len(result.decks) == count and not result.diagnostics.error_count
-        if memo and cache and settled and complete:
-            memo.save(memo.key(cache.keys, settings, templates), settled[0])
+        if write_all(result, options, templates, locked, progress, make_locks):
+            _save_locks(made, states, result)
     return result
+
+
+def _save_locks(made: dict[Path, Made], states: LockStates | None, result: BuildResult) -> None:
+    """Each root's lock, once every package is written; and what the next build can take
+    from this one's lock stage (only after a build without errors)."""
+    for root, lock in made.items():
+        saved = lock.data is None or save_lock(root, lock.data, result.diagnostics)
+        if states is None:
+            continue
+        if saved and lock.state is not None and not result.diagnostics.error_count:
+            states.save(root, lock.state, lock.books)
+        else:
+            states.forget(root)
 
 
 def _templates(

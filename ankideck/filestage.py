@@ -28,6 +28,7 @@ class FileOutcome:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     read: FileRead | None = None
     cached: bool = False  # from the cache, its decks not loaded yet (FileCache.fill)
+    cache_key: str = ""  # what the cache knows it by ('' without a cache)
 
 
 def process_file(

@@ -43,6 +43,7 @@ class Lock:
     # Each entry as read, by id(): an entry that comes back unchanged is written as it was
     # read (the entry is kept with its line, so its id cannot be reused by another).
     lines: dict[int, tuple[LockEntry, str]] = field(default_factory=dict, compare=False, repr=False)
+    data: bytes = field(default=b"", compare=False, repr=False)  # the file as read
 
     def by_guid(self) -> dict[str, LockEntry]:
         return {entry.guid: entry for entry in self.entries}
@@ -56,30 +57,35 @@ def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None
     """The lock at ``path``; an empty one if there is none; None (an error) if it is bad."""
     if not path.is_file():
         return Lock()
-    entries = []
     number = 1
+    data = b""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        data = path.read_bytes()
+        lines = data.decode("utf-8").splitlines()
         header = json.loads(lines[0]) if lines else {}
         if not isinstance(header, dict) or header.get("ankideck_lock") != FORMAT:
             raise ValueError(f"not an ankideck lock of format {FORMAT}")
         body = [line for line in lines[1:] if line.strip()]
         try:  # one parse of them all; line by line only to say where a mistake is
-            parsed = json.loads("[" + ",".join(body) + "]")
+            entries = read_entries(body)
         except ValueError:
-            parsed = []
             for line in lines[1:]:
                 number += 1
                 if line.strip():
-                    parsed.append(json.loads(line))
-        entries = [_entry(data) for data in parsed]
+                    read_entries([line])
+            raise
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         diagnostics.error(display, number, f"unreadable lock, not used or rewritten: {exc}", "lock")
         return None
     note_type = header.get("note_type", {})
     raw = {id(entry): (entry, line) for entry, line in zip(entries, body, strict=True)}
     changed = int(note_type.get("changed", 0))
-    return Lock(tuple(entries), note_type.get("hash", ""), changed, True, raw)
+    return Lock(tuple(entries), note_type.get("hash", ""), changed, True, raw, data)
+
+
+def read_entries(lines: list[str]) -> list[LockEntry]:
+    """The entries of note lines of a lock."""
+    return [_entry(data) for data in json.loads("[" + ",".join(lines) + "]")]
 
 
 def _entry(data: dict[str, Any]) -> LockEntry:
@@ -98,15 +104,21 @@ def _entry(data: dict[str, Any]) -> LockEntry:
     )
 
 
-def lock_text(lock: Lock) -> str:
-    """What ``read_lock`` reads back as ``lock``."""
-    header = {
-        "ankideck_lock": FORMAT,
-        "note_type": {"hash": lock.note_type_hash, "changed": lock.note_type_changed},
+def header_line(note_type_hash: str, note_type_changed: int) -> bytes:
+    """The first line of a lock."""
+    note_type = {"hash": note_type_hash, "changed": note_type_changed}
+    return (_line({"ankideck_lock": FORMAT, "note_type": note_type}) + "\n").encode()
+
+
+def book_segments(lock: Lock) -> dict[str, bytes]:
+    """The lines of each book's entries, encoded, in the order of the lock."""
+    by_book: dict[str, list[LockEntry]] = {}
+    for entry in sorted(lock.entries, key=lambda e: (e.book, e.question, e.guid)):
+        by_book.setdefault(entry.book, []).append(entry)
+    return {
+        book: "".join((_as_read(lock, e) or _line(_plain(e))) + "\n" for e in entries).encode()
+        for book, entries in by_book.items()
     }
-    entries = sorted(lock.entries, key=lambda e: (e.book, e.question, e.guid))
-    lines = [_line(header)] + [_as_read(lock, e) or _line(_plain(e)) for e in entries]
-    return "\n".join(lines) + "\n"  # (an unchanged lock is never written: locking._same)
 
 
 def _as_read(lock: Lock, entry: LockEntry) -> str | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from html import unescape
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from ankideck.atomic import write_text
 from ankideck.records import Deck
@@ -18,16 +17,19 @@ MANIFEST_FILE = "manifest.json"
 
 
 def write_manifest(
-    out_dir: Path, written: list[tuple[Deck, PurePosixPath]], digests: dict[PurePosixPath, str]
+    out_dir: Path,
+    written: list[tuple[Deck, PurePosixPath]],
+    digests: dict[PurePosixPath, str],
+    listings: dict[int, str],
 ) -> Path:
     """``written``: each deck with the package (relative to ``out_dir``) holding it;
-    ``digests``: each package's sha256."""
-    decks = [
-        _deck(deck, file, digests[file])
-        for deck, file in sorted(written, key=lambda w: (w[1].as_posix(), w[0].name))
-    ]
+    ``digests``: each package's sha256; ``listings``: each deck's ``notes_listing`` by
+    deck id, where already made."""
     # One deck a line: json's fast encoder, and a diff that names the decks that changed.
-    lines = ",\n".join(json.dumps(deck, ensure_ascii=False) for deck in decks)
+    lines = ",\n".join(
+        _deck(deck, file, digests[file], listings)
+        for deck, file in sorted(written, key=lambda w: (w[1].as_posix(), w[0].name))
+    )
     text = '{"decks": [\n' + lines + "\n]}\n"
     path = out_dir / MANIFEST_FILE
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -35,20 +37,28 @@ def write_manifest(
     return path
 
 
-def _deck(deck: Deck, file: PurePosixPath, digest: str) -> dict[str, Any]:
-    return {
+def _deck(deck: Deck, file: PurePosixPath, digest: str, listings: dict[int, str]) -> str:
+    head = {
         "file": file.as_posix(),
         "name": deck.name,
         "deck_id": deck.deck_id,
         "cards": len(deck.notes),
         "sha256": digest,
-        "notes": [
-            {
-                "guid": note.guid,
-                "question": unescape(note.question),
-                "source": unescape(note.source),
-                "tags": list(note.tags),
-            }
-            for note in deck.notes
-        ],
     }
+    if deck.deck_id not in listings:
+        listings[deck.deck_id] = notes_listing(deck)
+    return json.dumps(head, ensure_ascii=False)[:-1] + ', "notes": ' + listings[deck.deck_id] + "}"
+
+
+def notes_listing(deck: Deck) -> str:
+    """The manifest's list of a deck's notes, as JSON."""
+    notes = [
+        {
+            "guid": note.guid,
+            "question": unescape(note.question),
+            "source": unescape(note.source),
+            "tags": list(note.tags),
+        }
+        for note in deck.notes
+    ]
+    return json.dumps(notes, ensure_ascii=False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from ankideck.atomic import write_cache
@@ -74,27 +75,52 @@ class PackageIndex:
         write_cache(self.out / INDEX, json.dumps(self._entries, sort_keys=True).encode())
 
 
+@dataclass
+class Derived:
+    """What the write stage makes of each deck's notes, by deck id (one build has no two
+    decks with one id); a rebuild takes them from the last build for the decks it takes
+    as they were (lockstate)."""
+
+    digests: dict[int, str] = field(default_factory=dict)  # notes_digest
+    listings: dict[int, str] = field(default_factory=dict)  # manifest.notes_listing
+
+
 def inputs_of(
     decks: list[Deck],
     templates: Mapping[Path, Templates],
     type_mods: Mapping[Path, int],
     timestamp: float,
+    digests: dict[int, str],
 ) -> str:
-    """A fingerprint of everything the bytes of a package of ``decks`` depend on."""
-    timeless = any(note.mod is None for deck in decks for note in deck.notes)
-    digest = hashlib.sha256(f"{timestamp if timeless else ''}".encode())
+    """A fingerprint of everything the bytes of a package of ``decks`` depend on.
+    ``digests``: each deck's ``notes_digest`` by deck id, filled in as they are made."""
+    own = []
     for deck in decks:
+        if deck.deck_id not in digests:
+            digests[deck.deck_id] = notes_digest(deck)
+        own.append(digests[deck.deck_id])
+    timeless = any(digest.startswith("t") for digest in own)  # notes get the build's time
+    digest = hashlib.sha256(f"{timestamp if timeless else ''}".encode())
+    for deck, notes in zip(decks, own, strict=True):
         root = deck.book.root
         kind = templates[root]
         digest.update(
             f"\x1e{deck.name}\x1f{deck.deck_id}\x1f{deck.output}\x1f{kind.digest}".encode()
         )
-        digest.update(f"\x1f{type_mods.get(root)}".encode())
-        for note in deck.notes:
-            parts = (note.guid, *note.fields, " ".join(note.tags), str(note.mod))
-            digest.update(("\x1d" + "\x1f".join(parts)).encode())
-        for media in deck.media:
-            digest.update(f"\x1c{media.name}".encode())
+        digest.update(f"\x1f{type_mods.get(root)}\x1f{notes}".encode())
         for asset in kind.assets:
             digest.update(f"\x1b{asset.name}".encode())
     return digest.hexdigest()
+
+
+def notes_digest(deck: Deck) -> str:
+    """A fingerprint of a deck's notes (with their times) and media; it starts with ``t``
+    if a note has no time of its own."""
+    digest = hashlib.sha256()
+    for note in deck.notes:
+        parts = (note.guid, *note.fields, " ".join(note.tags), str(note.mod))
+        digest.update(("\x1d" + "\x1f".join(parts)).encode())
+    for media in deck.media:
+        digest.update(f"\x1c{media.name}".encode())
+    timeless = any(note.mod is None for note in deck.notes)
+    return ("t" if timeless else "") + digest.hexdigest()

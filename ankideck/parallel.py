@@ -42,11 +42,13 @@ def run_jobs(
     meanwhile: Callable[[], object] | None = None,
 ) -> list[R | Failed]:
     """``work(job)`` for every job, in order; a job that raised is a ``Failed`` (the
-    other jobs still run). Other processes start only for ``parallel_from`` jobs or more.
-    ``meanwhile`` runs here while they work (or first, when there are none)."""
+    other jobs still run). Other processes start only for ``parallel_from`` jobs or more,
+    or to work beside ``meanwhile``, which runs here while they work (or first, when
+    there are none)."""
     global _current
-    workers = min(os.cpu_count() or 1, len(jobs))
-    if workers > 1 and len(jobs) >= parallel_from:
+    cpus = os.cpu_count() or 1
+    workers = min(cpus, len(jobs))
+    if cpus > 1 and jobs and (len(jobs) >= parallel_from or meanwhile is not None):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool

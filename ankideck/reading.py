@@ -3,6 +3,7 @@ rendered, on every CPU when there are enough files to pay for the extra processe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -23,9 +24,11 @@ def read_all(
     cache: FileCache | None,
     result: BuildResult,
     progress: Progress,
+    meanwhile: Callable[[dict[SourceFile, str]], object] | None = None,
 ) -> list[FileOutcome]:
     """The outcome of every file whose root has settings, in order; a file whose stage
-    failed is an error naming it (its traceback kept for --verbose)."""
+    failed is an error naming it (its traceback kept for --verbose). ``meanwhile`` runs
+    once, while the files are read, with each file's cache key."""
     wanted = [s for s in sources if s.root in settings]
     found: dict[SourceFile, FileOutcome | Failed] = {}
     keys: dict[SourceFile, str] = {}
@@ -48,13 +51,15 @@ def read_all(
         for s in wanted
         if s not in found
     ]
-    processed = run_jobs(_process, jobs, progress, "Reading notes", PARALLEL_FROM)
+    then = (lambda: meanwhile(keys)) if meanwhile is not None else None
+    processed = run_jobs(_process, jobs, progress, "Reading notes", PARALLEL_FROM, then)
     for job, outcome in zip(jobs, processed, strict=True):
         found[job.source] = outcome
     outcomes = []
     for source in wanted:
         outcome = found[source]
         if isinstance(outcome, FileOutcome):
+            outcome.cache_key = keys.get(source, "")
             outcomes.append(outcome)
         else:
             result.diagnostics.error(source.display, 0, outcome.message, "internal")

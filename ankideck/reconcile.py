@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import difflib
 import html
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from ankideck.identity import normalise_question
 from ankideck.lock import Lock, LockEntry, content_hash
@@ -33,12 +35,17 @@ class Change:
     before: str = ""  # matched: the question the lock knew it by
 
 
-def reconcile(
-    decks: list[Deck], lock: Lock, now: int, built: set[str], root: Path
-) -> tuple[list[Deck], Lock, list[Change]]:
-    """``decks`` (one content root's) with lock GUIDs and times, plus removed notes; the
-    new lock; and what changed, note by note. ``built``: the files (relative to ``root``)
-    built this time; an entry of a file that failed to build stays as it was."""
+class Reconciled(NamedTuple):
+    decks: list[Deck]  # with the lock's GUIDs and times, plus decks of removed notes
+    lock: Lock  # the new lock
+    changes: list[Change]  # note by note
+    loose: set[str]  # books whose notes the next build matches again, with any book's
+
+
+def reconcile(decks: list[Deck], lock: Lock, now: int, built: set[str], root: Path) -> Reconciled:
+    """``decks`` (one content root's, or some books of it and their entries) with the lock.
+    ``built``: the files (relative to ``root``) built this time; an entry of a file that
+    failed to build stays as it was."""
     known = lock.by_guid()
     placed = [(deck, note) for deck in decks for note in deck.notes]
     built_guids = {note.guid for _, note in placed}
@@ -52,6 +59,7 @@ def reconcile(
     entries: list[LockEntry] = []
     changes: list[Change] = []
     notes: dict[int, list[Note]] = {deck.deck_id: [] for deck in decks}
+    moved: list[tuple[str, str]] = []  # notes whose GUID is not the one of their question
     for deck, note in placed:
         old = matched.get(note.guid) or known.get(note.guid)
         entry, kind = _entry(deck, note, old, now, note.guid in matched)
@@ -59,6 +67,8 @@ def reconcile(
         before = old.fields[0] if kind == "matched" and old is not None else ""
         changes.append(Change(kind, entry.guid, note.question, deck.name, note.source, before))
         notes[deck.deck_id].append(_with(note, entry.guid, entry.changed))
+        if entry.guid != note.guid:
+            moved.append((deck.book_key, entry.question))
     claimed = {entry.guid for entry in entries}
     removed_decks: dict[tuple[int, str, str], list[Note]] = {}
     for entry in lock.entries:
@@ -75,7 +85,16 @@ def reconcile(
         entries.append(entry)
     result = [replace(d, notes=tuple(notes[d.deck_id])) for d in decks]
     result += _decks_for_removed(removed_decks, root)
-    return result, replace(lock, entries=tuple(entries)), changes
+    return Reconciled(
+        result, replace(lock, entries=tuple(entries)), changes, _loose(moved, entries)
+    )
+
+
+def _loose(moved: list[tuple[str, str]], entries: list[LockEntry]) -> set[str]:
+    """Books with a note whose GUID ``_kept`` will not find by its book and question alone
+    (a repeated question): the next build matches it again, against every book's entries."""
+    live = Counter((e.book, e.question) for e in entries if e.removed is None)
+    return {book for book, question in moved if live[book, question] > 1}
 
 
 def _entry(
@@ -93,10 +112,8 @@ def _entry(
         and (old.deck, old.book, old.source) == (where, deck.book_key, source)
     ):
         return old, "unchanged"
-    if old is None:
-        kind, changed = "new", now
-    elif matched:
-        kind, changed = "matched", now
+    if old is None or matched:
+        kind, changed = ("new" if old is None else "matched"), now
     elif old.hash == digest and old.removed is None:
         kind, changed = "unchanged", old.changed
     else:

@@ -1,4 +1,4 @@
-"""Write: every deck (or one package of them all), the manifest, then the locks."""
+"""Write: every deck (or one package of them all), then the manifest."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ankideck.discover import display_path
-from ankideck.lock import lock_text
-from ankideck.locking import Locked, save_locks
-from ankideck.manifest import write_manifest
+from ankideck.locking import Locked
+from ankideck.manifest import notes_listing, write_manifest
 from ankideck.notetype import Templates, note_type
 from ankideck.outcome import COMBINED_FILE, BuildOptions, BuildResult, Progress, plain
 from ankideck.package import NoteType, Written, write_deck
@@ -28,11 +27,11 @@ def write_all(
     locked: Locked,
     progress: Progress = plain,
     meanwhile: Callable[[], None] | None = None,
-) -> None:
+) -> bool:
     """Every deck (or one package of them all) whose package is not already what it would
-    be; then, only if every deck is written, the manifest and the locks (a lock never
-    records a change no package carries). ``meanwhile`` runs once, while packages are
-    written (or at once, when none needs to be)."""
+    be; then, only if every deck is written, the manifest. Whether every deck was (only
+    then may the locks be saved: a lock never records a change no package carries).
+    ``meanwhile`` runs once, while packages are written (or at once, when none need be)."""
     count = len(result.decks)
     index = PackageIndex(options.out, enabled=options.cache)
     mods = locked.note_type_mod
@@ -46,21 +45,13 @@ def write_all(
     digests: dict[PurePosixPath, str] = {}
     pending: list[tuple[list[Deck], PurePosixPath, str]] = []  # to write, with their inputs
     for decks, file in groups:
-        inputs = inputs_of(decks, templates, mods, options.timestamp)
+        inputs = inputs_of(decks, templates, mods, options.timestamp, locked.derived.digests)
         listed.update(f"{file}\x1f{inputs}\n".encode())
         digest = index.unchanged(file, inputs)
         if digest is None:
             pending.append((decks, file, inputs))
         else:
             digests[file] = digest
-    lock_texts: dict[Path, str] = {}
-
-    def while_writing() -> None:  # while the packages are being written
-        if options.lock:
-            lock_texts.update((root, lock_text(lock)) for root, lock in locked.locks.items())
-        if meanwhile is not None:
-            meanwhile()
-
     kinds = (  # made only when a package is written: genanki loads then
         {root: NoteType(note_type(t), mods.get(root), t.assets) for root, t in templates.items()}
         if pending
@@ -68,6 +59,17 @@ def write_all(
     )
     packager = _Packager(options.out, kinds, options.timestamp)
     jobs = [(decks, file) for decks, file, _ in pending]
+    listings = locked.derived.listings
+    listing = not index.manifest_current(listed.hexdigest())
+
+    def while_writing() -> None:
+        if listing:  # the manifest's bulk, made while the packages are written
+            listings.update(
+                (d.deck_id, notes_listing(d)) for d in result.decks if d.deck_id not in listings
+            )
+        if meanwhile is not None:
+            meanwhile()
+
     outcomes = run_jobs(packager, jobs, progress, "Writing decks", PARALLEL_FROM, while_writing)
     for (decks, file, inputs), outcome in zip(pending, outcomes, strict=True):
         if isinstance(outcome, Written):
@@ -84,13 +86,12 @@ def write_all(
     result.packages = {deck.name: file for deck, file in written}
     if len(result.decks) < count:
         index.save()
-        return  # the manifest and the locks describe complete builds only
-    if written and not index.manifest_current(listed.hexdigest()):
-        write_manifest(options.out, written, digests)
+        return False  # the manifest and the locks describe complete builds only
+    if written and listing:
+        write_manifest(options.out, written, digests, listings)
         index.record_manifest(listed.hexdigest())
     index.save()
-    if options.lock:
-        save_locks(lock_texts, result.diagnostics)
+    return True
 
 
 @dataclass(frozen=True)
