@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ankideck.check import reject_shared_keys, reject_shared_outputs
@@ -27,6 +30,25 @@ from ankideck.writing import write_all
 
 def build(options: BuildOptions, progress: Progress = plain) -> BuildResult:
     """Read and check every file first; write decks only once all of them are rendered."""
+    with _without_cycle_collection():
+        return _build(options, progress)
+
+
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """A build makes millions of objects and next to no reference cycles: the collector's
+    passes over them cost a tenth of a cold build and find nothing. (Memory is freed as
+    before, by reference counting.)"""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     result = BuildResult()
     sources = discover(options.paths, diagnostics=result.diagnostics)
     result.files = len(sources)
