@@ -40,11 +40,14 @@ def run_jobs(
     label: str,
     parallel_from: int,
     meanwhile: Callable[[], object] | None = None,
+    batches_per_worker: int = 0,
 ) -> list[R | Failed]:
     """``work(job)`` for every job, in order; a job that raised is a ``Failed`` (the
     other jobs still run). Other processes start only for ``parallel_from`` jobs or more,
     or to work beside ``meanwhile``, which runs here while they work (or first, when
-    there are none)."""
+    there are none). Short jobs go to the workers in ``batches_per_worker`` batches
+    each (0: one job at a time): a worker then never waits for this process to hand
+    it the next job, which it does slowly while ``meanwhile`` holds the interpreter."""
     global _current
     cpus = os.cpu_count() or 1
     workers = min(cpus, len(jobs))
@@ -54,14 +57,21 @@ def run_jobs(
         from concurrent.futures.process import BrokenProcessPool
 
         _current = _Stage(work, jobs)
+        size = max(1, len(jobs) // (workers * batches_per_worker)) if batches_per_worker else 1
         try:
             context = multiprocessing.get_context("fork")
             with ProcessPoolExecutor(workers, mp_context=context) as pool:
-                futures = [pool.submit(_run_inherited, index) for index in range(len(jobs))]
+                batches = [
+                    pool.submit(_run_inherited, start, min(start + size, len(jobs)))
+                    for start in range(0, len(jobs), size)
+                ]
                 if meanwhile is not None:
                     meanwhile()
                     meanwhile = None
-                return [future.result() for future in progress(futures, label)]
+                return [  # each as its batch is done, so progress is shown job by job
+                    batches[index // size].result()[index % size]
+                    for index in progress(list(range(len(jobs))), label)
+                ]
         except (BrokenProcessPool, OSError, ValueError):
             pass  # no processes here: run them one by one
         finally:
@@ -71,9 +81,9 @@ def run_jobs(
     return [_run(work, job) for job in progress(jobs, label)]
 
 
-def _run_inherited(index: int) -> Any:
+def _run_inherited(start: int, stop: int) -> list[Any]:
     assert _current is not None  # set before the workers were forked
-    return _run(_current.work, _current.jobs[index])
+    return [_run(_current.work, _current.jobs[index]) for index in range(start, stop)]
 
 
 def _run(work: Callable[[J], R], job: J) -> R | Failed:

@@ -18,6 +18,7 @@ from ankideck.parallel import Failed, run_jobs
 from ankideck.records import Deck
 
 PARALLEL_FROM = 20  # packages to write before other processes are worth starting
+BATCHES = 8  # per worker: a package takes milliseconds, handing one over nearly as long
 
 
 def write_all(
@@ -70,7 +71,9 @@ def write_all(
         if meanwhile is not None:
             meanwhile()
 
-    outcomes = run_jobs(packager, jobs, progress, "Writing decks", PARALLEL_FROM, while_writing)
+    outcomes = run_jobs(
+        packager, jobs, progress, "Writing decks", PARALLEL_FROM, while_writing, BATCHES
+    )
     for (decks, file, inputs), outcome in zip(pending, outcomes, strict=True):
         if isinstance(outcome, Written):
             digests[file] = index.record(file, inputs, outcome)
