@@ -40,7 +40,9 @@ _NUMBERING = re.compile(
     r"^\s*(?:[0-9０-９]+(?:[.．][0-9０-９]+)+(?:[.．]|\s|$)|[0-9０-９]+(?:[.．](?![0-9０-９])|[,，、)）]))\s*"
 )
 _Q_PREFIX = re.compile(r"^\s*q\s*:\s*", re.IGNORECASE)
-_SPACE_BY_CJK = re.compile(r"\s*([\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff])\s*")
+_CJK = r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]"
+# Whitespace next to a CJK character (only what a match removes: no template per match).
+_SPACE_BY_CJK = re.compile(rf"(?<={_CJK})\s+|\s+(?={_CJK})")
 _TRAILING = re.compile(r"[\s?!.:;,]+$")
 
 
@@ -57,7 +59,7 @@ def normalise_question(text: str) -> str:
     unified = _NUMBERING.sub("", unified, count=1)
     unified = _Q_PREFIX.sub("", unified, count=1)
     unified = " ".join(unified.split())
-    unified = _SPACE_BY_CJK.sub(r"\1", unified)
+    unified = _SPACE_BY_CJK.sub("", unified)
     return _TRAILING.sub("", unified).casefold()
 
 
