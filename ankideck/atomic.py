@@ -10,15 +10,26 @@ from pathlib import Path
 
 def write_bytes(path: Path, data: bytes, private: bool = False) -> None:
     """``data`` at ``path``, its folder made if need be. ``private`` keeps the temporary
-    file's owner-only mode (the cache); else the mode a plain write would give."""
+    file's owner-only mode (the cache); else the mode a plain write would give. A write
+    that fails (a full disk, Ctrl-C) leaves any previous file as it was, and no other."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as f:
-        f.write(data)
-    if not private:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(f.name, 0o666 & ~umask)
-    os.replace(f.name, path)
+    temporary = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "wb", dir=path.parent, prefix=".ankideck-", delete=False
+        ) as f:
+            temporary = f.name
+            f.write(data)
+        if not private:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        raise
 
 
 def write_text(path: Path, text: str) -> None:

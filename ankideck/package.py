@@ -6,10 +6,8 @@ import hashlib
 import io
 import itertools
 import json
-import os
 import re
 import sqlite3
-import tempfile
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -17,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from ankideck.atomic import write_bytes
 from ankideck.identity import deck_id
 from ankideck.records import Book, Chapter, Deck, MediaFile, Note
 
@@ -70,15 +69,11 @@ def write_deck(
     """Write ``decks`` as one package, ``out_dir/output``, each deck's notes of its content
     root's note type; a failure leaves any previous file untouched. The bytes depend only
     on the records (``timestamp`` stands in for a note with no time of its own)."""
-    target = out_dir / output
-    target.parent.mkdir(parents=True, exist_ok=True)
     collection = _collection(decks, note_types, timestamp)
     used = {deck.book.root for deck in decks}
     assets = [a for root in sorted(used) for a in note_types[root].assets]
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".ankideck-") as staging:
-        temporary = Path(staging, "deck.apkg")
-        data = _write_zip(temporary, collection, _media(decks, assets))
-        os.replace(temporary, target)
+    data = _zip(collection, _media(decks, assets))
+    write_bytes(out_dir / output, data)
     return Written(hashlib.sha256(data).hexdigest(), len(data))
 
 
@@ -160,9 +155,8 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # every entry: the bytes never depend on the 
 _DEFLATE_LEVEL = 1  # measured: half the time of the default level, packages 11% larger
 
 
-def _write_zip(path: Path, collection: bytes, media: list[MediaFile]) -> bytes:
-    """Anki's package layout: the collection, a ``media`` index, then each file by index.
-    The bytes written, returned."""
+def _zip(collection: bytes, media: list[MediaFile]) -> bytes:
+    """Anki's package layout: the collection, a ``media`` index, then each file by index."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         _add(archive, "collection.anki2", collection)
@@ -170,9 +164,7 @@ def _write_zip(path: Path, collection: bytes, media: list[MediaFile]) -> bytes:
         _add(archive, "media", json.dumps(index, sort_keys=True).encode())
         for i, m in enumerate(media):
             _add(archive, str(i), m.path.read_bytes())
-    data = buffer.getvalue()
-    path.write_bytes(data)
-    return data
+    return buffer.getvalue()
 
 
 def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from ankideck.identity import deck_id, note_guid
@@ -194,19 +195,33 @@ def test_a_bug_outside_any_file_is_one_line(
 def test_a_failed_write_leaves_the_previous_deck_intact(
     run_cli, write_tree, tmp_path: Path, monkeypatch
 ) -> None:
-    import ankideck.package
+    import ankideck.atomic
 
     content = write_tree({"good.md": GOOD, "a.png": PNG})
     out = tmp_path / "out"
     assert run_cli("build", str(content), "-o", str(out), cwd=tmp_path).exit_code == 0
     before = {p: p.read_bytes() for p in out.rglob("*.apkg")}
     failure: BaseException = OSError(28, "No space left")
+    opened = tempfile.NamedTemporaryFile
 
-    def half_written(path, collection, media):
-        Path(path).write_bytes(b"half a zip")
-        raise failure
+    class HalfWritten:  # a temporary file for a package fills up half way
+        def __init__(self, *args, **kwargs) -> None:
+            self.file = opened(*args, **kwargs)
+            self.package = Path(kwargs.get("dir", "")) == out / "good"
+            self.name = self.file.name
 
-    monkeypatch.setattr(ankideck.package, "_write_zip", half_written)
+        def __enter__(self) -> HalfWritten:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.file.close()
+
+        def write(self, data: bytes) -> None:
+            self.file.write(b"half a zip" if self.package else data)
+            if self.package:
+                raise failure
+
+    monkeypatch.setattr(ankideck.atomic.tempfile, "NamedTemporaryFile", HalfWritten)
     (content / "good.md").write_text(GOOD.replace("B.", "Changed."), encoding="utf-8")
     result = run_cli("build", str(content), "-o", str(out), cwd=tmp_path)
     assert result.exit_code == 1
