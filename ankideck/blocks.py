@@ -31,12 +31,17 @@ class Block:
         return int(self.tokens[0].tag[1]) if self.kind == "heading_open" else 0
 
     @property
+    def inline(self) -> list[Token]:
+        """The inline tokens of a heading or paragraph (parsed now if not yet)."""
+        if len(self.tokens) < 2:
+            return []
+        ensure_inline(self.tokens[1:2])
+        return self.tokens[1].children or []
+
+    @property
     def text(self) -> str:
         """Plain text of a heading or paragraph's inline content."""
-        if len(self.tokens) < 2:
-            return ""
-        ensure_inline(self.tokens[1:2])
-        return inline_text(self.tokens[1].children or [])
+        return inline_text(self.inline)
 
     @property
     def is_comment(self) -> bool:

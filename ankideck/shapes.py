@@ -12,7 +12,7 @@ from markdown_it.token import Token
 
 from ankideck.blocks import Block, indent_width, inline_text, reparse
 from ankideck.identity import strip_numbering
-from ankideck.markdown import ensure_inline, markdown
+from ankideck.markdown import markdown
 
 
 @dataclass(frozen=True)
@@ -114,8 +114,7 @@ def is_bold_line(block: Block) -> bool:
     """A paragraph that is one bold phrase (``**网络结构**``): a sub-heading in prose."""
     if block.kind != "paragraph_open" or len(block.tokens) < 2:
         return False
-    ensure_inline(block.tokens[1:2])
-    children = [c for c in block.tokens[1].children or [] if not _blank_text(c)]
+    children = [c for c in block.inline if not _blank_text(c)]
     if children and children[-1].type == "text" and children[-1].content.strip() in (":", "："):
         children = children[:-1]
     return (
@@ -134,7 +133,7 @@ def not_content(block: Block) -> str | None:
         return "comment"
     if block.kind == "html_block" and re.match(r"\s*<style[\s>]", block.tokens[0].content, re.I):
         return "style sheet"
-    if block.kind == "paragraph_open" and _is_badge_line(_inline_children(block)):
+    if block.kind == "paragraph_open" and _is_badge_line(block.inline):
         return "badge"
     return None
 
@@ -155,11 +154,6 @@ def _is_badge_line(children: Sequence[Token]) -> bool:
         links += 1
         index += 3
     return links > 0
-
-
-def _inline_children(block: Block) -> list[Token]:
-    ensure_inline(block.tokens[1:2])
-    return block.tokens[1].children or []
 
 
 def _blank_text(token: Token) -> bool:
