@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
@@ -173,21 +173,11 @@ def settle(
             frozenset(guids.get(book, ())),
             frozenset(answers.get(book, ())),
             book in loose,
-            tuple(_derived(derived.digests, deck, notes_digest, thinned) for deck in decks),
-            tuple(_derived(derived.listings, deck, notes_listing, thinned) for deck in decks),
+            tuple(notes_digest(d) if d.deck_id in thinned else derived.digest(d) for d in decks),
+            tuple(notes_listing(d) if d.deck_id in thinned else derived.listing(d) for d in decks),
         )
         for book, decks in by_book.items()
     }
-
-
-def _derived(
-    known: dict[int, str], deck: Deck, make: Callable[[Deck], str], thinned: set[int]
-) -> str:
-    if deck.deck_id in thinned:
-        return make(deck)
-    if deck.deck_id not in known:
-        known[deck.deck_id] = make(deck)
-    return known[deck.deck_id]
 
 
 def _book_file(book: str) -> str:

@@ -7,6 +7,7 @@ GUID, question, source ``path:line`` and tags. Sorted by file, then by the deck'
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from html import unescape
 from pathlib import Path, PurePosixPath
 
@@ -20,14 +21,14 @@ def write_manifest(
     out_dir: Path,
     written: list[tuple[Deck, PurePosixPath]],
     digests: dict[PurePosixPath, str],
-    listings: dict[int, str],
+    listing: Callable[[Deck], str],
 ) -> Path:
     """``written``: each deck with the package (relative to ``out_dir``) holding it;
-    ``digests``: each package's sha256; ``listings``: each deck's ``notes_listing`` by
-    deck id, where already made."""
+    ``digests``: each package's sha256; ``listing``: a deck's ``notes_listing`` (or the
+    one already made)."""
     # One deck a line: json's fast encoder, and a diff that names the decks that changed.
     lines = ",\n".join(
-        _deck(deck, file, digests[file], listings)
+        _deck(deck, file, digests[file], listing(deck))
         for deck, file in sorted(written, key=lambda w: (w[1].as_posix(), w[0].name))
     )
     text = '{"decks": [\n' + lines + "\n]}\n"
@@ -37,7 +38,7 @@ def write_manifest(
     return path
 
 
-def _deck(deck: Deck, file: PurePosixPath, digest: str, listings: dict[int, str]) -> str:
+def _deck(deck: Deck, file: PurePosixPath, digest: str, notes: str) -> str:
     head = {
         "file": file.as_posix(),
         "name": deck.name,
@@ -45,9 +46,7 @@ def _deck(deck: Deck, file: PurePosixPath, digest: str, listings: dict[int, str]
         "cards": len(deck.notes),
         "sha256": digest,
     }
-    if deck.deck_id not in listings:
-        listings[deck.deck_id] = notes_listing(deck)
-    return json.dumps(head, ensure_ascii=False)[:-1] + ', "notes": ' + listings[deck.deck_id] + "}"
+    return json.dumps(head, ensure_ascii=False)[:-1] + ', "notes": ' + notes + "}"
 
 
 def notes_listing(deck: Deck) -> str:

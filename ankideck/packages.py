@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 
 from ankideck.atomic import write_cache
 from ankideck.filecache import CACHE_DIR
-from ankideck.manifest import MANIFEST_FILE
+from ankideck.manifest import MANIFEST_FILE, notes_listing
 from ankideck.notetype import Templates
 from ankideck.package import Written
 from ankideck.records import Deck
@@ -84,21 +84,26 @@ class Derived:
     digests: dict[int, str] = field(default_factory=dict)  # notes_digest
     listings: dict[int, str] = field(default_factory=dict)  # manifest.notes_listing
 
+    def digest(self, deck: Deck) -> str:
+        if deck.deck_id not in self.digests:
+            self.digests[deck.deck_id] = notes_digest(deck)
+        return self.digests[deck.deck_id]
+
+    def listing(self, deck: Deck) -> str:
+        if deck.deck_id not in self.listings:
+            self.listings[deck.deck_id] = notes_listing(deck)
+        return self.listings[deck.deck_id]
+
 
 def inputs_of(
     decks: list[Deck],
     templates: Mapping[Path, Templates],
     type_mods: Mapping[Path, int],
     timestamp: float,
-    digests: dict[int, str],
+    derived: Derived,
 ) -> str:
-    """A fingerprint of everything the bytes of a package of ``decks`` depend on.
-    ``digests``: each deck's ``notes_digest`` by deck id, filled in as they are made."""
-    own = []
-    for deck in decks:
-        if deck.deck_id not in digests:
-            digests[deck.deck_id] = notes_digest(deck)
-        own.append(digests[deck.deck_id])
+    """A fingerprint of everything the bytes of a package of ``decks`` depend on."""
+    own = [derived.digest(deck) for deck in decks]
     timeless = any(digest.startswith("t") for digest in own)  # notes get the build's time
     digest = hashlib.sha256(f"{timestamp if timeless else ''}".encode())
     for deck, notes in zip(decks, own, strict=True):

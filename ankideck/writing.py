@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from ankideck.discover import display_path
 from ankideck.locking import Locked
-from ankideck.manifest import notes_listing, write_manifest
+from ankideck.manifest import write_manifest
 from ankideck.notetype import Templates, note_type
 from ankideck.outcome import COMBINED_FILE, BuildOptions, BuildResult, Progress, plain
 from ankideck.package import NoteType, Written, write_deck
@@ -46,7 +46,7 @@ def write_all(
     digests: dict[PurePosixPath, str] = {}
     pending: list[tuple[list[Deck], PurePosixPath, str]] = []  # to write, with their inputs
     for decks, file in groups:
-        inputs = inputs_of(decks, templates, mods, options.timestamp, locked.derived.digests)
+        inputs = inputs_of(decks, templates, mods, options.timestamp, locked.derived)
         listed.update(f"{file}\x1f{inputs}\n".encode())
         digest = index.unchanged(file, inputs)
         if digest is None:
@@ -60,14 +60,13 @@ def write_all(
     )
     packager = _Packager(options.out, kinds, options.timestamp)
     jobs = [(decks, file) for decks, file, _ in pending]
-    listings = locked.derived.listings
+    derived = locked.derived
     listing = not index.manifest_current(listed.hexdigest())
 
     def while_writing() -> None:
         if listing:  # the manifest's bulk, made while the packages are written
-            listings.update(
-                (d.deck_id, notes_listing(d)) for d in result.decks if d.deck_id not in listings
-            )
+            for deck in result.decks:
+                derived.listing(deck)
         if meanwhile is not None:
             meanwhile()
 
@@ -91,7 +90,7 @@ def write_all(
         index.save()
         return False  # the manifest and the locks describe complete builds only
     if written and listing:
-        write_manifest(options.out, written, digests, listings)
+        write_manifest(options.out, written, digests, derived.listing)
         index.record_manifest(listed.hexdigest())
     index.save()
     return True
