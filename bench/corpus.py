@@ -6,11 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path, PurePosixPath
 
-from ankideck.blocks import source_lines
-from ankideck.diagnostics import Diagnostics
-from ankideck.discover import discover
-from ankideck.parse import parse_book
-from ankideck.records import SourceFile
+from ankipress.diagnostics import Diagnostics
+from ankipress.notes.blocks import source_lines
+from ankipress.notes.discover import discover
+from ankipress.notes.parse import parse_book
+from ankipress.records import SourceFile
 from tests.hostile import SHAPES, question_note
 
 

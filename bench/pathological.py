@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ankideck.build import BuildOptions, build
+from ankipress.build.pipeline import BuildOptions, build
 from tests.hostile import CASES
 
 

@@ -68,11 +68,11 @@ def run(args: list[str], cwd: Path) -> tuple[float, int, str]:
 
 def stage_times(work: Path) -> dict[str, float]:
     """Cumulative seconds (under the profiler) of each stage of a cold build."""
-    from ankideck.build import BuildOptions, build
+    from ankipress.build.pipeline import BuildOptions, build
 
     os.cpu_count = lambda: 1  # one process (no workers), so the profile sees every stage
 
-    (work / "content/ankideck.lock").unlink(missing_ok=True)
+    (work / "content/ankipress.lock").unlink(missing_ok=True)
     profile = cProfile.Profile()
     profile.runcall(
         build,
@@ -105,7 +105,7 @@ def main() -> None:
         "--repeat", type=int, default=3, help="runs of each measure; the fastest counts"
     )
     options = parser.parse_args()
-    work = options.keep or Path(tempfile.mkdtemp(prefix="ankideck-bench-"))
+    work = options.keep or Path(tempfile.mkdtemp(prefix="ankipress-bench-"))
     shutil.rmtree(work / "content", ignore_errors=True)
     count = write_corpus(work / "content", clean_answers(REPO / "content"), books=options.books)
     build = [sys.executable, str(REPO / "build_deck.py"), "build", "content", "-o", "decks", "-q"]
@@ -114,7 +114,7 @@ def main() -> None:
     runs: dict[str, list[tuple[float, int, str]]] = {}
     for attempt in range(options.repeat):  # interleaved, so a slow spell hits every measure
         shutil.rmtree(work / "decks", ignore_errors=True)  # the cache lives there too
-        (work / "content/ankideck.lock").unlink(missing_ok=True)
+        (work / "content/ankipress.lock").unlink(missing_ok=True)
         changed.write_text(original, "utf-8")
         runs.setdefault("cold build", []).append(run(build, work))
         runs.setdefault("no-op rebuild", []).append(run(build, work))

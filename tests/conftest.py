@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from ankideck.cli import main
+from ankipress.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -50,7 +50,7 @@ def write_tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
 
 def copy_project(target: Path) -> Path:
     """The files a fresh clone has that a build needs."""
-    for name in ("ankideck", "templates", "content"):
+    for name in ("ankipress", "content"):
         shutil.copytree(REPO / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(REPO / "build_deck.py", target / "build_deck.py")
     return target

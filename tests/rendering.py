@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ankideck.check import assign_guids
-from ankideck.diagnostics import Diagnostics
-from ankideck.discover import discover
-from ankideck.media import MediaResolver
-from ankideck.parse import parse_book
-from ankideck.records import Note
+from ankipress.cards.media import MediaResolver
+from ankipress.diagnostics import Diagnostics
+from ankipress.identity.repeats import assign_guids
+from ankipress.notes.discover import discover
+from ankipress.notes.parse import parse_book
+from ankipress.records import Note
 
 
 def render(root: Path, name: str = "book.md") -> tuple[list[Note], list[str]]:
-    from ankideck.render import render_note
+    from ankipress.cards.render import render_note
 
     diagnostics = Diagnostics()
     (source,) = [s for s in discover([root], cwd=root.parent) if s.rel.as_posix() == name]

@@ -14,7 +14,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"fig" * 8
 def test_a_rebuild_reuses_what_did_not_change(
     run_cli, write_tree, tmp_path: Path, monkeypatch
 ) -> None:
-    import ankideck.parse
+    import ankipress.notes.parse
 
     content = write_tree({"vision.md": BOOK, "other.md": "<h2>Q?</h2>\n\n![f](fig.png)\n"})
     out = tmp_path / "o"
@@ -22,13 +22,13 @@ def test_a_rebuild_reuses_what_did_not_change(
     packages = {p: p.stat().st_mtime_ns for p in out.rglob("*.apkg")}
 
     parsed: list[str] = []
-    real = ankideck.parse.parse_book
+    real = ankipress.notes.parse.parse_book
 
     def counting(source, *args, **kwargs):  # type: ignore[no-untyped-def]
         parsed.append(source.rel.name)
         return real(source, *args, **kwargs)
 
-    monkeypatch.setattr(ankideck.parse, "parse_book", counting)
+    monkeypatch.setattr(ankipress.notes.parse, "parse_book", counting)
     monkeypatch.setattr("os.cpu_count", lambda: 1)  # files read here, where they are counted
     again = run_cli("build", str(content), "-o", str(out), cwd=tmp_path)
     assert again.exit_code == 0 and parsed == []
@@ -55,7 +55,7 @@ def test_no_cache_writes_no_cache(run_cli, write_tree, tmp_path: Path) -> None:
     content = write_tree({"vision.md": BOOK})
     out = tmp_path / "o"
     assert run_cli("build", str(content), "-o", str(out), "--no-cache", cwd=tmp_path).exit_code == 0
-    assert not (out / ".ankideck-cache").exists()
+    assert not (out / ".ankipress-cache").exists()
     assert (out / "vision/01-Transformers.apkg").is_file()
 
 
@@ -77,11 +77,11 @@ def test_the_remembered_lock_stage_matches_a_fresh_one(run_cli, write_tree, tmp_
     assert "Removed 1 note" in removed and manifest["decks"][0]["cards"] == 3
     settled, manifest = build(3_000_000)  # remembered: the retired note is not shipped again
     assert "Removed" not in settled and manifest["decks"][0]["cards"] == 2
-    for state in (out / ".ankideck-cache").glob("lock-*/*.pickle"):
+    for state in (out / ".ankipress-cache").glob("lock-*/*.pickle"):
         state.unlink()
     fresh, fresh_manifest = build(4_000_000)  # computed again: the same
     assert fresh == settled and fresh_manifest == manifest
-    (content / "ankideck.lock").unlink()  # a lock changed by hand is not the remembered one
+    (content / "ankipress.lock").unlink()  # a lock changed by hand is not the remembered one
     relocked, _ = build(5_000_000)
     assert "      2      2        0        0  Vision Notes::01 Transformers" in relocked
 
@@ -89,16 +89,16 @@ def test_the_remembered_lock_stage_matches_a_fresh_one(run_cli, write_tree, tmp_
 def test_files_read_in_parallel_report_a_bug_as_one_line(
     run_cli, write_tree, tmp_path: Path, monkeypatch
 ) -> None:
-    import ankideck.parse
+    import ankipress.notes.parse
 
-    real = ankideck.parse.parse_book
+    real = ankipress.notes.parse.parse_book
 
     def flaky(source, *args, **kwargs):  # type: ignore[no-untyped-def]
         if source.rel.name == "c.md":
             raise ValueError("unexpected token")
         return real(source, *args, **kwargs)
 
-    monkeypatch.setattr(ankideck.parse, "parse_book", flaky)  # the worker processes fork
+    monkeypatch.setattr(ankipress.notes.parse, "parse_book", flaky)  # the worker processes fork
     content = write_tree({f"{name}.md": f"<h2>{name}?</h2>\n\nA\n" for name in "abcdef"})
     result = run_cli("build", str(content), "-o", str(tmp_path / "o"), "-v", cwd=tmp_path)
     assert result.exit_code == 1

@@ -20,7 +20,7 @@ def test_check_exit_codes_and_json(run_cli, write_tree, tmp_path: Path) -> None:
     clean = run_cli("check", str(content), cwd=tmp_path)
     assert clean.exit_code == 0
     assert clean.stdout == "Checked 1 file: 1 deck, 3 cards; 0 warnings, 0 errors\n"
-    assert not (content / "ankideck.lock").exists() and not (tmp_path / "decks").exists()
+    assert not (content / "ankipress.lock").exists() and not (tmp_path / "decks").exists()
 
     (content / "other.md").write_text(OTHER, encoding="utf-8")
     warned = run_cli("check", str(content), "--format", "json", cwd=tmp_path)
@@ -85,7 +85,7 @@ def test_plan_shows_each_kind_of_change(run_cli, write_tree, tmp_path: Path) -> 
     assert deck["matched"][0]["before"] == "What is a patch?"
     assert deck["unchanged"] == 0
     assert plan["totals"] == {"new": 1, "changed": 1, "matched": 1, "removed": 1, "unchanged": 0}
-    lock = (content / "ankideck.lock").read_text()
+    lock = (content / "ankipress.lock").read_text()
     assert "rmsnorm" not in lock  # plan writes nothing
 
 

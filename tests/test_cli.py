@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from ankideck.identity import deck_id, note_guid
+from ankipress.identity.guids import deck_id, note_guid
 from tests.apkgdump import dump_package
 
 GOOD = """\
@@ -47,7 +47,7 @@ def test_build_writes_one_package_per_chapter(run_cli, write_tree, tmp_path: Pat
     assert dump == {
         "note_type": {
             "id": 2130055049,
-            "name": "ankideck",
+            "name": "ankipress",
             "fields": ["Question", "Answer", "Context", "Source", "Extra"],
             "templates": ["Recall"],
         },
@@ -134,7 +134,7 @@ def test_bad_source_date_epoch_is_a_usage_error(run_cli, tmp_path: Path, monkeyp
     monkeypatch.chdir(tmp_path)
     from click.testing import CliRunner
 
-    from ankideck.cli import main
+    from ankipress.cli.main import main
 
     result = CliRunner().invoke(main, ["build"], env={"SOURCE_DATE_EPOCH": "yesterday"})
     assert result.exit_code == 2
@@ -151,16 +151,16 @@ def test_help_explains_commands(run_cli) -> None:
 def test_a_bug_on_one_file_is_one_line_naming_it(
     run_cli, write_tree, tmp_path: Path, monkeypatch
 ) -> None:
-    import ankideck.parse
+    import ankipress.notes.parse
 
-    real = ankideck.parse.parse_book
+    real = ankipress.notes.parse.parse_book
 
     def flaky(source, text, diagnostics, settings):
         if source.rel.name == "boom.md":
             raise ValueError("unexpected token")
         return real(source, text, diagnostics, settings)
 
-    monkeypatch.setattr(ankideck.parse, "parse_book", flaky)
+    monkeypatch.setattr(ankipress.notes.parse, "parse_book", flaky)
     content = write_tree({"boom.md": GOOD, "good.md": GOOD})
     result = run_cli("build", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 1
@@ -178,12 +178,12 @@ def test_a_bug_on_one_file_is_one_line_naming_it(
 def test_a_bug_outside_any_file_is_one_line(
     run_cli, write_tree, tmp_path: Path, monkeypatch
 ) -> None:
-    import ankideck.build
+    import ankipress.build.pipeline
 
     def broken(*_args):
         raise RuntimeError("no templates")
 
-    monkeypatch.setattr(ankideck.build, "load_templates", broken)
+    monkeypatch.setattr(ankipress.build.pipeline, "load_templates", broken)
     content = write_tree({"good.md": GOOD})
     result = run_cli("build", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 1
@@ -195,7 +195,7 @@ def test_a_bug_outside_any_file_is_one_line(
 def test_a_failed_write_leaves_the_previous_deck_intact(
     run_cli, write_tree, tmp_path: Path, monkeypatch
 ) -> None:
-    import ankideck.atomic
+    import ankipress.atomic
 
     content = write_tree({"good.md": GOOD, "a.png": PNG})
     out = tmp_path / "out"
@@ -221,7 +221,7 @@ def test_a_failed_write_leaves_the_previous_deck_intact(
             if self.package:
                 raise failure
 
-    monkeypatch.setattr(ankideck.atomic.tempfile, "NamedTemporaryFile", HalfWritten)
+    monkeypatch.setattr(ankipress.atomic.tempfile, "NamedTemporaryFile", HalfWritten)
     (content / "good.md").write_text(GOOD.replace("B.", "Changed."), encoding="utf-8")
     result = run_cli("build", str(content), "-o", str(out), cwd=tmp_path)
     assert result.exit_code == 1
@@ -230,12 +230,12 @@ def test_a_failed_write_leaves_the_previous_deck_intact(
     ]
     untouched = ["01-Basics.apkg", "02-More.apkg", "good", "manifest.json"]
     assert {p: p.read_bytes() for p in out.rglob("*.apkg")} == before
-    assert sorted(p.name for p in out.rglob("*") if ".ankideck-cache" not in p.parts) == untouched
+    assert sorted(p.name for p in out.rglob("*") if ".ankipress-cache" not in p.parts) == untouched
     failure = KeyboardInterrupt()  # Ctrl-C in the middle of a write
     aborted = run_cli("build", str(content), "-o", str(out), cwd=tmp_path)
     assert aborted.exit_code == 1 and "Aborted!" in aborted.stderr
     assert {p: p.read_bytes() for p in out.rglob("*.apkg")} == before
-    assert sorted(p.name for p in out.rglob("*") if ".ankideck-cache" not in p.parts) == untouched
+    assert sorted(p.name for p in out.rglob("*") if ".ankipress-cache" not in p.parts) == untouched
 
 
 def test_two_books_writing_one_package_is_an_error(run_cli, write_tree, tmp_path: Path) -> None:
@@ -273,7 +273,7 @@ def test_strict_fails_on_lines_on_no_card(run_cli, write_tree, tmp_path: Path) -
 def test_project_settings_file(run_cli, write_tree, tmp_path: Path) -> None:
     content = write_tree(
         {
-            "ankideck.yaml": "tags: [interview]\nskip_sections: [Private]\n",
+            "ankipress.yaml": "tags: [interview]\nskip_sections: [Private]\n",
             "a.md": "# A\n\ntext\n\n# Private\n\nsecret\n",
         }
     )
@@ -288,11 +288,11 @@ def test_project_settings_file(run_cli, write_tree, tmp_path: Path) -> None:
 def test_bad_project_settings_build_nothing_under_that_root(
     run_cli, write_tree, tmp_path: Path
 ) -> None:
-    content = write_tree({"ankideck.yaml": "tags: [a\n", "a.md": "# A\n\ntext\n"})
+    content = write_tree({"ankipress.yaml": "tags: [a\n", "a.md": "# A\n\ntext\n"})
     result = run_cli("build", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "content/ankideck.yaml:2: error: invalid YAML in project settings: "
+        "content/ankipress.yaml:2: error: invalid YAML in project settings: "
         "expected ',' or ']', but got '<stream end>'"
     ]
     assert not (tmp_path / "out").exists()
@@ -302,7 +302,7 @@ def test_progress_bars_only_on_a_terminal_and_not_when_quiet(monkeypatch) -> Non
     import io
     import sys
 
-    from ankideck.cli_shared import _progress
+    from ankipress.cli.shared import _progress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:

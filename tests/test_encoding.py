@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ankideck.build import BuildOptions, BuildResult, build
-from ankideck.encoding import Undecodable, decode
+from ankipress.build.pipeline import BuildOptions, BuildResult, build
+from ankipress.notes.encoding import Undecodable, decode
 
 NOTE = (
     '# 书\n\n## 第一章 扩散\n\n<h2 id="q">1.什么是扩散模型？</h2>\n\n'
@@ -100,7 +100,7 @@ def test_utf16_is_read_only_with_its_byte_order_mark(tmp_path: Path) -> None:
             b"# T\n\nok\n\x81\x81\xff\x80\n",
             "book.md: error: cannot decode: not UTF-8 (byte 0x81 at line 4) and not GB18030, "
             "Big5, Windows-1252 text either; if you know its encoding, set 'encoding' in "
-            "ankideck.yaml",
+            "ankipress.yaml",
         ),
         (
             bytes(range(1, 9)) * 20,
@@ -144,25 +144,25 @@ def test_the_encoding_setting_names_the_encoding(tmp_path: Path) -> None:
     assert cards(detected)[0][1] != "<p>日本語のノート</p>"  # guessed wrong, but said so
     assert "warning: not UTF-8; read as" in messages(detected, tmp_path / "a")[0]
     named = build_one(
-        tmp_path / "b", text.encode("shift_jis"), **{"ankideck.yaml": "encoding: shift_jis\n"}
+        tmp_path / "b", text.encode("shift_jis"), **{"ankipress.yaml": "encoding: shift_jis\n"}
     )
     assert cards(named) == [("Q?", "<p>日本語のノート</p>")]
     assert messages(named, tmp_path / "b") == []
 
 
 def test_bad_encoding_settings(tmp_path: Path) -> None:
-    unknown = build_one(tmp_path / "a", NOTE.encode(), **{"ankideck.yaml": "encoding: klingon\n"})
+    unknown = build_one(tmp_path / "a", NOTE.encode(), **{"ankipress.yaml": "encoding: klingon\n"})
     assert messages(unknown, tmp_path / "a") == [
-        "ankideck.yaml:1: error: setting 'encoding' names unknown encoding 'klingon'"
+        "ankipress.yaml:1: error: setting 'encoding' names unknown encoding 'klingon'"
     ]
-    wrong = build_one(tmp_path / "b", NOTE.encode("gbk"), **{"ankideck.yaml": "encoding: utf-8"})
+    wrong = build_one(tmp_path / "b", NOTE.encode("gbk"), **{"ankipress.yaml": "encoding: utf-8"})
     assert messages(wrong, tmp_path / "b") == [
         "book.md:1: error: cannot decode as utf-8 (the 'encoding' setting): "
         "invalid continuation byte"
     ]
     in_front_matter = build_one(tmp_path / "c", b"---\nencoding: gbk\n---\n" + NOTE.encode())
     assert messages(in_front_matter, tmp_path / "c") == [
-        "book.md:2: warning: setting 'encoding' only works in ankideck.yaml; ignored here"
+        "book.md:2: warning: setting 'encoding' only works in ankipress.yaml; ignored here"
     ]
 
 

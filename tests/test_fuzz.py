@@ -16,7 +16,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ankideck.build import BuildOptions, build
+from ankipress.build.pipeline import BuildOptions, build
 from tests.hostile import SHAPES, question_note
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"fuzz" * 8
@@ -58,8 +58,8 @@ def notes(draw: st.DrawFn) -> tuple[str, list[int]]:
     return "\n".join(parts), asked
 
 
-# 40 examples keep CI fast; ANKIDECK_FUZZ_EXAMPLES=2000 searches harder.
-EXAMPLES = int(os.environ.get("ANKIDECK_FUZZ_EXAMPLES", "40"))
+# 40 examples keep CI fast; ANKIPRESS_FUZZ_EXAMPLES=2000 searches harder.
+EXAMPLES = int(os.environ.get("ANKIPRESS_FUZZ_EXAMPLES", "40"))
 
 
 @settings(

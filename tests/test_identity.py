@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from ankideck.check import assign_guids
-from ankideck.diagnostics import Diagnostics
-from ankideck.discover import discover
-from ankideck.identity import deck_id, normalise_question, note_guid, strip_numbering
-from ankideck.parse import parse_book
+from ankipress.diagnostics import Diagnostics
+from ankipress.identity.guids import deck_id, normalise_question, note_guid, strip_numbering
+from ankipress.identity.repeats import assign_guids
+from ankipress.notes.discover import discover
+from ankipress.notes.parse import parse_book
 
 
 @pytest.mark.parametrize(

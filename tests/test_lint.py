@@ -19,3 +19,30 @@ def test_ruff(command: list[str]) -> None:
         [sys.executable, "-m", "ruff", *command], cwd=REPO, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_layers() -> None:
+    """The import-linter contract in pyproject.toml: each folder of the pipeline imports
+    only the folders below it (identity knows nothing of cards, packages or the cache)."""
+    if importlib.util.find_spec("importlinter") is None:
+        pytest.skip("import-linter is not installed")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from importlinter.cli import lint_imports_command; lint_imports_command()",
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_modules_are_small() -> None:
+    too_long = {
+        path.relative_to(REPO).as_posix(): n
+        for path in (REPO / "ankipress").rglob("*.py")
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 200
+    }
+    assert too_long == {}

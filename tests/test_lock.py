@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+from ankipress.cards.notetype import DEFAULT_TEMPLATES
 from tests.ankitools import import_packages, notes, open_collection
 
 BOOK = """\
@@ -44,7 +45,7 @@ def build(run_cli, content: Path, out: Path, epoch: int, *args: str) -> list[Pat
 
 
 def lock_lines(content: Path) -> list[dict]:
-    return [json.loads(line) for line in (content / "ankideck.lock").read_text().splitlines()]
+    return [json.loads(line) for line in (content / "ankipress.lock").read_text().splitlines()]
 
 
 def test_builds_in_different_places_at_different_times_are_byte_identical(
@@ -62,7 +63,7 @@ def test_builds_in_different_places_at_different_times_are_byte_identical(
         (content / "more.md").write_text("<h2>Q?</h2>\n\n![f](fig.png)\n", encoding="utf-8")
         packages = build(run_cli, content, tmp_path / place / "decks", 1_700_000_000)
         outputs.append({p.relative_to(tmp_path / place): p.read_bytes() for p in packages})
-        (content / "ankideck.lock").unlink()  # the next place starts from the same state
+        (content / "ankipress.lock").unlink()  # the next place starts from the same state
     assert outputs[0] == outputs[1] and len(outputs[0]) == 2
 
 
@@ -70,7 +71,7 @@ def test_an_unchanged_rebuild_changes_nothing_in_anki(run_cli, write_tree, tmp_p
     content = write_tree({"vision.md": BOOK})
     col = open_collection(tmp_path / "anki")
     assert len(import_packages(col, build(run_cli, content, tmp_path / "o", 1_000_000)).new) == 3
-    lock_before = (content / "ankideck.lock").read_bytes()
+    lock_before = (content / "ankipress.lock").read_bytes()
     (nid,) = col.find_notes('"Question:What is a patch?"')
     edited = col.get_note(nid)
     edited["Answer"] = "My own words."
@@ -79,8 +80,8 @@ def test_an_unchanged_rebuild_changes_nothing_in_anki(run_cli, write_tree, tmp_p
     again = import_packages(col, build(run_cli, content, tmp_path / "o", 2_000_000))
     assert again.updated == [] and again.new == [] and len(again.duplicate) == 3
     assert col.get_note(nid)["Answer"] == "My own words."  # the user's edit survives
-    assert (content / "ankideck.lock").read_bytes() == lock_before
-    note_type = col.models.by_name("ankideck")
+    assert (content / "ankipress.lock").read_bytes() == lock_before
+    note_type = col.models.by_name("ankipress")
     assert note_type is not None and note_type["mod"] == 1_000_000
 
     (content / "vision.md").write_text(BOOK.replace("softmax", "a softmax"), encoding="utf-8")
@@ -136,11 +137,11 @@ def test_a_removed_question_is_shipped_once_more_tagged(
     )
     (content / "vision.md").write_text(without, encoding="utf-8")
     result = run_cli("build", str(content), "--out", str(tmp_path / "o2"), epoch=2_000_000)
-    assert "Removed 1 note (shipped once more, tagged ankideck::removed):" in result.stdout
+    assert "Removed 1 note (shipped once more, tagged ankipress::removed):" in result.stdout
     assert "  content/vision.md:13: Why LayerNorm?" in result.stdout
     log = import_packages(col, sorted((tmp_path / "o2").rglob("*.apkg")))
     assert len(log.updated) == 1 and log.new == []
-    (nid,) = col.find_notes("tag:ankideck::removed")
+    (nid,) = col.find_notes("tag:ankipress::removed")
     assert col.get_note(nid)["Question"] == "Why LayerNorm?"
     third = run_cli("build", str(content), "--out", str(tmp_path / "o3"), epoch=3_000_000)
     assert "Removed" not in third.stdout  # once
@@ -152,7 +153,7 @@ def test_a_removed_question_is_shipped_once_more_tagged(
 def test_a_template_change_moves_the_note_type_time(run_cli, write_tree, tmp_path: Path) -> None:
     content = write_tree({"vision.md": BOOK})
     templates = tmp_path / "templates"
-    shutil.copytree(Path(__file__).parent.parent / "templates", templates)
+    shutil.copytree(DEFAULT_TEMPLATES, templates)
     build(run_cli, content, tmp_path / "o", 1_000_000, "--templates", str(templates))
     assert lock_lines(content)[0]["note_type"]["changed"] == 1_000_000
     build(run_cli, content, tmp_path / "o", 2_000_000, "--templates", str(templates))
@@ -166,17 +167,17 @@ def test_a_template_change_moves_the_note_type_time(run_cli, write_tree, tmp_pat
 def test_without_a_lock_every_note_gets_the_build_time(run_cli, write_tree, tmp_path: Path) -> None:
     content = write_tree({"vision.md": BOOK})
     build(run_cli, content, tmp_path / "o", 1_000_000, "--no-lock")
-    assert not (content / "ankideck.lock").exists()
+    assert not (content / "ankipress.lock").exists()
 
 
 def test_an_unreadable_lock_is_an_error_and_left_alone(run_cli, write_tree, tmp_path: Path) -> None:
-    content = write_tree({"vision.md": BOOK, "ankideck.lock": '{"ankideck_lock":1}\nnot json\n'})
+    content = write_tree({"vision.md": BOOK, "ankipress.lock": '{"ankipress_lock":1}\nnot json\n'})
     result = run_cli("build", str(content), "-o", str(tmp_path / "o"), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        "content/ankideck.lock:2: error: unreadable lock, not used or rewritten: Expecting value"
+        "content/ankipress.lock:2: error: unreadable lock, not used or rewritten: Expecting value"
     )
-    assert (content / "ankideck.lock").read_text() == '{"ankideck_lock":1}\nnot json\n'
+    assert (content / "ankipress.lock").read_text() == '{"ankipress_lock":1}\nnot json\n'
     assert (tmp_path / "o/vision/01-Transformers.apkg").is_file()
 
 

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from ankideck.diagnostics import Diagnostics
-from ankideck.discover import discover
-from ankideck.parse import parse_book
-from ankideck.records import Book
+from ankipress.diagnostics import Diagnostics
+from ankipress.notes.discover import discover
+from ankipress.notes.parse import parse_book
+from ankipress.records import Book
 from tests.conftest import CONTENT
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ankideck.cardrender import render_card
+from ankipress.cards.cardrender import render_card
 from tests.conftest import REPO
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
@@ -45,11 +45,11 @@ def test_preview_writes_a_page_per_deck(run_cli, write_tree, tmp_path: Path) -> 
     (image,) = [p for p in site.iterdir() if p.suffix == ".png"]
     assert f'src="{image.name}"' in page
     assert (site / "_mathjax/tex-svg.js").stat().st_size > 1_000_000
-    assert not (content / "ankideck.lock").exists()
+    assert not (content / "ankipress.lock").exists()
 
 
 @pytest.mark.skipif(
-    not (CHROMIUM.exists() and CHROMEDRIVER.exists()) and not os.environ.get("ANKIDECK_BROWSER"),
+    not (CHROMIUM.exists() and CHROMEDRIVER.exists()) and not os.environ.get("ANKIPRESS_BROWSER"),
     reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)",
 )
 def test_the_seed_preview_in_a_real_browser(run_cli, tmp_path: Path) -> None:
@@ -58,7 +58,7 @@ def test_the_seed_preview_in_a_real_browser(run_cli, tmp_path: Path) -> None:
     from selenium.webdriver.chrome.service import Service
 
     shutil.copytree(REPO / "content", tmp_path / "content")
-    (tmp_path / "content/ankideck.lock").unlink(missing_ok=True)
+    (tmp_path / "content/ankipress.lock").unlink(missing_ok=True)
     assert run_cli("preview", cwd=tmp_path).exit_code == 0
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)

@@ -14,9 +14,9 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import ankideck.build
-from ankideck.build import build
-from ankideck.outcome import BuildOptions, BuildResult
+import ankipress.build.pipeline
+from ankipress.build.outcome import BuildOptions, BuildResult
+from ankipress.build.pipeline import build
 
 QUESTIONS = [f"What is term {i}?" for i in range(6)]
 ANSWERS = [f"It is answer {i}." for i in range(4)]
@@ -75,7 +75,7 @@ def built(root: Path, out: Path, now: int) -> tuple[Any, ...]:
     decks = [(d.name, d.deck_id, d.output, d.notes, d.book.rel) for d in result.decks]
     guids = [note.guid for deck in result.decks for note in deck.notes]
     assert len(guids) == len(set(guids))  # no two notes share one
-    lock = (root / "ankideck.lock").read_bytes()
+    lock = (root / "ankipress.lock").read_bytes()
     manifest = (out / "manifest.json").read_text(encoding="utf-8") if result.decks else ""
     if manifest:  # it lists what the packages hold
         listed = {
@@ -87,7 +87,7 @@ def built(root: Path, out: Path, now: int) -> tuple[Any, ...]:
 
 
 @settings(
-    max_examples=int(os.environ.get("ANKIDECK_RELOCK_EXAMPLES", "25")),
+    max_examples=int(os.environ.get("ANKIPRESS_RELOCK_EXAMPLES", "25")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -96,14 +96,14 @@ def test_reconciling_only_the_changed_books_gives_what_reconciling_all_does(
     steps: list[tuple[str, int, int, int]],
 ) -> None:
     taken: list[bool] = []
-    real = ankideck.build.relock
+    real = ankipress.build.pipeline.relock
 
     def spying(*args: Any) -> Any:
         locked = real(*args)
         taken.append(locked is not None)
         return locked
 
-    ankideck.build.relock = spying  # type: ignore[assignment]
+    ankipress.build.pipeline.relock = spying  # type: ignore[assignment]
     work = Path(tempfile.mkdtemp())
     one_process = mock.patch("os.cpu_count", return_value=1)  # the same, and faster
     one_process.start()
@@ -122,13 +122,13 @@ def test_reconciling_only_the_changed_books_gives_what_reconciling_all_does(
             assert built(root, work / "a/out", 1_000 + serial) == whole, step
     finally:
         one_process.stop()
-        ankideck.build.relock = real  # type: ignore[assignment]
+        ankipress.build.pipeline.relock = real  # type: ignore[assignment]
         shutil.rmtree(work)
     assert len(taken) == 2 * len(steps) + 1
 
 
 def test_a_one_file_change_reconciles_only_that_file(tmp_path: Path, monkeypatch) -> None:
-    import ankideck.relock
+    import ankipress.build.lockreuse
 
     root = tmp_path / "content"
     root.mkdir()
@@ -138,9 +138,11 @@ def test_a_one_file_change_reconciles_only_that_file(tmp_path: Path, monkeypatch
     again = built(root, tmp_path / "out", 2_000)  # nothing to reconcile
     assert (again[0], again[2]) == (decks, lock) and {c.kind for c in again[1]} == {"unchanged"}
     seen: list[int] = []
-    real = ankideck.relock.reconcile
+    real = ankipress.build.lockreuse.reconcile
     monkeypatch.setattr(
-        ankideck.relock, "reconcile", lambda decks, *a: seen.append(len(decks)) or real(decks, *a)
+        ankipress.build.lockreuse,
+        "reconcile",
+        lambda decks, *a: seen.append(len(decks)) or real(decks, *a),
     )
     notes["book2.md"].append((QUESTIONS[5], ANSWERS[0]))
     write(root, notes)

@@ -10,7 +10,7 @@ from unittest import mock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ankideck.fileblocks import FileBlocks
+from ankipress.notes.fileblocks import FileBlocks
 from tests.hostile import question_note
 from tests.rendering import render
 

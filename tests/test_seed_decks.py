@@ -147,7 +147,7 @@ def test_math_reaches_anki_in_mathjax_delimiters(anki_notes: list[AnkiNote]) -> 
 
 def test_note_type_deck_and_context(anki_notes: list[AnkiNote]) -> None:
     card = _card(anki_notes, H2_BOOKS[2], "请介绍下StableDiffusion和latent-diffusion什么关系？")
-    assert card.note_type == "ankideck"
+    assert card.note_type == "ankipress"
     assert list(card.fields) == ["Question", "Answer", "Context", "Source", "Extra"]
     assert card.deck == "002_21b532080459c8e8::05 【StableDiffusion】核心基础知识高频考点"
     assert (

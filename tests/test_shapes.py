@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ankideck.markdown import markdown
-from ankideck.records import Book
+from ankipress.notes.markdown import markdown
+from ankipress.records import Book
 from tests.conftest import CONTENT
 from tests.test_parse import outline, parse, parse_file
 

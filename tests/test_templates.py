@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ankideck.build import BuildOptions, build
-from ankideck.diagnostics import Diagnostics
-from ankideck.notetype import (
+from ankipress.build.pipeline import BuildOptions, build
+from ankipress.cards.notetype import (
     CARD_TEMPLATE_NAME,
     DEFAULT_TEMPLATES,
     FIELDS,
@@ -17,7 +16,8 @@ from ankideck.notetype import (
     NOTE_TYPE_NAME,
     note_type,
 )
-from ankideck.templates import load_templates
+from ankipress.cards.templates import load_templates
+from ankipress.diagnostics import Diagnostics
 from tests.ankitools import import_packages, open_collection
 from tests.apkgdump import dump_package
 from tests.test_lock import BOOK
@@ -44,7 +44,7 @@ def test_the_note_type_schema_is_frozen() -> None:
     templates = load_templates(DEFAULT_TEMPLATES, diagnostics)
     assert templates is not None and diagnostics.sorted() == []
     model = note_type(templates)
-    assert (NOTE_TYPE_NAME, NOTE_TYPE_ID) == ("ankideck", 2130055049)
+    assert (NOTE_TYPE_NAME, NOTE_TYPE_ID) == ("ankipress", 2130055049)
     assert [f["name"] for f in model.fields] == ["Question", "Answer", "Context", "Source", "Extra"]
     assert FIELDS == ("Question", "Answer", "Context", "Source", "Extra")
     assert [t["name"] for t in model.templates] == [CARD_TEMPLATE_NAME] == ["Recall"]
@@ -100,16 +100,16 @@ def test_another_card_template_is_refused_for_the_frozen_note_type(folder: Path)
     (message,) = messages(folder)
     assert message.startswith(
         "reverse.front.html: error: another card template would change the note type "
-        "'ankideck': Anki would then mark every existing note 'conflicting' on re-import"
+        "'ankipress': Anki would then mark every existing note 'conflicting' on re-import"
     )
-    assert "'note_type: NAME' in ankideck.yaml" in message
+    assert "'note_type: NAME' in ankipress.yaml" in message
 
 
 def test_a_note_type_of_its_own_may_have_more_cards(run_cli, write_tree, tmp_path: Path) -> None:
     content = write_tree(
         {
             "vision.md": BOOK,
-            "ankideck.yaml": "note_type: vision-both-ways\ntemplates: cards\n",
+            "ankipress.yaml": "note_type: vision-both-ways\ntemplates: cards\n",
         }
     )
     shutil.copytree(DEFAULT_TEMPLATES, content / "cards")
@@ -123,37 +123,37 @@ def test_a_note_type_of_its_own_may_have_more_cards(run_cli, write_tree, tmp_pat
     assert dump["cards"] == 6
     col = open_collection(tmp_path / "anki")
     import_packages(col, sorted((tmp_path / "o").rglob("*.apkg")))
-    (content / "ankideck.yaml").write_text("", encoding="utf-8")
-    (content / "ankideck.lock").unlink()
+    (content / "ankipress.yaml").write_text("", encoding="utf-8")
+    (content / "ankipress.lock").unlink()
     run_cli("build", str(content), "-o", str(tmp_path / "o2"), cwd=tmp_path)
     log = import_packages(col, sorted((tmp_path / "o2").rglob("*.apkg")))
     assert len(log.new) == 3 and log.conflicting == []  # other notes, not a conflict
 
 
 def test_templates_setting_must_stay_inside_the_content_root(write_tree, tmp_path: Path) -> None:
-    content = write_tree({"vision.md": BOOK, "ankideck.yaml": "templates: ../elsewhere\n"})
+    content = write_tree({"vision.md": BOOK, "ankipress.yaml": "templates: ../elsewhere\n"})
     shutil.copytree(DEFAULT_TEMPLATES, tmp_path / "elsewhere")
     result = build(BuildOptions(paths=(content,), out=tmp_path / "o"))
     assert [str(d).removeprefix(f"{content}/") for d in result.diagnostics.sorted()] == [
-        "ankideck.yaml: error: templates '../elsewhere' is not a folder inside the content root"
+        "ankipress.yaml: error: templates '../elsewhere' is not a folder inside the content root"
     ]
     assert result.decks == []
 
 
 def test_assets_ship_under_content_hashed_names(run_cli, write_tree, folder, tmp_path) -> None:
-    (folder / "_ankideck.woff2").write_bytes(b"font v1")
+    (folder / "_ankipress.woff2").write_bytes(b"font v1")
     with (folder / "style.css").open("a") as css:
-        css.write('\n@font-face { font-family: x; src: url("_ankideck.woff2"); }\n')
+        css.write('\n@font-face { font-family: x; src: url("_ankipress.woff2"); }\n')
     content = write_tree({"vision.md": BOOK})
     args = ("build", str(content), "--templates", str(folder))
     run_cli(*args, "-o", str(tmp_path / "o1"), cwd=tmp_path)
-    (folder / "_ankideck.woff2").write_bytes(b"font v2")
+    (folder / "_ankipress.woff2").write_bytes(b"font v2")
     run_cli(*args, "-o", str(tmp_path / "o2"), cwd=tmp_path)
     names = []
     for out in ("o1", "o2"):
         dump = dump_package(tmp_path / out / "vision/01-Transformers.apkg")
         (font,) = [name for name in dump["media"] if name.endswith(".woff2")]
-        assert font.startswith("_ankideck-") and len(font) == len("_ankideck-") + 12 + 6
+        assert font.startswith("_ankipress-") and len(font) == len("_ankipress-") + 12 + 6
         names.append(font)
     assert names[0] != names[1]
 
@@ -184,7 +184,7 @@ def test_a_css_only_change_reaches_anki(run_cli, write_tree, folder, tmp_path, l
     log = import_packages(col, sorted((tmp_path / "o2").rglob("*.apkg")))
     col.close()
     col = open_collection(tmp_path / "anki")  # the note type as stored, not a cached copy
-    model = col.models.by_name("ankideck")
+    model = col.models.by_name("ankipress")
     assert model is not None and "letter-spacing: 0.02em" in model["css"]
     assert log.conflicting == [] and log.new == []
     # With the lock the notes are unchanged, so Anki keeps them (and any edit made in it);

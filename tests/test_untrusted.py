@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ankideck.build import BuildOptions, build
-from ankideck.sanitize import sanitize
+from ankipress.build.pipeline import BuildOptions, build
+from ankipress.cards.sanitize import sanitize
 from tests.rendering import answer_of, render
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"inside" * 4
@@ -166,11 +166,11 @@ def test_media_roots_named_by_the_user_are_allowed(write_tree, tmp_path: Path) -
 def test_a_settings_file_leading_outside_is_refused(write_tree, tmp_path: Path) -> None:
     (tmp_path / "elsewhere.yaml").write_text("title: from outside\n")
     root = write_tree({"book.md": "<h2>Q?</h2>\n\nA\n"})
-    os.symlink(tmp_path / "elsewhere.yaml", root / "ankideck.yaml")
+    os.symlink(tmp_path / "elsewhere.yaml", root / "ankipress.yaml")
     result = build(BuildOptions(paths=(root,), out=tmp_path / "out", write=False))
     assert result.decks == []
     assert [str(d).removeprefix(f"{root}/") for d in result.diagnostics.sorted()] == [
-        f"ankideck.yaml: error: symlink to {tmp_path}/elsewhere.yaml is outside the content "
+        f"ankipress.yaml: error: symlink to {tmp_path}/elsewhere.yaml is outside the content "
         "root; not read"
     ]
 

@@ -1,3 +1,0 @@
-from ankideck.cli import main
-
-main()

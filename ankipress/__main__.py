@@ -1,0 +1,3 @@
+from ankipress.cli.main import main
+
+main()

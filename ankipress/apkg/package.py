@@ -1,0 +1,174 @@
+"""Package and write: a Deck -> one .apkg, written to a temporary file and renamed into place."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import json
+import re
+import sqlite3
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from ankipress.atomic import write_bytes
+from ankipress.identity.guids import deck_id
+from ankipress.records import Book, Chapter, Deck, MediaFile, Note
+
+if TYPE_CHECKING:
+    import genanki
+
+_UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
+_MAX_SLUG = 60
+
+
+def make_deck(book: Book, chapter: Chapter, notes: tuple[Note, ...], width: int) -> Deck:
+    """``Book::NN Chapter``, written to ``<book path>/<NN>-<chapter>.apkg``."""
+    number = str(chapter.number).zfill(width)
+    title = _deck_name_part(chapter.title)
+    name = _deck_name_part(book.title)
+    if chapter.number or title:
+        name = f"{name}::{number} {title}".rstrip()
+    slug = _UNSAFE_IN_FILE_NAME.sub("-", chapter.title or book.title).strip("-.")[:_MAX_SLUG]
+    output = PurePosixPath(book.source.rel.with_suffix("")) / f"{number}-{slug or 'chapter'}.apkg"
+    return Deck(name, deck_id(book.key, chapter.deck_key), output, notes, book.source, book.key)
+
+
+def _deck_name_part(text: str) -> str:
+    return " ".join(text.replace("::", ":").split())
+
+
+@dataclass(frozen=True)
+class NoteType:
+    """What a package carries of a content root's note type."""
+
+    model: genanki.Model
+    mod: int | None = None  # when its templates last changed (from the lock); None: the build's
+    assets: tuple[MediaFile, ...] = ()  # the templates' static files
+
+
+@dataclass(frozen=True)
+class Written:
+    """A package as written: its sha256 and size."""
+
+    sha256: str
+    size: int
+
+
+def write_deck(
+    decks: list[Deck],
+    out_dir: Path,
+    note_types: Mapping[Path, NoteType],
+    timestamp: float,
+    output: PurePosixPath,
+) -> Written:
+    """Write ``decks`` as one package, ``out_dir/output``, each deck's notes of its content
+    root's note type; a failure leaves any previous file untouched. The bytes depend only
+    on the records (``timestamp`` stands in for a note with no time of its own)."""
+    collection = _collection(decks, note_types, timestamp)
+    used = {deck.book.root for deck in decks}
+    assets = [a for root in sorted(used) for a in note_types[root].assets]
+    data = _zip(collection, _media(decks, assets))
+    write_bytes(out_dir / output, data)
+    return Written(hashlib.sha256(data).hexdigest(), len(data))
+
+
+def _collection(decks: list[Deck], note_types: Mapping[Path, NoteType], timestamp: float) -> bytes:
+    """The package's SQLite collection, built in memory from an empty one made once: no
+    temporary database, no fsync, one insert statement per table. The rows are genanki's
+    (its Deck, Model and Note objects make them), in the order its own writer uses."""
+    import genanki
+
+    mods = [int(n.mod if n.mod is not None else timestamp) for d in decks for n in d.notes]
+    base = min(mods, default=int(timestamp))  # the ids and card times
+    ids = itertools.count(base * 1000)
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.deserialize(_empty_collection())
+        decks_json, models_json = connection.execute("SELECT decks, models FROM col").fetchone()
+        anki_decks, models = json.loads(decks_json), json.loads(models_json)
+        notes: list[tuple[object, ...]] = []
+        cards: list[tuple[object, ...]] = []
+        note_mods = iter(mods)
+        for deck in decks:
+            kind = note_types[deck.book.root]
+            model = kind.model
+            anki_decks[str(deck.deck_id)] = genanki.Deck(deck.deck_id, deck.name).to_json()
+            models[str(model.model_id)] = model.to_json(base, deck.deck_id)
+            if kind.mod is not None:  # the note type changes only when its templates do
+                models[str(model.model_id)]["mod"] = int(kind.mod)
+            for note in deck.notes:
+                row = genanki.Note(model=model, fields=note.fields, guid=note.guid, tags=note.tags)
+                note_id = next(ids)
+                notes.append(
+                    (note_id, note.guid, model.model_id, next(note_mods), -1,
+                     f" {' '.join(note.tags)} ", "\x1f".join(note.fields), row.sort_field,
+                     0, 0, "")
+                )  # fmt: skip
+                for card in row.cards:
+                    cards.append(
+                        (next(ids), note_id, deck.deck_id, card.ord, base, -1, 0, 0, row.due,
+                         0, 0, 0, 0, 0, 0, 0, 0, "")
+                    )  # fmt: skip
+        connection.execute(
+            "UPDATE col SET decks = ?, models = ?",
+            (json.dumps(anki_decks), json.dumps(models, sort_keys=True)),
+        )
+        connection.executemany(f"INSERT INTO notes VALUES({_marks(11)})", notes)
+        connection.executemany(f"INSERT INTO cards VALUES({_marks(18)})", cards)
+        connection.commit()
+        return connection.serialize()
+    finally:
+        connection.close()
+
+
+def _marks(count: int) -> str:
+    return ",".join("?" * count)
+
+
+@lru_cache(maxsize=1)
+def _empty_collection() -> bytes:
+    """genanki's schema and collection row, as database bytes to start each package from."""
+    from genanki.apkg_col import APKG_COL
+    from genanki.apkg_schema import APKG_SCHEMA
+
+    connection = sqlite3.connect(":memory:")
+    try:
+        connection.executescript(APKG_SCHEMA)
+        connection.executescript(APKG_COL)
+        return connection.serialize()
+    finally:
+        connection.close()
+
+
+def _media(decks: list[Deck], assets: list[MediaFile]) -> list[MediaFile]:
+    unique = {m.name: m for deck in decks for m in deck.media}
+    unique.update((a.name, a) for a in assets)
+    return [unique[name] for name in sorted(unique)]
+
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # every entry: the bytes never depend on the clock
+_DEFLATE_LEVEL = 1  # measured: half the time of the default level, packages 11% larger
+
+
+def _zip(collection: bytes, media: list[MediaFile]) -> bytes:
+    """Anki's package layout: the collection, a ``media`` index, then each file by index."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        _add(archive, "collection.anki2", collection)
+        index = {str(i): m.name for i, m in enumerate(media)}
+        _add(archive, "media", json.dumps(index, sort_keys=True).encode())
+        for i, m in enumerate(media):
+            _add(archive, str(i), m.path.read_bytes())
+    return buffer.getvalue()
+
+
+def _add(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    archive.writestr(info, data, compresslevel=_DEFLATE_LEVEL)

@@ -1,0 +1,42 @@
+"""Write a file all at once: to a temporary file beside it, then renamed into place."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_bytes(path: Path, data: bytes, private: bool = False) -> None:
+    """``data`` at ``path``, its folder made if need be. ``private`` keeps the temporary
+    file's owner-only mode (the cache); else the mode a plain write would give. A write
+    that fails (a full disk, Ctrl-C) leaves any previous file as it was, and no other."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "wb", dir=path.parent, prefix=".ankipress-", delete=False
+        ) as f:
+            temporary = f.name
+            f.write(data)
+        if not private:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
+        os.replace(temporary, path)
+    except BaseException:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        raise
+
+
+def write_text(path: Path, text: str) -> None:
+    write_bytes(path, text.encode("utf-8"))
+
+
+def write_cache(path: Path, data: bytes) -> None:
+    """A cache file (owner-only): one that cannot be written only costs the next build time."""
+    with contextlib.suppress(OSError):
+        write_bytes(path, data, private=True)

@@ -1,0 +1,131 @@
+"""What the lock stage of the last build left, per content root and per book, so that the
+next build reconciles only the books whose files changed (``relock``) and takes the rest
+as they were: their decks with the lock's GUIDs and times, and where their lines are in
+the lock. Kept in ``<out>/.ankipress-cache/lock-*/``: one file per book, and an index."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NamedTuple
+
+from ankipress.atomic import write_cache
+from ankipress.build.filecache import CACHE_DIR
+from ankipress.identity.lockfile import LOCK_FILE
+from ankipress.identity.reconcile import Change
+from ankipress.records import Deck
+
+_INDEX = "index.pickle"
+_ERRORS = (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError, TypeError)
+
+
+@dataclass(frozen=True)
+class BookState:
+    """A book as the next build finds it, if its file is the same."""
+
+    decks: tuple[Deck, ...]  # with the lock's GUIDs and times, removed notes retired
+    changes: tuple[Change, ...]  # one per note, all unchanged
+    guids: frozenset[str]  # of its lock entries
+    unclaimed: frozenset[str]  # the answers of its entries no note has: a new note may match
+    loose: bool  # it has a note the next build matches again, against every book's entries
+    digests: tuple[str, ...] = ()  # each deck's packages.notes_digest
+    listings: tuple[str, ...] = ()  # each deck's manifest.notes_listing
+
+
+class BookIndex(NamedTuple):
+    span: tuple[int, int]  # where its lines are in the lock
+    file: str  # its file, relative to the root ('' when only removed notes are left)
+    file_key: str  # that file's cache key (filecache) when its notes were reconciled
+    token: str  # of its state file: one written by another build is not taken for it
+
+
+@dataclass(frozen=True)
+class RootState:
+    lock_sha: str  # of the lock the spans are in
+    note_type: str  # the templates' digest (the lock's note type hash)
+    type_mod: int  # the note type's time in the lock
+    books: dict[str, BookIndex]
+
+
+class Remembered(NamedTuple):
+    state: RootState
+    lock: bytes  # the lock the state is of
+    books: dict[str, BookState]  # those whose file is the same (or still missing)
+
+
+class LockStates:
+    """The remembered lock stages of one output folder, by content root."""
+
+    def __init__(self, out: Path) -> None:
+        self.folder = out / CACHE_DIR
+
+    def root(self, root: Path) -> RootState | None:
+        try:
+            state = pickle.loads((self._folder(root) / _INDEX).read_bytes())
+        except _ERRORS:
+            return None
+        return state if isinstance(state, RootState) else None
+
+    def book(self, root: Path, book: str, token: str) -> BookState | None:
+        try:
+            with (self._folder(root) / _book_file(book)).open("rb") as f:
+                if pickle.load(f) != token:
+                    return None
+                state = pickle.load(f)
+        except _ERRORS:
+            return None
+        return state if isinstance(state, BookState) else None
+
+    def save(self, root: Path, state: RootState, books: dict[str, bytes]) -> None:
+        """``books``: the state files (from ``book_file``) that changed; then the index,
+        last; then the files of books no longer in it are deleted."""
+        folder = self._folder(root)
+        for book, data in books.items():
+            write_cache(folder / _book_file(book), data)
+        write_cache(folder / _INDEX, pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
+        wanted = {_book_file(book) for book in state.books} | {_INDEX}
+        for name in os.listdir(folder) if folder.is_dir() else ():
+            if name not in wanted and name.endswith(".pickle"):
+                (folder / name).unlink(missing_ok=True)
+
+    def take(self, files: dict[Path, dict[str, str]]) -> dict[Path, Remembered]:
+        """What the last build left for each content root whose lock is still the one it
+        left, with the books whose file (relative path -> cache key in ``files``) is
+        still the same, or which still have none."""
+        found = {}
+        for root, keys in files.items():
+            state = self.root(root)
+            try:
+                lock = (root / LOCK_FILE).read_bytes() if state is not None else b""
+            except OSError:
+                continue
+            if state is None or hashlib.sha256(lock).hexdigest() != state.lock_sha:
+                continue
+            books = {}
+            for book, index in state.books.items():
+                if (index.file == "" or keys.get(index.file) == index.file_key) and (
+                    taken := self.book(root, book, index.token)
+                ) is not None:
+                    books[book] = taken
+            found[root] = Remembered(state, lock, books)
+        return found
+
+    def forget(self, root: Path) -> None:
+        (self._folder(root) / _INDEX).unlink(missing_ok=True)
+
+    def _folder(self, root: Path) -> Path:
+        return self.folder / f"lock-{hashlib.sha256(str(root).encode()).hexdigest()[:16]}"
+
+
+def book_file(state: BookState) -> tuple[str, bytes]:
+    """The token and the bytes of a book's state file."""
+    data = pickle.dumps(state, pickle.HIGHEST_PROTOCOL)
+    token = hashlib.sha256(data).hexdigest()[:32]
+    return token, pickle.dumps(token, pickle.HIGHEST_PROTOCOL) + data
+
+
+def _book_file(book: str) -> str:
+    return hashlib.sha256(book.encode()).hexdigest()[:32] + ".pickle"

@@ -1,0 +1,75 @@
+"""What a build is asked to do and what it did: the records the stages and the CLI share."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ankipress.notes.coverage import FileCoverage
+from ankipress.diagnostics import Diagnostics
+from ankipress.cards.notetype import Templates
+from ankipress.identity.reconcile import Change
+from ankipress.records import Deck
+
+# Shows progress over a stage's items, under a label ("Reading notes"); ``plain`` shows none.
+Progress = Callable[[list[Any], str], Iterable[Any]]
+
+
+def plain(items: list[Any], _label: str) -> Iterable[Any]:
+    return items
+
+
+COMBINED_FILE = "all-decks.apkg"
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    path: str
+    line: int
+    question: str
+
+
+@dataclass(frozen=True)
+class FileRead:
+    path: str  # as displayed
+    encoding: str
+    chapters: int
+    questions: int
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    paths: tuple[Path, ...]
+    out: Path
+    timestamp: float = field(default_factory=time.time)
+    templates: Path | None = None  # else each root's 'templates' setting, else the defaults
+    write: bool = True
+    lock: bool = True  # reconcile with, and update, each content root's ankipress.lock
+    combined: bool = False  # one package of every deck (COMBINED_FILE) instead of one each
+    cache: bool = True  # reuse each unchanged file's outcome from <out>/.ankipress-cache
+    media_roots: tuple[Path, ...] = ()  # folders images may come from besides the content root
+
+
+@dataclass
+class BuildResult:
+    files: int = 0
+    decks: list[Deck] = field(default_factory=list)
+    unanswered: list[Unanswered] = field(default_factory=list)
+    coverage: dict[str, FileCoverage] = field(default_factory=dict)  # by file, as displayed
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    tracebacks: list[str] = field(default_factory=list)  # of internal errors, for --verbose
+    read: list[FileRead] = field(default_factory=list)  # each file parsed, in order
+    changes: list[Change] = field(default_factory=list)  # against the lock, note by note
+    packages: dict[str, PurePosixPath] = field(default_factory=dict)  # deck name -> file written
+    note_types: dict[Path, Templates] = field(default_factory=dict)  # by content root
+
+    @property
+    def uncovered_lines(self) -> int:
+        return sum(c.uncovered for c in self.coverage.values())
+
+    @property
+    def cards(self) -> int:
+        return sum(len(deck.notes) for deck in self.decks)

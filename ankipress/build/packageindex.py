@@ -1,0 +1,131 @@
+"""Which packages a build must write: one whose inputs are those of the file already there
+is left alone (its bytes would be the same), so a rebuild writes only what changed.
+
+The index, ``<out>/.ankipress-cache/packages.json``, holds per package file a fingerprint of
+everything its bytes depend on (decks, notes with their times, media names, note type and
+its time) and the sha256 and size of the file written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from ankipress.atomic import write_cache
+from ankipress.build.filecache import CACHE_DIR
+from ankipress.apkg.manifest import MANIFEST_FILE, notes_listing
+from ankipress.cards.notetype import Templates
+from ankipress.apkg.package import Written
+from ankipress.records import Deck
+
+INDEX = Path(CACHE_DIR, "packages.json")
+MANIFEST_KEY = MANIFEST_FILE  # the manifest's own entry: what it listed
+
+
+class PackageIndex:
+    def __init__(self, out: Path, enabled: bool) -> None:
+        self.out = out
+        self.enabled = enabled
+        self._entries: dict[str, dict[str, str | int]] = {}
+        self._dirty = False
+        if enabled:
+            try:
+                self._entries = json.loads((out / INDEX).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self._entries = {}
+
+    def unchanged(self, file: PurePosixPath, inputs: str) -> str | None:
+        """The sha256 of ``file`` if it was written from ``inputs`` and is still there."""
+        entry = self._entries.get(file.as_posix())
+        if not self.enabled or entry is None or entry.get("inputs") != inputs:
+            return None
+        try:
+            size = (self.out / file).stat().st_size
+        except OSError:
+            return None
+        return str(entry["sha256"]) if size == entry.get("size") else None
+
+    def record(self, file: PurePosixPath, inputs: str, written: Written) -> str:
+        """Note ``file`` as just written from ``inputs``; its sha256."""
+        entry = {"inputs": inputs, "sha256": written.sha256, "size": written.size}
+        self._entries[file.as_posix()] = entry
+        self._dirty = True
+        return written.sha256
+
+    def manifest_current(self, inputs: str) -> bool:
+        """Whether the manifest there was written for exactly these packages."""
+        entry = self._entries.get(MANIFEST_KEY)
+        return (
+            self.enabled
+            and entry is not None
+            and entry.get("inputs") == inputs
+            and (self.out / MANIFEST_FILE).is_file()
+        )
+
+    def record_manifest(self, inputs: str) -> None:
+        self._entries[MANIFEST_KEY] = {"inputs": inputs}
+        self._dirty = True
+
+    def save(self) -> None:
+        if not (self.enabled and self._dirty):
+            return
+        write_cache(self.out / INDEX, json.dumps(self._entries, sort_keys=True).encode())
+
+
+@dataclass
+class Derived:
+    """What the write stage makes of each deck's notes, by deck id (one build has no two
+    decks with one id); a rebuild takes them from the last build for the decks it takes
+    as they were (lockstate)."""
+
+    digests: dict[int, str] = field(default_factory=dict)  # notes_digest
+    listings: dict[int, str] = field(default_factory=dict)  # manifest.notes_listing
+
+    def digest(self, deck: Deck) -> str:
+        if deck.deck_id not in self.digests:
+            self.digests[deck.deck_id] = notes_digest(deck)
+        return self.digests[deck.deck_id]
+
+    def listing(self, deck: Deck) -> str:
+        if deck.deck_id not in self.listings:
+            self.listings[deck.deck_id] = notes_listing(deck)
+        return self.listings[deck.deck_id]
+
+
+def inputs_of(
+    decks: list[Deck],
+    templates: Mapping[Path, Templates],
+    type_mods: Mapping[Path, int],
+    timestamp: float,
+    derived: Derived,
+) -> str:
+    """A fingerprint of everything the bytes of a package of ``decks`` depend on."""
+    own = [derived.digest(deck) for deck in decks]
+    timeless = any(digest.startswith("t") for digest in own)  # notes get the build's time
+    digest = hashlib.sha256(f"{timestamp if timeless else ''}".encode())
+    for deck, notes in zip(decks, own, strict=True):
+        root = deck.book.root
+        kind = templates[root]
+        digest.update(
+            f"\x1e{deck.name}\x1f{deck.deck_id}\x1f{deck.output}\x1f{kind.digest}".encode()
+        )
+        digest.update(f"\x1f{type_mods.get(root)}\x1f{notes}".encode())
+        for asset in kind.assets:
+            digest.update(f"\x1b{asset.name}".encode())
+    return digest.hexdigest()
+
+
+def notes_digest(deck: Deck) -> str:
+    """A fingerprint of a deck's notes (with their times) and media; it starts with ``t``
+    if a note has no time of its own."""
+    digest = hashlib.sha256()
+    for note in deck.notes:
+        parts = (note.guid, *note.fields, " ".join(note.tags), str(note.mod))
+        digest.update(("\x1d" + "\x1f".join(parts)).encode())
+    for media in deck.media:
+        digest.update(f"\x1c{media.name}".encode())
+    timeless = any(note.mod is None for note in deck.notes)
+    return ("t" if timeless else "") + digest.hexdigest()

@@ -1,0 +1,93 @@
+"""One stage's jobs on every CPU: forked worker processes that inherit the jobs (nothing is
+pickled on the way in, only each result on the way back), or this process alone when
+there are too few jobs to pay for the others or processes cannot be started."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from traceback import format_exc
+from typing import Any, Generic, TypeVar
+
+from ankipress.build.outcome import Progress
+
+J = TypeVar("J")
+R = TypeVar("R")
+
+
+@dataclass(frozen=True)
+class Failed:
+    """A job that raised: the one-line error and its traceback (for --verbose)."""
+
+    message: str
+    trace: str
+
+
+@dataclass(frozen=True)
+class _Stage(Generic[J, R]):
+    work: Callable[[J], R]
+    jobs: Sequence[J]
+
+
+_current: _Stage[Any, Any] | None = None  # what forked workers inherit
+
+
+def run_jobs(
+    work: Callable[[J], R],
+    jobs: Sequence[J],
+    progress: Progress,
+    label: str,
+    parallel_from: int,
+    meanwhile: Callable[[], object] | None = None,
+    batches_per_worker: int = 0,
+) -> list[R | Failed]:
+    """``work(job)`` for every job, in order; a job that raised is a ``Failed`` (the
+    other jobs still run). Other processes start only for ``parallel_from`` jobs or more,
+    or to work beside ``meanwhile``, which runs here while they work (or first, when
+    there are none). Short jobs go to the workers in ``batches_per_worker`` batches
+    each (0: one job at a time): a worker then never waits for this process to hand
+    it the next job, which it does slowly while ``meanwhile`` holds the interpreter."""
+    global _current
+    cpus = os.cpu_count() or 1
+    workers = min(cpus, len(jobs))
+    if cpus > 1 and jobs and (len(jobs) >= parallel_from or meanwhile is not None):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        _current = _Stage(work, jobs)
+        size = max(1, len(jobs) // (workers * batches_per_worker)) if batches_per_worker else 1
+        try:
+            context = multiprocessing.get_context("fork")
+            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+                batches = [
+                    pool.submit(_run_inherited, start, min(start + size, len(jobs)))
+                    for start in range(0, len(jobs), size)
+                ]
+                if meanwhile is not None:
+                    meanwhile()
+                    meanwhile = None
+                return [  # each as its batch is done, so progress is shown job by job
+                    batches[index // size].result()[index % size]
+                    for index in progress(list(range(len(jobs))), label)
+                ]
+        except (BrokenProcessPool, OSError, ValueError):
+            pass  # no processes here: run them one by one
+        finally:
+            _current = None
+    if meanwhile is not None:
+        meanwhile()
+    return [_run(work, job) for job in progress(jobs, label)]
+
+
+def _run_inherited(start: int, stop: int) -> list[Any]:
+    assert _current is not None  # set before the workers were forked
+    return [_run(_current.work, _current.jobs[index]) for index in range(start, stop)]
+
+
+def _run(work: Callable[[J], R], job: J) -> R | Failed:
+    try:
+        return work(job)
+    except Exception as exc:  # the other jobs still run
+        return Failed(f"internal error: {type(exc).__name__}: {exc}", format_exc())

@@ -1,0 +1,112 @@
+"""Write: every deck (or one package of them all), then the manifest."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from ankipress.diagnostics import display_path
+from ankipress.identity.apply_lock import Locked
+from ankipress.apkg.manifest import write_manifest
+from ankipress.cards.notetype import Templates, note_type
+from ankipress.build.outcome import COMBINED_FILE, BuildOptions, BuildResult, Progress, plain
+from ankipress.apkg.package import NoteType, Written, write_deck
+from ankipress.build.packageindex import Derived, PackageIndex, inputs_of
+from ankipress.build.parallel import Failed, run_jobs
+from ankipress.records import Deck
+
+PARALLEL_FROM = 20  # packages to write before other processes are worth starting
+BATCHES = 8  # per worker: a package takes milliseconds, handing one over nearly as long
+
+
+def write_all(
+    result: BuildResult,
+    options: BuildOptions,
+    templates: Mapping[Path, Templates],
+    locked: Locked,
+    derived: Derived,
+    progress: Progress = plain,
+    meanwhile: Callable[[], None] | None = None,
+) -> bool:
+    """Every deck (or one package of them all) whose package is not already what it would
+    be; then, only if every deck is written, the manifest. Whether every deck was (only
+    then may the locks be saved: a lock never records a change no package carries).
+    ``meanwhile`` runs once, while packages are written (or at once, when none need be)."""
+    count = len(result.decks)
+    index = PackageIndex(options.out, enabled=options.cache)
+    mods = locked.note_type_mod
+    combined = options.combined and result.decks
+    groups = (
+        [(result.decks, PurePosixPath(COMBINED_FILE))]
+        if combined
+        else [([deck], deck.output) for deck in result.decks]
+    )
+    listed = hashlib.sha256()  # what the manifest lists: every package, from its inputs
+    digests: dict[PurePosixPath, str] = {}
+    pending: list[tuple[list[Deck], PurePosixPath, str]] = []  # to write, with their inputs
+    for decks, file in groups:
+        inputs = inputs_of(decks, templates, mods, options.timestamp, derived)
+        listed.update(f"{file}\x1f{inputs}\n".encode())
+        digest = index.unchanged(file, inputs)
+        if digest is None:
+            pending.append((decks, file, inputs))
+        else:
+            digests[file] = digest
+    kinds = (  # made only when a package is written: genanki loads then
+        {root: NoteType(note_type(t), mods.get(root), t.assets) for root, t in templates.items()}
+        if pending
+        else {}
+    )
+    packager = _Packager(options.out, kinds, options.timestamp)
+    jobs = [(decks, file) for decks, file, _ in pending]
+    listing = not index.manifest_current(listed.hexdigest())
+
+    def while_writing() -> None:
+        if listing:  # the manifest's bulk, made while the packages are written
+            for deck in result.decks:
+                derived.listing(deck)
+        if meanwhile is not None:
+            meanwhile()
+
+    outcomes = run_jobs(
+        packager, jobs, progress, "Writing decks", PARALLEL_FROM, while_writing, BATCHES
+    )
+    for (decks, file, inputs), outcome in zip(pending, outcomes, strict=True):
+        if isinstance(outcome, Written):
+            digests[file] = index.record(file, inputs, outcome)
+        elif isinstance(outcome, Failed):
+            where = decks[0].book.display
+            result.diagnostics.error(where, 0, outcome.message, "internal")
+            result.tracebacks.append(f"while processing {where}:\n{outcome.trace}")
+        else:  # a full disk, a read-only folder: the previous file stays
+            where = display_path(options.out / file)
+            result.diagnostics.error(where, 0, f"cannot write: {outcome}", "io")
+    written = [(deck, file) for decks, file in groups if file in digests for deck in decks]
+    result.decks = [deck for deck, _ in written]
+    result.packages = {deck.name: file for deck, file in written}
+    if len(result.decks) < count:
+        index.save()
+        return False  # the manifest and the locks describe complete builds only
+    if written and listing:
+        write_manifest(options.out, written, digests, derived.listing)
+        index.record_manifest(listed.hexdigest())
+    index.save()
+    return True
+
+
+@dataclass(frozen=True)
+class _Packager:
+    """Writes one package (a job of the write stage); a failure to write is its reason."""
+
+    out: Path
+    kinds: Mapping[Path, NoteType]
+    timestamp: float
+
+    def __call__(self, job: tuple[list[Deck], PurePosixPath]) -> Written | str:
+        decks, file = job
+        try:
+            return write_deck(decks, self.out, self.kinds, self.timestamp, file)
+        except OSError as exc:
+            return str(exc.strerror or exc)

@@ -1,0 +1,124 @@
+"""Preview: a static site of every card, front and back, through the real templates and CSS.
+
+``index.html`` lists the decks; each deck's page shows every card as Anki would (its
+note type's CSS, images from the media, math typeset by a local copy of MathJax, as
+Anki's own MathJax does), with a night-mode switch. Everything is local: it opens offline.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from html import escape, unescape
+from importlib.resources import files
+from pathlib import Path
+
+from ankipress.cards.cardrender import render_card
+from ankipress.cards.notetype import FIELDS, Templates
+from ankipress.records import Deck, Note
+
+MATHJAX = "_mathjax/tex-svg.js"
+_PAGE = """<!doctype html>
+<html lang="zh">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>{title}</title>
+<style>
+body {{ margin: 0; padding: 16px; font-family: system-ui, sans-serif; background: #f6f8fa; }}
+body.nightMode {{ background: #0d1117; color: #e6edf3; }}
+.bar {{ display: flex; gap: 12px; align-items: center; margin-bottom: 16px; }}
+.bar h1 {{ font-size: 1.2em; margin: 0; flex: 1; }}
+.preview-card {{ margin: 0 0 24px; }}
+.preview-card h2 {{ font-size: 0.8em; font-weight: normal; color: #6e7781; margin: 0 0 6px; }}
+.sides {{ display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 12px; }}
+.side {{ display: flex; flex-direction: column; min-width: 0; overflow: hidden;
+  border: 1px solid #d0d7de; border-radius: 8px; }}
+.side-label {{ font-size: 0.7em; color: #6e7781; padding: 4px 10px;
+  border-bottom: 1px solid #d0d7de; }}
+.side > .card {{ flex: 1; max-width: none; margin: 0; padding: 12px; }}
+body.nightMode .side, body.nightMode .side-label {{ border-color: #3d444d; }}
+body.nightMode .bar a, body.nightMode .decks a {{ color: #4493f8; }}
+</style>
+<style>
+{css}
+</style>
+<script>
+window.MathJax = {{
+  tex: {{ inlineMath: [["\\\\(", "\\\\)"]], displayMath: [["\\\\[", "\\\\]"]] }},
+  svg: {{ fontCache: "global" }}
+}};
+</script>
+<script src="{mathjax}" defer></script>
+</head>
+<body>
+<div class="bar"><h1>{title}</h1>{links}
+<button id="night" type="button">Night mode</button></div>
+{body}
+<script>
+document.getElementById("night").addEventListener("click", function () {{
+  document.body.classList.toggle("nightMode");
+  document.body.classList.toggle("night_mode");
+}});
+</script>
+</body>
+</html>
+"""
+
+
+def write_preview(decks: list[Deck], note_types: Mapping[Path, Templates], out: Path) -> Path:
+    """The site of ``decks`` (each shown through its content root's ``note_types``) in
+    ``out``; its index."""
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob("deck-*.html"):
+        stale.unlink()
+    mathjax = files("mathjax") / "static/mathjax/es5/tex-svg.js"
+    (out / MATHJAX).parent.mkdir(exist_ok=True)
+    (out / MATHJAX).write_bytes(mathjax.read_bytes())
+    rows = []
+    for number, deck in enumerate(sorted(decks, key=lambda d: d.name), start=1):
+        templates = note_types.get(deck.book.root)
+        if templates is None:
+            continue
+        page = f"deck-{number:03}.html"
+        _copy_media(deck, templates, out)
+        cards = "\n".join(_card(deck, note, templates) for note in deck.notes)
+        links = '<a href="index.html">All decks</a>'
+        (out / page).write_text(_page(deck.name, cards, templates.css, links), encoding="utf-8")
+        rows.append(f'<li><a href="{page}">{escape(deck.name)}</a> ({len(deck.notes)} cards)</li>')
+    body = f'<ul class="decks">\n{chr(10).join(rows)}\n</ul>'
+    index = out / "index.html"
+    index.write_text(_page("ankipress preview", body, "", ""), encoding="utf-8")
+    return index
+
+
+def _page(title: str, body: str, css: str, links: str) -> str:
+    return _PAGE.format(title=escape(title), css=css, mathjax=MATHJAX, body=body, links=links)
+
+
+def _card(deck: Deck, note: Note, templates: Templates) -> str:
+    values = dict(zip(FIELDS, note.fields, strict=True))
+    values.update(Tags=" ".join(note.tags), Deck=deck.name, Subdeck=deck.name.split("::")[-1])
+    sides = []
+    for card in templates.cards:
+        values["Card"] = card.name
+        front = render_card(card.front, values)
+        back = render_card(card.back, {**values, "FrontSide": front})
+        for label, html in (("Front", front), ("Back", back)):
+            sides.append(
+                f'<div class="side"><div class="side-label">{label} · {escape(card.name)}</div>'
+                f'<div class="card">{html}</div></div>'
+            )
+    where = escape(unescape(note.source))
+    return (
+        f'<section class="preview-card"><h2>{note.question} · {where}</h2>'
+        f'<div class="sides">{"".join(sides)}</div></section>'
+    )
+
+
+def _copy_media(deck: Deck, templates: Templates, out: Path) -> None:
+    for media in (*deck.media, *templates.assets):
+        target = out / media.name
+        if not target.exists():
+            shutil.copyfile(media.path, target)

@@ -1,0 +1,107 @@
+"""Render: a question's answer tokens -> the HTML of a Note, its images resolved to media."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from html import escape
+
+from markdown_it.token import Token
+
+from ankipress.cards.media import MediaResolver
+from ankipress.cards.rawhtml import read_raw_html
+from ankipress.cards.sanitize import MAX_DEPTH, nesting_depth, sanitize
+from ankipress.identity.repeats import NoteIdentity
+from ankipress.notes.markdown import ensure_inline, markdown
+from ankipress.records import BREADCRUMB, Book, Chapter, MediaFile, Note, Question
+
+
+def render_note(
+    book: Book,
+    chapter: Chapter,
+    question: Question,
+    identity: NoteIdentity,
+    resolver: MediaResolver,
+) -> Note:
+    ensure_inline(question.answer)
+    images = _ImageSources(book, resolver)
+    images.collect(question.answer)
+    for line, removed in sorted(images.removed.items()):
+        listed = ", ".join(dict.fromkeys(removed))
+        message = f"removed from the card (not allowed there): {listed}"
+        resolver.diagnostics.warning(book.source.display, line, message, "html")
+    md = markdown()
+    answer = md.renderer.render(list(question.answer), md.options, dict(book.env))
+    if nesting_depth(answer) > MAX_DEPTH:
+        resolver.diagnostics.warning(
+            book.source.display,
+            question.line,
+            f"answer nests HTML elements more than {MAX_DEPTH} deep; shown as HTML source",
+            "nesting",
+        )
+        images.media.clear()
+        safe = f'<pre class="too-deep">{escape(answer, quote=False)}</pre>'
+    else:
+        safe = sanitize(answer, images.sources)
+    return Note(
+        guid=identity.guid,
+        question=escape(question.text, quote=False),
+        answer=safe,
+        context=escape(context(book, chapter, question), quote=False),
+        source=escape(f"{book.source.source_name}:{question.line}", quote=False),
+        media=tuple(sorted(set(images.media), key=lambda m: m.name)),
+        tags=book.tags,
+        key=identity.key,
+    )
+
+
+def context(book: Book, chapter: Chapter, question: Question) -> str:
+    crumbs = [book.title, chapter.heading or chapter.title, question.section]
+    return BREADCRUMB.join(c for c in crumbs if c)
+
+
+class _ImageSources:
+    """Resolves every image of an answer, markdown or raw HTML, before it is rendered, and
+    notes the active raw HTML that sanitising will take out (to report it)."""
+
+    def __init__(self, book: Book, resolver: MediaResolver) -> None:
+        self.book = book
+        self.resolver = resolver
+        self.sources: dict[str, str | None] = {}  # src as written -> src on the card
+        self.media: list[MediaFile] = []
+        self.removed: dict[int, list[str]] = {}  # line -> active HTML that will not reach it
+
+    def collect(self, tokens: tuple[Token, ...]) -> None:
+        for token, line in _with_lines(tokens):
+            if token.type == "image":
+                # The image render rule reads the resolved target from meta.
+                token.meta["media"] = self._resolve(str(token.attrGet("src") or ""), line)
+            elif token.type in ("html_block", "html_inline"):
+                raw = read_raw_html(token.content)
+                for src, offset in raw.images:
+                    self._resolve(src, line + offset)
+                for what, offset in raw.removed:
+                    self.removed.setdefault(line + offset, []).append(what)
+
+    def _resolve(self, src: str, line: int) -> str | None:
+        target = self.resolver.resolve(src, self.book.source, line)
+        if isinstance(target, MediaFile):
+            self.media.append(target)
+            target = target.name
+        self.sources[src] = target
+        if target is not None:
+            self.sources[target] = target
+        return target
+
+
+def _with_lines(tokens: tuple[Token, ...]) -> Iterator[tuple[Token, int]]:
+    """Every token and inline child with the 1-based source line it starts on."""
+    line = 1
+    for token in tokens:
+        if token.map is not None:
+            line = token.map[0] + 1
+        yield token, line
+        child_line = line
+        for child in token.children or []:
+            yield child, child_line
+            child_line += 1 if child.type in ("softbreak", "hardbreak") else 0
+            child_line += child.content.count("\n") if child.type == "html_inline" else 0

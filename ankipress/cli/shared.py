@@ -1,0 +1,115 @@
+"""What the commands share: the options naming the sources, and running the pipeline."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from traceback import format_exc
+from typing import Any, TypeVar
+
+import click
+
+from ankipress.build.outcome import Progress
+from ankipress.build.pipeline import BuildOptions, BuildResult
+from ankipress.build.pipeline import build as run_build
+
+DEFAULT_CONTENT = Path("content")
+DEFAULT_OUT = Path("decks")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def source_options(command: F) -> F:
+    """PATHS, --media-root and --templates: what a command reads."""
+    for option in reversed(
+        [
+            click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path)),
+            click.option(
+                "--media-root",
+                "media_roots",
+                multiple=True,
+                type=click.Path(exists=True, file_okay=False, path_type=Path),
+                help="A folder outside the content root that images may also come from "
+                "(repeatable).",
+            ),
+            click.option(
+                "--templates",
+                type=click.Path(exists=True, file_okay=False, path_type=Path),
+                default=None,
+                help="Folder of the card templates (front.html, back.html, style.css); "
+                "default: 'templates' in ankipress.yaml, else the built-in ones.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
+def options_for(
+    paths: tuple[Path, ...],
+    out: Path,
+    media_roots: tuple[Path, ...],
+    templates: Path | None,
+    **extra: Any,
+) -> BuildOptions:
+    if not paths:
+        if not DEFAULT_CONTENT.is_dir():
+            raise click.UsageError("no PATH given and no content/ folder here")
+        paths = (DEFAULT_CONTENT,)
+    return BuildOptions(paths, out, timestamp(), templates, media_roots=media_roots, **extra)
+
+
+def timestamp() -> float:
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None:
+        return time.time()
+    try:
+        return float(int(value))
+    except ValueError:
+        raise click.UsageError(f"SOURCE_DATE_EPOCH must be whole seconds, not {value!r}") from None
+
+
+def run(options: BuildOptions, quiet: bool = False, verbose: bool = False) -> BuildResult:
+    """The pipeline; a bug outside any one file's stages is one line (exit 1), its
+    traceback only with --verbose."""
+    try:
+        result = run_build(options, progress=_progress(quiet))
+    except Exception as exc:
+        if verbose:
+            click.echo(format_exc(), err=True)
+        click.echo(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(1)
+    if verbose:
+        for read in result.read:
+            line = f"{read.path}: {read.encoding}, {read.chapters} chapters, "
+            click.echo(line + f"{read.questions} questions", err=True)
+        for text in result.tracebacks:
+            click.echo(text, err=True)
+    return result
+
+
+def print_diagnostics(result: BuildResult, errors_only: bool = False) -> None:
+    for diagnostic in result.diagnostics.sorted():
+        if not errors_only or diagnostic.severity.value == "error":
+            click.echo(str(diagnostic), err=True)
+
+
+def _progress(quiet: bool) -> Progress:
+    """A progress bar on stderr for a stage of 20 items or more, when it is a terminal."""
+
+    def show(items: list[Any], label: str) -> Iterable[Any]:
+        if quiet or not sys.stderr.isatty() or len(items) < 20:
+            yield from items
+            return
+        with click.progressbar(
+            items, label=label, file=sys.stderr, item_show_func=_item_name
+        ) as bar:
+            yield from bar
+
+    return show
+
+
+def _item_name(item: Any) -> str:
+    return "" if item is None else str(getattr(item, "display", getattr(item, "name", "")))

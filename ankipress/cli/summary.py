@@ -1,0 +1,90 @@
+"""The summary printed at the end of a build."""
+
+from __future__ import annotations
+
+from collections import Counter
+from html import unescape
+from pathlib import Path
+
+from ankipress.build.pipeline import BuildResult
+from ankipress.identity.reconcile import Change
+
+
+def summary_lines(result: BuildResult, out: Path) -> list[str]:
+    out = _shown(out)
+    lines = [
+        f"Built {count(len(result.decks), 'deck')} with {count(result.cards, 'card')} from "
+        f"{count(result.files, 'file')} into {out}/"
+    ]
+    if result.decks:
+        lines.append(f"  {'cards':>5}  {'new':>5}  {'changed':>7}  {'removed':>7}  deck -> package")
+    by_deck = changes_by_deck(result.changes)
+    for deck in result.decks:
+        kinds = Counter(c.kind for c in by_deck.get(deck.name, ()))
+        new, changed, removed = (
+            (str(kinds["new"]), str(kinds["changed"] + kinds["matched"]), str(kinds["removed"]))
+            if result.changes
+            else ("-", "-", "-")
+        )
+        package = out / result.packages.get(deck.name, deck.output)
+        counts = f"{len(deck.notes):>5}  {new:>5}  {changed:>7}  {removed:>7}"
+        lines.append(f"  {counts}  {deck.name} -> {package}")
+    if result.unanswered:
+        lines.append(f"Skipped {count(len(result.unanswered), 'unanswered question')}:")
+        lines.extend(f"  {q.path}:{q.line}: {q.question}" for q in result.unanswered)
+    lines.extend(lock_lines(result))
+    lines.append(coverage_line(result))
+    diagnostics = result.diagnostics
+    lines.append(f"{diagnostics.warning_count} warnings, {diagnostics.error_count} errors")
+    return lines
+
+
+def changes_by_deck(changes: list[Change]) -> dict[str, list[Change]]:
+    """The lock's changes grouped by deck name, in their order."""
+    grouped: dict[str, list[Change]] = {}
+    for change in changes:
+        grouped.setdefault(change.deck, []).append(change)
+    return grouped
+
+
+def count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
+
+
+def _shown(path: Path) -> Path:
+    """``path`` relative to the working directory when it is inside it."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
+
+
+def lock_lines(result: BuildResult) -> list[str]:
+    """What the lock kept and what it retired, if it did either."""
+    matched = [c for c in result.changes if c.kind == "matched"]
+    removed = [c for c in result.changes if c.kind == "removed"]
+    lines = []
+    if matched:
+        lines.append(f"Kept {count(len(matched), 'GUID')} through the lock:")
+        lines.extend(
+            f"  {unescape(c.where)}: {unescape(c.before)!r} -> {unescape(c.question)!r}"
+            for c in matched
+        )
+    if removed:
+        lines.append(
+            f"Removed {count(len(removed), 'note')} (shipped once more, tagged ankipress::removed):"
+        )
+        lines.extend(f"  {unescape(c.where)}: {unescape(c.question)}" for c in removed)
+    return lines
+
+
+def coverage_line(result: BuildResult) -> str:
+    files = result.coverage.values()
+    prose = sum(c.prose_lines for c in files)
+    on_cards = sum(c.on_cards for c in files)
+    unanswered = sum(c.unanswered for c in files)
+    text = f"Coverage: {on_cards} of {prose} lines of notes on cards"
+    if unanswered:
+        text += f", {unanswered} in unanswered questions"
+    missing = result.uncovered_lines
+    return text + (f", {missing} on no card (see the warnings)" if missing else "")

@@ -1,0 +1,68 @@
+"""Compiler-style diagnostics: ``path:line: severity: message``, collected, then sorted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    path: str
+    line: int
+    severity: Severity
+    message: str
+    code: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity.value}: {self.message}"
+
+
+class Diagnostics:
+    """Collects diagnostics for one build; stages add to it, the CLI prints it."""
+
+    def __init__(self) -> None:
+        self._items: list[Diagnostic] = []
+
+    def error(self, path: str, line: int, message: str, code: str = "") -> None:
+        self._items.append(Diagnostic(path, line, Severity.ERROR, message, code))
+
+    def warning(self, path: str, line: int, message: str, code: str = "") -> None:
+        self._items.append(Diagnostic(path, line, Severity.WARNING, message, code))
+
+    def extend(self, items: list[Diagnostic]) -> None:
+        self._items.extend(items)
+
+    def sorted(self) -> list[Diagnostic]:
+        """Each distinct diagnostic once, in file and line order."""
+        return sorted(set(self._items), key=_sort_key)
+
+    @property
+    def error_count(self) -> int:
+        return self._count(Severity.ERROR)
+
+    @property
+    def warning_count(self) -> int:
+        return self._count(Severity.WARNING)
+
+    def _count(self, severity: Severity) -> int:
+        return sum(d.severity is severity for d in set(self._items))
+
+
+def _sort_key(d: Diagnostic) -> tuple[str, int, str, str]:
+    return (d.path, d.line, d.severity.value, d.message)
+
+
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """How diagnostics name a file: relative to the working directory when inside it."""
+    try:
+        return path.relative_to((cwd or Path.cwd()).resolve()).as_posix()
+    except ValueError:
+        return str(path)

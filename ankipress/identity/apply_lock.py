@@ -1,0 +1,134 @@
+"""Each content root's lock applied to a build: read it, reconcile the root's decks with
+it, and (after the decks are written) save the updated lock."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from ankipress.atomic import write_bytes
+from ankipress.diagnostics import Diagnostics, display_path
+from ankipress.identity.lockfile import (
+    LEGACY_LOCK_FILE,
+    LOCK_FILE,
+    Lock,
+    book_segments,
+    header_line,
+    lock_path,
+    read_lock,
+)
+from ankipress.identity.reconcile import Change, Reconciled, reconcile
+from ankipress.records import Deck
+
+
+@dataclass
+class PendingLock:
+    """One content root's lock after this build: made into bytes while the packages are
+    written (``text``), saved once they all are."""
+
+    root: Path
+    reconciled: Reconciled  # of every book of the lock, or of the books read again
+    changed: bool  # whether their entries differ from the lock's (else it is not written)
+    base: bytes  # the lock as read
+    spans: dict[str, tuple[int, int]]  # where the books not reconciled are in ``base``
+    sha: str = ""  # of ``base``, when it stays and ``spans`` has every book of it
+
+    def text(self) -> LockText | None:
+        """The lock after this build, where each book's lines are in it, and its sha256;
+        None for a lock that stays as it is but is not as this tool writes it (by hand)."""
+        data, spans, sha = self.base, self.spans, self.sha
+        if not sha:
+            data, spans = self._spliced()
+            if not self.changed and data != self.base:
+                return None
+            sha = hashlib.sha256(data).hexdigest()
+        return LockText(data, spans, sha)
+
+    def _spliced(self) -> tuple[bytes, dict[str, tuple[int, int]]]:
+        """The lock: the lines of the books not reconciled as they were, the others new;
+        and where each book is in it."""
+        lock = self.reconciled.lock
+        header = header_line(lock.note_type_hash, lock.note_type_changed)
+        base = memoryview(self.base)  # its slices are not copies
+        segments: dict[str, bytes | memoryview] = {b: base[x:y] for b, (x, y) in self.spans.items()}
+        segments.update(book_segments(lock))
+        spans: dict[str, tuple[int, int]] = {}
+        start = len(header)
+        for book in sorted(segments):
+            spans[book] = (start, start + len(segments[book]))
+            start += len(segments[book])
+        return header + b"".join(segments[book] for book in sorted(segments)), spans
+
+
+class LockText(NamedTuple):
+    data: bytes
+    spans: dict[str, tuple[int, int]]  # by book: where its lines are in ``data``
+    sha: str  # of ``data``
+
+
+@dataclass
+class Locked:
+    decks: list[Deck] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    pending: dict[Path, PendingLock] = field(default_factory=dict)  # by content root
+    note_type_mod: dict[Path, int] = field(default_factory=dict)  # by content root
+
+
+def apply_locks(
+    decks: list[Deck],
+    built: Mapping[Path, set[str]],
+    note_types: Mapping[Path, str],
+    now: int,
+    diagnostics: Diagnostics,
+) -> Locked:
+    """``decks`` reconciled with the lock of their content root; a root whose lock cannot
+    be read builds as if it had none, and its lock is left alone. ``built``: by root, the
+    files built (relative to it); ``note_types``: by root, its templates' digest."""
+    locked = Locked()
+    for root in sorted({deck.book.root for deck in decks} | set(built)):
+        mine = [deck for deck in decks if deck.book.root == root]
+        path = lock_path(root)
+        lock = read_lock(path, display_path(path), diagnostics)
+        if lock is not None and path.name == LEGACY_LOCK_FILE:
+            message = (
+                f"the lock under the tool's old name: a build writes {LOCK_FILE} in its "
+                "place; commit that and delete this one"
+            )
+            diagnostics.warning(display_path(path), 0, message, "lock")
+        note_type_hash = note_types.get(root, "")
+        same_type = lock is not None and lock.note_type_hash == note_type_hash
+        type_mod = lock.note_type_changed if same_type and lock is not None else now
+        locked.note_type_mod[root] = type_mod
+        if lock is None:
+            locked.decks += mine
+            continue
+        done = reconcile(mine, lock, now, set(built.get(root, ())), root)
+        locked.decks += done.decks
+        locked.changes += done.changes
+        new = Lock(done.lock.entries, note_type_hash, type_mod, True, lock.lines)
+        changed = not same_entries(lock, new)  # an unchanged lock is not even serialised again
+        done = done._replace(lock=new)
+        locked.pending[root] = PendingLock(root, done, changed, lock.data, {})
+    return locked
+
+
+def same_entries(old: Lock, new: Lock) -> bool:
+    header = (old.found, old.note_type_hash, old.note_type_changed)
+    if header != (new.found, new.note_type_hash, new.note_type_changed):
+        return False
+    return len(old.entries) == len(new.entries) and set(old.entries) == set(new.entries)
+
+
+def save_lock(root: Path, data: bytes, diagnostics: Diagnostics) -> bool:
+    """Write a root's lock; False (a warning) if it cannot be written."""
+    path = root / LOCK_FILE
+    try:
+        write_bytes(path, data)
+    except OSError as exc:  # a read-only checkout: the decks are built all the same
+        message = f"cannot write the lock: {exc.strerror or exc}"
+        diagnostics.warning(display_path(path), 0, message, "lock")
+        return False
+    return True

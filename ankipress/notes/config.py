@@ -1,0 +1,187 @@
+"""Settings for the cases a rule gets wrong: a project file and per-file YAML front matter.
+
+``content/ankipress.yaml`` holds defaults for every file under that content root; a file's
+front matter overrides them. Both are read with PyYAML; a mistake is an error naming the
+file and line, never ignored.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ankipress.diagnostics import Diagnostics
+from ankipress.notes.discover import outside
+
+PROJECT_FILE = "ankipress.yaml"
+LEGACY_PROJECT_FILE = "ankideck.yaml"  # the tool's first name: read when there is no other
+SHAPES = ("h2", "details", "q", "term", "topic")
+
+
+@dataclass(frozen=True)
+class Settings:
+    title: str | None = None  # the book's title (deck names, context)
+    id: str | None = None  # the book's key: part of every GUID
+    chapter_level: int | None = None  # heading level of chapters, 1-6
+    shapes: frozenset[str] = frozenset(SHAPES)  # note shapes recognised
+    skip_sections: tuple[str, ...] = ()  # headings whose sections are not content
+    tags: tuple[str, ...] = ()  # extra tags on every note
+    encoding: str | None = None  # of every file under the root (ankipress.yaml only)
+    templates: str | None = None  # folder of card templates, inside the root (ankipress.yaml only)
+    note_type: str | None = None  # a note type of another name (ankipress.yaml only)
+
+
+def load_project_settings(root: Path, display: str, diagnostics: Diagnostics) -> Settings | None:
+    """The settings of ``root/ankipress.yaml``; defaults if there is none, None if it is bad."""
+    path = settings_path(root)
+    if not path.is_file():
+        return Settings()
+    if path.name == LEGACY_PROJECT_FILE:
+        message = f"settings under the tool's old name: rename the file to {PROJECT_FILE}"
+        diagnostics.warning(display, 0, message, "config")
+    refused = outside(path.resolve(), root.resolve())
+    if refused is not None:
+        diagnostics.error(display, 0, refused, "outside")
+        return None
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        diagnostics.error(display, 0, f"cannot read project settings: {exc}", "config")
+        return None
+    return parse_settings(text, display, 1, diagnostics, Settings(), "project settings")
+
+
+def settings_path(root: Path) -> Path:
+    """A content root's settings file: ``ankipress.yaml``, or its old name if only that is there."""
+    path, legacy = root / PROJECT_FILE, root / LEGACY_PROJECT_FILE
+    return legacy if not path.exists() and legacy.is_file() else path
+
+
+def parse_settings(
+    text: str,
+    path: str,
+    first_line: int,
+    diagnostics: Diagnostics,
+    base: Settings,
+    where: str = "front matter",
+) -> Settings | None:
+    """``base`` updated by the YAML mapping ``text`` (whose line 1 is ``first_line``);
+    None, with an error, if the YAML or one of its values is wrong."""
+    import yaml  # only files with settings need PyYAML
+    from yaml.constructor import SafeConstructor
+    from yaml.nodes import MappingNode
+
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader) if text.strip() else None
+        if node is None:
+            return base
+        if not isinstance(node, MappingNode):
+            line = first_line + node.start_mark.line
+            diagnostics.error(path, line, f"{where} must be a mapping of keys to values", "config")
+            return None
+        pairs = [
+            (
+                str(k.value),
+                first_line + k.start_mark.line,
+                SafeConstructor().construct_object(v, True),
+            )
+            for k, v in node.value
+        ]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = first_line + mark.line if mark is not None else first_line
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        diagnostics.error(path, line, f"invalid YAML in {where}: {problem}", "config")
+        return None
+    changes: dict[str, Any] = {}
+    for key, line, value in pairs:
+        if key not in _CHECKS:
+            diagnostics.warning(path, line, f"unknown setting {key!r} ignored", "config")
+            continue
+        if key in _PROJECT_ONLY and where != "project settings":
+            message = f"setting {key!r} only works in {PROJECT_FILE}; ignored here"
+            diagnostics.warning(path, line, message, "config")
+            continue
+        checked = _CHECKS[key](value)
+        if isinstance(checked, _Invalid):
+            diagnostics.error(path, line, f"setting {key!r} {checked.why}", "config")
+            return None
+        changes[key] = checked
+    return replace(base, **changes)
+
+
+@dataclass(frozen=True)
+class _Invalid:
+    why: str
+
+
+def _text(value: Any) -> str | _Invalid | None:
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        return _Invalid("must be text")
+    return str(value).strip() or None
+
+
+def _level(value: Any) -> int | _Invalid | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 6:
+        return value
+    return _Invalid(f"must be a heading level from 1 to 6, not {value!r}")
+
+
+def _texts(value: Any) -> tuple[str, ...] | _Invalid:
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+    if any(isinstance(item, (dict, list)) or item is None for item in items):
+        return _Invalid("must be a list of text")
+    return tuple(str(item).strip() for item in items if str(item).strip())
+
+
+def _shapes(value: Any) -> frozenset[str] | _Invalid:
+    names = _texts(value)
+    if isinstance(names, _Invalid):
+        return names
+    unknown = [name for name in names if name not in SHAPES]
+    if unknown:
+        return _Invalid(f"names unknown shape {unknown[0]!r} (known: {', '.join(SHAPES)})")
+    return frozenset(names)
+
+
+def _tags(value: Any) -> tuple[str, ...] | _Invalid:
+    tags = _texts(value)
+    if isinstance(tags, _Invalid):
+        return tags
+    # Anki tags hold no spaces; {{Tags}} in a template shows them as HTML.
+    return tuple(_TAG_UNSAFE.sub("_", tag) for tag in tags)
+
+
+def _encoding(value: Any) -> str | _Invalid | None:
+    name = _text(value)
+    if not isinstance(name, str):
+        return name
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return _Invalid(f"names unknown encoding {name!r}")
+
+
+_TAG_UNSAFE = re.compile(r"[\s<>&\"']+")
+# A file's front matter is read after decoding it; one root has one note type.
+_PROJECT_ONLY = {"encoding", "templates", "note_type"}
+_CHECKS = {
+    "title": _text,
+    "id": _text,
+    "chapter_level": _level,
+    "shapes": _shapes,
+    "skip_sections": _texts,
+    "tags": _tags,
+    "encoding": _encoding,
+    "templates": _text,
+    "note_type": _text,
+}

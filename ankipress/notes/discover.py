@@ -1,0 +1,80 @@
+"""Discover: the markdown files a build reads, in a stable order."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+from ankipress.diagnostics import Diagnostics, display_path
+from ankipress.records import SourceFile
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def discover(
+    paths: Iterable[Path], cwd: Path | None = None, diagnostics: Diagnostics | None = None
+) -> list[SourceFile]:
+    """Every markdown file under ``paths`` (folders walked recursively), sorted, no repeats.
+
+    A folder is the content root of the files under it; a file named directly is its own
+    folder's root. Inside a folder, a symlink is followed only to a file inside the same
+    root, judged on the resolved path: one pointing outside is refused with a warning.
+    """
+    cwd = (cwd or Path.cwd()).resolve()
+    diagnostics = diagnostics if diagnostics is not None else Diagnostics()
+    found: dict[Path, SourceFile] = {}
+    for given in paths:
+        root = given.resolve()
+        if root.is_dir():
+            files = _walk(root, cwd, diagnostics)
+        else:
+            files = [root]
+            root = root.parent
+        for path in files:
+            real = path.resolve()
+            refused = outside(real, root)
+            if refused is not None:
+                diagnostics.warning(display_path(path, cwd), 0, refused, "outside")
+                continue
+            if not real.is_file():  # a FIFO or device would block or never end
+                diagnostics.warning(
+                    display_path(path, cwd), 0, "not a regular file; not read", "outside"
+                )
+                continue
+            if real not in found or path == real:  # a file and a link to it: the file
+                found[real] = _source_file(path, real, root, cwd)
+    return sorted(found.values(), key=lambda s: (str(s.root), s.rel.parts))
+
+
+def _walk(root: Path, cwd: Path, diagnostics: Diagnostics) -> list[Path]:
+    def unreadable(error: OSError) -> None:
+        where = display_path(Path(error.filename), cwd) if error.filename else str(root)
+        diagnostics.error(where, 0, f"cannot read folder: {error.strerror}", "io")
+
+    files = []
+    for folder, dirs, names in os.walk(root, onerror=unreadable):
+        for name in sorted(d for d in dirs if Path(folder, d).is_symlink()):
+            refused = outside(Path(folder, name).resolve(), root)
+            if refused is not None:
+                diagnostics.warning(display_path(Path(folder, name), cwd), 0, refused, "outside")
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        files.extend(
+            Path(folder, name)
+            for name in sorted(names)
+            if name.lower().endswith(MARKDOWN_SUFFIXES) and not name.startswith(".")
+        )
+    return files
+
+
+def _source_file(path: Path, real: Path, root: Path, cwd: Path) -> SourceFile:
+    rel = PurePosixPath(path.relative_to(root).as_posix())
+    return SourceFile(path=real, root=root, rel=rel, display=display_path(path, cwd))
+
+
+def outside(real: Path, root: Path) -> str | None:
+    """Why ``real`` (a resolved path: where a symlink leads) is not read, if it is outside
+    the content ``root``; None if it is inside."""
+    if real.is_relative_to(root):
+        return None
+    return f"symlink to {real} is outside the content root; not read"

@@ -1,0 +1,166 @@
+"""The blocks of a file as a stream of elements: questions of every shape, headings,
+group labels, bold lines, prose, and what is not content."""
+
+from __future__ import annotations
+
+import bisect
+from collections import deque
+from collections.abc import Collection, Iterator, Sequence
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from ankipress.diagnostics import Diagnostics
+from ankipress.notes.blocks import Block, parse_region, reparse
+from ankipress.notes.chapters import is_toc_heading, is_toc_list
+from ankipress.notes.details import OPENS_HTML_BLOCK, closing_line, find_details, starts_details
+from ankipress.notes.fileblocks import FileBlocks
+from ankipress.notes.questions import h2_question
+from ankipress.notes.shapes import (
+    Asked,
+    group_label,
+    is_bold_line,
+    not_content,
+    q_paragraph,
+    term_list,
+)
+
+
+@dataclass(frozen=True)
+class Element:
+    kind: str  # question | heading | label | bold | prose | toc | skip
+    first: int
+    last: int
+    block: Block | None = None  # the block itself, for prose-like kinds
+    asked: Asked | None = None
+    text: str = ""  # a heading's or label's text; why a block is skipped
+    level: int = 0  # a heading's level
+
+
+def elements(
+    blocks: Sequence[Block],
+    lines: Sequence[str],
+    env: dict,
+    shapes: Collection[str],
+    diagnostics: Diagnostics,
+    path: str,
+) -> Iterator[Element]:
+    """Each element in file order. A ``<details>`` element may end inside a later block:
+    the blocks it covers are consumed, and the rest of the block it ends in is parsed again."""
+    headings = [b.first for b in blocks if b.heading_level]
+    parsed = FileBlocks(blocks, lines)
+    blank = _next_blank(lines)
+    queue: deque[tuple[Block, str]] = deque((block, _BLOCK) for block in blocks)
+    consumed = 0  # the last line that a <details> element took
+    while queue:
+        block, mode = queue.popleft()
+        if mode != _AFTER_TAG:
+            if block.last <= consumed:
+                continue
+            if mode == _REGION or block.first <= consumed:  # e.g. the rest after </details>
+                rest = _region(max(block.first, consumed + 1), block.last, lines, env, blank)
+                queue.extendleft(reversed(rest))
+                continue
+        if "details" in shapes and starts_details(block):
+            following = bisect.bisect_right(headings, block.first)
+            limit = headings[following] - 1 if following < len(headings) else len(lines)
+            found = find_details(block, lines, limit, env, parsed)
+            if found is not None:
+                if not found.closed:
+                    diagnostics.warning(
+                        path,
+                        block.first,
+                        f"<details> is never closed; its answer runs to line {found.end}",
+                        "details",
+                    )
+                yield Element("question", block.first, found.end, asked=found.asked)
+                consumed = max(consumed, found.end)
+                if block.last > found.end:
+                    queue.appendleft((block, _BLOCK))  # its rest is parsed again
+                if found.tail is not None:
+                    tail = parse_region([found.tail], found.end, env)
+                    queue.extendleft((b, _AFTER_TAG) for b in reversed(tail))
+                continue
+        yield from _classify(block, lines, env, shapes)
+
+
+# How a queued block is taken: as parsed; as parsed after a closing tag on its own line
+# (never cut by what a <details> consumed); as lines still to be parsed.
+_BLOCK, _AFTER_TAG, _REGION = "block", "after tag", "region"
+
+
+def _region(
+    first: int, last: int, lines: Sequence[str], env: dict, blank: list[int]
+) -> list[tuple[Block, str]]:
+    """The blocks of lines ``first..last``. Lines that open a ``<details>`` and hold no blank
+    line are one HTML block to markdown-it: that block is built directly, up to the line
+    closing the element, and the lines after it stay a region parsed when reached. So a
+    long chain of ``<details>`` in one HTML block costs linear time, not quadratic."""
+    if blank[first] > last and OPENS_HTML_BLOCK.match(lines[first - 1]):
+        end = closing_line(lines, first, last)
+        token = Token("html_block", "", 0, block=True, map=[first - 1, end])
+        token.content = "\n".join(lines[first - 1 : end]) + "\n"
+        parts = [(Block((token,), first, end), _AFTER_TAG)]
+        if end < last:
+            parts.append((Block((token,), end + 1, last), _REGION))
+        return parts
+    return [(b, _AFTER_TAG) for b in reparse(lines, first, last, env)]
+
+
+def _next_blank(lines: Sequence[str]) -> list[int]:
+    """For each 1-based line, the first blank line at or after it (``len(lines) + 1`` if none)."""
+    found = [len(lines) + 1] * (len(lines) + 2)
+    for number in range(len(lines), 0, -1):
+        found[number] = number if not lines[number - 1].strip() else found[number + 1]
+    return found
+
+
+def _classify(
+    block: Block, lines: Sequence[str], env: dict, shapes: Collection[str]
+) -> Iterator[Element]:
+    if block.heading_level:
+        kind = "toc" if is_toc_heading(block.text) else "heading"
+        yield Element(
+            kind, block.first, block.last, block, text=block.text, level=block.heading_level
+        )
+        return
+    why = not_content(block)
+    if why is not None:
+        yield Element("skip", block.first, block.last, block, text=why)
+        return
+    asked = _asked(block, lines, env, shapes)
+    if asked is not None:
+        for index, one in enumerate(asked):
+            last = asked[index + 1].line - 1 if index + 1 < len(asked) else block.last
+            yield Element("question", one.line, last, block, asked=one)
+        return
+    label = group_label(block)
+    if label is not None:
+        yield Element("label", block.first, block.last, block, text=label)
+    elif is_bold_line(block):
+        yield Element("bold", block.first, block.last, block)
+    elif block.kind in ("bullet_list_open", "ordered_list_open") and is_toc_list(block.tokens):
+        yield Element("toc", block.first, block.last, block)
+    else:
+        yield Element("prose", block.first, block.last, block)
+
+
+def _asked(
+    block: Block, lines: Sequence[str], env: dict, shapes: Collection[str]
+) -> list[Asked] | None:
+    if "h2" in shapes:
+        marker = h2_question(block)
+        if marker is not None:
+            rest = (
+                (Block((marker.rest,), marker.rest.map[0] + 1, block.last),)
+                if marker.rest is not None and marker.rest.map is not None
+                else ()
+            )
+            return [Asked(marker.text, block.first, "h2", rest, "chapter")]
+    if "q" in shapes:
+        asked = q_paragraph(block, lines, env)
+        if asked is not None:
+            return [asked]
+    if "term" in shapes:
+        return term_list(block, lines, env)
+    return None

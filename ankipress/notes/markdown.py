@@ -1,0 +1,156 @@
+"""The one markdown-it-py configuration used to parse and render notes.
+
+CommonMark with raw HTML, GitHub's tables and strikethrough, YAML front matter and
+``$``/``$$`` math. Math comes out in the delimiters Anki's bundled MathJax reads:
+``\\(...\\)`` inline and ``\\[...\\]`` display, the TeX HTML-escaped and otherwise untouched.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from functools import lru_cache
+from html import escape
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore, inline, text_join
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from ankipress.notes.nesting import nesting_guard_plugin
+from ankipress.notes.prose import cjk_prose_plugin
+
+CODE_CSS_CLASS = "highlight"  # on highlighted code blocks; code_css() styles it
+
+
+def render_math(tex: str, options: dict[str, Any]) -> str:
+    body = escape(tex, quote=False)
+    return f"\\[{body}\\]" if options.get("display_mode") else f"\\({body}\\)"
+
+
+def highlight_code(code: str, lang: str, _attrs: Any) -> str:
+    """A fenced block as ``<pre class="highlight">`` with Pygments' CSS classes."""
+    name = lang.split()[0] if lang else ""
+    try:
+        lexer = get_lexer_by_name(name) if name else None
+    except ClassNotFound:
+        lexer = None
+    if lexer is None:
+        body = escape(code, quote=False)
+    else:
+        body = pygments_highlight(code, lexer, HtmlFormatter(nowrap=True))
+    lang_class = f' class="language-{escape(name)}"' if name else ""
+    return f'<pre class="{CODE_CSS_CLASS}"><code{lang_class}>{body}</code></pre>\n'
+
+
+@lru_cache(maxsize=1)
+def code_css() -> str:
+    """Pygments rules for highlighted code: a light theme, and a dark one in night mode."""
+    light = HtmlFormatter(style="default").get_style_defs(f".{CODE_CSS_CLASS}")
+    dark = HtmlFormatter(style="monokai").get_style_defs(
+        [f".nightMode .{CODE_CSS_CLASS}", f".night_mode .{CODE_CSS_CLASS}"]
+    )
+    return f"/* code: light */\n{light}\n/* code: night mode */\n{dark}\n"
+
+
+_PENDING = "ankipress_inline_pending"  # token meta: the env its inline parse is to use
+
+
+def parse_blocks(text: str, env: dict) -> list[Token]:
+    """The file's tokens, the content of each ``inline`` token left unparsed until
+    ``ensure_inline`` is called on it. The lines of a term's body are parsed again on
+    their own: their inline content, most of a parse, is then never parsed twice."""
+    tokens = _block_markdown().parse(text, env)
+    for token in tokens:
+        if token.type == "inline":
+            token.children = None
+            token.meta[_PENDING] = env
+    return tokens
+
+
+def ensure_inline(tokens: Iterable[Token]) -> None:
+    """Parse the inline content of those ``tokens`` that ``parse_blocks`` left unparsed."""
+    pending = [t for t in tokens if t.type == "inline" and _PENDING in t.meta]
+    if not pending:
+        return
+    md = markdown()
+    state = StateCore("", md, pending[0].meta[_PENDING])
+    for token in pending:
+        del token.meta[_PENDING]
+    state.tokens = pending
+    inline(state)
+    text_join(state)
+
+
+def _without_debug_calls() -> None:
+    """markdown-it's block rules log each line they try, at debug level: 150,000 calls of
+    ``Logger.debug`` for 2,000 notes, 7% of a parse, all to say nothing (the level is off).
+    While it is off, their loggers' ``debug`` does nothing without the call."""
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        quiet = isinstance(logger, logging.Logger) and not logger.isEnabledFor(logging.DEBUG)
+        if name.startswith("markdown_it.") and quiet:
+            logger.debug = _nothing  # type: ignore[method-assign,union-attr]
+
+
+def _nothing(*_args: object, **_kwargs: object) -> None:
+    return None
+
+
+@lru_cache(maxsize=1)
+def _block_markdown() -> MarkdownIt:
+    md = _configured()
+    md.disable(["inline", "text_join"])
+    return md
+
+
+@lru_cache(maxsize=1)
+def markdown() -> MarkdownIt:
+    return _configured()
+
+
+def _configured() -> MarkdownIt:
+    _without_debug_calls()
+    md = MarkdownIt("commonmark", {"html": True, "highlight": highlight_code})
+    md.enable(["table", "strikethrough"])
+    cjk_prose_plugin(md)
+    nesting_guard_plugin(md)
+    front_matter_plugin(md)
+    # Prose defaults: "$5 and $10" is money, "$ x $" is not math, labels are not ours.
+    dollarmath_plugin(
+        md,
+        allow_labels=False,
+        allow_space=False,
+        allow_digits=False,
+        allow_blank_lines=False,
+        double_inline=True,
+        renderer=render_math,
+    )
+    # "$$...$$" inside a paragraph: a <div> there is invalid HTML that sanitising would split.
+    md.add_render_rule("math_inline_double", _render_inline_display_math)
+    md.add_render_rule("image", _render_image)
+    return md
+
+
+def _render_image(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    """An image whose source was resolved (``meta["media"]``): missing ones show their alt."""
+    token = tokens[idx]
+    if "media" not in token.meta:
+        return str(self.image(tokens, idx, options, env))
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    target = token.meta["media"]
+    if target is None:
+        return f'<span class="missing-image">{escape(alt)}</span>'
+    title = token.attrGet("title")
+    title_attr = f' title="{escape(str(title))}"' if title else ""
+    return f'<img src="{escape(target)}" alt="{escape(alt)}"{title_attr}>'
+
+
+def _render_inline_display_math(_self: Any, tokens: Any, idx: int, _options: Any, _env: Any) -> str:
+    tex = render_math(str(tokens[idx].content).strip(), {"display_mode": True})
+    return f'<span class="math display">{tex}</span>'

@@ -1,0 +1,145 @@
+"""Parse: one markdown file -> a Book of Chapters of Questions, from markdown-it's tokens."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from ankipress.diagnostics import Diagnostics
+from ankipress.identity.guids import normalise_question, strip_numbering
+from ankipress.notes.blocks import Block, source_lines, top_level_blocks, unclosed_fences
+from ankipress.notes.chapters import (
+    is_toc_heading,
+    is_toc_list,
+    parse_chapter_heading,
+    without_body_suffix,
+)
+from ankipress.notes.config import Settings, parse_settings
+from ankipress.notes.coverage import Coverage
+from ankipress.notes.elements import Element, elements
+from ankipress.notes.markdown import parse_blocks
+from ankipress.notes.nesting import TOO_DEEP
+from ankipress.notes.outline import BEFORE_CHAPTERS, TOC, ChapterDraft, ChapterStart, Walker
+from ankipress.records import Book, Chapter, SourceFile
+
+ChapterRule = Callable[[Element], "ChapterStart | None"]
+
+
+def parse_book(
+    source: SourceFile, text: str, diagnostics: Diagnostics, base: Settings | None = None
+) -> Book | None:
+    """The book a file holds; None if it cannot be read (the reason is in diagnostics)."""
+    settings = base or Settings()
+    env: dict = {}
+    tokens = parse_blocks(text, env)
+    lines = source_lines(text)
+    coverage = Coverage()
+    if tokens and tokens[0].type == "front_matter":
+        loaded = parse_settings(tokens[0].content, source.display, 2, diagnostics, settings)
+        if loaded is None:
+            return None
+        settings = loaded
+        coverage.not_content(1, (tokens[0].map or [0, 1])[1], "front matter")
+    blocks = top_level_blocks(tokens, lines)
+    title_block = _title_heading(blocks)
+    walker = Walker(
+        _chapter_rule(blocks, settings, title_block),
+        settings.skip_sections,
+        "topic" in settings.shapes,
+        coverage,
+    )
+    walker.walk(elements(blocks, lines, env, settings.shapes, diagnostics, source.display))
+    for first, last in unclosed_fences(tokens, lines):
+        message = f"code fence is never closed; it runs to line {last}, all of it code"
+        diagnostics.warning(source.display, first, message, "fence")
+    for start, end in sorted(set(env.pop(TOO_DEEP, ()))):
+        span = f"line {end}" if end == start + 1 else f"lines {start + 1}-{end}"
+        message = f"nested too deep to format; {span} shown as written"
+        diagnostics.warning(source.display, start + 1, message, "nesting")
+    title = settings.title or (title_block.text if title_block else "") or source.rel.stem
+    chapters = tuple(_chapter(d) for d in walker.finish(title))
+    key = settings.id or source.rel.stem
+    return Book(source, key, title, chapters, env, settings.tags, coverage.report(lines))
+
+
+def _chapter(draft: ChapterDraft) -> Chapter:
+    start = draft.start
+    return Chapter(
+        start.number,
+        start.title or start.heading,
+        start.heading,
+        draft.line,
+        tuple(draft.questions),
+        start.key,
+    )
+
+
+def _chapter_rule(blocks: list[Block], settings: Settings, title: Block | None) -> ChapterRule:
+    """Which headings open chapters: ``第N章`` headings if the file has any (unless the
+    settings name a level), else the top heading level below a title heading."""
+    title_line = title.first if title else 0
+    numbered = [b for b in blocks if b.heading_level and parse_chapter_heading(b.text)]
+    if numbered and settings.chapter_level is None:
+        toc = _toc_headings(blocks)
+
+        def by_number(element: Element) -> ChapterStart | None:
+            heading = parse_chapter_heading(element.text)
+            if element.first == title_line:  # the heading that titles the file: chapter 0
+                return BEFORE_CHAPTERS
+            if heading is None:
+                return None
+            if element.first in toc:
+                return TOC
+            written = without_body_suffix(element.text)
+            return ChapterStart("", heading.number, heading.title, written)
+
+        return by_number
+    levels = [
+        b.heading_level
+        for b in blocks
+        if b.heading_level and b.first != title_line and not is_toc_heading(b.text)
+    ]
+    level = settings.chapter_level or min(levels, default=0)
+    ordinals: dict[str, int] = {}
+
+    def by_level(element: Element) -> ChapterStart | None:
+        if element.first == title_line:
+            return BEFORE_CHAPTERS
+        if not level or element.level > level:
+            return None
+        title = strip_numbering(element.text) or element.text
+        key = "title:" + normalise_question(title)
+        number = ordinals.setdefault(key, len(ordinals) + 1)
+        return ChapterStart(key, number, title, element.text)
+
+    return by_level
+
+
+def _toc_headings(blocks: list[Block]) -> set[int]:
+    """Lines of chapter headings followed only by lists of in-page links: a table of contents."""
+    found: set[int] = set()
+    for index, block in enumerate(blocks):
+        if not (block.heading_level and parse_chapter_heading(block.text)):
+            continue
+        following = []
+        for later in blocks[index + 1 :]:
+            if later.heading_level and parse_chapter_heading(later.text):
+                break
+            if later.kind != "hr" and not later.is_comment:
+                following.append(later)
+        lists = [b for b in following if b.kind in ("bullet_list_open", "ordered_list_open")]
+        if lists and len(lists) == len(following) and all(is_toc_list(b.tokens) for b in lists):
+            found.add(block.first)
+    return found
+
+
+def _title_heading(blocks: list[Block]) -> Block | None:
+    """A heading that titles the whole file: the first, alone at its level or above."""
+    headings = [b for b in blocks if b.heading_level]
+    if not headings:
+        return None
+    first = headings[0]
+    if any(h.heading_level <= first.heading_level for h in headings[1:]):
+        return None
+    if is_toc_heading(first.text) or parse_chapter_heading(first.text) or not first.text:
+        return None
+    return first
