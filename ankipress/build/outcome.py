@@ -65,6 +65,7 @@ class BuildResult:
     changes: list[Change] = field(default_factory=list)  # against the lock, note by note
     packages: dict[str, PurePosixPath] = field(default_factory=dict)  # deck name -> file written
     note_types: dict[Path, Templates] = field(default_factory=dict)  # by content root
+    pruned: list[PurePosixPath] = field(default_factory=list)  # stale packages deleted
 
     @property
     def uncovered_lines(self) -> int:

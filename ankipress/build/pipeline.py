@@ -113,10 +113,13 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
 
         def make_locks() -> None:  # while the packages are written
             for root, pending in locked.pending.items():
-                made[root] = _made(pending, parts.get(root, MemoParts({})), derived)
+                if root not in unstyled:  # a lock records only what a package carries
+                    made[root] = _made(pending, parts.get(root, MemoParts({})), derived)
 
         if write_all(result, options, templates, locked, derived, progress, make_locks):
             _save_locks(made, states, result)
+        for root in unstyled if states is not None else ():
+            states.forget(root)
     return result
 
 

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from ankipress.diagnostics import display_path
 from ankipress.identity.apply_lock import Locked
 from ankipress.apkg.manifest import write_manifest
+from ankipress.apkg.prune import listed_packages, prune
 from ankipress.cards.notetype import Templates, note_type
 from ankipress.build.outcome import COMBINED_FILE, BuildOptions, BuildResult, Progress, plain
 from ankipress.apkg.package import NoteType, Written, write_deck
@@ -90,8 +91,11 @@ def write_all(
         index.save()
         return False  # the manifest and the locks describe complete builds only
     if written and listing:
+        last = listed_packages(options.out)  # what the last build wrote, before it is replaced
         write_manifest(options.out, written, digests, derived.listing)
         index.record_manifest(listed.hexdigest())
+        if not result.diagnostics.error_count:  # a file that failed keeps its packages
+            result.pruned = prune(options.out, last, {file.as_posix() for _, file in groups})
     index.save()
     return True
 

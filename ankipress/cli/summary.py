@@ -33,9 +33,11 @@ def summary_lines(result: BuildResult, out: Path) -> list[str]:
         lines.append(f"Skipped {count(len(result.unanswered), 'unanswered question')}:")
         lines.extend(f"  {q.path}:{q.line}: {q.question}" for q in result.unanswered)
     lines.extend(lock_lines(result))
+    lines.extend(moved_lines(result, out))
     lines.append(coverage_line(result))
     diagnostics = result.diagnostics
-    lines.append(f"{diagnostics.warning_count} warnings, {diagnostics.error_count} errors")
+    warnings, errors = diagnostics.warning_count, diagnostics.error_count
+    lines.append(f"{count(warnings, 'warning')}, {count(errors, 'error')}")
     return lines
 
 
@@ -75,6 +77,31 @@ def lock_lines(result: BuildResult) -> list[str]:
             f"Removed {count(len(removed), 'note')} (shipped once more, tagged ankipress::removed):"
         )
         lines.extend(f"  {unescape(c.where)}: {unescape(c.question)}" for c in removed)
+    return lines
+
+
+def moved_lines(result: BuildResult, out: Path) -> list[str]:
+    """Packages deleted as stale, and notes whose deck was renamed: Anki leaves the cards
+    it already holds in their old deck, so say how to move them."""
+    lines = []
+    if result.pruned:
+        lines.append(
+            f"Deleted {count(len(result.pruned), 'package')} an earlier build wrote "
+            "and this one no longer makes:"
+        )
+        lines.extend(f"  {out / file}" for file in result.pruned)
+    moves = Counter((c.moved_from, c.deck) for c in result.changes if c.moved_from)
+    if moves:
+        lines.append(
+            f"{count(sum(moves.values()), 'note')} now in another deck; Anki keeps the "
+            "cards it already has in the old one:"
+        )
+        lines.extend(
+            f"  {old!r} -> {new!r} ({count(n, 'note')})" for (old, new), n in moves.items()
+        )
+        lines.append(
+            '  To move them: Browse, search deck:"OLD NAME", select all, Cards > Change Deck.'
+        )
     return lines
 
 

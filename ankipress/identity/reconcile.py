@@ -10,19 +10,16 @@ the time its content last changed, and ship notes that disappeared once more, ta
 
 from __future__ import annotations
 
-import difflib
-import html
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from ankipress.identity.guids import normalise_question
 from ankipress.identity.lockfile import Lock, LockEntry, content_hash
+from ankipress.identity.matching import kept_entries, matched_entries, question_key
 from ankipress.records import Deck, Note, SourceFile
 
 REMOVED_TAG = "ankipress::removed"
-SIMILAR = 0.5  # how alike two questions with the same answer must be to be one note
 
 
 @dataclass(frozen=True)
@@ -33,6 +30,7 @@ class Change:
     deck: str
     where: str  # path:line of the note (for a removed note: where it was)
     before: str = ""  # matched: the question the lock knew it by
+    moved_from: str = ""  # the deck the lock last shipped it in, if that was another
 
 
 class Reconciled(NamedTuple):
@@ -51,11 +49,11 @@ def reconcile(decks: list[Deck], lock: Lock, now: int, built: set[str], root: Pa
     built_guids = {note.guid for _, note in placed}
     orphans = [entry for entry in lock.entries if entry.guid not in built_guids]
     unknown = [(deck.book_key, note) for deck, note in placed if note.guid not in known]
-    kept = _kept(unknown, orphans)
+    kept = kept_entries(unknown, orphans)
     known.update(kept)
     taken = {entry.guid for entry in kept.values()}  # not to be matched to a second note
     orphans = [entry for entry in orphans if entry.guid not in taken]
-    matched = _match([(b, n) for b, n in unknown if n.guid not in known], orphans)
+    matched = matched_entries([(b, n) for b, n in unknown if n.guid not in known], orphans)
     entries: list[LockEntry] = []
     changes: list[Change] = []
     notes: dict[int, list[Note]] = {deck.deck_id: [] for deck in decks}
@@ -65,7 +63,9 @@ def reconcile(decks: list[Deck], lock: Lock, now: int, built: set[str], root: Pa
         entry, kind = _entry(deck, note, old, now, note.guid in matched)
         entries.append(entry)
         before = old.fields[0] if kind == "matched" and old is not None else ""
-        changes.append(Change(kind, entry.guid, note.question, deck.name, note.source, before))
+        was = old.deck[1] if old is not None and old.deck[1] != deck.name else ""
+        change = Change(kind, entry.guid, note.question, deck.name, note.source, before, was)
+        changes.append(change)
         notes[deck.deck_id].append(_with(note, entry.guid, entry.changed))
         if entry.guid != note.guid:
             moved.append((deck.book_key, entry.question))
@@ -121,7 +121,7 @@ def _entry(
     entry = LockEntry(
         guid=guid,
         book=deck.book_key,
-        question=_question_key(note),
+        question=question_key(note),
         source=source,
         hash=digest,
         changed=changed,
@@ -130,51 +130,6 @@ def _entry(
         tags=note.tags,
     )
     return entry, kind
-
-
-def _kept(unknown: list[tuple[str, Note]], orphans: list[LockEntry]) -> dict[str, LockEntry]:
-    """New GUID -> the lock entry that already has its book and question: a note whose
-    GUID was kept through a rename or rewording before. Only where both are one of a kind
-    (a repeated question's GUID also depends on its section: those go to ``_match``)."""
-    entries: dict[tuple[str, str], list[LockEntry]] = {}
-    for entry in orphans:
-        entries.setdefault((entry.book, entry.question), []).append(entry)
-    notes: dict[tuple[str, str], list[Note]] = {}
-    for book, note in unknown:
-        notes.setdefault((book, _question_key(note)), []).append(note)
-    found = {}
-    for identity, claimants in notes.items():
-        candidates = entries.get(identity, [])
-        live = [entry for entry in candidates if entry.removed is None] or candidates
-        if len(claimants) == 1 and len(live) == 1:
-            found[claimants[0].guid] = live[0]
-    return found
-
-
-def _match(unknown: list[tuple[str, Note]], orphans: list[LockEntry]) -> dict[str, LockEntry]:
-    """New GUID -> the orphaned lock entry it is: same answer, most similar question."""
-    by_answer: dict[str, list[LockEntry]] = {}  # only these can match: no pair of them all
-    for entry in orphans:
-        if len(entry.fields) > 1:
-            by_answer.setdefault(entry.fields[1], []).append(entry)
-    pairs = []
-    for book, note in unknown:
-        for entry in by_answer.get(note.answer, ()):
-            score = difflib.SequenceMatcher(None, _question_key(note), entry.question).ratio()
-            score += 0.01 * (entry.book == book)  # a tie goes to the same book
-            if score >= SIMILAR:
-                pairs.append((score, note.guid, entry))
-    found: dict[str, LockEntry] = {}
-    taken: set[str] = set()
-    for _score, guid, entry in sorted(pairs, key=lambda p: -p[0]):
-        if guid not in found and entry.guid not in taken:
-            found[guid] = entry
-            taken.add(entry.guid)
-    return found
-
-
-def _question_key(note: Note) -> str:
-    return note.key or normalise_question(html.unescape(note.question))
 
 
 def _removed_note(entry: LockEntry) -> Note:

@@ -1,0 +1,60 @@
+"""Which lock entry a note whose GUID the lock does not know is: the same note, its file
+renamed or its question reworded, keeps the entry's GUID and so its review history."""
+
+from __future__ import annotations
+
+import difflib
+import html
+
+from ankipress.identity.guids import normalise_question
+from ankipress.identity.lockfile import LockEntry
+from ankipress.records import Note
+
+SIMILAR = 0.5  # how alike two questions with the same answer must be to be one note
+
+
+def kept_entries(unknown: list[tuple[str, Note]], orphans: list[LockEntry]) -> dict[str, LockEntry]:
+    """New GUID -> the lock entry that already has its book and question: a note whose
+    GUID was kept through a rename or rewording before. Only where both are one of a kind
+    (a repeated question's GUID also depends on its section: those go to ``matched_entries``)."""
+    entries: dict[tuple[str, str], list[LockEntry]] = {}
+    for entry in orphans:
+        entries.setdefault((entry.book, entry.question), []).append(entry)
+    notes: dict[tuple[str, str], list[Note]] = {}
+    for book, note in unknown:
+        notes.setdefault((book, question_key(note)), []).append(note)
+    found = {}
+    for identity, claimants in notes.items():
+        candidates = entries.get(identity, [])
+        live = [entry for entry in candidates if entry.removed is None] or candidates
+        if len(claimants) == 1 and len(live) == 1:
+            found[claimants[0].guid] = live[0]
+    return found
+
+
+def matched_entries(
+    unknown: list[tuple[str, Note]], orphans: list[LockEntry]
+) -> dict[str, LockEntry]:
+    """New GUID -> the orphaned lock entry it is: same answer, most similar question."""
+    by_answer: dict[str, list[LockEntry]] = {}  # only these can match: no pair of them all
+    for entry in orphans:
+        if len(entry.fields) > 1:
+            by_answer.setdefault(entry.fields[1], []).append(entry)
+    pairs = []
+    for book, note in unknown:
+        for entry in by_answer.get(note.answer, ()):
+            score = difflib.SequenceMatcher(None, question_key(note), entry.question).ratio()
+            score += 0.01 * (entry.book == book)  # a tie goes to the same book
+            if score >= SIMILAR:
+                pairs.append((score, note.guid, entry))
+    found: dict[str, LockEntry] = {}
+    taken: set[str] = set()
+    for _score, guid, entry in sorted(pairs, key=lambda p: -p[0]):
+        if guid not in found and entry.guid not in taken:
+            found[guid] = entry
+            taken.add(entry.guid)
+    return found
+
+
+def question_key(note: Note) -> str:
+    return note.key or normalise_question(html.unescape(note.question))

@@ -1,0 +1,180 @@
+"""What a build leaves in the output folder and the lock: only what it shipped, no stale
+packages, nothing it did not write touched; checked in the real Anki backend."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+from tests.ankitools import import_packages, notes, open_collection
+
+BOOK = """\
+# Vision Notes
+
+## 第一章 Transformers
+
+<h2 id="1">1.What is attention?</h2>
+
+Weights from softmax.
+
+<h2 id="2">2.What is a patch?</h2>
+
+A square of pixels.
+"""
+OTHER = "# Other\n\n## 第一章 Basics\n\n<h2>What is a tensor?</h2>\n\nAn array.\n"
+
+
+def packages(out: Path) -> list[str]:
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.apkg"))
+
+
+def test_a_build_with_broken_templates_leaves_the_lock_and_manifest_alone(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK, "ankipress.yaml": "templates: tpl\n"})
+    (content / "tpl").mkdir()  # no templates in it
+    out = tmp_path / "out"
+    broken = run_cli("build", str(content), "-o", str(out), cwd=tmp_path, epoch=1_000_000)
+    assert broken.exit_code == 1 and "tpl/front.html: error: missing" in broken.stderr
+    assert not (content / "ankipress.lock").exists() and not (out / "manifest.json").exists()
+
+    (content / "ankipress.yaml").write_text("title: Vision\n", encoding="utf-8")
+    good = run_cli("build", str(content), "-o", str(out), cwd=tmp_path, epoch=2_000_000)
+    assert good.exit_code == 0, good.output
+    assert "      2      2        0        0  Vision::01 Transformers" in good.stdout
+    col = open_collection(tmp_path / "anki")
+    log = import_packages(col, sorted(out.rglob("*.apkg")))
+    assert len(log.new) == 2 and not log.updated
+
+    lock, manifest = (content / "ankipress.lock").read_bytes(), (out / "manifest.json").read_bytes()
+    (content / "ankipress.yaml").write_text("title: Vision\ntemplates: tpl\n", encoding="utf-8")
+    (content / "vision.md").write_text(BOOK + "\n<h2>3.Why?</h2>\n\nBecause.\n", encoding="utf-8")
+    again = run_cli("build", str(content), "-o", str(out), cwd=tmp_path, epoch=3_000_000)
+    assert again.exit_code == 1
+    assert (content / "ankipress.lock").read_bytes() == lock
+    assert (out / "manifest.json").read_bytes() == manifest
+    assert packages(out) == ["vision/01-Transformers.apkg"]
+
+
+def test_renaming_a_file_deletes_its_old_packages_and_nothing_else(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK, "other.md": OTHER})
+    out = tmp_path / "out"
+    assert run_cli("build", str(content), "-o", str(out), cwd=tmp_path).exit_code == 0
+    assert packages(out) == ["other/01-Basics.apkg", "vision/01-Transformers.apkg"]
+    (out / "vision/mine.apkg").write_bytes(b"a package of the user's own")
+    (out / "vision/notes.txt").write_text("kept", encoding="utf-8")
+    (out / "other/01-Basics.apkg").write_bytes(b"replaced by the user")  # not what was written
+    (content / "vision.md").rename(content / "renamed.md")
+
+    result = run_cli("build", str(content), "-o", str(out), cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert packages(out) == [
+        "other/01-Basics.apkg",
+        "renamed/01-Transformers.apkg",
+        "vision/mine.apkg",
+    ]
+    assert (out / "vision/notes.txt").is_file()
+    assert (
+        "Deleted 1 package an earlier build wrote and this one no longer makes:\n"
+        "  out/vision/01-Transformers.apkg\n"
+    ) in result.stdout
+
+    (out / "vision/mine.apkg").unlink()
+    (out / "vision/notes.txt").unlink()
+    (content / "renamed.md").rename(content / "again.md")
+    assert run_cli("build", str(content), "-o", str(out), cwd=tmp_path).exit_code == 0
+    assert not (out / "renamed").exists()  # the folder it left empty went too
+
+
+def test_switching_to_one_combined_package_deletes_the_chapter_packages(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK, "other.md": OTHER})
+    out = tmp_path / "out"
+    assert run_cli("build", str(content), "-o", str(out)).exit_code == 0
+    assert run_cli("build", str(content), "-o", str(out), "--combined").exit_code == 0
+    assert packages(out) == ["all-decks.apkg"]
+
+
+def test_a_build_with_errors_deletes_no_package(run_cli, write_tree, tmp_path: Path) -> None:
+    content = write_tree({"vision.md": BOOK, "other.md": OTHER})
+    out = tmp_path / "out"
+    assert run_cli("build", str(content), "-o", str(out)).exit_code == 0
+    (content / "other.md").write_text("---\ntitle: [\n---\n" + OTHER, encoding="utf-8")
+    (content / "vision.md").rename(content / "renamed.md")
+    assert run_cli("build", str(content), "-o", str(out)).exit_code == 1
+    assert "other/01-Basics.apkg" in packages(out)
+    assert "vision/01-Transformers.apkg" in packages(out)
+
+
+def test_a_manifest_written_by_someone_else_deletes_nothing_it_should_not(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """The output folder is untrusted: a manifest naming files outside it, a symlink, or a
+    file that is not a package never has them deleted."""
+    content = write_tree({"vision.md": BOOK})
+    out = tmp_path / "out"
+    assert run_cli("build", str(content), "-o", str(out)).exit_code == 0
+    outside = tmp_path / "precious.apkg"
+    outside.write_bytes(b"precious")
+    (out / "link.apkg").symlink_to(outside)
+    (out / "linked").symlink_to(tmp_path)
+    (out / "notes.md").write_bytes(b"precious")
+    sha = hashlib.sha256(b"precious").hexdigest()
+    names = ["../precious.apkg", str(outside), "link.apkg", "linked/precious.apkg", "notes.md"]
+    decks = [{"file": name, "sha256": sha} for name in names]
+    (out / "manifest.json").write_text(json.dumps({"decks": decks}), encoding="utf-8")
+    (content / "vision.md").rename(content / "renamed.md")
+    result = run_cli("build", str(content), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert outside.read_bytes() == b"precious" and (out / "notes.md").is_file()
+    assert (out / "link.apkg").is_symlink() and "Deleted" not in result.stdout
+
+
+def test_a_renamed_chapter_says_how_to_move_the_cards_anki_keeps(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    out = tmp_path / "out"
+    col = open_collection(tmp_path / "anki")
+    assert run_cli("build", str(content), "-o", str(out), epoch=1_000_000).exit_code == 0
+    import_packages(col, sorted(out.rglob("*.apkg")))
+    (content / "vision.md").write_text(BOOK.replace("Transformers", "Attention"), "utf-8")
+    result = run_cli("build", str(content), "-o", str(out), epoch=2_000_000)
+    assert (
+        "2 notes now in another deck; Anki keeps the cards it already has in the old one:\n"
+        "  'Vision Notes::01 Transformers' -> 'Vision Notes::01 Attention' (2 notes)\n"
+    ) in result.stdout
+    log = import_packages(col, sorted(out.rglob("*.apkg")))
+    assert len(log.updated) == 2 and not log.new
+    assert {n.deck for n in notes(col)} == {"Vision Notes::01 Transformers"}  # as the hint says
+    again = run_cli("build", str(content), "-o", str(out), epoch=3_000_000)
+    assert "another deck" not in again.stdout  # said once
+
+
+def test_a_lock_and_settings_under_the_first_name_are_still_read(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK, "ankideck.yaml": "title: Renamed Notes\n"})
+    out = tmp_path / "out"
+    first = run_cli("build", str(content), "-o", str(out), cwd=tmp_path, epoch=1_000_000)
+    assert first.stderr.startswith(
+        "content/ankideck.yaml: warning: settings under the tool's old name: "
+        "rename the file to ankipress.yaml\n"
+    )
+    assert "Renamed Notes::01 Transformers" in first.stdout
+    lock = content / "ankipress.lock"
+    old = lock.read_text(encoding="utf-8").replace('"ankipress_lock"', '"ankideck_lock"', 1)
+    (content / "ankideck.lock").write_text(old, encoding="utf-8")
+    lock.unlink()
+    reworded = BOOK.replace("What is a patch?", "What exactly is a patch?")
+    (content / "vision.md").write_text(reworded, encoding="utf-8")
+    shutil.rmtree(out)
+    second = run_cli("build", str(content), "-o", str(out), cwd=tmp_path, epoch=2_000_000)
+    assert "content/ankideck.lock: warning: the lock under the tool's old name" in second.stderr
+    assert "'What is a patch?' -> 'What exactly is a patch?'" in second.stdout  # GUID kept
+    assert lock.is_file() and (content / "ankideck.lock").read_text(encoding="utf-8") == old
