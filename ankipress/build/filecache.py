@@ -16,8 +16,8 @@ from dataclasses import asdict, replace
 from pathlib import Path
 
 from ankipress.atomic import write_cache
-from ankipress.notes.config import Settings
 from ankipress.build.filestage import FileOutcome
+from ankipress.notes.config import Settings
 from ankipress.records import SourceFile
 
 CACHE_DIR = ".ankipress-cache"

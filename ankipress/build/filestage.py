@@ -6,15 +6,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ankipress.apkg.package import make_deck
+from ankipress.build.outcome import FileRead, Unanswered
+from ankipress.cards.media import MediaResolver
+from ankipress.cards.notetype import NOTE_TYPE_NAME
+from ankipress.diagnostics import Diagnostic, Diagnostics
 from ankipress.identity.repeats import assign_guids
 from ankipress.notes.config import Settings
 from ankipress.notes.coverage import FileCoverage
-from ankipress.diagnostics import Diagnostic, Diagnostics
 from ankipress.notes.encoding import Undecodable, decode
-from ankipress.cards.media import MediaResolver
-from ankipress.cards.notetype import NOTE_TYPE_NAME
-from ankipress.build.outcome import FileRead, Unanswered
-from ankipress.apkg.package import make_deck
 from ankipress.records import Book, Deck, SourceFile
 
 

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ankipress.build.filestage import FileOutcome
-from ankipress.identity.lockfile import Lock, LockEntry, read_entries
+from ankipress.build.lockmemo import BookState, Remembered
 from ankipress.build.packageindex import Derived
 from ankipress.build.settle import MemoParts
 from ankipress.identity.apply_lock import Locked, PendingLock, same_entries
-from ankipress.build.lockmemo import BookState, Remembered
+from ankipress.identity.lockfile import Lock, LockEntry, read_entries
 from ankipress.identity.reconcile import Change, reconcile
 from ankipress.records import Deck
 

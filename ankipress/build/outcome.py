@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ankipress.notes.coverage import FileCoverage
-from ankipress.diagnostics import Diagnostics
 from ankipress.cards.notetype import Templates
+from ankipress.diagnostics import Diagnostics
 from ankipress.identity.reconcile import Change
+from ankipress.notes.coverage import FileCoverage
 from ankipress.records import Deck
 
 # Shows progress over a stage's items, under a label ("Reading notes"); ``plain`` shows none.

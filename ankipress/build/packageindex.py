@@ -14,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from ankipress.apkg.manifest import MANIFEST_FILE, notes_listing
+from ankipress.apkg.package import Written
 from ankipress.atomic import write_cache
 from ankipress.build.filecache import CACHE_DIR
-from ankipress.apkg.manifest import MANIFEST_FILE, notes_listing
 from ankipress.cards.notetype import Templates
-from ankipress.apkg.package import Written
 from ankipress.records import Deck
 
 INDEX = Path(CACHE_DIR, "packages.json")

@@ -7,29 +7,29 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ankipress.identity.repeats import reject_shared_keys, reject_shared_outputs
-from ankipress.notes.config import Settings, load_project_settings, settings_path
-from ankipress.diagnostics import display_path
-from ankipress.notes.discover import discover
 from ankipress.build.filecache import FileCache
 from ankipress.build.filestage import FileOutcome, process_file
-from ankipress.build.packageindex import Derived
-from ankipress.build.settle import Made, MemoParts
-from ankipress.build.settle import made as _made
-from ankipress.identity.apply_lock import Locked, apply_locks, save_lock
 from ankipress.build.lockmemo import LockStates, Remembered
-from ankipress.cards.notetype import DEFAULT_TEMPLATES, NOTE_TYPE_NAME, Templates
+from ankipress.build.lockreuse import relock
 from ankipress.build.outcome import (
     BuildOptions,
     BuildResult,
     Progress,
     plain,
 )
+from ankipress.build.packageindex import Derived
 from ankipress.build.reading import read_all
-from ankipress.records import Deck, SourceFile
-from ankipress.build.lockreuse import relock
-from ankipress.cards.templates import load_templates
+from ankipress.build.settle import Made, MemoParts
+from ankipress.build.settle import made as _made
 from ankipress.build.writing import write_all
+from ankipress.cards.notetype import DEFAULT_TEMPLATES, NOTE_TYPE_NAME, Templates
+from ankipress.cards.templates import load_templates
+from ankipress.diagnostics import display_path
+from ankipress.identity.apply_lock import Locked, apply_locks, save_lock
+from ankipress.identity.repeats import reject_shared_keys, reject_shared_outputs
+from ankipress.notes.config import Settings, load_project_settings, settings_path
+from ankipress.notes.discover import discover
+from ankipress.records import Deck, SourceFile
 
 
 def build(options: BuildOptions, progress: Progress = plain) -> BuildResult:

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from ankipress.notes.config import Settings
 from ankipress.build.filecache import FileCache
 from ankipress.build.filestage import FileOutcome, process_file
 from ankipress.build.outcome import BuildOptions, BuildResult, Progress
 from ankipress.build.parallel import Failed, run_jobs
+from ankipress.notes.config import Settings
 from ankipress.records import SourceFile
 
 PARALLEL_FROM = 4  # files to read before other processes are worth starting

@@ -80,7 +80,9 @@ def settle(
     changed: dict[str, list[Change]] = {}
     for c in changes:
         if c.guid not in removed:
-            changed.setdefault(book_of[c.guid], []).append(replace(c, kind="unchanged", before="", moved_from=""))
+            changed.setdefault(book_of[c.guid], []).append(
+                replace(c, kind="unchanged", before="", moved_from="")
+            )
     answers: dict[str, set[str]] = {}
     for entry in entries:
         if entry.guid not in claimed and len(entry.fields) > 1:

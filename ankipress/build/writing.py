@@ -7,15 +7,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ankipress.diagnostics import display_path
-from ankipress.identity.apply_lock import Locked
 from ankipress.apkg.manifest import write_manifest
-from ankipress.apkg.prune import listed_packages, prune
-from ankipress.cards.notetype import Templates, note_type
-from ankipress.build.outcome import COMBINED_FILE, BuildOptions, BuildResult, Progress, plain
 from ankipress.apkg.package import NoteType, Written, write_deck
+from ankipress.apkg.prune import listed_packages, prune
+from ankipress.build.outcome import COMBINED_FILE, BuildOptions, BuildResult, Progress, plain
 from ankipress.build.packageindex import Derived, PackageIndex, inputs_of
 from ankipress.build.parallel import Failed, run_jobs
+from ankipress.cards.notetype import Templates, note_type
+from ankipress.diagnostics import display_path
+from ankipress.identity.apply_lock import Locked
 from ankipress.records import Deck
 
 PARALLEL_FROM = 20  # packages to write before other processes are worth starting
