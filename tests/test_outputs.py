@@ -6,6 +6,10 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import sqlite3
+import tempfile
+import time
+import zipfile
 from pathlib import Path
 
 from tests.ankitools import import_packages, notes, open_collection
@@ -178,3 +182,46 @@ def test_a_lock_and_settings_under_the_first_name_are_still_read(
     assert "content/ankideck.lock: warning: the lock under the tool's old name" in second.stderr
     assert "'What is a patch?' -> 'What exactly is a patch?'" in second.stdout  # GUID kept
     assert lock.is_file() and (content / "ankideck.lock").read_text(encoding="utf-8") == old
+
+
+def _as_first_name(package: Path, target: Path) -> None:
+    """``package`` as the tool wrote it under its first name: measured on the seeds, the
+    packages of ankideck 0.1 differ from ours only in the note type's name (and time)."""
+    with zipfile.ZipFile(package) as source, zipfile.ZipFile(target, "w") as copy:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "collection.anki2":
+                with tempfile.TemporaryDirectory() as tmp:
+                    db_path = Path(tmp, "c.anki2")
+                    db_path.write_bytes(data)
+                    db = sqlite3.connect(db_path)
+                    (models,) = db.execute("select models from col").fetchone()
+                    models = json.loads(models)
+                    for model in models.values():
+                        model["name"], model["mod"] = "ankideck", model["mod"] - 1000
+                    db.execute("update col set models = ?", (json.dumps(models),))
+                    db.commit()
+                    db.close()
+                    data = db_path.read_bytes()
+            copy.writestr(item, data)
+
+
+def test_decks_of_the_first_name_are_updated_in_place(run_cli, write_tree, tmp_path) -> None:
+    """Upgrading from the tool's first name: the same note type (its id), renamed; the
+    notes unchanged, so Anki keeps them (and what the user edited in them) as they are."""
+    content = write_tree({"vision.md": BOOK})
+    out = tmp_path / "out"
+    assert run_cli("build", str(content), "-o", str(out), epoch=1_000_000).exit_code == 0
+    (package,) = out.rglob("*.apkg")
+    _as_first_name(package, tmp_path / "first.apkg")
+    col = open_collection(tmp_path / "anki")
+    assert len(import_packages(col, [tmp_path / "first.apkg"]).new) == 2
+    lock = content / "ankipress.lock"  # as the first name left it: another note type hash
+    header, rest = lock.read_text(encoding="utf-8").split("\n", 1)
+    lock.write_text(header.replace('"hash":"', '"hash":"0', 1) + "\n" + rest, encoding="utf-8")
+    later = int(time.time()) + 60  # the upgrade is built after the first import
+    assert run_cli("build", str(content), "-o", str(out), epoch=later).exit_code == 0
+    log = import_packages(col, [package])
+    assert not log.conflicting and not log.new and len(log.duplicate) == 2
+    names = {m.name for m in col.models.all_names_and_ids()}
+    assert "ankipress" in names and "ankideck" not in names
