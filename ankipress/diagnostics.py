@@ -6,6 +6,26 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+# Every code a diagnostic has: what `check --allow` accepts and `--format json` prints.
+CODES = (
+    "config",
+    "encoding",
+    "io",
+    "outside",
+    "image",
+    "html",
+    "nesting",
+    "fence",
+    "details",
+    "uncovered",
+    "duplicate-question",
+    "duplicate-book",
+    "duplicate-output",
+    "lock",
+    "templates",
+    "internal",
+)
+
 
 class Severity(StrEnum):
     ERROR = "error"

@@ -100,7 +100,7 @@ def test_errors_exit_1_and_other_files_still_build(run_cli, write_tree, tmp_path
         "content/c-good.md:7: warning: image 'a.png' not found",
     ]
     assert "Built 2 decks with 2 cards from 3 files" in result.stdout
-    assert "1 warnings, 2 errors" in result.stdout
+    assert "1 warning, 2 errors" in result.stdout
 
 
 def test_an_unwritable_output_is_an_error_per_deck(run_cli, write_tree, tmp_path: Path) -> None:

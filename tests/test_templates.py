@@ -90,7 +90,7 @@ def test_missing_files_say_how_to_get_them(folder: Path) -> None:
     (folder / "style.css").unlink()
     assert messages(folder) == [
         "style.css: error: missing; a templates folder holds front.html, back.html, style.css "
-        "(python3 build_deck.py templates init DIR writes the defaults)"
+        "(the 'templates init DIR' command writes the defaults)"
     ]
 
 

@@ -86,7 +86,8 @@ def write_preview(decks: list[Deck], note_types: Mapping[Path, Templates], out: 
         cards = "\n".join(_card(deck, note, templates) for note in deck.notes)
         links = '<a href="index.html">All decks</a>'
         (out / page).write_text(_page(deck.name, cards, templates.css, links), encoding="utf-8")
-        rows.append(f'<li><a href="{page}">{escape(deck.name)}</a> ({len(deck.notes)} cards)</li>')
+        cards_of = f"{len(deck.notes)} card{'s' * (len(deck.notes) != 1)}"
+        rows.append(f'<li><a href="{page}">{escape(deck.name)}</a> ({cards_of})</li>')
     body = f'<ul class="decks">\n{chr(10).join(rows)}\n</ul>'
     index = out / "index.html"
     index.write_text(_page("ankipress preview", body, "", ""), encoding="utf-8")

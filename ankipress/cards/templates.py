@@ -48,7 +48,7 @@ def load_templates(
                 display_path(path),
                 0,
                 f"{why}; a templates folder holds {', '.join(REQUIRED)} "
-                "(python3 build_deck.py templates init DIR writes the defaults)",
+                "(the 'templates init DIR' command writes the defaults)",
                 "templates",
             )
     if diagnostics.error_count > errors:

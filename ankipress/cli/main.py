@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from difflib import get_close_matches
 from pathlib import Path
 
 import click
@@ -13,16 +14,30 @@ from ankipress.build.outcome import COMBINED_FILE
 from ankipress.cards.notetype import DEFAULT_TEMPLATES
 from ankipress.cards.templates import REQUIRED
 from ankipress.cli.review import check, plan, preview
-from ankipress.cli.shared import DEFAULT_OUT, options_for, print_diagnostics, run, source_options
-from ankipress.cli.summary import summary_lines
+from ankipress.cli.shared import (
+    DEFAULT_OUT,
+    NamesProgram,
+    options_for,
+    print_diagnostics,
+    run,
+    say,
+    source_options,
+)
+from ankipress.cli.summary import count, summary_lines
 
 
-class _BuildByDefault(click.Group):
-    """``build`` is the command when none is named: ``build_deck.py -q notes/`` builds."""
+class _BuildByDefault(NamesProgram, click.Group):
+    """``build`` is the command when none is named: ``ankipress -q notes/`` builds. A first
+    word that is no path but close to a command's name is a mistyped command."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         first = next((a for a in args if a not in ("-h", "--help", "--version")), None)
         if args and first is not None and first not in self.commands:
+            close = get_close_matches(first, sorted(self.commands), n=1)
+            if close and not first.startswith("-") and not Path(first).exists():
+                raise click.UsageError(
+                    f"No such command {first!r}. Did you mean {close[0]!r}?", ctx
+                )
             args = ["build", *args]
         return super().parse_args(ctx, args)
 
@@ -38,7 +53,7 @@ def main(ctx: click.Context) -> None:
     """Turn markdown study notes into Anki decks (.apkg) that update in place.
 
     With no command, builds every note under content/ into decks/ (build's options and
-    paths work without naming it: build_deck.py -q notes/).
+    paths work without naming it: %(prog)s -q notes/).
     """
     if ctx.invoked_subcommand is None:
         ctx.invoke(build)
@@ -123,11 +138,10 @@ def build(
     print_diagnostics(result, errors_only=quiet)
     if not quiet:
         for line in summary_lines(result, out):
-            click.echo(line)
+            say(line)
     failed = result.diagnostics.error_count or (strict and result.uncovered_lines)
     if strict and result.uncovered_lines:
-        lines = result.uncovered_lines
-        click.echo(f"error: --strict: {lines} line{'s' * (lines != 1)} on no card", err=True)
+        say(f"error: --strict: {count(result.uncovered_lines, 'line')} on no card", err=True)
     sys.exit(1 if failed else 0)
 
 
@@ -154,7 +168,7 @@ def templates_init(folder: Path, force: bool) -> None:
         raise click.UsageError(f"{existing[0]} exists; use --force to overwrite")
     for target in targets:
         shutil.copyfile(DEFAULT_TEMPLATES / target.name, target)
-    click.echo(f"Wrote {', '.join(t.as_posix() for t in targets)}")
+    say(f"Wrote {', '.join(t.as_posix() for t in targets)}")
 
 
 main.add_command(check)

@@ -13,9 +13,20 @@ import click
 
 from ankipress.build.pipeline import BuildResult
 from ankipress.cards.preview import write_preview
-from ankipress.cli.shared import DEFAULT_OUT, options_for, print_diagnostics, run, source_options
+from ankipress.cli.shared import (
+    DEFAULT_OUT,
+    options_for,
+    print_diagnostics,
+    run,
+    say,
+    source_options,
+    tally,
+    written,
+)
 from ankipress.cli.summary import changes_by_deck, count
+from ankipress.diagnostics import CODES
 from ankipress.identity.reconcile import Change
+from ankipress.records import Deck
 
 KINDS = ("new", "changed", "matched", "removed", "unchanged")
 FORMAT = click.option(
@@ -36,8 +47,10 @@ FORMAT = click.option(
     "--allow",
     "allowed",
     multiple=True,
+    type=click.Choice(CODES),
     metavar="CODE",
-    help="With --strict, warnings of this code (see --format json) do not fail (repeatable).",
+    help="With --strict, warnings of this code (see --format json) do not fail (repeatable): "
+    f"{', '.join(CODES)}.",
 )
 def check(
     paths: tuple[Path, ...],
@@ -54,14 +67,15 @@ def check(
     """
     result = run(options_for(paths, DEFAULT_OUT, media_roots, templates, write=False))
     diagnostics = result.diagnostics
+    decks = written(result)  # what a build would write
     if output_format == "json":
-        click.echo(json.dumps(_check_report(result), ensure_ascii=False, indent=2))
+        say(json.dumps(_check_report(result, decks), ensure_ascii=False, indent=2))
     else:
         print_diagnostics(result)
-        click.echo(
-            f"Checked {count(result.files, 'file')}: {count(len(result.decks), 'deck')}, "
-            f"{count(result.cards, 'card')}; "
-            f"{diagnostics.warning_count} warnings, {diagnostics.error_count} errors"
+        cards = sum(len(deck.notes) for deck in decks)
+        say(
+            f"Checked {count(result.files, 'file')}: {count(len(decks), 'deck')}, "
+            f"{count(cards, 'card')}; {tally(diagnostics)}"
         )
     failing = [
         d for d in diagnostics.sorted() if d.severity.value == "error" or d.code not in allowed
@@ -69,7 +83,7 @@ def check(
     sys.exit(1 if diagnostics.error_count or (strict and failing) else 0)
 
 
-def _check_report(result: BuildResult) -> dict[str, Any]:
+def _check_report(result: BuildResult, decks: list[Deck]) -> dict[str, Any]:
     return {
         "files": result.files,
         "errors": result.diagnostics.error_count,
@@ -86,7 +100,7 @@ def _check_report(result: BuildResult) -> dict[str, Any]:
         ],
         "decks": [
             {"name": deck.name, "file": deck.output.as_posix(), "cards": len(deck.notes)}
-            for deck in sorted(result.decks, key=lambda d: d.output.as_posix())
+            for deck in sorted(decks, key=lambda d: d.output.as_posix())
         ],
     }
 
@@ -108,11 +122,11 @@ def plan(
         report = {deck: _deck_plan(changes) for deck, changes in sorted(by_deck.items())}
         totals = Counter(change.kind for change in result.changes)
         payload = {"decks": report, "totals": {kind: totals[kind] for kind in KINDS}}
-        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        say(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         print_diagnostics(result)
         for line in _plan_lines(by_deck):
-            click.echo(line)
+            say(line)
     sys.exit(1 if result.diagnostics.error_count else 0)
 
 
@@ -136,11 +150,10 @@ def preview(
     options = options_for(paths, DEFAULT_OUT, media_roots, templates, write=False, lock=False)
     result = run(options)
     print_diagnostics(result)
-    index = write_preview(result.decks, result.note_types, out)
-    click.echo(
-        f"Wrote a preview of {count(len(result.decks), 'deck')} "
-        f"({count(result.cards, 'card')}): {index}"
-    )
+    decks = written(result)  # a root whose templates are wrong has no preview either
+    index = write_preview(decks, result.note_types, out)
+    cards = sum(len(deck.notes) for deck in decks)
+    say(f"Wrote a preview of {count(len(decks), 'deck')} ({count(cards, 'card')}): {index}")
     sys.exit(1 if result.diagnostics.error_count else 0)
 
 

@@ -2,23 +2,71 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from traceback import format_exc
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 
 from ankipress.build.outcome import Progress
 from ankipress.build.pipeline import BuildOptions, BuildResult
 from ankipress.build.pipeline import build as run_build
+from ankipress.cli.summary import count
+from ankipress.diagnostics import Diagnostics
+from ankipress.records import Deck
 
 DEFAULT_CONTENT = Path("content")
 DEFAULT_OUT = Path("decks")
 F = TypeVar("F", bound=Callable[..., Any])
+# Every diagnostic's code, as the stages emit them (tests/test_cli_polish.py keeps it whole).
+PROG = "%(prog)s"  # in a help text: the program as the user ran it
+
+
+class NamesProgram(click.Command):
+    """A command whose help text may say %(prog)s: ``ankipress``, or ``build_deck.py`` when
+    run as ``python build_deck.py``."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        text = inspect.cleandoc(self.help or "").partition("\f")[0]
+        if text:
+            formatter.write_paragraph()
+            with formatter.indentation():
+                formatter.write_text(text.replace(PROG, ctx.find_root().info_name or "ankipress"))
+
+
+def say(text: str = "", err: bool = False) -> None:
+    """``click.echo``; when the reader has gone (``| head -1``), the rest of that stream's
+    output goes to /dev/null, quietly, and the command carries on to its own exit status."""
+    try:
+        click.echo(text, err=err)
+    except BrokenPipeError:
+        _silence(sys.stderr if err else sys.stdout)
+
+
+def _silence(stream: TextIO) -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, stream.fileno())  # what is still buffered is flushed there at exit
+    finally:
+        os.close(devnull)
+
+
+def tally(diagnostics: Diagnostics) -> str:
+    """``1 warning, 2 errors``."""
+    return (
+        f"{count(diagnostics.warning_count, 'warning')}, {count(diagnostics.error_count, 'error')}"
+    )
+
+
+def written(result: BuildResult) -> list[Deck]:
+    """The decks a build writes: not those of a content root whose templates are wrong
+    (the pipeline drops them before writing, and the errors say why)."""
+    return [deck for deck in result.decks if deck.book.root in result.note_types]
 
 
 def source_options(command: F) -> F:
@@ -78,22 +126,25 @@ def run(options: BuildOptions, quiet: bool = False, verbose: bool = False) -> Bu
         result = run_build(options, progress=_progress(quiet))
     except Exception as exc:
         if verbose:
-            click.echo(format_exc(), err=True)
-        click.echo(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
+            say(format_exc(), err=True)
+        say(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(1)
     if verbose:
         for read in result.read:
-            line = f"{read.path}: {read.encoding}, {read.chapters} chapters, "
-            click.echo(line + f"{read.questions} questions", err=True)
+            chapters = count(read.chapters, "chapter")
+            say(
+                f"{read.path}: {read.encoding}, {chapters}, {count(read.questions, 'question')}",
+                err=True,
+            )
         for text in result.tracebacks:
-            click.echo(text, err=True)
+            say(text, err=True)
     return result
 
 
 def print_diagnostics(result: BuildResult, errors_only: bool = False) -> None:
     for diagnostic in result.diagnostics.sorted():
         if not errors_only or diagnostic.severity.value == "error":
-            click.echo(str(diagnostic), err=True)
+            say(str(diagnostic), err=True)
 
 
 def _progress(quiet: bool) -> Progress:
