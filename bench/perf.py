@@ -86,7 +86,7 @@ def stage_times(work: Path) -> dict[str, float]:
         "render": ("render.py", "render_note"),
         "package": ("package.py", "_collection"),
         "write": ("package.py", "write_deck"),  # less the package: the zip and the file
-        "lock": ("locking.py", "apply_locks"),
+        "lock": ("apply_lock.py", "apply_locks"),
     }
     found = dict.fromkeys(wanted, 0.0)
     for (file, _line, name), (_cc, _nc, _tt, cumulative, _callers) in stats.items():
