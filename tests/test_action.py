@@ -16,7 +16,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import yaml
@@ -209,7 +208,6 @@ def run_steps(env: dict[str, str], workspace: Path, action_path: Path) -> tuple[
 
 
 def test_action_checks_and_builds_a_notes_repository(tmp_path: Path) -> None:
-    started = time.monotonic()
     action_path = copy_action(tmp_path / "_actions" / "ankipress")
     workspace = notes_repository(tmp_path / "notes")
     env = runner_environment(tmp_path, workspace)
@@ -236,7 +234,3 @@ def test_action_checks_and_builds_a_notes_repository(tmp_path: Path) -> None:
     warning = "::warning file=content/ankipress.lock,title=Commit the identity lock::"
     assert f"{warning}content/ankipress.lock is new: commit it" in log
     assert outputs["lock"] == {"changed": "true"}
-
-    elapsed = time.monotonic() - started
-    print(f"action steps ran in {elapsed:.1f}s")
-    assert elapsed < 120

@@ -130,7 +130,9 @@ def test_a_manifest_written_by_someone_else_deletes_nothing_it_should_not(
     (out / "notes.md").write_bytes(b"precious")
     sha = hashlib.sha256(b"precious").hexdigest()
     names = ["../precious.apkg", str(outside), "link.apkg", "linked/precious.apkg", "notes.md"]
-    decks = [{"file": name, "sha256": sha} for name in names]
+    gone = "../content/gone.md"  # a book this build answers for: only the file is refused
+    decks = [{"file": name, "sha256": sha, "book": gone} for name in names]
+    decks += [{"file": "deep", "sha256": sha, "book": "[" * 100_000 + "]" * 100_000}]
     (out / "manifest.json").write_text(json.dumps({"decks": decks}), encoding="utf-8")
     (content / "vision.md").rename(content / "renamed.md")
     result = run_cli("build", str(content), "-o", str(out))
@@ -225,3 +227,85 @@ def test_decks_of_the_first_name_are_updated_in_place(run_cli, write_tree, tmp_p
     assert not log.conflicting and not log.new and len(log.duplicate) == 2
     names = {m.name for m in col.models.all_names_and_ids()}
     assert "ankipress" in names and "ankideck" not in names
+
+
+def test_a_build_of_some_files_leaves_the_other_books_packages(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK, "other.md": OTHER})
+    out = tmp_path / "out"
+    assert run_cli("build", str(content), "-o", str(out)).exit_code == 0
+    one = run_cli("build", str(content / "vision.md"), "-o", str(out))
+    assert one.exit_code == 0 and "Deleted" not in one.stdout
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "third.md").write_text(OTHER, encoding="utf-8")
+    assert run_cli("build", str(elsewhere), "-o", str(out)).exit_code == 0
+    assert packages(out) == [
+        "other/01-Basics.apkg",
+        "third/01-Basics.apkg",
+        "vision/01-Transformers.apkg",
+    ]
+
+
+def test_a_manifest_is_read_as_data(run_cli, write_tree, tmp_path: Path) -> None:
+    """A manifest nested too deep to parse, or naming this build's own package another way
+    (``./x``), deletes nothing and breaks nothing."""
+    content = write_tree({"vision.md": BOOK})
+    out = tmp_path / "out"
+    assert run_cli("build", str(content), "-o", str(out)).exit_code == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    manifest["decks"][0]["file"] = "./" + manifest["decks"][0]["file"]
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = run_cli("build", str(content), "-o", str(out), "--no-cache")
+    assert result.exit_code == 0 and "Deleted" not in result.stdout
+    assert packages(out) == ["vision/01-Transformers.apkg"]
+    (out / "manifest.json").write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
+    result = run_cli("build", str(content), "-o", str(out), "--no-cache")
+    assert result.exit_code == 0, result.output
+
+
+def test_an_unchanged_lock_of_the_first_name_is_written_under_the_new_one(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    assert run_cli("build", str(content), "-o", str(tmp_path / "o")).exit_code == 0
+    lock = content / "ankipress.lock"
+    data = lock.read_text(encoding="utf-8")
+    old = data.replace('"ankipress_lock"', '"ankideck_lock"', 1)
+    (content / "ankideck.lock").write_text(old, encoding="utf-8")
+    lock.unlink()
+    assert run_cli("build", str(content), "-o", str(tmp_path / "o2")).exit_code == 0
+    assert lock.read_text(encoding="utf-8") == data
+
+
+def test_the_first_names_note_type_setting_means_the_tools_own(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    assert run_cli("build", str(content), "-o", str(tmp_path / "a"), "--no-lock").exit_code == 0
+    (content / "ankipress.yaml").write_text("note_type: ankideck\n", encoding="utf-8")
+    result = run_cli("build", str(content), "-o", str(tmp_path / "b"), "--no-lock", cwd=tmp_path)
+    assert result.stderr == (
+        "content/ankipress.yaml: warning: note_type 'ankideck' is the tool's own, now named "
+        "ankipress: delete the setting\n"
+    )
+    (a,), (b,) = (tmp_path / "a").rglob("*.apkg"), (tmp_path / "b").rglob("*.apkg")
+    assert a.read_bytes() == b.read_bytes()
+
+
+def test_a_lock_cannot_send_a_package_outside_the_output_folder(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    assert run_cli("build", str(content), "-o", str(tmp_path / "o")).exit_code == 0
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine", encoding="utf-8")
+    entry = {"guid": "x", "book": "gone", "question": "q", "source": "gone.md", "hash": "h"}
+    entry |= {"changed": 1, "deck": [123, "Evil", str(victim)], "fields": ["Q", "A"]}
+    with (content / "ankipress.lock").open("a", encoding="utf-8") as lock:
+        lock.write(json.dumps(entry) + "\n")
+    result = run_cli("build", str(content), "-o", str(tmp_path / "o"), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "is not an .apkg inside the output folder" in result.stderr
+    assert victim.read_text(encoding="utf-8") == "mine"

@@ -1,10 +1,13 @@
 """Packages an earlier build wrote that this one no longer makes (a renamed file or
 chapter, a deleted one, ``--combined`` switched on or off): deleted, and only those.
 
-The last build's manifest says what the tool wrote. It lies in the output folder, which is
-not to be trusted any more than the notes, so a file goes only if the manifest lists it,
-it is a regular ``.apkg`` file inside the output folder (no symlink on the way), and its
-bytes are still the ones the manifest recorded: a file the tool did not write stays.
+The last build's manifest says what the tool wrote, and from which books. A package goes
+only if every book it was made from is one this build answers for (a file it read, or a
+file gone from a content folder it walked): building one file, or another folder into the
+same output, leaves the other books' packages alone. The manifest lies in the output
+folder, which is not trusted any more than the notes, so a file goes only if it is a
+regular ``.apkg`` file inside the output folder (no symlink on the way) whose bytes are
+still the ones the manifest recorded: a file the tool did not write stays.
 """
 
 from __future__ import annotations
@@ -12,33 +15,48 @@ from __future__ import annotations
 import hashlib
 import json
 import stat
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path, PurePosixPath
+from typing import NamedTuple
 
 from ankipress.apkg.manifest import MANIFEST_FILE
 
 
-def listed_packages(out: Path) -> dict[str, str]:
-    """The packages the manifest in ``out`` lists, with their sha256 (none if it is
-    missing, unreadable or not a regular file)."""
+class Listed(NamedTuple):
+    sha256: str
+    books: frozenset[str]  # the files it was made from, relative to the output folder
+
+
+def listed_packages(out: Path) -> dict[str, Listed]:
+    """The packages the manifest in ``out`` lists (none if it is missing, unreadable or
+    not a regular file)."""
     path = out / MANIFEST_FILE
+    found: dict[str, Listed] = {}
     try:
         if not stat.S_ISREG(path.lstat().st_mode):
             return {}
-        decks = json.loads(path.read_text(encoding="utf-8"))["decks"]
-        return {str(deck["file"]): str(deck["sha256"]) for deck in decks}
-    except (OSError, ValueError, KeyError, TypeError):
+        for deck in json.loads(path.read_text(encoding="utf-8"))["decks"]:
+            file, sha, book = str(deck["file"]), str(deck["sha256"]), deck.get("book")
+            books = found[file].books if file in found else frozenset()
+            found[file] = Listed(sha, books | ({book} if isinstance(book, str) else set()))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return {}
+    return found
 
 
-def prune(out: Path, listed: Mapping[str, str], keep: Collection[str]) -> list[PurePosixPath]:
-    """Delete the packages in ``listed`` (file -> sha256) that are not in ``keep`` and are
-    still what the tool wrote; the folders they leave empty go too. What was deleted."""
+def prune(
+    out: Path, listed: Mapping[str, Listed], keep: Collection[str], covers: Callable[[Path], bool]
+) -> list[PurePosixPath]:
+    """Delete the packages in ``listed`` that are not in ``keep``, whose every book this
+    build ``covers``, and that are still what the tool wrote; the folders they leave empty
+    go too. What was deleted."""
     base = out.resolve()
     deleted = []
-    for name, sha in sorted(listed.items()):
+    for name, (sha, books) in sorted(listed.items()):
         rel = PurePosixPath(name)
-        if name in keep or not _ours(base, rel, sha):
+        if rel.as_posix() in keep or not books or not all(covers(base / b) for b in books):
+            continue
+        if not _ours(base, rel, sha):
             continue
         try:
             (base / rel).unlink()

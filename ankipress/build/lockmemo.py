@@ -31,7 +31,7 @@ class BookState:
     guids: frozenset[str]  # of its lock entries
     unclaimed: frozenset[str]  # the answers of its entries no note has: a new note may match
     loose: bool  # it has a note the next build matches again, against every book's entries
-    digests: tuple[str, ...] = ()  # each deck's packages.notes_digest
+    digests: tuple[str, ...] = ()  # each deck's packageindex.notes_digest
     listings: tuple[str, ...] = ()  # each deck's manifest.notes_listing
 
 

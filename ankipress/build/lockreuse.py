@@ -1,8 +1,8 @@
 """The lock stage of a rebuild, book by book: only the books whose files changed (or are
 gone) are reconciled again, against their own lines of the lock; the others are taken as
-the last build left them (``lockstate``).
+the last build left them (``lockmemo``).
 
-It gives what the whole lock stage (``locking.apply_locks``) would, or nothing, and then
+It gives what the whole lock stage (``identity.apply_lock.apply_locks``) would, or nothing, and then
 that runs: when the lock, the templates or a file's book is not the one remembered, when
 the last build could not settle a book, or when a book read again could touch another
 one (a GUID of the other's, or an answer one of the other's removed notes had).

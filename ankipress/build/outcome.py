@@ -12,7 +12,7 @@ from ankipress.cards.notetype import Templates
 from ankipress.diagnostics import Diagnostics
 from ankipress.identity.reconcile import Change
 from ankipress.notes.coverage import FileCoverage
-from ankipress.records import Deck
+from ankipress.records import Deck, SourceFile
 
 # Shows progress over a stage's items, under a label ("Reading notes"); ``plain`` shows none.
 Progress = Callable[[list[Any], str], Iterable[Any]]
@@ -66,6 +66,7 @@ class BuildResult:
     packages: dict[str, PurePosixPath] = field(default_factory=dict)  # deck name -> file written
     note_types: dict[Path, Templates] = field(default_factory=dict)  # by content root
     pruned: list[PurePosixPath] = field(default_factory=list)  # stale packages deleted
+    sources: list[SourceFile] = field(default_factory=list)  # every file found to build
 
     @property
     def uncovered_lines(self) -> int:

@@ -79,7 +79,7 @@ class PackageIndex:
 class Derived:
     """What the write stage makes of each deck's notes, by deck id (one build has no two
     decks with one id); a rebuild takes them from the last build for the decks it takes
-    as they were (lockstate)."""
+    as they were (lockmemo)."""
 
     digests: dict[int, str] = field(default_factory=dict)  # notes_digest
     listings: dict[int, str] = field(default_factory=dict)  # manifest.notes_listing

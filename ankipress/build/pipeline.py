@@ -55,7 +55,7 @@ def _without_cycle_collection() -> Iterator[None]:
 def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     result = BuildResult()
     sources = discover(options.paths, diagnostics=result.diagnostics)
-    result.files = len(sources)
+    result.files, result.sources = len(sources), sources
     settings = _project_settings(sources, result)
     use_cache = options.cache and options.write  # check, plan and preview write nothing
     cache = FileCache(options.out, options.media_roots) if use_cache else None
@@ -118,8 +118,9 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
 
         if write_all(result, options, templates, locked, derived, progress, make_locks):
             _save_locks(made, states, result)
-        for root in unstyled if states is not None else ():
-            states.forget(root)
+        for root in unstyled:
+            if states is not None:
+                states.forget(root)
     return result
 
 

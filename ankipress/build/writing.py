@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ankipress.apkg.manifest import write_manifest
+from ankipress.apkg.manifest import book_path, write_manifest
 from ankipress.apkg.package import NoteType, Written, write_deck
 from ankipress.apkg.prune import listed_packages, prune
 from ankipress.build.outcome import COMBINED_FILE, BuildOptions, BuildResult, Progress, plain
@@ -16,7 +16,7 @@ from ankipress.build.parallel import Failed, run_jobs
 from ankipress.cards.notetype import Templates, note_type
 from ankipress.diagnostics import display_path
 from ankipress.identity.apply_lock import Locked
-from ankipress.records import Deck
+from ankipress.records import Deck, SourceFile
 
 PARALLEL_FROM = 20  # packages to write before other processes are worth starting
 BATCHES = 8  # per worker: a package takes milliseconds, handing one over nearly as long
@@ -45,11 +45,13 @@ def write_all(
         else [([deck], deck.output) for deck in result.decks]
     )
     listed = hashlib.sha256()  # what the manifest lists: every package, from its inputs
+    base = options.out.resolve()
     digests: dict[PurePosixPath, str] = {}
     pending: list[tuple[list[Deck], PurePosixPath, str]] = []  # to write, with their inputs
     for decks, file in groups:
         inputs = inputs_of(decks, templates, mods, options.timestamp, derived)
-        listed.update(f"{file}\x1f{inputs}\n".encode())
+        books = "\x1f".join(sorted({book_path(deck, base) for deck in decks}))
+        listed.update(f"{file}\x1f{inputs}\x1f{books}\n".encode())
         digest = index.unchanged(file, inputs)
         if digest is None:
             pending.append((decks, file, inputs))
@@ -95,7 +97,8 @@ def write_all(
         write_manifest(options.out, written, digests, derived.listing)
         index.record_manifest(listed.hexdigest())
         if not result.diagnostics.error_count:  # a file that failed keeps its packages
-            result.pruned = prune(options.out, last, {file.as_posix() for _, file in groups})
+            keep = {file.as_posix() for _, file in groups}
+            result.pruned = prune(options.out, last, keep, _covered(result.sources))
     index.save()
     return True
 
@@ -114,3 +117,20 @@ class _Packager:
             return write_deck(decks, self.out, self.kinds, self.timestamp, file)
         except OSError as exc:
             return str(exc.strerror or exc)
+
+
+def _covered(sources: list[SourceFile]) -> Callable[[Path], bool]:
+    """Whether a book (its file's path) is this build's to answer for: a file it read, or
+    a file no longer there under a content folder it walked."""
+    files = {source.path for source in sources}
+    roots = {source.root for source in sources}
+
+    def covers(book: Path) -> bool:
+        try:
+            path = book.resolve()
+            gone = not path.exists()
+        except (OSError, ValueError):  # a path the manifest made up: none of ours
+            return False
+        return path in files or (gone and any(path.is_relative_to(r) for r in roots))
+
+    return covers

@@ -109,7 +109,10 @@ def _check_report(result: BuildResult, decks: list[Deck]) -> dict[str, Any]:
 @source_options
 @FORMAT
 def plan(
-    paths: tuple[Path, ...], media_roots: tuple[Path, ...], templates: Path, output_format: str
+    paths: tuple[Path, ...],
+    media_roots: tuple[Path, ...],
+    templates: Path | None,
+    output_format: str,
 ) -> None:
     """What the next build changes against each content folder's ankipress.lock: new,
     changed, matched (renamed or reworded, keeping their GUID) and removed notes, per deck.

@@ -23,7 +23,6 @@ from ankipress.records import Deck
 DEFAULT_CONTENT = Path("content")
 DEFAULT_OUT = Path("decks")
 F = TypeVar("F", bound=Callable[..., Any])
-# Every diagnostic's code, as the stages emit them (tests/test_cli_polish.py keeps it whole).
 PROG = "%(prog)s"  # in a help text: the program as the user ran it
 
 

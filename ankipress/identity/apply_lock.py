@@ -11,8 +11,8 @@ from typing import NamedTuple
 
 from ankipress.atomic import write_bytes
 from ankipress.diagnostics import Diagnostics, display_path
+from ankipress.first_name import LEGACY_LOCK_FILE
 from ankipress.identity.lockfile import (
-    LEGACY_LOCK_FILE,
     LOCK_FILE,
     Lock,
     book_segments,
@@ -109,7 +109,8 @@ def apply_locks(
         locked.decks += done.decks
         locked.changes += done.changes
         new = Lock(done.lock.entries, note_type_hash, type_mod, True, lock.lines)
-        changed = not same_entries(lock, new)  # an unchanged lock is not even serialised again
+        # An unchanged lock is not even serialised again; one of the old name is, anew.
+        changed = not same_entries(lock, new) or path.name == LEGACY_LOCK_FILE
         done = done._replace(lock=new)
         locked.pending[root] = PendingLock(root, done, changed, lock.data, {})
     return locked

@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ankipress.diagnostics import Diagnostics
+from ankipress.first_name import LEGACY_LOCK_FILE, current_or_legacy
 
 LOCK_FILE = "ankipress.lock"
-LEGACY_LOCK_FILE = "ankideck.lock"  # the tool's first name: read when there is no other
 FORMAT = 1
 _HEADERS = ("ankipress_lock", "ankideck_lock")  # what the first line names the format with
 
@@ -54,9 +54,7 @@ class Lock:
 def lock_path(root: Path) -> Path:
     """Where a content root's lock is read from: ``ankipress.lock``, or the lock the tool
     wrote under its first name while there is no other. It is always written as the first."""
-    path = root / LOCK_FILE
-    legacy = root / LEGACY_LOCK_FILE
-    return legacy if not path.exists() and legacy.is_file() else path
+    return current_or_legacy(root, LOCK_FILE, LEGACY_LOCK_FILE)
 
 
 def content_hash(*parts: str) -> str:
@@ -100,6 +98,9 @@ def read_entries(lines: list[str]) -> list[LockEntry]:
 
 def _entry(data: dict[str, Any]) -> LockEntry:
     deck_id, name, output = data["deck"]
+    package = PurePosixPath(str(output))  # a removed note's package is written there
+    if package.is_absolute() or ".." in package.parts or package.suffix != ".apkg":
+        raise ValueError(f"package {str(output)!r} is not an .apkg inside the output folder")
     return LockEntry(
         guid=str(data["guid"]),
         book=str(data["book"]),

@@ -13,11 +13,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ankipress.diagnostics import Diagnostics
+from ankipress.diagnostics import Diagnostics, display_path
+from ankipress.first_name import LEGACY_NOTE_TYPE, LEGACY_PROJECT_FILE, current_or_legacy
 from ankipress.notes.discover import outside
 
 PROJECT_FILE = "ankipress.yaml"
-LEGACY_PROJECT_FILE = "ankideck.yaml"  # the tool's first name: read when there is no other
 SHAPES = ("h2", "details", "q", "term", "topic")
 
 
@@ -37,11 +37,14 @@ class Settings:
 def load_project_settings(root: Path, display: str, diagnostics: Diagnostics) -> Settings | None:
     """The settings of ``root/ankipress.yaml``; defaults if there is none, None if it is bad."""
     path = settings_path(root)
-    if not path.is_file():
-        return Settings()
     if path.name == LEGACY_PROJECT_FILE:
         message = f"settings under the tool's old name: rename the file to {PROJECT_FILE}"
         diagnostics.warning(display, 0, message, "config")
+    elif (root / LEGACY_PROJECT_FILE).is_file():
+        message = f"not read: {PROJECT_FILE} is; delete this file of the tool's old name"
+        diagnostics.warning(display_path(root / LEGACY_PROJECT_FILE), 0, message, "config")
+    if not path.is_file():
+        return Settings()
     refused = outside(path.resolve(), root.resolve())
     if refused is not None:
         diagnostics.error(display, 0, refused, "outside")
@@ -51,13 +54,17 @@ def load_project_settings(root: Path, display: str, diagnostics: Diagnostics) ->
     except (OSError, UnicodeDecodeError) as exc:
         diagnostics.error(display, 0, f"cannot read project settings: {exc}", "config")
         return None
-    return parse_settings(text, display, 1, diagnostics, Settings(), "project settings")
+    settings = parse_settings(text, display, 1, diagnostics, Settings(), "project settings")
+    if settings is not None and settings.note_type == LEGACY_NOTE_TYPE:  # the tool's own
+        message = f"note_type {LEGACY_NOTE_TYPE!r} is the tool's own, now named ankipress"
+        diagnostics.warning(display, 0, message + ": delete the setting", "config")
+        return replace(settings, note_type=None)
+    return settings
 
 
 def settings_path(root: Path) -> Path:
-    """A content root's settings file: ``ankipress.yaml``, or its old name if only that is there."""
-    path, legacy = root / PROJECT_FILE, root / LEGACY_PROJECT_FILE
-    return legacy if not path.exists() and legacy.is_file() else path
+    """A content root's settings file: ``ankipress.yaml``, or its old name while only that is."""
+    return current_or_legacy(root, PROJECT_FILE, LEGACY_PROJECT_FILE)
 
 
 def parse_settings(
