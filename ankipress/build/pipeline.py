@@ -106,9 +106,9 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     else:
         locked, parts = reused
     result.decks, result.changes = locked.decks, locked.changes
+    unstyled = {deck.book.root for deck in result.decks} - set(templates)
+    result.decks = [d for d in result.decks if d.book.root not in unstyled]  # errors said
     if options.write:
-        unstyled = {deck.book.root for deck in result.decks} - set(templates)
-        result.decks = [d for d in result.decks if d.book.root not in unstyled]  # errors said
         made: dict[Path, Made] = {}
 
         def make_locks() -> None:  # while the packages are written

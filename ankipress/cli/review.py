@@ -21,12 +21,10 @@ from ankipress.cli.shared import (
     say,
     source_options,
     tally,
-    written,
 )
 from ankipress.cli.summary import changes_by_deck, count
 from ankipress.diagnostics import CODES
 from ankipress.identity.reconcile import Change
-from ankipress.records import Deck
 
 KINDS = ("new", "changed", "matched", "removed", "unchanged")
 FORMAT = click.option(
@@ -67,15 +65,13 @@ def check(
     """
     result = run(options_for(paths, DEFAULT_OUT, media_roots, templates, write=False))
     diagnostics = result.diagnostics
-    decks = written(result)  # what a build would write
-    if output_format == "json":
-        say(json.dumps(_check_report(result, decks), ensure_ascii=False, indent=2))
+    if output_format == "json":  # the decks a build would write
+        say(json.dumps(_check_report(result), ensure_ascii=False, indent=2))
     else:
         print_diagnostics(result)
-        cards = sum(len(deck.notes) for deck in decks)
         say(
-            f"Checked {count(result.files, 'file')}: {count(len(decks), 'deck')}, "
-            f"{count(cards, 'card')}; {tally(diagnostics)}"
+            f"Checked {count(result.files, 'file')}: {count(len(result.decks), 'deck')}, "
+            f"{count(result.cards, 'card')}; {tally(diagnostics)}"
         )
     failing = [
         d for d in diagnostics.sorted() if d.severity.value == "error" or d.code not in allowed
@@ -83,7 +79,7 @@ def check(
     sys.exit(1 if diagnostics.error_count or (strict and failing) else 0)
 
 
-def _check_report(result: BuildResult, decks: list[Deck]) -> dict[str, Any]:
+def _check_report(result: BuildResult) -> dict[str, Any]:
     return {
         "files": result.files,
         "errors": result.diagnostics.error_count,
@@ -100,7 +96,7 @@ def _check_report(result: BuildResult, decks: list[Deck]) -> dict[str, Any]:
         ],
         "decks": [
             {"name": deck.name, "file": deck.output.as_posix(), "cards": len(deck.notes)}
-            for deck in sorted(decks, key=lambda d: d.output.as_posix())
+            for deck in sorted(result.decks, key=lambda d: d.output.as_posix())
         ],
     }
 
@@ -153,10 +149,9 @@ def preview(
     options = options_for(paths, DEFAULT_OUT, media_roots, templates, write=False, lock=False)
     result = run(options)
     print_diagnostics(result)
-    decks = written(result)  # a root whose templates are wrong has no preview either
-    index = write_preview(decks, result.note_types, out)
-    cards = sum(len(deck.notes) for deck in decks)
-    say(f"Wrote a preview of {count(len(decks), 'deck')} ({count(cards, 'card')}): {index}")
+    index = write_preview(result.decks, result.note_types, out)
+    decks, cards = count(len(result.decks), "deck"), count(result.cards, "card")
+    say(f"Wrote a preview of {decks} ({cards}): {index}")
     sys.exit(1 if result.diagnostics.error_count else 0)
 
 

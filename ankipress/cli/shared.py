@@ -18,7 +18,6 @@ from ankipress.build.pipeline import BuildOptions, BuildResult
 from ankipress.build.pipeline import build as run_build
 from ankipress.cli.summary import count
 from ankipress.diagnostics import Diagnostics
-from ankipress.records import Deck
 
 DEFAULT_CONTENT = Path("content")
 DEFAULT_OUT = Path("decks")
@@ -60,12 +59,6 @@ def tally(diagnostics: Diagnostics) -> str:
     return (
         f"{count(diagnostics.warning_count, 'warning')}, {count(diagnostics.error_count, 'error')}"
     )
-
-
-def written(result: BuildResult) -> list[Deck]:
-    """The decks a build writes: not those of a content root whose templates are wrong
-    (the pipeline drops them before writing, and the errors say why)."""
-    return [deck for deck in result.decks if deck.book.root in result.note_types]
 
 
 def source_options(command: F) -> F:
