@@ -199,3 +199,11 @@ def test_topic_cards_keep_bold_lines_as_subheadings(anki_notes: list[AnkiNote]) 
     transformer = _card(anki_notes, FREE_FORM, "Transformer").fields["Answer"]
     assert "<p><strong>3.1 Transformer输入</strong></p>" in transformer
     assert "参考：" in transformer
+
+
+def test_seed_guids_are_pinned(anki_notes: list[AnkiNote]) -> None:
+    """Every seed note keeps its GUID, deck and question: a changed parser must not cost
+    the first user a single card's review history (tests/data/seed-guids.json)."""
+    pinned = json.loads((REPO / "tests/data/seed-guids.json").read_text(encoding="utf-8"))
+    found = {n.guid: [n.deck, n.fields["Question"]] for n in anki_notes}
+    assert found == pinned
