@@ -18,6 +18,7 @@ CODES = (
     "fence",
     "details",
     "uncovered",
+    "nested-question",
     "duplicate-question",
     "duplicate-book",
     "duplicate-output",

@@ -37,7 +37,8 @@ class Question:
     section: str  # sub-heading or group label it sits under inside its chapter ('' if none)
     answer_lines: tuple[int, int] | None  # 1-based first and last line of the answer
     answer: tuple[Any, ...] = field(default=(), compare=False, repr=False)  # markdown-it tokens
-    shape: str = "h2"  # h2 | details | q | term | topic (a section's prose)
+    shape: str = "h2"  # h2 | details | q | bold | term | item | topic (a heading's content)
+    why: str = ""  # why it has no card: "no answer", "placeholder answer 'TODO'", ...
 
     @property
     def answered(self) -> bool:

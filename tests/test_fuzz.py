@@ -53,7 +53,7 @@ def notes(draw: st.DrawFn) -> tuple[str, list[int]]:
         for number in range(1, draw(st.integers(1, 4)) + 1):
             ident = len(asked)
             asked.append(ident)
-            question = f"Q{ident} 什么是第{ident}个问题？"
+            question = f"什么是第{ident}个问题？"
             parts.append(question_note(shape, number, question, draw(ANSWERS)))
     return "\n".join(parts), asked
 
@@ -79,7 +79,9 @@ def test_random_notes_build_with_every_question_once(note: tuple[str, list[int]]
         packages = list(Path(tmp, "decks").rglob("*.apkg"))
     assert result.diagnostics.error_count == 0, [str(d) for d in result.diagnostics.sorted()]
     notes_built = [note for deck in result.decks for note in deck.notes]
-    found = Counter(int(m[1]) for n in notes_built if (m := re.match(r"Q(\d+) ", n.question)))
+    found = Counter(
+        int(m[1]) for n in notes_built if (m := re.search(r"第(\d+)个问题", n.question))
+    )
     assert found == Counter(asked), text
     assert len({n.guid for n in notes_built}) == len(notes_built)
     assert len(packages) == len(result.decks)

@@ -154,8 +154,8 @@ def test_not_content_style_badge_rule_and_toc(tmp_path: Path) -> None:
         "(https://github.com/a/b)\n\n---\n\n# 目录\n\n- [One](#one)\n\n# One\n\nText.\n"
     )
     book, _ = parse(text, tmp_path)
-    assert cards(book) == [("One", "One", "topic")]
-    assert book is not None and book.coverage.prose_lines == 1
+    assert cards(book) == [("", "One", "topic")]  # no heading groups questions: one deck
+    assert book is not None and book.coverage.prose_lines == 2  # the question and its text
 
 
 def test_front_matter_settings_override(tmp_path: Path) -> None:

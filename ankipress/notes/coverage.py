@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-# Statuses, weakest first: a line keeps the strongest status any element gave it.
-_UNCOVERED, _NOT_CONTENT, _UNANSWERED, _ON_CARD = range(4)
+# Statuses, weakest first: a line keeps the strongest status any element gave it. A
+# question kept in another's answer is on a card, but not as a question: counted apart.
+_UNCOVERED, _NOT_CONTENT, _UNANSWERED, _ON_CARD, _NESTED = range(5)
 
 
 @dataclass(frozen=True)
@@ -25,10 +26,11 @@ class FileCoverage:
     on_cards: int
     unanswered: int  # lines of questions skipped for want of an answer
     gaps: tuple[Gap, ...]
+    nested: int = 0  # lines of questions kept inside another question's answer
 
     @property
     def uncovered(self) -> int:
-        return self.prose_lines - self.on_cards - self.unanswered
+        return self.prose_lines - self.on_cards - self.unanswered - self.nested
 
 
 class Coverage:
@@ -50,6 +52,9 @@ class Coverage:
         status = _ON_CARD if answered else _UNANSWERED
         self._spans.append((first, last, status, "question without an answer"))
 
+    def nested(self, first: int, last: int) -> None:
+        self._spans.append((first, last, _NESTED, "question kept in another answer"))
+
     def report(self, lines: Sequence[str]) -> FileCoverage:
         status: list[tuple[int, str] | None] = [None] * (len(lines) + 1)
         for first, last, level, why in self._spans:
@@ -57,7 +62,7 @@ class Coverage:
                 current = status[number]
                 if current is None or current[0] < level:
                     status[number] = (level, why)
-        prose = on_cards = unanswered = 0
+        prose = on_cards = unanswered = nested = 0
         gaps: list[Gap] = []
         in_gap = False  # whether the last non-blank line ended the last gap
         for number in range(1, len(lines) + 1):
@@ -74,4 +79,5 @@ class Coverage:
                 prose += 1
                 on_cards += level == _ON_CARD
                 unanswered += level == _UNANSWERED
-        return FileCoverage(prose, on_cards, unanswered, tuple(gaps))
+                nested += level == _NESTED
+        return FileCoverage(prose, on_cards, unanswered, tuple(gaps), nested)

@@ -12,10 +12,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ankipress.notes.asking import question_text
 from ankipress.notes.blocks import Block, common_indent, parse_region
 from ankipress.notes.fileblocks import FileBlocks
 from ankipress.notes.questions import plain_text
-from ankipress.notes.shapes import Asked, question_text
+from ankipress.notes.shapes import Asked
 
 _OPEN = re.compile(r"<details(?=[\s>])[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<details(?=[\s>])[^>]*>|</details\s*>", re.IGNORECASE)
@@ -60,7 +61,7 @@ def find_details(
         block.first + text.count("\n", 0, summary.start()),
         "details",
         tuple(answer),
-        "none",
+        question,
     )
     return DetailsFound(found, end, tail if tail and tail.strip() else None, close_at is not None)
 

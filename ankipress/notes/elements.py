@@ -11,19 +11,14 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from ankipress.diagnostics import Diagnostics
+from ankipress.notes.asking import asks
 from ankipress.notes.blocks import Block, parse_region, reparse
 from ankipress.notes.chapters import is_toc_heading, is_toc_list
 from ankipress.notes.details import OPENS_HTML_BLOCK, closing_line, find_details, starts_details
 from ankipress.notes.fileblocks import FileBlocks
+from ankipress.notes.noncontent import is_link_list, not_content
 from ankipress.notes.questions import h2_question
-from ankipress.notes.shapes import (
-    Asked,
-    group_label,
-    is_bold_line,
-    not_content,
-    q_paragraph,
-    term_list,
-)
+from ankipress.notes.shapes import Asked, group_label, is_bold_line, lead_paragraph, term_list
 
 
 @dataclass(frozen=True)
@@ -32,9 +27,18 @@ class Element:
     first: int
     last: int
     block: Block | None = None  # the block itself, for prose-like kinds
-    asked: Asked | None = None
+    asked: Asked | None = None  # a question's; a bold line's, should it be one
     text: str = ""  # a heading's or label's text; why a block is skipped
     level: int = 0  # a heading's level
+
+    @property
+    def asks(self) -> bool:
+        """Whether it is written as a question (``?`` or a ``Q:``), wherever it stands."""
+        if self.kind == "heading":
+            return asks(self.text)
+        if self.asked is None:
+            return False
+        return self.asked.shape in ("h2", "details", "q") or asks(self.asked.written)
 
 
 def elements(
@@ -128,7 +132,15 @@ def _classify(
     if why is not None:
         yield Element("skip", block.first, block.last, block, text=why)
         return
-    asked = _asked(block, lines, env, shapes)
+    if block.kind in ("bullet_list_open", "ordered_list_open"):
+        if is_toc_list(block.tokens):
+            yield Element("toc", block.first, block.last, block)
+            return
+        if is_link_list(block.tokens):
+            yield Element("toc", block.first, block.last, block, text="list of links")
+            return
+    lead = lead_paragraph(block, lines, env) if "q" in shapes else None
+    asked = _asked(block, lines, env, shapes, lead)
     if asked is not None:
         for index, one in enumerate(asked):
             last = asked[index + 1].line - 1 if index + 1 < len(asked) else block.last
@@ -137,16 +149,16 @@ def _classify(
     label = group_label(block)
     if label is not None:
         yield Element("label", block.first, block.last, block, text=label)
+    elif lead is not None and lead.shape == "bold":
+        yield Element("bold", block.first, block.last, block, asked=lead)
     elif is_bold_line(block):
         yield Element("bold", block.first, block.last, block)
-    elif block.kind in ("bullet_list_open", "ordered_list_open") and is_toc_list(block.tokens):
-        yield Element("toc", block.first, block.last, block)
     else:
         yield Element("prose", block.first, block.last, block)
 
 
 def _asked(
-    block: Block, lines: Sequence[str], env: dict, shapes: Collection[str]
+    block: Block, lines: Sequence[str], env: dict, shapes: Collection[str], lead: Asked | None
 ) -> list[Asked] | None:
     if "h2" in shapes:
         marker = h2_question(block)
@@ -156,11 +168,9 @@ def _asked(
                 if marker.rest is not None and marker.rest.map is not None
                 else ()
             )
-            return [Asked(marker.text, block.first, "h2", rest, "chapter")]
-    if "q" in shapes:
-        asked = q_paragraph(block, lines, env)
-        if asked is not None:
-            return [asked]
+            return [Asked(marker.text, block.first, "h2", rest, marker.text)]
+    if lead is not None and lead.shape == "q":
+        return [lead]
     if "term" in shapes:
         return term_list(block, lines, env)
     return None

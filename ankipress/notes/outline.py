@@ -1,61 +1,26 @@
 """The walk over a file's elements: chapters, sections, questions with their answers, topic
-cards for prose outside any question, and an account of every line (coverage)."""
+cards for prose outside any question, and an account of every line (coverage).
+
+Every question has a rank, and its answer takes what follows it up to the next element of
+the same or a higher rank: a heading question its sub-headings, bold lines and lists; a
+``Q:`` paragraph its lists of terms; a term its trailing figures. Whatever is taken that
+is written as a question is reported (``nested-question``): it has no card of its own."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
 from ankipress.identity.guids import normalise_question
+from ankipress.notes.asking import question_text
 from ankipress.notes.blocks import Block
 from ankipress.notes.coverage import Coverage
+from ankipress.notes.drafts import BEFORE_CHAPTERS, TOC, ChapterDraft, ChapterStart, Draft
 from ankipress.notes.elements import Element
-from ankipress.notes.shapes import question_text
-from ankipress.records import BREADCRUMB, Question
+from ankipress.notes.roles import Roles
+from ankipress.records import BREADCRUMB
 
-
-@dataclass(frozen=True)
-class ChapterStart:
-    key: str  # "title:..." for a chapter known by its title; "" for one known by its number
-    number: int
-    title: str
-    heading: str
-
-    @property
-    def ident(self) -> str | int:
-        """What identifies the chapter within its book (as ``Chapter.deck_key``)."""
-        return self.key or self.number
-
-
-BEFORE_CHAPTERS = ChapterStart("", 0, "", "")  # chapter 0: whatever precedes the first chapter
-TOC = ChapterStart("toc", -1, "", "")  # a chapter heading that belongs to a table of contents
-
-
-@dataclass
-class ChapterDraft:
-    start: ChapterStart
-    line: int
-    questions: list[Question] = field(default_factory=list)
-
-
-@dataclass
-class _Draft:
-    """A question, or a topic (a section's prose), whose answer is still being collected."""
-
-    text: str  # '' for a topic of the whole book: it takes the book's title
-    line: int
-    section: str
-    shape: str
-    chapter: ChapterDraft
-    answer: list[Block] = field(default_factory=list)
-    absorbs: str = "none"
-    extent: tuple[int, int] | None = None  # lines of the question itself (not of a topic)
-
-    def freeze(self, book_title: str) -> Question:
-        tokens = tuple(token for block in self.answer for token in block.tokens)
-        lines = (self.answer[0].first, self.answer[-1].last) if self.answer else None
-        text = self.text or book_title
-        return Question(text, self.line, self.section, lines, tokens, self.shape)
+Report = Callable[[int, str], None]  # a warning at a line of the file
+_RANKS = {"h2": 5, "details": 5, "q": 70, "bold": 72, "term": 80, "item": 80}
 
 
 class Walker:
@@ -64,20 +29,26 @@ class Walker:
     def __init__(
         self,
         chapter_of: Callable[[Element], ChapterStart | None],
+        roles: Roles,
         skip_sections: Iterable[str],
         topics: bool,
         coverage: Coverage,
+        report: Report,
+        restate: Callable[[Block], tuple[Block, ...]],
     ) -> None:
         self.chapter_of = chapter_of
+        self.roles = roles
         self.skip = {normalise_question(question_text(s)) for s in skip_sections}
         self.topics_on = topics
         self.coverage = coverage
+        self.report = report
+        self.restate = restate  # a block without the "A:" that begins an answer
         self.chapter = ChapterDraft(BEFORE_CHAPTERS, 1)
         self.chapters: dict[str | int, ChapterDraft] = {BEFORE_CHAPTERS.ident: self.chapter}
         self.path: list[tuple[int, str, int]] = []  # (level, text, line); labels are level 7
-        self.open: _Draft | None = None
-        self.topics: dict[tuple[str | int, tuple[str, ...]], _Draft] = {}
-        self.questions: list[_Draft] = []
+        self.open: Draft | None = None
+        self.topics: dict[tuple[str | int, tuple[int, ...]], Draft] = {}
+        self.questions: list[Draft] = []
         self.skipping: int | None = None  # level of a skipped section's heading
 
     def walk(self, elements: Iterable[Element]) -> None:
@@ -91,7 +62,7 @@ class Walker:
                 self._enter_chapter(start, element)
             elif self._absorbed(element):
                 self._absorb(element)
-            elif element.kind == "question" and element.asked is not None:
+            elif self._asks(element):
                 self._question(element)
             elif element.kind in ("heading", "label"):
                 self.open = None
@@ -101,6 +72,22 @@ class Walker:
             else:
                 self.open = None
                 self._stray(element)
+
+    def rank(self, element: Element) -> int:
+        if element.kind == "heading":
+            return element.level * 10
+        if element.kind == "label":
+            return 65
+        if element.kind == "bold":
+            return _RANKS["bold"] if element.first in self.roles.questions else 75
+        if element.kind == "question" and element.asked is not None:
+            return _RANKS[element.asked.shape]
+        return 100
+
+    def _asks(self, element: Element) -> bool:
+        if element.kind == "question":
+            return element.asked is not None
+        return element.kind in ("heading", "bold") and element.first in self.roles.questions
 
     def _skipped(self, element: Element, start: ChapterStart | None) -> bool:
         level = 0 if start is not None else element.level
@@ -122,77 +109,88 @@ class Walker:
         self.chapter = self.chapters.setdefault(start.ident, ChapterDraft(start, element.first))
         self.coverage.not_content(element.first, element.last, "heading")
 
-    def _enter_section(self, element: Element) -> None:
+    def _enter_section(self, element: Element, push: bool = True) -> None:
         level = element.level or 7
         while self.path and self.path[-1][0] >= level:
             self.path.pop()
-        self.path.append((level, element.text, element.first))
-        self.coverage.not_content(element.first, element.last, element.kind)
+        if push:
+            self.path.append((level, element.text, element.first))
+            self.coverage.not_content(element.first, element.last, element.kind)
 
     def _question(self, element: Element) -> None:
-        asked = element.asked
-        assert asked is not None
         section = BREADCRUMB.join(text for _, text, _ in self.path)
-        draft = _Draft(
-            asked.text,
-            asked.line,
-            section,
-            asked.shape,
-            self.chapter,
-            list(asked.answer),
-            asked.absorbs,
-            (element.first, element.last),
-        )
+        asked = element.asked
+        if element.kind == "heading":
+            self._enter_section(element, push=False)
+            section = BREADCRUMB.join(text for _, text, _ in self.path)
+            text, line, shape, answer = question_text(element.text), element.first, "topic", []
+        else:
+            assert asked is not None
+            text, line, shape, answer = asked.text, asked.line, asked.shape, list(asked.answer)
+        extent = (element.first, element.last if element.kind == "heading" else line)
+        draft = Draft(text, line, section, shape, self.chapter, self.rank(element), answer)
+        draft.extent = extent if element.kind != "question" else (element.first, element.last)
         self.questions.append(draft)
-        self.open = draft if asked.absorbs != "none" else None
+        self.open = draft if shape != "details" else None
 
     def _absorbed(self, element: Element) -> bool:
         """Whether the open question's answer takes this element."""
-        if self.open is None or element.block is None:
+        if self.open is None or element.kind == "skip":
             return False
-        if element.kind == "question":  # an <h2> answer holds lists of terms and Q lines
-            shape = element.asked.shape if element.asked else ""
-            return self.open.absorbs == "chapter" and shape in ("term", "q")
-        stops = {
-            "chapter": set(),  # an <h2> answer runs to the next question or chapter
-            "heading": {"heading", "label"},
-            "trailing": {"heading", "label", "bold"},
-        }[self.open.absorbs]
-        return element.kind not in stops and element.kind != "skip"
+        if element.block is None and element.kind != "heading":
+            return False
+        return self.rank(element) > self.open.rank
 
     def _absorb(self, element: Element) -> None:
         """The element's block joins the open answer (once: a list of terms is one block)."""
-        assert self.open is not None and element.block is not None
-        if not self.open.answer or self.open.answer[-1] is not element.block:
-            self.open.answer.append(element.block)
-        self.coverage.on_card(element.block.first, element.block.last)
+        draft = self.open
+        assert draft is not None
+        if element.asks:
+            written = element.asked.written if element.asked else element.text
+            self.report(
+                element.first,
+                f"question {written!r} is kept in the answer of {draft.text!r} "
+                f"(line {draft.line}), with no card of its own",
+            )
+            draft.nested.append((element.first, element.first))
+        block = element.block
+        assert block is not None
+        if draft.answer and draft.answer[-1] is block:
+            return
+        if not draft.answer and draft.shape == "q":
+            draft.answer.extend(self.restate(block))
+        else:
+            draft.answer.append(block)
 
     def _stray(self, element: Element) -> None:
         assert element.block is not None
         if not self.topics_on:
             self.coverage.uncovered(element.first, element.last, "text outside any question")
             return
-        texts = tuple(text for _, text, _ in self.path)
-        key = (self.chapter.start.ident, texts)
+        key = (self.chapter.start.ident, tuple(line for _, _, line in self.path))
         topic = self.topics.get(key)
         if topic is None:
+            texts = tuple(text for _, text, _ in self.path)
             if self.path:
                 text, line = question_text(self.path[-1][1]), self.path[-1][2]
             else:
                 text, line = self.chapter.start.title, self.chapter.line
             section = BREADCRUMB.join(texts[:-1])
-            topic = _Draft(text, line, section, "topic", self.chapter)
+            topic = Draft(text, line, section, "topic", self.chapter, 100)
             self.topics[key] = topic
             self.questions.append(topic)
         topic.answer.append(element.block)
-        self.coverage.on_card(element.first, element.last)
 
     def finish(self, book_title: str) -> list[ChapterDraft]:
         for draft in self.questions:
             question = draft.freeze(book_title)
             draft.chapter.questions.append(question)
+            for block in draft.answer:
+                self.coverage.question(block.first, block.last, answered=question.answered)
             if draft.extent is not None:
                 self.coverage.question(*draft.extent, answered=question.answered)
+            for first, last in draft.nested:
+                self.coverage.nested(first, last)
         chapters = sorted(self.chapters.values(), key=lambda c: c.start.number)
         for chapter in chapters:
             chapter.questions.sort(key=lambda q: q.line)

@@ -15,10 +15,14 @@ from ankipress.notes.chapters import (
 )
 from ankipress.notes.config import Settings, parse_settings
 from ankipress.notes.coverage import Coverage
+from ankipress.notes.drafts import BEFORE_CHAPTERS, TOC, ChapterDraft, ChapterStart
 from ankipress.notes.elements import Element, elements
 from ankipress.notes.markdown import parse_blocks
 from ankipress.notes.nesting import TOO_DEEP
-from ankipress.notes.outline import BEFORE_CHAPTERS, TOC, ChapterDraft, ChapterStart, Walker
+from ankipress.notes.outline import Walker
+from ankipress.notes.roles import Roles, assign_roles
+from ankipress.notes.shapes import strip_answer_marker
+from ankipress.notes.titles import titled
 from ankipress.records import Book, Chapter, SourceFile
 
 ChapterRule = Callable[[Element], "ChapterStart | None"]
@@ -41,13 +45,23 @@ def parse_book(
         coverage.not_content(1, (tokens[0].map or [0, 1])[1], "front matter")
     blocks = top_level_blocks(tokens, lines)
     title_block = _title_heading(blocks)
+    stream = elements(blocks, lines, env, settings.shapes, diagnostics, source.display)
+    stream = titled(list(stream), lines, env)
+    roles = assign_roles(stream, title_block.first if title_block else 0)
+
+    def report(line: int, message: str) -> None:
+        diagnostics.warning(source.display, line, message, "nested-question")
+
     walker = Walker(
-        _chapter_rule(blocks, settings, title_block),
+        _chapter_rule(blocks, settings, title_block, roles),
+        roles,
         settings.skip_sections,
         "topic" in settings.shapes,
         coverage,
+        report,
+        lambda block: strip_answer_marker(block, lines, env),
     )
-    walker.walk(elements(blocks, lines, env, settings.shapes, diagnostics, source.display))
+    walker.walk(stream)
     for first, last in unclosed_fences(tokens, lines):
         message = f"code fence is never closed; it runs to line {last}, all of it code"
         diagnostics.warning(source.display, first, message, "fence")
@@ -73,9 +87,13 @@ def _chapter(draft: ChapterDraft) -> Chapter:
     )
 
 
-def _chapter_rule(blocks: list[Block], settings: Settings, title: Block | None) -> ChapterRule:
+def _chapter_rule(
+    blocks: list[Block], settings: Settings, title: Block | None, roles: Roles
+) -> ChapterRule:
     """Which headings open chapters: ``第N章`` headings if the file has any (unless the
-    settings name a level), else the top heading level below a title heading."""
+    settings name a level), else those at the top level of the headings that group
+    questions (none if no heading does: the file is one deck). A heading that asks a
+    question is never a chapter."""
     title_line = title.first if title else 0
     numbered = [b for b in blocks if b.heading_level and parse_chapter_heading(b.text)]
     if numbered and settings.chapter_level is None:
@@ -93,18 +111,13 @@ def _chapter_rule(blocks: list[Block], settings: Settings, title: Block | None) 
             return ChapterStart("", heading.number, heading.title, written)
 
         return by_number
-    levels = [
-        b.heading_level
-        for b in blocks
-        if b.heading_level and b.first != title_line and not is_toc_heading(b.text)
-    ]
-    level = settings.chapter_level or min(levels, default=0)
+    level = settings.chapter_level or roles.chapter_level
     ordinals: dict[str, int] = {}
 
     def by_level(element: Element) -> ChapterStart | None:
         if element.first == title_line:
             return BEFORE_CHAPTERS
-        if not level or element.level > level:
+        if not level or element.level > level or element.asks:
             return None
         title = strip_numbering(element.text) or element.text
         key = "title:" + normalise_question(title)

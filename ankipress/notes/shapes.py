@@ -1,17 +1,16 @@
-"""Note shapes found in single top-level blocks: ``**Q：...**`` paragraphs, lists of terms
-with indented bodies, group labels, bold-only lines, and blocks that are not content."""
+"""Note shapes found in single top-level blocks: ``Q:`` and bold lead paragraphs, lists of
+terms with indented bodies or of questions, group labels, and blocks that are not content."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
-from ankipress.identity.guids import strip_numbering
-from ankipress.notes.blocks import Block, indent_width, inline_text, reparse
+from ankipress.notes.asking import asks, has_q_prefix, question_text, without_answer_marker
+from ankipress.notes.blocks import Block, indent_width, inline_text, parse_region, reparse
 from ankipress.notes.markdown import markdown
 
 
@@ -21,44 +20,66 @@ class Asked:
 
     text: str  # plain text, numbering and any "Q:" removed
     line: int
-    shape: str  # h2 | details | q | term
+    shape: str  # h2 | details | q | bold | term | item
     answer: tuple[Block, ...]
-    absorbs: str  # which following blocks join the answer: none | chapter | heading | trailing
+    written: str = ""  # the question's line as written (markdown), for asking and reports
 
 
-_Q_PREFIX = re.compile(r"^\s*Q\s*[:：]\s*", re.IGNORECASE)
 _LABEL = re.compile(r"^[0-9０-９]+(?:[.．][0-9０-９]+)+[.．]?\s*\S.{0,80}[:：]\s*$")
 _TERM_END = re.compile(r"[:：?？]\s*$")
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
-_BADGE_HOSTS = ("shields.io", "badge", "badgen.net")
-_REPO_HOSTS = ("github.com", "gitlab.com", "gitee.com", "bitbucket.org")
 MAX_TERM = 80  # characters: a longer first line is a sentence, not a term
+MAX_QUESTION = 300  # characters of a list item that asks
 
 
-def question_text(text: str) -> str:
-    """``Q： 3. 为什么?`` -> ``为什么?``; a trailing colon goes too (``Lora：`` -> ``Lora``)."""
-    text = strip_numbering(_Q_PREFIX.sub("", text, count=1))
-    return text.rstrip(" \t:：") or text
-
-
-def q_paragraph(block: Block, lines: Sequence[str], env: dict) -> Asked | None:
-    """``**Q： question**`` alone on a paragraph's first line; later lines begin the answer."""
+def lead_paragraph(block: Block, lines: Sequence[str], env: dict) -> Asked | None:
+    """A paragraph led by a question line: ``Q: ...`` (bold or not; shape ``q``) or a line
+    that is one bold phrase (shape ``bold``, a question only where the section's bold lines
+    ask). Its later lines begin the answer, an ``A:`` or ``答：`` before them removed."""
     if block.kind != "paragraph_open":
         return None
     first_line = lines[block.first - 1].strip()
-    match = re.fullmatch(r"(\*\*|__)(.+?)\1\s*", first_line)
-    if not match or not _Q_PREFIX.match(match[2]):
+    plain = _plain(first_line)
+    bold = re.fullmatch(r"(\*\*|__)((?:(?!\1).)+?)\1\s*([:：]?)\s*", first_line)
+    if has_q_prefix(plain):
+        shape = "q"
+    elif bold and not has_q_prefix(bold[2]) and _plain(bold[2]):
+        shape = "bold"
+    else:
         return None
-    text = question_text(_plain(match[2]))
+    text = question_text(plain)
     if not text:
         return None
-    rest = reparse(lines, block.first + 1, block.last, env) if block.last > block.first else []
-    return Asked(text, block.first, "q", tuple(rest), "heading")
+    answer = answer_blocks(lines, block.first + 1, block.last, env)
+    return Asked(text, block.first, shape, answer, plain)
+
+
+def answer_blocks(lines: Sequence[str], first: int, last: int, env: dict) -> tuple[Block, ...]:
+    """The blocks of lines ``first..last``, an answer marker (``A:``) on the first removed."""
+    if last < first:
+        return ()
+    region = list(lines[first - 1 : last])
+    lead = next((i for i, line in enumerate(region) if line.strip()), None)
+    if lead is None:
+        return ()
+    region[lead] = without_answer_marker(region[lead])
+    return tuple(parse_region(region, first, env))
+
+
+def strip_answer_marker(block: Block, lines: Sequence[str], env: dict) -> tuple[Block, ...]:
+    """``block`` again without the ``A:`` that starts it (the block itself if none does)."""
+    if block.kind != "paragraph_open":
+        return (block,)
+    line = lines[block.first - 1]
+    if without_answer_marker(line) == line:
+        return (block,)
+    return answer_blocks(lines, block.first, block.last, env)
 
 
 def term_list(block: Block, lines: Sequence[str], env: dict) -> list[Asked] | None:
-    """A list every item of which is a term with an indented body; None for other lists.
-    Every item's first line is checked before any body is parsed."""
+    """A list every item of which is a term with an indented body (shape ``term``) or asks
+    a question, with or without a body (shape ``item``); None for other lists. Every
+    item's first line is checked before any body is parsed."""
     if block.kind not in ("bullet_list_open", "ordered_list_open"):
         return None
     items = [t for t in block.tokens if t.type == "list_item_open" and t.level == 1]
@@ -71,7 +92,13 @@ def term_list(block: Block, lines: Sequence[str], env: dict) -> list[Asked] | No
     return [a for a in asked if a is not None]
 
 
-_TermHead = tuple[int, int, str, int]  # first and last line, the term, the content column
+@dataclass(frozen=True)
+class _TermHead:
+    first: int
+    last: int
+    term: str
+    width: int  # the content column
+    asking: bool  # a question, not a term: its body may be empty
 
 
 def _term_head(item: Token, block: Block, lines: Sequence[str]) -> _TermHead | None:
@@ -84,22 +111,24 @@ def _term_head(item: Token, block: Block, lines: Sequence[str]) -> _TermHead | N
         return None
     term = head[marker.end() :].strip()
     bold = re.fullmatch(r"(\*\*|__)(.+?)\1\s*[:：]?", term)
-    if not term or len(term) > MAX_TERM or not (bold or _TERM_END.search(term)):
-        return None
-    if not any(line.strip() for line in lines[first:last]):
+    body = any(line.strip() for line in lines[first:last])
+    asking = bool(term) and len(term) <= MAX_QUESTION and asks(_plain(term))
+    is_term = bool(term) and len(term) <= MAX_TERM and bool(bold or _TERM_END.search(term))
+    if not (asking or (is_term and body)):
         return None
     # the item's content column: the marker and its spaces (tabs to the next multiple of 4)
     width = indent_width(re.sub(r"\S", " ", marker[0]))
     if marker.end() == len(head):  # a term alone on its line: content is one space past it
         width = indent_width(re.sub(r"\S", " ", head.rstrip())) + 1
-    return first, last, bold[2] if bold else term, width
+    return _TermHead(first, last, bold[2] if bold else term, width, asking and not body)
 
 
 def _term_item(head: _TermHead, lines: Sequence[str], env: dict) -> Asked | None:
-    first, last, term, width = head
-    answer = reparse(lines, first + 1, last, env, strip=width)
-    text = question_text(_plain(term))
-    return Asked(text, first, "term", tuple(answer), "trailing") if text and answer else None
+    answer = reparse(lines, head.first + 1, head.last, env, strip=head.width)
+    text = question_text(_plain(head.term))
+    if not text or not (answer or head.asking):
+        return None
+    return Asked(text, head.first, "item" if head.asking else "term", tuple(answer), head.term)
 
 
 def group_label(block: Block) -> str | None:
@@ -114,7 +143,7 @@ def is_bold_line(block: Block) -> bool:
     """A paragraph that is one bold phrase (``**网络结构**``): a sub-heading in prose."""
     if block.kind != "paragraph_open" or len(block.tokens) < 2:
         return False
-    children = [c for c in block.inline if not _blank_text(c)]
+    children = [c for c in block.inline if not blank_text(c)]
     if children and children[-1].type == "text" and children[-1].content.strip() in (":", "："):
         children = children[:-1]
     return (
@@ -125,38 +154,7 @@ def is_bold_line(block: Block) -> bool:
     )
 
 
-def not_content(block: Block) -> str | None:
-    """Why a block is never on a card (style sheet, badge, rule, comment), or None."""
-    if block.kind == "hr":
-        return "horizontal rule"
-    if block.is_comment:
-        return "comment"
-    if block.kind == "html_block" and re.match(r"\s*<style[\s>]", block.tokens[0].content, re.I):
-        return "style sheet"
-    if block.kind == "paragraph_open" and _is_badge_line(block.inline):
-        return "badge"
-    return None
-
-
-def _is_badge_line(children: Sequence[Token]) -> bool:
-    """Only links, each wrapping one remote badge image or pointing at a repository."""
-    links, index = 0, 0
-    meaningful = [c for c in children if not _blank_text(c) and c.type != "softbreak"]
-    while index < len(meaningful):
-        group = meaningful[index : index + 3]
-        if [c.type for c in group] != ["link_open", "image", "link_close"]:
-            return False
-        src = urlsplit(str(group[1].attrGet("src") or ""))
-        href = urlsplit(str(group[0].attrGet("href") or ""))
-        badge = any(host in src.netloc for host in _BADGE_HOSTS) or "badge" in src.path
-        if src.scheme not in ("http", "https") or not (badge or href.netloc in _REPO_HOSTS):
-            return False
-        links += 1
-        index += 3
-    return links > 0
-
-
-def _blank_text(token: Token) -> bool:
+def blank_text(token: Token) -> bool:
     return token.type == "text" and not token.content.strip()
 
 

@@ -1,0 +1,58 @@
+"""What makes a line of notes a question: it ends in a question mark, or it carries a
+``Q:`` / ``Q1.`` / ``Question:`` prefix; and what is left of it as a card's question."""
+
+from __future__ import annotations
+
+import re
+
+from ankipress.identity.guids import strip_numbering
+
+# Q: / Q： / Q1. / Q5.1) / QX) / Q3 / Question: / Question 2: at the start of a line
+_Q_PREFIX = re.compile(
+    r"^\s*(?:Q(?:uestion)?\s*(?:[0-9０-９]+(?:[.．][0-9０-９]+)*|X)?\s*[:：.．)）]"
+    r"|Q[0-9０-９]+(?:[.．][0-9０-９]+)*\s|Question\s+[0-9０-９]+\s)\s*",
+)
+# (A) / (1) / [Q] before a question
+_BRACKETED = re.compile(r"^\s*[(（\[【](?:[A-Za-z]|[0-9]{1,2}|Q)[)）\]】]\s*")
+# A: / A： / 答： / Answer: / A1. at the start of an answer
+ANSWER_MARKER = re.compile(
+    r"^(\s*(?:\*\*|__)?)\s*(?:A(?:nswer)?\s*(?:[0-9０-９]+(?:[.．][0-9０-９]+)*)?\s*[:：.．)）]|答\s*[:：])"
+    r"(\s*(?:\*\*|__)?)\s*"
+)
+_QUESTION_MARK = re.compile(r"[?？]\s*[)）\]】\"'”’*_`]*\s*$")
+_NUMBER_ONLY = re.compile(r"^\s*[0-9０-９]+(?:[.．][0-9０-９]+)*[.．、)）]?\s*$")
+
+
+def has_q_prefix(text: str) -> bool:
+    return bool(_Q_PREFIX.match(text))
+
+
+def asks(text: str) -> bool:
+    """Whether a line of plain text is written as a question."""
+    return bool(_QUESTION_MARK.search(text)) or has_q_prefix(text)
+
+
+def question_text(text: str) -> str:
+    """``Q5.1) 3. 为什么?`` -> ``为什么?``: prefixes and numbering go, and a trailing colon
+    (``Lora：`` -> ``Lora``)."""
+    text = _Q_PREFIX.sub("", text, count=1)
+    text = _BRACKETED.sub("", text, count=1)
+    text = strip_numbering(text)
+    return text.rstrip(" \t:：") or text
+
+
+def is_number_only(text: str) -> bool:
+    """A heading that is only a number (``1.13.6``): its title is on the next line."""
+    return bool(_NUMBER_ONLY.match(text))
+
+
+def without_answer_marker(line: str) -> str:
+    """``A: because`` -> ``because`` (``**A:** because`` too); other lines unchanged."""
+    match = ANSWER_MARKER.match(line)
+    if match is None:
+        return line
+    opening, closing = match[1].strip(), match[2].strip()
+    rest = line[match.end() :]
+    if opening and closing:  # **A:** rest: the bold held only the marker
+        return rest
+    return opening + rest

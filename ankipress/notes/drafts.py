@@ -1,0 +1,58 @@
+"""The records a walk over a file builds up: chapters and the questions of each, still
+collecting their answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ankipress.notes.blocks import Block
+from ankipress.notes.placeholders import why_unanswered
+from ankipress.records import Question
+
+
+@dataclass(frozen=True)
+class ChapterStart:
+    key: str  # "title:..." for a chapter known by its title; "" for one known by its number
+    number: int
+    title: str
+    heading: str
+
+    @property
+    def ident(self) -> str | int:
+        """What identifies the chapter within its book (as ``Chapter.deck_key``)."""
+        return self.key or self.number
+
+
+BEFORE_CHAPTERS = ChapterStart("", 0, "", "")  # chapter 0: whatever precedes the first chapter
+TOC = ChapterStart("toc", -1, "", "")  # a chapter heading that belongs to a table of contents
+
+
+@dataclass
+class ChapterDraft:
+    start: ChapterStart
+    line: int
+    questions: list[Question] = field(default_factory=list)
+
+
+@dataclass
+class Draft:
+    """A question, or a topic (a section's prose), whose answer is still being collected."""
+
+    text: str  # '' for a topic of the whole book: it takes the book's title
+    line: int
+    section: str
+    shape: str
+    chapter: ChapterDraft
+    rank: int  # the answer runs to the next element of this rank or a higher one (lower)
+    answer: list[Block] = field(default_factory=list)
+    extent: tuple[int, int] | None = None  # lines of the question itself (not of a topic)
+    nested: list[tuple[int, int]] = field(default_factory=list)
+
+    def freeze(self, book_title: str) -> Question:
+        why = why_unanswered(self.answer) or ""
+        answer = () if why else tuple(t for block in self.answer for t in block.tokens)
+        lines = (self.answer[0].first, self.answer[-1].last) if self.answer else None
+        text = self.text or book_title
+        return Question(
+            text, self.line, self.section, None if why else lines, answer, self.shape, why
+        )

@@ -1,0 +1,102 @@
+"""Blocks that are never on a card: rules, comments, style sheets, badges, ``[TOC]``
+markers, bare anchors, and lists of nothing but links."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from urllib.parse import urlsplit
+
+from markdown_it.token import Token
+
+from ankipress.notes.blocks import Block
+from ankipress.notes.markdown import ensure_inline
+from ankipress.notes.shapes import blank_text
+
+_BADGE_HOSTS = ("shields.io", "badge", "badgen.net")
+_REPO_HOSTS = ("github.com", "gitlab.com", "gitee.com", "bitbucket.org")
+_TOC_MARKER = re.compile(r"^\s*\[{1,2}\s*toc\s*\]{1,2}\s*$", re.IGNORECASE)
+_ANCHOR = re.compile(
+    r"^\s*(?:<a\s+(?:name|id)\s*=\s*['\"]?[^'\">]*['\"]?\s*/?>\s*(?:</a>)?\s*)+$", re.I
+)
+
+
+def not_content(block: Block) -> str | None:
+    """Why a block is never on a card, or None."""
+    if block.kind == "hr":
+        return "horizontal rule"
+    if block.is_comment:
+        return "comment"
+    if block.kind == "html_block":
+        content = block.tokens[0].content
+        if re.match(r"\s*<style[\s>]", content, re.I):
+            return "style sheet"
+        return "anchor" if _ANCHOR.match(content) else None
+    if block.kind != "paragraph_open":
+        return None
+    source = block.tokens[1].content if len(block.tokens) > 1 else ""
+    if _TOC_MARKER.match(source):
+        return "table of contents marker"
+    if _ANCHOR.match(source):
+        return "anchor"
+    if _is_badge_line(block.inline):
+        return "badge"
+    return None
+
+
+def is_link_list(tokens: Sequence[Token]) -> bool:
+    """A list whose every item is only links (an index of other pages): not a card."""
+    items = 0
+    for token in tokens:
+        if token.type == "list_item_open":
+            items += 1
+        elif token.type == "inline":
+            ensure_inline([token])
+            if not _only_links(token.children or []):
+                return False
+        elif token.type not in _LIST_STRUCTURE:
+            return False
+    return items > 0
+
+
+def _only_links(children: Sequence[Token]) -> bool:
+    depth, links = 0, 0
+    for child in children:
+        if child.type == "link_open":
+            depth, links = depth + 1, links + 1
+        elif child.type == "link_close":
+            depth -= 1
+        elif depth == 0 and not (child.type == "softbreak" or _SEPARATOR.match(child.content)):
+            return False
+    return links > 0
+
+
+_SEPARATOR = re.compile(r"^[\s,，、|/:：;；.。()（）\-–—]*$")
+_LIST_STRUCTURE = {
+    "bullet_list_open",
+    "bullet_list_close",
+    "ordered_list_open",
+    "ordered_list_close",
+    "list_item_open",
+    "list_item_close",
+    "paragraph_open",
+    "paragraph_close",
+}
+
+
+def _is_badge_line(children: Sequence[Token]) -> bool:
+    """Only links, each wrapping one remote badge image or pointing at a repository."""
+    links, index = 0, 0
+    meaningful = [c for c in children if not blank_text(c) and c.type != "softbreak"]
+    while index < len(meaningful):
+        group = meaningful[index : index + 3]
+        if [c.type for c in group] != ["link_open", "image", "link_close"]:
+            return False
+        src = urlsplit(str(group[1].attrGet("src") or ""))
+        href = urlsplit(str(group[0].attrGet("href") or ""))
+        badge = any(host in src.netloc for host in _BADGE_HOSTS) or "badge" in src.path
+        if src.scheme not in ("http", "https") or not (badge or href.netloc in _REPO_HOSTS):
+            return False
+        links += 1
+        index += 3
+    return links > 0

@@ -1,0 +1,82 @@
+"""Answers that are not answers yet: nothing, ``TODO``, ``待补充``, a lone ``<br>``, or only
+a link to somewhere else. Their questions are listed as unanswered, never carded."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from ankipress.notes.blocks import Block
+from ankipress.notes.markdown import ensure_inline
+from ankipress.notes.questions import plain_text
+
+_PLACEHOLDER = re.compile(
+    r"^(?:todo|tbd|tbc|tba|wip|fixme|to ?do|to be (?:added|done|continued|written)|"
+    r"coming soon|placeholder|answer placeholder|answer here|your answer(?: here)?|"
+    r"n/?a|none|null|xxx+|\?+|\.{2,}|…+|-+|"
+    r"待补充|待完善|待更新|待续|未完待续|待定|待填|待写|暂无|略|无|空|占位|补充中|更新中|"
+    r"(?:todo|tbd|fixme)\b.{0,60})$",
+    re.IGNORECASE,
+)
+_TRIM = " \t\n\r.,;:!。，；：！、*_~`>-"
+_URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+_CHECKBOX = re.compile(r"^\s*\[[ xX]?\]\s*")
+_POINTERS = re.compile(r"^(?:see|refer to|read|link|参见|详见|见|参考|请看|链接)\s*", re.IGNORECASE)
+# Blocks whose presence makes an answer real, whatever its text.
+_SUBSTANCE = {"fence", "code_block", "table_open", "math_block", "math_block_label", "image"}
+
+
+def why_unanswered(blocks: Iterable[Block]) -> str | None:
+    """Why an answer made of ``blocks`` is no answer, or None when it is one."""
+    texts: list[str] = []
+    links = 0
+    for block in blocks:
+        for token in block.tokens:
+            if token.type in _SUBSTANCE:
+                return None
+            if token.type == "inline":
+                ensure_inline([token])
+                outside, found, image = _outside_links(token.children or [])
+                if image:
+                    return None
+                texts.append(outside)
+                links += found
+            elif token.type == "html_block":
+                if re.search(r"<(?:img|video|audio|svg|table|iframe)\b", token.content, re.I):
+                    return None
+                texts.append(plain_text(token.content))
+    text = " ".join(" ".join(texts).split())
+    core = _CHECKBOX.sub("", text).strip(_TRIM)
+    pointer = _POINTERS.sub("", core).strip(_TRIM)
+    if (links and not pointer) or _URL.match(pointer):
+        return "the answer is only a link"
+    if not core:
+        return "no answer"
+    if _PLACEHOLDER.match(core):
+        return f"placeholder answer {_short(text)!r}"
+    return None
+
+
+def _outside_links(children: list[Any]) -> tuple[str, int, bool]:
+    """Text outside links, the number of links, and whether there is an image."""
+    parts: list[str] = []
+    depth = links = 0
+    for child in children:
+        if child.type in ("image", "html_inline") and (
+            child.type == "image" or re.match(r"<(?:img|video|svg)\b", child.content, re.I)
+        ):
+            return "", 0, True
+        if child.type == "link_open":
+            depth, links = depth + 1, links + 1
+        elif child.type == "link_close":
+            depth -= 1
+        elif depth == 0 and child.type in ("text", "code_inline", "math_inline"):
+            parts.append(child.content)
+        elif depth == 0 and child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+    return "".join(parts), links, False
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:39] + "…"

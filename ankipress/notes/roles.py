@@ -1,0 +1,94 @@
+"""Which headings and bold lines ask a file's questions, and which group them.
+
+A heading asks a question when it is written as one (``?``, ``Q:``), or when it is a leaf
+of the outline holding content and no question of another shape. A heading that holds
+questions is a section, and the top level of such sections is the file's chapter level:
+its decks. Bold lines are the questions of their section when most of them ask (then
+all of them are, ``简述...。`` too), else only those that ask; never where the section's
+questions are ``Q:`` paragraphs, whose answers they sit in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ankipress.notes.elements import Element
+
+_NOT_CONTENT = ("toc", "skip")
+
+
+@dataclass(frozen=True)
+class Roles:
+    questions: frozenset[int]  # first lines of the headings and bold lines that ask
+    chapter_level: int  # 0: no heading groups questions, the file is one deck
+
+
+@dataclass
+class _Heading:
+    element: Element
+    children: list[_Heading] = field(default_factory=list)
+    content: bool = False  # content before its first sub-heading
+    holds: bool = False  # a question anywhere below it
+    question: bool = False
+
+
+def assign_roles(elements: Sequence[Element], title_line: int) -> Roles:
+    questions = set(_bold_questions(elements))
+    root = _Heading(Element("heading", 0, 0, level=0))
+    stack = [root]
+    for element in elements:
+        if element.kind == "heading" and element.first != title_line:
+            while stack[-1].element.level >= element.level:
+                _close(stack.pop(), stack[-1])
+            stack.append(_Heading(element))
+        elif element.kind == "heading":
+            continue
+        elif element.kind not in _NOT_CONTENT:
+            top = stack[-1]
+            top.content = True
+            top.holds |= element.kind == "question" or element.first in questions
+    while len(stack) > 1:
+        _close(stack.pop(), stack[-1])
+    sections: list[int] = []
+    _collect(root, questions, sections)
+    return Roles(frozenset(questions), min(sections, default=0))
+
+
+def _close(heading: _Heading, parent: _Heading) -> None:
+    if heading.element.asks or (not heading.children and not heading.holds and heading.content):
+        heading.question = True
+    parent.children.append(heading)
+    parent.holds |= heading.question or heading.holds
+
+
+def _collect(heading: _Heading, questions: set[int], sections: list[int]) -> None:
+    """Questions and question-holding sections below ``heading``. A heading with nothing
+    under it asks a question (left unanswered) where its siblings do."""
+    siblings_ask = any(child.question for child in heading.children)
+    for child in heading.children:
+        empty = not (child.children or child.content)
+        if child.question or (empty and siblings_ask):
+            questions.add(child.element.first)
+        elif child.holds:
+            sections.append(child.element.level)
+        if not child.question:
+            _collect(child, questions, sections)
+
+
+def _bold_questions(elements: Sequence[Element]) -> list[int]:
+    """First lines of the bold lines that are questions, section by section."""
+    found: list[int] = []
+    run: list[Element] = []
+    has_q = False
+    for element in [*elements, Element("heading", 0, 0)]:
+        if element.kind == "heading":
+            asking = [b for b in run if b.asks]
+            if asking and not has_q:
+                found.extend(b.first for b in (run if 2 * len(asking) >= len(run) else asking))
+            run, has_q = [], False
+        elif element.kind == "bold" and element.asked is not None:
+            run.append(element)
+        elif element.kind == "question" and element.asked and element.asked.shape == "q":
+            has_q = True
+    return found
