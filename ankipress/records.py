@@ -21,6 +21,8 @@ class SourceFile:
     root: Path  # absolute, resolved content root (a folder) holding it
     rel: PurePosixPath  # path relative to the root
     display: str  # how diagnostics name it (relative to the working directory if possible)
+    key: str = ""  # the book's key unless its front matter has an id: the stem, or the
+    # path without suffix where another file of its root has the same stem (readme.md)
 
     @property
     def source_name(self) -> str:

@@ -48,6 +48,8 @@ def test_check_exit_codes_and_json(run_cli, write_tree, tmp_path: Path) -> None:
                 "cards": 3,
             },
         ],
+        "unanswered": [],
+        "nested_questions": [],
     }
     assert run_cli("check", str(content), "--strict", cwd=tmp_path).exit_code == 1
     allowed = run_cli("check", str(content), "--strict", "--allow", "image", cwd=tmp_path)

@@ -11,6 +11,7 @@ from ankipress.identity.guids import deck_id, normalise_question, note_guid, str
 from ankipress.identity.repeats import assign_guids
 from ankipress.notes.discover import discover
 from ankipress.notes.parse import parse_book
+from tests.ankitools import import_packages, notes, open_collection
 
 
 @pytest.mark.parametrize(
@@ -103,12 +104,44 @@ def test_repeated_question_is_told_apart_by_section(tmp_path: Path) -> None:
     assert reordered == guids
 
 
-def test_books_sharing_a_key_are_refused(run_cli, write_tree, tmp_path: Path) -> None:
-    root = write_tree({"a/notes.md": "<h2>Q?</h2>\n\nA\n", "b/notes.md": "<h2>Q?</h2>\n\nB\n"})
+def test_books_sharing_an_id_are_refused(run_cli, write_tree, tmp_path: Path) -> None:
+    root = write_tree(
+        {
+            "a/notes.md": "---\nid: notes\n---\n<h2>Q?</h2>\n\nA\n",
+            "b/other.md": "---\nid: notes\n---\n<h2>Q?</h2>\n\nB\n",
+        }
+    )
     result = run_cli("build", str(root), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 1
     assert (
-        "content/b/notes.md:1: error: book id 'notes' is already used by content/a/notes.md; "
+        "content/b/other.md:1: error: book id 'notes' is already used by content/a/notes.md; "
         "give one of them its own 'id:' in its front matter"
     ) in result.output
     assert [p.name for p in (tmp_path / "out").rglob("*.apkg")] == ["00-notes.apkg"]
+
+
+def test_files_of_one_name_in_two_folders_are_two_books(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """A readme.md per chapter folder: each is its own book, keyed by its path, its deck
+    named after its folder; a file whose name is unique keeps its stem as its key."""
+    root = write_tree(
+        {
+            "ch1/readme.md": "## What is a tensor?\n\nAn array.\n",
+            "ch2/readme.md": "## What is a gradient?\n\nA slope.\n",
+            "ch3/solo.md": "## What is a loss?\n\nA number.\n",
+        }
+    )
+    result = run_cli("build", str(root), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, sorted((tmp_path / "out").rglob("*.apkg")))
+    found = {n.fields["Question"]: n for n in notes(col)}
+    col.close()
+    assert {q: n.deck for q, n in found.items()} == {
+        "What is a tensor?": "ch1",
+        "What is a gradient?": "ch2",
+        "What is a loss?": "solo",
+    }
+    assert found["What is a tensor?"].guid == note_guid("ch1/readme", "What is a tensor?")
+    assert found["What is a loss?"].guid == note_guid("solo", "What is a loss?")

@@ -41,6 +41,7 @@ class FileCache:
             source.display,
             str(source.root),
             source.rel.as_posix(),
+            source.key,
             self._media(source.root),
             *(self._media(root) for root in self.media_roots),
         ):

@@ -94,7 +94,12 @@ def _book_decks(book: Book, resolver: MediaResolver, outcome: FileOutcome) -> li
                 notes.append(render_note(book, chapter, question, guids[question], resolver))
             else:
                 outcome.unanswered.append(
-                    Unanswered(book.source.display, question.line, question.text)
+                    Unanswered(
+                        book.source.display,
+                        question.line,
+                        question.text,
+                        question.why or "no answer",
+                    )
                 )
         if notes:
             decks.append(make_deck(book, chapter, tuple(notes), width))

@@ -30,6 +30,7 @@ class Unanswered:
     path: str
     line: int
     question: str
+    reason: str = "no answer"  # or "placeholder answer 'TODO'", "the answer is only a link"
 
 
 @dataclass(frozen=True)

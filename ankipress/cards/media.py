@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -11,6 +12,7 @@ from ankipress.diagnostics import Diagnostics
 from ankipress.records import MediaFile, SourceFile
 
 REMOTE_SCHEMES = ("http", "https")
+DATA_URL_SHOWN = 40  # characters of a data: URL a warning quotes
 
 
 class MediaResolver:
@@ -24,9 +26,14 @@ class MediaResolver:
         self.diagnostics = diagnostics
         self.extra_roots = tuple(root.resolve() for root in extra_roots)
         self._by_path: dict[Path, MediaFile] = {}
+        self._by_name: dict[Path, dict[str, list[Path]]] = {}  # root -> file name -> files
 
-    def resolve(self, src: str, source: SourceFile, line: int) -> MediaFile | str | None:
-        """A MediaFile to package, the URL itself for a remote image, or None (warned)."""
+    def resolve(
+        self, src: str, source: SourceFile, line: int, by_name: bool = False
+    ) -> MediaFile | str | None:
+        """A MediaFile to package, the URL itself for a remote image, or None (warned).
+        ``by_name`` (an Obsidian embed): a file not next to the note is looked for by its
+        name (or the end of its path) anywhere under the content root, the nearest first."""
         parts = urlsplit(src.strip())
         if parts.scheme.lower() in REMOTE_SCHEMES:
             return src.strip()
@@ -38,9 +45,27 @@ class MediaResolver:
         path = (source.path.parent / target).resolve()  # symlinks followed, then judged
         if not any(path.is_relative_to(root) for root in (source.root, *self.extra_roots)):
             return self._refuse(source, line, src, "is outside the content root; not packaged")
+        if not path.is_file() and by_name:
+            path = self._nearest(target, source) or path
         if not path.is_file():
             return self._refuse(source, line, src, "not found")
         return self._media(path)
+
+    def _nearest(self, target: str, source: SourceFile) -> Path | None:
+        wanted = Path(target).parts
+        if not wanted or ".." in wanted:
+            return None
+        if source.root not in self._by_name:
+            self._by_name[source.root] = _files_by_name(source.root)
+        here = source.path.parent.resolve()
+        found = [
+            path.resolve()
+            for path in self._by_name[source.root].get(wanted[-1].casefold(), [])
+            if tuple(p.casefold() for p in path.parts[-len(wanted) :])
+            == tuple(p.casefold() for p in wanted)
+        ]
+        found = [path for path in found if path.is_relative_to(source.root) and path.is_file()]
+        return min(found, key=lambda path: (_distance(here, path.parent), path), default=None)
 
     def _media(self, path: Path) -> MediaFile:
         if path not in self._by_path:
@@ -49,5 +74,31 @@ class MediaResolver:
         return self._by_path[path]
 
     def _refuse(self, source: SourceFile, line: int, src: str, why: str) -> None:
-        self.diagnostics.warning(source.display, line, f"image {unquote(src)!r} {why}", "image")
+        message = f"image {shown_source(src)!r} {why}"
+        self.diagnostics.warning(source.display, line, message, "image")
         return None
+
+
+def shown_source(src: str) -> str:
+    """An image source as a message quotes it: decoded, a ``data:`` URL cut short."""
+    src = unquote(src)
+    if src.lstrip()[:5].lower() == "data:" and len(src) > DATA_URL_SHOWN:
+        return src[:DATA_URL_SHOWN] + "…"
+    return src
+
+
+def _files_by_name(root: Path) -> dict[str, list[Path]]:
+    """Every file under ``root`` by its name (casefolded); hidden folders and the folders
+    that symlinks lead to are not walked."""
+    found: dict[str, list[Path]] = {}
+    for folder, folders, files in os.walk(root):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in files:
+            found.setdefault(name.casefold(), []).append(Path(folder, name))
+    return found
+
+
+def _distance(here: Path, there: Path) -> int:
+    """Folders between two folders: up from ``here`` to their common one, then down."""
+    common = Path(os.path.commonpath([here, there]))
+    return len(here.relative_to(common).parts) + len(there.relative_to(common).parts)

@@ -11,6 +11,7 @@ from ankipress.cards.media import MediaResolver
 from ankipress.cards.rawhtml import read_raw_html
 from ankipress.cards.sanitize import MAX_DEPTH, nesting_depth, sanitize
 from ankipress.identity.repeats import NoteIdentity
+from ankipress.notes.editors import EMBED
 from ankipress.notes.markdown import ensure_inline, markdown
 from ankipress.records import BREADCRUMB, Book, Chapter, MediaFile, Note, Question
 
@@ -74,7 +75,8 @@ class _ImageSources:
         for token, line in _with_lines(tokens):
             if token.type == "image":
                 # The image render rule reads the resolved target from meta.
-                token.meta["media"] = self._resolve(str(token.attrGet("src") or ""), line)
+                src = str(token.attrGet("src") or "")
+                token.meta["media"] = self._resolve(src, line, bool(token.meta.get(EMBED)))
             elif token.type in ("html_block", "html_inline"):
                 raw = read_raw_html(token.content)
                 for src, offset in raw.images:
@@ -82,8 +84,8 @@ class _ImageSources:
                 for what, offset in raw.removed:
                     self.removed.setdefault(line + offset, []).append(what)
 
-    def _resolve(self, src: str, line: int) -> str | None:
-        target = self.resolver.resolve(src, self.book.source, line)
+    def _resolve(self, src: str, line: int, by_name: bool = False) -> str | None:
+        target = self.resolver.resolve(src, self.book.source, line, by_name)
         if isinstance(target, MediaFile):
             self.media.append(target)
             target = target.name

@@ -1,7 +1,9 @@
 """Sanitise: rendered HTML through nh3 (ammonia), keeping only what cards need.
 
 No script, style sheet, event handler, form or ``javascript:`` URL reaches a card.
-Image sources are rewritten on the way: only packaged media names and remote URLs survive.
+Image sources are rewritten on the way: only packaged media names and remote URLs survive,
+and an ``<img>`` left with no source shows what a missing markdown image shows: its alt
+text in ``<span class="missing-image">``.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import copy
 import re
 from collections.abc import Mapping
 from functools import cache
+from html import escape, unescape
 from typing import Any
 
 import nh3
@@ -55,14 +58,35 @@ def sanitize(html: str, image_sources: Mapping[str, str | None]) -> str:
     (so the image shows its alt text) when the map has no usable value for it."""
 
     if not _SRC.search(html):  # no image source to rewrite: the cleaner made once
-        return _cleaner().clean(html).strip()
+        return _missing_images(_cleaner().clean(html)).strip()
 
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
         if tag == "img" and attribute == "src":
             return image_sources.get(value)
         return value
 
-    return nh3.clean(html, **_RULES, attribute_filter=attribute_filter).strip()
+    cleaned = nh3.clean(html, **_RULES, attribute_filter=attribute_filter)
+    return _missing_images(cleaned).strip()
+
+
+# An <img> as nh3 writes it: attribute values always in double quotes.
+_IMG = re.compile(r'<img((?:\s+[^\s=>/]+(?:="[^"]*")?)*)\s*/?>')
+_ALT = re.compile(r'\salt="([^"]*)"')
+
+
+def _missing_images(html: str) -> str:
+    """Each ``<img>`` with no ``src`` left as a missing markdown image is shown."""
+    if "<img" not in html:
+        return html
+
+    def shown(img: re.Match[str]) -> str:
+        if re.search(r"\ssrc=", img[1]):
+            return img[0]
+        alt = _ALT.search(img[1])
+        text = escape(unescape(alt[1]), quote=False) if alt else ""
+        return f'<span class="missing-image">{text}</span>'
+
+    return _IMG.sub(shown, html)
 
 
 _RULES: dict[str, Any] = {

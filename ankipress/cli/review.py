@@ -98,6 +98,15 @@ def _check_report(result: BuildResult) -> dict[str, Any]:
             {"name": deck.name, "file": deck.output.as_posix(), "cards": len(deck.notes)}
             for deck in sorted(result.decks, key=lambda d: d.output.as_posix())
         ],
+        "unanswered": [
+            {"path": q.path, "line": q.line, "question": q.question, "reason": q.reason}
+            for q in sorted(result.unanswered, key=lambda q: (q.path, q.line))
+        ],
+        "nested_questions": [
+            {"path": d.path, "line": d.line, "message": d.message}
+            for d in result.diagnostics.sorted()
+            if d.code == "nested-question"
+        ],
     }
 
 

@@ -31,7 +31,11 @@ def summary_lines(result: BuildResult, out: Path) -> list[str]:
         lines.append(f"  {counts}  {deck.name} -> {package}")
     if result.unanswered:
         lines.append(f"Skipped {count(len(result.unanswered), 'unanswered question')}:")
-        lines.extend(f"  {q.path}:{q.line}: {q.question}" for q in result.unanswered)
+        lines.extend(
+            f"  {q.path}:{q.line}: {q.question}"
+            + ("" if q.reason == "no answer" else f" ({q.reason})")
+            for q in result.unanswered
+        )
     lines.extend(lock_lines(result))
     lines.extend(moved_lines(result, out))
     lines.append(coverage_line(result))
@@ -110,8 +114,11 @@ def coverage_line(result: BuildResult) -> str:
     prose = sum(c.prose_lines for c in files)
     on_cards = sum(c.on_cards for c in files)
     unanswered = sum(c.unanswered for c in files)
+    nested = sum(c.nested for c in files)
     text = f"Coverage: {on_cards} of {prose} lines of notes on cards"
     if unanswered:
         text += f", {unanswered} in unanswered questions"
+    if nested:
+        text += f", {nested} in questions kept inside other answers (see the warnings)"
     missing = result.uncovered_lines
     return text + (f", {missing} on no card (see the warnings)" if missing else "")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from ankipress.diagnostics import Diagnostics, display_path
@@ -44,7 +46,21 @@ def discover(
                 continue
             if real not in found or path == real:  # a file and a link to it: the file
                 found[real] = _source_file(path, real, root, cwd)
-    return sorted(found.values(), key=lambda s: (str(s.root), s.rel.parts))
+    return _keyed(sorted(found.values(), key=lambda s: (str(s.root), s.rel.parts)))
+
+
+def _keyed(sources: list[SourceFile]) -> list[SourceFile]:
+    """Each file's book key: its stem, or its path where the stem is not unique in its
+    root (a ``readme.md`` in every chapter folder): those are different books."""
+    stems = Counter((s.root, s.rel.stem.casefold()) for s in sources)
+    return [
+        replace(s, key=s.rel.stem if stems[s.root, s.rel.stem.casefold()] == 1 else _path_key(s))
+        for s in sources
+    ]
+
+
+def _path_key(source: SourceFile) -> str:
+    return source.rel.parent.joinpath(source.rel.stem).as_posix()
 
 
 def _walk(root: Path, cwd: Path, diagnostics: Diagnostics) -> list[Path]:

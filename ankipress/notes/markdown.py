@@ -1,8 +1,9 @@
 """The one markdown-it-py configuration used to parse and render notes.
 
-CommonMark with raw HTML, GitHub's tables and strikethrough, YAML front matter and
-``$``/``$$`` math. Math comes out in the delimiters Anki's bundled MathJax reads:
-``\\(...\\)`` inline and ``\\[...\\]`` display, the TeX HTML-escaped and otherwise untouched.
+CommonMark with raw HTML, GitHub's tables and strikethrough, YAML front matter,
+``$``/``$$`` math as pandoc reads it (``dollars.py``), and what Typora and Obsidian show
+that CommonMark does not: images with spaces in their path, embeds, wikilinks
+(``editors.py``) and callouts (``callouts.py``).
 """
 
 from __future__ import annotations
@@ -16,22 +17,19 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore, inline, text_join
 from markdown_it.token import Token
-from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from pygments import highlight as pygments_highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from ankipress.notes.callouts import callouts_plugin
+from ankipress.notes.dollars import dollar_math_plugin
+from ankipress.notes.editors import editors_plugin
 from ankipress.notes.nesting import nesting_guard_plugin
 from ankipress.notes.prose import cjk_prose_plugin
 
 CODE_CSS_CLASS = "highlight"  # on highlighted code blocks; code_css() styles it
-
-
-def render_math(tex: str, options: dict[str, Any]) -> str:
-    body = escape(tex, quote=False)
-    return f"\\[{body}\\]" if options.get("display_mode") else f"\\({body}\\)"
 
 
 def highlight_code(code: str, lang: str, _attrs: Any) -> str:
@@ -121,18 +119,9 @@ def _configured() -> MarkdownIt:
     cjk_prose_plugin(md)
     nesting_guard_plugin(md)
     front_matter_plugin(md)
-    # Prose defaults: "$5 and $10" is money, "$ x $" is not math, labels are not ours.
-    dollarmath_plugin(
-        md,
-        allow_labels=False,
-        allow_space=False,
-        allow_digits=False,
-        allow_blank_lines=False,
-        double_inline=True,
-        renderer=render_math,
-    )
-    # "$$...$$" inside a paragraph: a <div> there is invalid HTML that sanitising would split.
-    md.add_render_rule("math_inline_double", _render_inline_display_math)
+    dollar_math_plugin(md)
+    editors_plugin(md)
+    callouts_plugin(md)
     md.add_render_rule("image", _render_image)
     return md
 
@@ -146,11 +135,9 @@ def _render_image(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> s
     target = token.meta["media"]
     if target is None:
         return f'<span class="missing-image">{escape(alt)}</span>'
-    title = token.attrGet("title")
-    title_attr = f' title="{escape(str(title))}"' if title else ""
-    return f'<img src="{escape(target)}" alt="{escape(alt)}"{title_attr}>'
-
-
-def _render_inline_display_math(_self: Any, tokens: Any, idx: int, _options: Any, _env: Any) -> str:
-    tex = render_math(str(tokens[idx].content).strip(), {"display_mode": True})
-    return f'<span class="math display">{tex}</span>'
+    extra = "".join(
+        f' {name}="{escape(str(value))}"'
+        for name in ("title", "width", "height")
+        if (value := token.attrGet(name))
+    )
+    return f'<img src="{escape(target)}" alt="{escape(alt)}"{extra}>'

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from ankipress.diagnostics import Diagnostics
 from ankipress.identity.guids import normalise_question, strip_numbering
+from ankipress.notes.asking import asks
 from ankipress.notes.blocks import Block, source_lines, top_level_blocks, unclosed_fences
 from ankipress.notes.chapters import (
     is_toc_heading,
@@ -69,10 +70,21 @@ def parse_book(
         span = f"line {end}" if end == start + 1 else f"lines {start + 1}-{end}"
         message = f"nested too deep to format; {span} shown as written"
         diagnostics.warning(source.display, start + 1, message, "nesting")
-    title = settings.title or (title_block.text if title_block else "") or source.rel.stem
+    title = settings.title or (title_block.text if title_block else "") or _file_title(source)
     chapters = tuple(_chapter(d) for d in walker.finish(title))
-    key = settings.id or source.rel.stem
+    key = settings.id or source.key or source.rel.stem
     return Book(source, key, title, chapters, env, settings.tags, coverage.report(lines))
+
+
+_FOLDER_NOTES = {"readme", "index", "_index"}  # a file that speaks for its folder
+
+
+def _file_title(source: SourceFile) -> str:
+    """A book's title when nothing in the file gives one: its name, or for a ``readme.md``
+    in a folder, the folder's."""
+    if source.rel.stem.casefold() in _FOLDER_NOTES and source.rel.parent.name:
+        return source.rel.parent.name
+    return source.rel.stem
 
 
 def _chapter(draft: ChapterDraft) -> Chapter:
@@ -154,5 +166,7 @@ def _title_heading(blocks: list[Block]) -> Block | None:
     if any(h.heading_level <= first.heading_level for h in headings[1:]):
         return None
     if is_toc_heading(first.text) or parse_chapter_heading(first.text) or not first.text:
+        return None
+    if asks(first.text):  # a question, not the file's title
         return None
     return first

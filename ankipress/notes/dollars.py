@@ -1,0 +1,108 @@
+"""``$``/``$$`` math as pandoc, Typora and Obsidian read it, on mdit-py-plugins' dollarmath.
+
+- Inline ``$...$`` as in pandoc: no space just inside either ``$``; a digit may come right
+  before the opening one (``±1$\\sigma$``), never right after the closing one, so
+  ``costs $5 and $10`` stays text. dollarmath's ``allow_digits`` is all or nothing; its
+  own rule runs with digits allowed and this one refuses a closing ``$`` before a digit.
+- A ``$$`` block may hold blank lines (``allow_blank_lines``), as in those editors. It
+  still ends at the first line ending in ``$$`` and never runs through a heading, and a
+  ``$$`` with no closing line after it is text at once, in linear time overall.
+
+Math comes out in the delimiters Anki's bundled MathJax reads: ``\\(...\\)`` inline and
+``\\[...\\]`` display, the TeX HTML-escaped and otherwise untouched.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable
+from functools import lru_cache
+from html import escape
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_inline import StateInline
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.dollarmath.index import math_block_dollar, math_inline_dollar
+
+_DIGITS = frozenset("0123456789")
+# Lines a $$ block never runs through: ATX headings and the HTML that opens a question.
+_STOP = re.compile(r"(?:#{1,6}(?:[ \t]|$)|<(?:h[1-6]|details|summary)\b)", re.I)
+
+
+def render_math(tex: str, options: dict[str, Any]) -> str:
+    body = escape(tex, quote=False)
+    return f"\\[{body}\\]" if options.get("display_mode") else f"\\({body}\\)"
+
+
+def dollar_math_plugin(md: MarkdownIt) -> None:
+    # Prose defaults: "$ x $" is not math, labels are not ours; "$5 and $10" is money.
+    dollarmath_plugin(
+        md,
+        allow_labels=False,
+        allow_space=False,
+        allow_digits=True,
+        allow_blank_lines=True,
+        double_inline=True,
+        renderer=render_math,
+    )
+    inline_rule = math_inline_dollar(allow_space=False, allow_digits=True, allow_double=True)
+    md.inline.ruler.at("math_inline", _no_digit_after(inline_rule))
+    block_rule = math_block_dollar(allow_labels=False, allow_blank_lines=True)
+    md.block.ruler.at("math_block", _closed_before_a_stop(block_rule))
+    # "$$...$$" inside a paragraph: a <div> there is invalid HTML that sanitising would split.
+    md.add_render_rule("math_inline_double", _render_inline_display_math)
+
+
+def _no_digit_after(rule: Callable[[StateInline, bool], bool]) -> Callable[..., bool]:
+    def math_inline(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        if not rule(state, True):  # silent: only finds where the math would end
+            return False
+        end, state.pos = state.pos, start
+        if end < len(state.src) and state.src[end] in _DIGITS:
+            return False
+        if silent:
+            state.pos = end
+            return True
+        return rule(state, False)
+
+    return math_inline
+
+
+def _closed_before_a_stop(rule: Callable[..., bool]) -> Callable[..., bool]:
+    def math_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        first = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
+        if not first.startswith("$$"):
+            return False
+        if not (len(first.strip()) > 3 and first.rstrip().endswith("$$")):  # not one line
+            closing, stops = _marks(state.src)
+            after = bisect_right(closing, start)
+            if after == len(closing) or closing[after] >= end:
+                return False
+            stop = bisect_right(stops, start)
+            if stop < len(stops) and stops[stop] < closing[after]:
+                return False
+        return bool(rule(state, start, end, silent))
+
+    return math_block
+
+
+@lru_cache(maxsize=8)
+def _marks(src: str) -> tuple[list[int], list[int]]:
+    """The lines of ``src`` (markdown-it's numbering) that end in ``$$``, and those a
+    ``$$`` block stops at. A container's prefix (``> ``, an indent) changes neither."""
+    closing, stops = [], []
+    for number, line in enumerate(src.split("\n")):
+        if line.rstrip().endswith("$$"):
+            closing.append(number)
+        if _STOP.match(line.lstrip(" \t>")):
+            stops.append(number)
+    return closing, stops
+
+
+def _render_inline_display_math(_self: Any, tokens: Any, idx: int, _options: Any, _env: Any) -> str:
+    tex = render_math(str(tokens[idx].content).strip(), {"display_mode": True})
+    return f'<span class="math display">{tex}</span>'

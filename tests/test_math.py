@@ -1,0 +1,69 @@
+"""``$`` math read as pandoc reads it, and ``$$`` blocks holding blank lines, checked on the
+cards real Anki imports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.test_editors import build_in_anki
+
+
+def test_a_digit_may_precede_the_opening_dollar(run_cli, write_tree, tmp_path: Path) -> None:
+    built = build_in_anki(
+        run_cli,
+        write_tree,
+        tmp_path,
+        {
+            "book.md": "<h2>1.How much of a normal lies within?</h2>\n\n"
+            "About 68% within ±1$\\sigma$、95% within ±2$\\sigma$.\n\n"
+            "It costs $5 and $10 today.\n\n"
+            "Not math: a $n$2 ratio.\n"
+        },
+    )
+    answer = built.answers["How much of a normal lies within?"]
+    assert (
+        '<p>About 68% within ±1<span class="math inline">\\(\\sigma\\)</span>、95% within '
+        '±2<span class="math inline">\\(\\sigma\\)</span>.</p>' in answer
+    )
+    assert "<p>It costs $5 and $10 today.</p>" in answer
+    assert "<p>Not math: a $n$2 ratio.</p>" in answer  # a closing $ before a digit: text
+    assert answer.count("math inline") == 2
+    assert built.warnings == []
+
+
+def test_a_display_block_may_hold_blank_lines(run_cli, write_tree, tmp_path: Path) -> None:
+    built = build_in_anki(
+        run_cli,
+        write_tree,
+        tmp_path,
+        {
+            "book.md": "<h2>1.What is the loss?</h2>\n\n$$\n\\begin{aligned}\n"
+            "L\\_{total} &= L\\_{cls} + \\lambda L\\_{box} \\\\\n\n"
+            "&= L\\_{cls} + \\lambda \\lVert b - \\hat{b} \\rVert_1\n\\end{aligned}\n$$\n\n"
+            "after the block\n\n"
+            "<h2>2.Does a stray $$ swallow what follows?</h2>\n\n$$ x + y\n\nplain text\n\n"
+            "## A heading\n\n$$\n\n<h2>3.Is the next question still one?</h2>\n\nYes.\n"
+        },
+    )
+    answer = built.answers["What is the loss?"]
+    assert answer.count('<div class="math block">') == 1
+    assert (
+        "\\[\\begin{aligned}\nL\\_{total} &amp;= L\\_{cls} + \\lambda L\\_{box} \\\\\n\n"
+        "&amp;= L\\_{cls}" in answer
+    )
+    assert "<p>after the block</p>" in answer
+    stray = built.answers["Does a stray $$ swallow what follows?"]
+    assert "<p>$$ x + y</p>" in stray and "<p>plain text</p>" in stray
+    assert "math" not in stray
+    assert built.answers["Is the next question still one?"] == "<p>Yes.</p>"
+
+
+def test_unclosed_display_math_stays_linear(run_cli, write_tree, tmp_path: Path) -> None:
+    """20,000 blank-line-separated ``$$`` openings with no closing line: each one is text
+    at once (a scan to the end of the file from each would take minutes)."""
+    body = "$$ a\n\n" * 20_000
+    built = build_in_anki(
+        run_cli, write_tree, tmp_path, {"book.md": f"<h2>1.Many?</h2>\n\n{body}end\n"}
+    )
+    answer = built.answers["Many?"]
+    assert answer.count("<p>$$ a</p>") == 20_000 and "math" not in answer
