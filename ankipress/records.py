@@ -41,6 +41,7 @@ class Question:
     answer: tuple[Any, ...] = field(default=(), compare=False, repr=False)  # markdown-it tokens
     shape: str = "h2"  # h2 | details | q | bold | term | item | topic (a heading's content)
     why: str = ""  # why it has no card: "no answer", "placeholder answer 'TODO'", ...
+    markdown: str = field(default="", compare=False)  # the question as written, if markdown
 
     @property
     def answered(self) -> bool:

@@ -45,7 +45,7 @@ def render_note(
         safe = sanitize(answer, images.sources)
     return Note(
         guid=identity.guid,
-        question=escape(question.text, quote=False),
+        question=question_html(question),
         answer=safe,
         context=escape(context(book, chapter, question), quote=False),
         source=escape(f"{book.source.source_name}:{question.line}", quote=False),
@@ -53,6 +53,14 @@ def render_note(
         tags=book.tags,
         key=identity.key,
     )
+
+
+def question_html(question: Question) -> str:
+    """The Question field: the question's markdown rendered inline (math, code, emphasis)
+    where it was written in markdown, else its plain text. Its identity stays the text."""
+    if not question.markdown:
+        return escape(question.text, quote=False)
+    return sanitize(markdown().renderInline(question.markdown), {}).strip()
 
 
 def context(book: Book, chapter: Chapter, question: Question) -> str:

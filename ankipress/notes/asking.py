@@ -56,3 +56,22 @@ def without_answer_marker(line: str) -> str:
     if opening and closing:  # **A:** rest: the bold held only the marker
         return rest
     return opening + rest
+
+
+_WHOLE_BOLD = re.compile(r"(\*\*|__)((?:(?!\1).)+)\1\s*[:：]?\s*")
+_BOLD_PREFIX = re.compile(
+    r"^(\*\*|__)\s*(Q(?:uestion)?\s*[0-9０-９.．]*\s*[:：.．)）])\s*\1\s*", re.I
+)
+
+
+def question_markdown(source: str) -> str:
+    """A question line's markdown without what ``question_text`` drops from its text:
+    ``**Q：** 3. What is $R^2$?`` -> ``What is $R^2$?`` (a bold line loses its bold)."""
+    text = source.strip()
+    whole = _WHOLE_BOLD.fullmatch(text)
+    if whole:
+        text = whole[2]
+    lead = _BOLD_PREFIX.match(text)
+    if lead:
+        text = text[lead.end() :]
+    return question_text(text)

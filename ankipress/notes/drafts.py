@@ -47,12 +47,13 @@ class Draft:
     answer: list[Block] = field(default_factory=list)
     extent: tuple[int, int] | None = None  # lines of the question itself (not of a topic)
     nested: list[tuple[int, int]] = field(default_factory=list)
+    markdown: str = ""  # the question as written in markdown, if it was
 
     def freeze(self, book_title: str) -> Question:
         why = why_unanswered(self.answer) or ""
         answer = () if why else tuple(t for block in self.answer for t in block.tokens)
         lines = (self.answer[0].first, self.answer[-1].last) if self.answer else None
         text = self.text or book_title
-        return Question(
-            text, self.line, self.section, None if why else lines, answer, self.shape, why
-        )
+        lines = None if why else lines
+        markdown = self.markdown if self.text else ""
+        return Question(text, self.line, self.section, lines, answer, self.shape, why, markdown)

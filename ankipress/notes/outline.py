@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from ankipress.identity.guids import normalise_question
-from ankipress.notes.asking import question_text
+from ankipress.notes.asking import question_markdown, question_text
 from ankipress.notes.blocks import Block
 from ankipress.notes.coverage import Coverage
 from ankipress.notes.drafts import BEFORE_CHAPTERS, TOC, ChapterDraft, ChapterStart, Draft
@@ -118,18 +118,20 @@ class Walker:
             self.coverage.not_content(element.first, element.last, element.kind)
 
     def _question(self, element: Element) -> None:
-        section = BREADCRUMB.join(text for _, text, _ in self.path)
         asked = element.asked
         if element.kind == "heading":
             self._enter_section(element, push=False)
-            section = BREADCRUMB.join(text for _, text, _ in self.path)
             text, line, shape, answer = question_text(element.text), element.first, "topic", []
+            source = element.block.tokens[1].content if element.block else ""
+            markdown = question_markdown(source) if element.first == element.last else ""
         else:
             assert asked is not None
             text, line, shape, answer = asked.text, asked.line, asked.shape, list(asked.answer)
-        extent = (element.first, element.last if element.kind == "heading" else line)
+            markdown = asked.markdown
+        section = BREADCRUMB.join(text for _, text, _ in self.path)
         draft = Draft(text, line, section, shape, self.chapter, self.rank(element), answer)
-        draft.extent = extent if element.kind != "question" else (element.first, element.last)
+        last = element.first if element.kind == "bold" else element.last
+        draft.extent, draft.markdown = (element.first, last), markdown
         self.questions.append(draft)
         self.open = draft if shape != "details" else None
 

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 
 from markdown_it.token import Token
 
-from ankipress.notes.asking import asks, has_q_prefix, question_text, without_answer_marker
+from ankipress.notes.asking import (
+    asks,
+    has_q_prefix,
+    question_markdown,
+    question_text,
+    without_answer_marker,
+)
 from ankipress.notes.blocks import Block, indent_width, inline_text, parse_region, reparse
 from ankipress.notes.markdown import markdown
 
@@ -22,7 +28,8 @@ class Asked:
     line: int
     shape: str  # h2 | details | q | bold | term | item
     answer: tuple[Block, ...]
-    written: str = ""  # the question's line as written (markdown), for asking and reports
+    written: str = ""  # the question's line as plain text, for asking and reports
+    markdown: str = ""  # the question as written in markdown ('' for HTML: h2, details)
 
 
 _LABEL = re.compile(r"^[0-9０-９]+(?:[.．][0-9０-９]+)+[.．]?\s*\S.{0,80}[:：]\s*$")
@@ -51,7 +58,7 @@ def lead_paragraph(block: Block, lines: Sequence[str], env: dict) -> Asked | Non
     if not text:
         return None
     answer = answer_blocks(lines, block.first + 1, block.last, env)
-    return Asked(text, block.first, shape, answer, plain)
+    return Asked(text, block.first, shape, answer, plain, question_markdown(first_line))
 
 
 def answer_blocks(lines: Sequence[str], first: int, last: int, env: dict) -> tuple[Block, ...]:
@@ -128,7 +135,9 @@ def _term_item(head: _TermHead, lines: Sequence[str], env: dict) -> Asked | None
     text = question_text(_plain(head.term))
     if not text or not (answer or head.asking):
         return None
-    return Asked(text, head.first, "item" if head.asking else "term", tuple(answer), head.term)
+    shape = "item" if head.asking else "term"
+    markdown = question_markdown(head.term)
+    return Asked(text, head.first, shape, tuple(answer), _plain(head.term), markdown)
 
 
 def group_label(block: Block) -> str | None:

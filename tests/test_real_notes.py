@@ -1,0 +1,206 @@
+"""Shapes of real study notes (issue 16's twelve patterns, written here in our own words),
+built by the CLI and checked in the real Anki backend: the right cards, and never a
+silent wrong one."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from tests.ankitools import AnkiNote, import_packages, notes, open_collection
+from tests.conftest import PYTHON, REPO
+
+FILES = {
+    "unanswered.md": (
+        "# Churn notes\n\n## Modelling\n\n### How would you predict churn?\n\n"
+        "### What features matter for churn?\n\nTenure and recent activity.\n"
+    ),
+    "placeholders.md": (
+        "## 什么是梯度裁剪？\n\n- [ ] TODO\n\n## 什么是权重衰减？\n\n待补充\n\n"
+        "## What is label smoothing?\n\n<br>\n\n## What is mixup?\n\n"
+        "See [this post](https://example.org/mixup).\n\n## What is dropout?\n\n"
+        "Randomly zeroes activations.\n"
+    ),
+    "lists.md": (
+        "# 归一化\n\n**简述 BatchNorm 的优缺点。**\n\n- 优点：\n  - 缓解内部协变量偏移\n"
+        "- 缺点：\n  - batch 小时效果差\n\n**LayerNorm 和 BatchNorm 有什么区别？**\n\n"
+        "LayerNorm 在特征维度上归一化。\n\n**为什么 Transformer 用 LayerNorm？**\n\n序列长度可变。\n\n"
+        "## Training\n\n**Q: What are the two stages of training?**\n\n"
+        "1. **Pretraining**:\n   learn from unlabeled text.\n"
+        "2. **Fine-tuning**:\n   adapt to the task.\n"
+    ),
+    "numbered.md": (
+        "# Detection\n\n### 8.4 Cascade CNN\n\n1. What is the framework?\n\n"
+        "The framework has three stages.\n\n2. How does the calibration module work?\n\n"
+        "It re-scores candidate boxes.\n\n### 8.5 Anchors\n\n"
+        "1. Why use anchors?\n   They give priors for box shapes.\n"
+        "2. How are anchors matched?\n   By overlap with the ground truth.\n"
+    ),
+    "bold.md": (
+        "# Attention\n\n## Basics\n\nAttention mixes values by weights.\n\n#### Some details\n\n"
+        "**Why do Q and K use different weight matrices?**\n\nSo that attention is not "
+        "symmetric.\n\n**Why divide by the square root of d?**\n\nTo keep the softmax out of "
+        "saturation.\n\n**Multi-head attention**\n\nSeveral heads attend to different parts.\n"
+    ),
+    "onedeck.md": (
+        "# 微调\n\n### 1.全参数微调需要多少显存？\n\n约为参数量的十六倍字节。\n\n"
+        "### 2.什么是 LoRA？\n\n低秩适配。\n\n### 3. 为什么要冻结底层？\n\n保留通用特征。\n"
+    ),
+    "repeated.md": (
+        "# Optimisers\n\n## First order\n\n### Adam\n\nUses moments.\n\n### SGD\n\n"
+        "Plain steps.\n\n### Adam\n\nAlso corrects the bias of its moments.\n"
+    ),
+    "question-text.md": (
+        "# Basics\n\n### 1.13.6\n\nWhat is a saddle point?\n\nA point where the gradient "
+        "vanishes but is no extremum.\n\n### Q5.1) What is bias?\n\nSystematic error.\n\n"
+        "### (A) What is variance?\n\nSensitivity to the sample.\n"
+    ),
+    "math.md": (
+        "# Statistics\n\n## What share lies within ±1$\\sigma$ and ±2$\\sigma$?\n\n"
+        "About 68% within ±1$\\sigma$、95% within ±2$\\sigma$; it costs $5 or $10.\n\n"
+        "## What is $R^2$?\n\n$$\nR^2 = 1 - \\frac{SS_{res}}{SS_{tot}}\n\n"
+        "\\text{a\\_b}\n$$\n\n## What does `torch.no_grad` do?\n\nIt turns off autograd.\n"
+    ),
+    "toc.md": (
+        '[TOC]\n\n<a name="top"></a>\n\n# Deep learning notes\n\n## What is an epoch?\n\n'
+        "One pass over the data.\n"
+    ),
+    "links.md": "# Index\n\n- [Part one](part1.md)\n- [Part two](part2.md)\n",
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict, list[AnkiNote]]:
+    project = tmp_path_factory.mktemp("real")
+    content = project / "content"
+    content.mkdir()
+    for name, text in FILES.items():
+        (content / name).write_text(text, encoding="utf-8")
+    run = [PYTHON, str(REPO / "build_deck.py")]
+    done = subprocess.run(
+        [*run, "build", "content", "-o", "decks"], cwd=project, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    check = subprocess.run(
+        [*run, "check", "content", "--format", "json"], cwd=project, capture_output=True, text=True
+    )
+    col = open_collection(project / "anki")
+    import_packages(col, sorted((project / "decks").rglob("*.apkg")))
+    found = notes(col)
+    col.close()
+    return done.stdout + done.stderr, json.loads(check.stdout), found
+
+
+def cards(found: list[AnkiNote], name: str) -> dict[str, AnkiNote]:
+    return {n.fields["Question"]: n for n in found if f"content/{name}:" in n.fields["Source"]}
+
+
+def test_unanswered_heading_question_is_listed_not_carded(built) -> None:
+    output, report, found = built
+    assert list(cards(found, "unanswered.md")) == ["What features matter for churn?"]
+    assert "content/unanswered.md:5: How would you predict churn?" in output
+    assert {
+        "path": "content/unanswered.md",
+        "line": 5,
+        "question": "How would you predict churn?",
+        "reason": "no answer",
+    } in report["unanswered"]
+
+
+def test_placeholder_answers_are_listed_with_their_reason(built) -> None:
+    output, report, found = built
+    assert list(cards(found, "placeholders.md")) == ["What is dropout?"]
+    reasons = {u["line"]: u["reason"] for u in report["unanswered"] if "placeholders" in u["path"]}
+    assert reasons == {
+        1: "placeholder answer '[ ] TODO'",
+        5: "placeholder answer '待补充'",
+        9: "no answer",
+        13: "the answer is only a link",
+    }
+    assert "content/placeholders.md:13: What is mixup? (the answer is only a link)" in output
+
+
+def test_lists_inside_an_answer_stay_in_it(built) -> None:
+    _, _, found = built
+    got = cards(found, "lists.md")
+    assert set(got) == {
+        "简述 BatchNorm 的优缺点。",  # among bold lines that ask: a question too
+        "LayerNorm 和 BatchNorm 有什么区别？",
+        "为什么 Transformer 用 LayerNorm？",
+        "What are the two stages of training?",
+    }
+    assert "缓解内部协变量偏移" in got["简述 BatchNorm 的优缺点。"].fields["Answer"]
+    assert "batch 小时效果差" in got["简述 BatchNorm 的优缺点。"].fields["Answer"]
+    stages = got["What are the two stages of training?"].fields["Answer"]
+    assert "unlabeled text" in stages and "adapt to the task" in stages
+
+
+def test_numbered_questions_under_one_heading_are_cards_each(built) -> None:
+    _, _, found = built
+    got = cards(found, "numbered.md")
+    answers = {q: n.fields["Answer"] for q, n in got.items()}
+    assert answers == {
+        "What is the framework?": "<p>The framework has three stages.</p>",
+        "How does the calibration module work?": "<p>It re-scores candidate boxes.</p>",
+        "Why use anchors?": "<p>They give priors for box shapes.</p>",
+        "How are anchors matched?": "<p>By overlap with the ground truth.</p>",
+    }
+
+
+def test_bold_question_lines_in_a_section_are_split(built) -> None:
+    _, _, found = built
+    got = cards(found, "bold.md")
+    assert set(got) == {
+        "Basics",
+        "Why do Q and K use different weight matrices?",
+        "Why divide by the square root of d?",
+        "Multi-head attention",  # a bold line among questions that ask: one of them
+    }
+    assert "saturation" in got["Why divide by the square root of d?"].fields["Answer"]
+    assert "Several heads" not in got["Why divide by the square root of d?"].fields["Answer"]
+
+
+def test_a_file_of_questions_is_one_deck(built) -> None:
+    _, _, found = built
+    got = cards(found, "onedeck.md")
+    assert {n.deck for n in got.values()} == {"微调"}
+    assert set(got) == {"全参数微调需要多少显存？", "什么是 LoRA？", "为什么要冻结底层？"}
+
+
+def test_a_repeated_heading_is_two_cards_with_a_warning(built) -> None:
+    output, _, found = built
+    adam = [n for n in found if n.fields["Question"] == "Adam"]
+    assert sorted(n.fields["Answer"] for n in adam) == [
+        "<p>Also corrects the bias of its moments.</p>",
+        "<p>Uses moments.</p>",
+    ]
+    assert len({n.guid for n in adam}) == 2
+    assert "content/repeated.md:13: warning: question 'Adam' is also asked at line 5" in output
+
+
+def test_question_text_loses_numbering_and_prefixes(built) -> None:
+    _, _, found = built
+    got = cards(found, "question-text.md")
+    assert set(got) == {"What is a saddle point?", "What is bias?", "What is variance?"}
+    assert got["What is a saddle point?"].fields["Answer"].startswith("<p>A point")
+
+
+def test_math_like_the_author_saw_it(built) -> None:
+    _, _, found = built
+    got = cards(found, "math.md")
+    sigma = '<span class="math inline">\\(\\sigma\\)</span>'
+    share = got[f"What share lies within ±1{sigma} and ±2{sigma}?"].fields["Answer"]
+    assert share == f"<p>About 68% within ±1{sigma}、95% within ±2{sigma}; it costs $5 or $10.</p>"
+    r2 = got['What is <span class="math inline">\\(R^2\\)</span>?'].fields["Answer"]
+    assert r2.startswith('<div class="math block">') and "\\[" in r2
+    assert "\\text{a\\_b}" in r2 and "SS_{tot}" in r2
+    assert "What does <code>torch.no_grad</code> do?" in got
+
+
+def test_toc_markers_anchors_and_link_lists_are_not_cards(built) -> None:
+    _, _, found = built
+    toc = cards(found, "toc.md")
+    assert {q: n.deck for q, n in toc.items()} == {"What is an epoch?": "Deep learning notes"}
+    assert cards(found, "links.md") == {}
