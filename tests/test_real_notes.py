@@ -26,7 +26,8 @@ FILES = {
     "lists.md": (
         "# 归一化\n\n**简述 BatchNorm 的优缺点。**\n\n- 优点：\n  - 缓解内部协变量偏移\n"
         "- 缺点：\n  - batch 小时效果差\n\n**LayerNorm 和 BatchNorm 有什么区别？**\n\n"
-        "LayerNorm 在特征维度上归一化。\n\n**为什么 Transformer 用 LayerNorm？**\n\n序列长度可变。\n\n"
+        "LayerNorm 在特征维度上归一化。\n\n"
+        "**为什么 Transformer 用 LayerNorm？**\n\n序列长度可变。\n\n"
         "## Training\n\n**Q: What are the two stages of training?**\n\n"
         "1. **Pretraining**:\n   learn from unlabeled text.\n"
         "2. **Fine-tuning**:\n   adapt to the task.\n"
