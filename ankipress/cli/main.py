@@ -13,6 +13,7 @@ from ankipress import __version__
 from ankipress.build.outcome import COMBINED_FILE
 from ankipress.cards.notetype import DEFAULT_TEMPLATES
 from ankipress.cards.templates import REQUIRED
+from ankipress.cli.outline import outline
 from ankipress.cli.review import check, plan, preview
 from ankipress.cli.shared import (
     DEFAULT_OUT,
@@ -174,3 +175,4 @@ def templates_init(folder: Path, force: bool) -> None:
 main.add_command(check)
 main.add_command(plan)
 main.add_command(preview)
+main.add_command(outline)

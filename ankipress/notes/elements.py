@@ -52,6 +52,7 @@ def elements(
     """Each element in file order. A ``<details>`` element may end inside a later block:
     the blocks it covers are consumed, and the rest of the block it ends in is parsed again."""
     headings = [b.first for b in blocks if b.heading_level]
+    openers = [b.first for b in blocks if starts_details(b)]
     parsed = FileBlocks(blocks, lines)
     blank = _next_blank(lines)
     queue: deque[tuple[Block, str]] = deque((block, _BLOCK) for block in blocks)
@@ -66,9 +67,12 @@ def elements(
                 queue.extendleft(reversed(rest))
                 continue
         if "details" in shapes and starts_details(block):
-            following = bisect.bisect_right(headings, block.first)
-            limit = headings[following] - 1 if following < len(headings) else len(lines)
-            found = find_details(block, lines, limit, env, parsed)
+            # closed before the next <details>, it holds its sub-headings; else it runs to
+            # the next heading at most
+            found = find_details(block, lines, _before(openers, block.first, lines), env, parsed)
+            if found is None or not found.closed:
+                limit = _before(headings, block.first, lines)
+                found = find_details(block, lines, limit, env, parsed)
             if found is not None:
                 if not found.closed:
                     diagnostics.warning(
@@ -86,6 +90,12 @@ def elements(
                     queue.extendleft((b, _AFTER_TAG) for b in reversed(tail))
                 continue
         yield from _classify(block, lines, env, shapes)
+
+
+def _before(starts: list[int], line: int, lines: Sequence[str]) -> int:
+    """The line before the first of ``starts`` after ``line`` (the file's last if none)."""
+    following = bisect.bisect_right(starts, line)
+    return starts[following] - 1 if following < len(starts) else len(lines)
 
 
 # How a queued block is taken: as parsed; as parsed after a closing tag on its own line

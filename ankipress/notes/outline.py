@@ -1,14 +1,15 @@
 """The walk over a file's elements: chapters, sections, questions with their answers, topic
 cards for prose outside any question, and an account of every line (coverage).
 
-Every question has a rank, and its answer takes what follows it up to the next element of
-the same or a higher rank: a heading question its sub-headings, bold lines and lists; a
-``Q:`` paragraph its lists of terms; a term its trailing figures. Whatever is taken that
+Every question has a rank (``roles.rank``), and its answer takes what follows it up to the
+next element of the same or a higher rank: an ``<h2>`` or ``Q:`` question its headings
+(but one right above the next such question, which groups them), a heading question its
+sub-headings, bold lines and lists, a term its trailing figures. Whatever is taken that
 is written as a question is reported (``nested-question``): it has no card of its own."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from ankipress.identity.guids import normalise_question
 from ankipress.notes.asking import question_markdown, question_text
@@ -16,11 +17,10 @@ from ankipress.notes.blocks import Block
 from ankipress.notes.coverage import Coverage
 from ankipress.notes.drafts import BEFORE_CHAPTERS, TOC, ChapterDraft, ChapterStart, Draft
 from ankipress.notes.elements import Element
-from ankipress.notes.roles import Roles
+from ankipress.notes.roles import Roles, rank
 from ankipress.records import BREADCRUMB
 
 Report = Callable[[int, str], None]  # a warning at a line of the file
-_RANKS = {"h2": 5, "details": 5, "q": 70, "bold": 72, "term": 80, "item": 80}
 
 
 class Walker:
@@ -50,9 +50,11 @@ class Walker:
         self.topics: dict[tuple[str | int, tuple[int, ...]], Draft] = {}
         self.questions: list[Draft] = []
         self.skipping: int | None = None  # level of a skipped section's heading
+        self.following: Element | None = None  # the element after the one being walked
 
-    def walk(self, elements: Iterable[Element]) -> None:
-        for element in elements:
+    def walk(self, elements: Sequence[Element]) -> None:
+        for index, element in enumerate(elements):
+            self.following = elements[index + 1] if index + 1 < len(elements) else None
             start = self.chapter_of(element) if element.kind == "heading" else None
             if start is TOC:
                 self.coverage.not_content(element.first, element.last, "table of contents")
@@ -72,17 +74,6 @@ class Walker:
             else:
                 self.open = None
                 self._stray(element)
-
-    def rank(self, element: Element) -> int:
-        if element.kind == "heading":
-            return element.level * 10
-        if element.kind == "label":
-            return 65
-        if element.kind == "bold":
-            return _RANKS["bold"] if element.first in self.roles.questions else 75
-        if element.kind == "question" and element.asked is not None:
-            return _RANKS[element.asked.shape]
-        return 100
 
     def _asks(self, element: Element) -> bool:
         if element.kind == "question":
@@ -129,7 +120,7 @@ class Walker:
             text, line, shape, answer = asked.text, asked.line, asked.shape, list(asked.answer)
             markdown = asked.markdown
         section = BREADCRUMB.join(text for _, text, _ in self.path)
-        draft = Draft(text, line, section, shape, self.chapter, self.rank(element), answer)
+        draft = Draft(text, line, section, shape, self.chapter, rank(element, self.roles), answer)
         last = element.first if element.kind == "bold" else element.last
         draft.extent, draft.markdown = (element.first, last), markdown
         self.questions.append(draft)
@@ -139,9 +130,17 @@ class Walker:
         """Whether the open question's answer takes this element."""
         if self.open is None or element.kind == "skip":
             return False
-        if element.block is None and element.kind != "heading":
+        if element.block is None:
             return False
-        return self.rank(element) > self.open.rank
+        bound, following = self.open.rank, self.following
+        if (  # a heading right above a peer question groups questions: a section
+            element.kind == "heading"
+            and following
+            and self._asks(following)
+            and rank(following, self.roles) <= bound
+        ):
+            return False
+        return rank(element, self.roles) > bound
 
     def _absorb(self, element: Element) -> None:
         """The element's block joins the open answer (once: a list of terms is one block)."""

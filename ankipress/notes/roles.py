@@ -16,6 +16,10 @@ from dataclasses import dataclass, field
 from ankipress.notes.elements import Element
 
 _NOT_CONTENT = ("toc", "skip")
+# The rank of each question shape: an answer runs to the next element of its rank or a
+# higher one (a lower number). Headings rank by level (10-60), group labels 65, bold lines
+# that are not questions 75, everything else 100.
+_RANKS = {"h2": 5, "details": 5, "q": 6, "bold": 72, "term": 80, "item": 80}
 
 
 @dataclass(frozen=True)
@@ -92,3 +96,15 @@ def _bold_questions(elements: Sequence[Element]) -> list[int]:
         elif element.kind == "question" and element.asked and element.asked.shape == "q":
             has_q = True
     return found
+
+
+def rank(element: Element, roles: Roles) -> int:
+    if element.kind == "heading":
+        return element.level * 10
+    if element.kind == "label":
+        return 65
+    if element.kind == "bold":
+        return _RANKS["bold"] if element.first in roles.questions else 75
+    if element.kind == "question" and element.asked is not None:
+        return _RANKS[element.asked.shape]
+    return 100
