@@ -98,7 +98,8 @@ def measure(folder: Path) -> tuple[BuildResult, dict[str, dict[str, Any]]]:
         row["one-card"] += len(deck.notes) == 1
         for note in deck.notes:
             text = unescape(_TAG.sub("", note.answer)).strip()
-            card = {"line": line_of(note), "question": unescape(note.question), "chars": len(text)}
+            question = unescape(_TAG.sub("", note.question))  # the field is HTML
+            card = {"line": line_of(note), "question": question, "chars": len(text)}
             row["cards"].append(card | {"answer": flat(note.answer)})
             row["longest"] = max(row["longest"], len(text))
             if kind := answer_kind(note.answer):

@@ -51,6 +51,8 @@ def is_link_list(tokens: Sequence[Token]) -> bool:
         if token.type == "list_item_open":
             items += 1
         elif token.type == "inline":
+            if token.content.lstrip()[:1] not in ("[", "<"):  # no link first: not parsed
+                return False
             ensure_inline([token])
             if not _only_links(token.children or []):
                 return False

@@ -20,6 +20,7 @@ _PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 _TRIM = " \t\n\r.,;:!。，；：！、*_~`>-"
+_LONG = 200  # characters of prose no placeholder reaches
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _CHECKBOX = re.compile(r"^\s*\[[ xX]?\]\s*")
 _POINTERS = re.compile(r"^(?:see|refer to|read|link|参见|详见|见|参考|请看|链接)\s*", re.IGNORECASE)
@@ -29,6 +30,10 @@ _SUBSTANCE = {"fence", "code_block", "table_open", "math_block", "math_block_lab
 
 def why_unanswered(blocks: Iterable[Block]) -> str | None:
     """Why an answer made of ``blocks`` is no answer, or None when it is one."""
+    blocks = list(blocks)
+    raw = "".join(t.content for b in blocks for t in b.tokens if t.type == "inline")
+    if len(raw) > _LONG and raw.count("](") * 80 < len(raw):
+        return None  # long prose: an answer, no need to parse it here
     texts: list[str] = []
     links = 0
     for block in blocks:

@@ -35,6 +35,7 @@ class Asked:
 _LABEL = re.compile(r"^[0-9０-９]+(?:[.．][0-9０-９]+)+[.．]?\s*\S.{0,80}[:：]\s*$")
 _TERM_END = re.compile(r"[:：?？]\s*$")
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
+_MAY_LEAD = re.compile(r"(?:\*\*|__|\s*[Qq])")  # bold, or a Q prefix, may start it
 MAX_TERM = 80  # characters: a longer first line is a sentence, not a term
 MAX_QUESTION = 300  # characters of a list item that asks
 
@@ -46,6 +47,8 @@ def lead_paragraph(block: Block, lines: Sequence[str], env: dict) -> Asked | Non
     if block.kind != "paragraph_open":
         return None
     first_line = lines[block.first - 1].strip()
+    if not _MAY_LEAD.match(first_line):  # most paragraphs: no inline parse needed
+        return None
     plain = _plain(first_line)
     bold = re.fullmatch(r"(\*\*|__)((?:(?!\1).)+?)\1\s*([:：]?)\s*", first_line)
     if has_q_prefix(plain):
@@ -119,7 +122,7 @@ def _term_head(item: Token, block: Block, lines: Sequence[str]) -> _TermHead | N
     term = head[marker.end() :].strip()
     bold = re.fullmatch(r"(\*\*|__)(.+?)\1\s*[:：]?", term)
     body = any(line.strip() for line in lines[first:last])
-    asking = bool(term) and len(term) <= MAX_QUESTION and asks(_plain(term))
+    asking = bool(term) and len(term) <= MAX_QUESTION and asks(term.lstrip("*_ \t"))
     is_term = bool(term) and len(term) <= MAX_TERM and bool(bold or _TERM_END.search(term))
     if not (asking or (is_term and body)):
         return None
@@ -132,12 +135,13 @@ def _term_head(item: Token, block: Block, lines: Sequence[str]) -> _TermHead | N
 
 def _term_item(head: _TermHead, lines: Sequence[str], env: dict) -> Asked | None:
     answer = reparse(lines, head.first + 1, head.last, env, strip=head.width)
-    text = question_text(_plain(head.term))
+    plain = _plain(head.term)
+    text = question_text(plain)
     if not text or not (answer or head.asking):
         return None
     shape = "item" if head.asking else "term"
     markdown = question_markdown(head.term)
-    return Asked(text, head.first, shape, tuple(answer), _plain(head.term), markdown)
+    return Asked(text, head.first, shape, tuple(answer), plain, markdown)
 
 
 def group_label(block: Block) -> str | None:
