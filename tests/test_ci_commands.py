@@ -49,6 +49,7 @@ def test_check_exit_codes_and_json(run_cli, write_tree, tmp_path: Path) -> None:
             },
         ],
         "unanswered": [],
+        "introductions": [],
         "nested_questions": [],
     }
     assert run_cli("check", str(content), "--strict", cwd=tmp_path).exit_code == 1

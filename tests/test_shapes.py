@@ -123,13 +123,13 @@ def test_mixed_shapes_in_one_file(tmp_path: Path) -> None:
         "### Terms\n\n- **Term**\n  Term answer.\n"
     )
     book, diagnostics = parse(text, tmp_path)
-    assert [(c, q, s) for c, q, s in cards(book)] == [
-        ("", "Title", "topic"),
+    assert [(c, q, s) for c, q, s in cards(book)] == [  # "Intro of the book." introduces it
         ("Mixed", "H2 question?", "h2"),
         ("Mixed", "Details question?", "details"),
         ("Mixed", "Bold question?", "q"),  # its answer holds "### Terms" and its list
     ]
     assert book is not None and book.coverage.uncovered == 0
+    assert book.coverage.introductions == ((3, 3),)
     assert diagnostics == []
 
 

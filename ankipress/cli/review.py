@@ -102,6 +102,11 @@ def _check_report(result: BuildResult) -> dict[str, Any]:
             {"path": q.path, "line": q.line, "question": q.question, "reason": q.reason}
             for q in sorted(result.unanswered, key=lambda q: (q.path, q.line))
         ],
+        "introductions": [
+            {"path": path, "first": first, "last": last}
+            for path, c in sorted(result.coverage.items())
+            for first, last in c.introductions
+        ],
         "nested_questions": [
             {"path": d.path, "line": d.line, "message": d.message}
             for d in result.diagnostics.sorted()

@@ -36,6 +36,12 @@ def summary_lines(result: BuildResult, out: Path) -> list[str]:
             + ("" if q.reason == "no answer" else f" ({q.reason})")
             for q in result.unanswered
         )
+    intros = [(path, span) for path, c in result.coverage.items() for span in c.introductions]
+    if intros:
+        lines.append(
+            f"Not on a card, {count(len(intros), 'introduction')} (text under a file's title):"
+        )
+        lines.extend(f"  {path}:{first}-{last}" for path, (first, last) in sorted(intros))
     lines.extend(lock_lines(result))
     lines.extend(moved_lines(result, out))
     lines.append(coverage_line(result))

@@ -19,7 +19,20 @@ ANSWER_MARKER = re.compile(
     r"^(\s*(?:\*\*|__)?)\s*(?:A(?:nswer)?\s*(?:[0-9０-９]+(?:[.．][0-9０-９]+)*)?\s*[:：.．)）]|答\s*[:：])"
     r"(\s*(?:\*\*|__)?)\s*"
 )
-_QUESTION_MARK = re.compile(r"[?？]\s*[)）\]】\"'”’*_`]*\s*$")
+# a question mark at the end, before closing marks and a citation ([src], [1], (2019))
+_QUESTION_MARK = re.compile(
+    r"[?？]\s*[)）\]】\"'”’*_`#]*\s*(?:[\[(（【][^\])）】]{0,40}[\])）】]\s*)?$"
+)
+# a question bank's tag before a question: [E] easy, [M] medium, [H] hard ([x] is a task)
+_DIFFICULTY = re.compile(r"^\s*[\[【](?:[A-WYZ]|[A-Z][a-z]{1,8})[\]】]\s+\S")
+# an imperative that asks: 简述 X, 介绍一下 X, Explain X, Describe X
+_ASKING_VERB = re.compile(
+    r"^(?:请|简述|简要(?:说明|介绍|分析)|简单介绍|介绍一下|介绍下|说说|谈谈|讲讲|讲一讲|解释一下|阐述|"
+    r"描述一下|列举|"
+    r"(?:explain|describe|compare|define|discuss|contrast|derive)\b)",
+    re.IGNORECASE,
+)
+_CLOSING_HASHES = re.compile(r"(?<=\S)#+\s*$")  # "Q15: ...?###": a heading closed without a space
 _NUMBER_ONLY = re.compile(r"^\s*[0-9０-９]+(?:[.．][0-9０-９]+)*[.．、)）]?\s*$")
 
 
@@ -29,7 +42,9 @@ def has_q_prefix(text: str) -> bool:
 
 def asks(text: str) -> bool:
     """Whether a line of plain text is written as a question."""
-    return bool(_QUESTION_MARK.search(text)) or has_q_prefix(text)
+    if _QUESTION_MARK.search(text) or has_q_prefix(text) or _DIFFICULTY.match(text):
+        return True
+    return bool(_ASKING_VERB.match(strip_numbering(text)))
 
 
 def question_text(text: str) -> str:
@@ -37,7 +52,7 @@ def question_text(text: str) -> str:
     (``Lora：`` -> ``Lora``)."""
     text = _Q_PREFIX.sub("", text, count=1)
     text = _BRACKETED.sub("", text, count=1)
-    text = strip_numbering(text)
+    text = _CLOSING_HASHES.sub("", strip_numbering(text))
     return text.rstrip(" \t:：") or text
 
 

@@ -98,8 +98,9 @@ def unclosed_fences(tokens: Sequence[Token], lines: Sequence[str]) -> list[tuple
 def inline_text(children: Sequence[Any]) -> str:
     parts = []
     for child in children:
-        if child.type in ("text", "code_inline", "math_inline"):
-            parts.append(child.content if child.type != "math_inline" else f"${child.content}$")
+        if child.type in ("text", "code_inline", "math_inline", "math_inline_double"):
+            mark = {"math_inline": "$", "math_inline_double": "$$"}.get(child.type, "")
+            parts.append(f"{mark}{child.content}{mark}")
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif child.children:

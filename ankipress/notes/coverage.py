@@ -27,6 +27,7 @@ class FileCoverage:
     unanswered: int  # lines of questions skipped for want of an answer
     gaps: tuple[Gap, ...]
     nested: int = 0  # lines of questions kept inside another question's answer
+    introductions: tuple[tuple[int, int], ...] = ()  # prose under the title, on no card
 
     @property
     def uncovered(self) -> int:
@@ -38,6 +39,7 @@ class Coverage:
 
     def __init__(self) -> None:
         self._spans: list[tuple[int, int, int, str]] = []
+        self._introductions: list[tuple[int, int]] = []
 
     def on_card(self, first: int, last: int) -> None:
         self._spans.append((first, last, _ON_CARD, ""))
@@ -51,6 +53,10 @@ class Coverage:
     def question(self, first: int, last: int, answered: bool) -> None:
         status = _ON_CARD if answered else _UNANSWERED
         self._spans.append((first, last, status, "question without an answer"))
+
+    def introduction(self, first: int, last: int) -> None:
+        self._introductions.append((first, last))
+        self._spans.append((first, last, _NOT_CONTENT, "introduction of the file"))
 
     def nested(self, first: int, last: int) -> None:
         self._spans.append((first, last, _NESTED, "question kept in another answer"))
@@ -80,4 +86,5 @@ class Coverage:
                 on_cards += level == _ON_CARD
                 unanswered += level == _UNANSWERED
                 nested += level == _NESTED
-        return FileCoverage(prose, on_cards, unanswered, tuple(gaps), nested)
+        intros = tuple(self._introductions)
+        return FileCoverage(prose, on_cards, unanswered, tuple(gaps), nested, intros)

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ankipress.notes.asking import question_markdown, question_text
 from ankipress.notes.blocks import Block
+from ankipress.notes.coverage import Coverage
+from ankipress.notes.elements import Element
 from ankipress.notes.placeholders import why_unanswered
 from ankipress.records import Question
 
@@ -48,6 +51,7 @@ class Draft:
     extent: tuple[int, int] | None = None  # lines of the question itself (not of a topic)
     nested: list[tuple[int, int]] = field(default_factory=list)
     markdown: str = ""  # the question as written in markdown, if it was
+    intro: bool = False  # prose under the file's title, before any chapter or section
 
     def freeze(self, book_title: str) -> Question:
         why = why_unanswered(self.answer) or ""
@@ -57,3 +61,30 @@ class Draft:
         lines = None if why else lines
         markdown = self.markdown if self.text else ""
         return Question(text, self.line, self.section, lines, answer, self.shape, why, markdown)
+
+
+def account(draft: Draft, question: Question, coverage: Coverage) -> None:
+    """The lines of a frozen draft: on its card, or in an unanswered question."""
+    for block in draft.answer:
+        coverage.question(block.first, block.last, answered=question.answered)
+    if draft.extent is not None:
+        coverage.question(*draft.extent, answered=question.answered)
+    for first, last in draft.nested:
+        coverage.nested(first, last)
+
+
+def question_draft(element: Element, section: str, chapter: ChapterDraft, rank: int) -> Draft:
+    """The draft of a question element: a heading that asks, or a question of any shape."""
+    if element.kind == "heading":
+        text, line, shape, answer = question_text(element.text), element.first, "topic", []
+        source = element.block.tokens[1].content if element.block else ""
+        markdown = question_markdown(source) if element.first == element.last else ""
+    else:
+        asked = element.asked
+        assert asked is not None
+        text, line, shape, answer = asked.text, asked.line, asked.shape, list(asked.answer)
+        markdown = asked.markdown
+    draft = Draft(text, line, section, shape, chapter, rank, answer, markdown=markdown)
+    last = element.first if element.kind == "bold" else element.last
+    draft.extent = (element.first, last)
+    return draft

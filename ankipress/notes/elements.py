@@ -154,7 +154,10 @@ def _classify(
     if asked is not None:
         for index, one in enumerate(asked):
             last = asked[index + 1].line - 1 if index + 1 < len(asked) else block.last
-            yield Element("question", one.line, last, block, asked=one)
+            if one.shape == "label":  # an item naming the questions under it
+                yield Element("label", one.line, one.line, block, text=one.text)
+            else:
+                yield Element("question", one.line, last, block, asked=one)
         return
     label = group_label(block)
     if label is not None:

@@ -4,14 +4,46 @@ markers, bare anchors, and lists of nothing but links."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
+from ankipress.identity.guids import normalise_question
+from ankipress.notes.asking import question_text
 from ankipress.notes.blocks import Block
 from ankipress.notes.markdown import ensure_inline
 from ankipress.notes.shapes import blank_text
+
+# Sections of a notes file that are its back matter, not notes: never cards.
+BACK_MATTER = (
+    "参考资料",
+    "参考文献",
+    "参考",
+    "参考链接",
+    "相关链接",
+    "相关资料",
+    "推荐阅读",
+    "延伸阅读",
+    "致谢",
+    "references",
+    "reference",
+    "further reading",
+    "see also",
+    "contributions",
+    "contributing",
+    "contributors",
+    "license",
+    "acknowledgements",
+    "acknowledgments",
+)
+
+
+def skipped_sections(settings: Iterable[str]) -> dict[str, str]:
+    """The (normalised) headings whose sections are not content, each with why."""
+    skip = {normalise_question(b): "references, not notes" for b in BACK_MATTER}
+    return skip | {normalise_question(question_text(s)): "skipped by settings" for s in settings}
+
 
 _BADGE_HOSTS = ("shields.io", "badge", "badgen.net")
 _REPO_HOSTS = ("github.com", "gitlab.com", "gitee.com", "bitbucket.org")
@@ -62,17 +94,19 @@ def is_link_list(tokens: Sequence[Token]) -> bool:
 
 
 def _only_links(children: Sequence[Token]) -> bool:
-    depth, links = 0, 0
+    """Links, and beside them at most a short note (``by Larry Wasserman``, ``(2019)``)."""
+    depth, links, beside = 0, 0, 0
     for child in children:
         if child.type == "link_open":
             depth, links = depth + 1, links + 1
         elif child.type == "link_close":
             depth -= 1
-        elif depth == 0 and not (child.type == "softbreak" or _SEPARATOR.match(child.content)):
-            return False
-    return links > 0
+        elif depth == 0 and child.type != "softbreak" and not _SEPARATOR.match(child.content):
+            beside += len(child.content)
+    return links > 0 and beside <= _BESIDE
 
 
+_BESIDE = 40  # characters of text beside the links of an item of a reading list
 _SEPARATOR = re.compile(r"^[\s,，、|/:：;；.。()（）\-–—]*$")
 _LIST_STRUCTURE = {
     "bullet_list_open",

@@ -12,11 +12,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from ankipress.identity.guids import normalise_question
-from ankipress.notes.asking import question_markdown, question_text
+from ankipress.notes.asking import question_text
 from ankipress.notes.blocks import Block
 from ankipress.notes.coverage import Coverage
-from ankipress.notes.drafts import BEFORE_CHAPTERS, TOC, ChapterDraft, ChapterStart, Draft
+from ankipress.notes.drafts import (
+    BEFORE_CHAPTERS,
+    TOC,
+    ChapterDraft,
+    ChapterStart,
+    Draft,
+    account,
+    question_draft,
+)
 from ankipress.notes.elements import Element
+from ankipress.notes.noncontent import skipped_sections
 from ankipress.notes.roles import Roles, rank
 from ankipress.records import BREADCRUMB
 
@@ -38,7 +47,7 @@ class Walker:
     ) -> None:
         self.chapter_of = chapter_of
         self.roles = roles
-        self.skip = {normalise_question(question_text(s)) for s in skip_sections}
+        self.skip, self.skip_why = skipped_sections(skip_sections), ""
         self.topics_on = topics
         self.coverage = coverage
         self.report = report
@@ -47,10 +56,11 @@ class Walker:
         self.chapters: dict[str | int, ChapterDraft] = {BEFORE_CHAPTERS.ident: self.chapter}
         self.path: list[tuple[int, str, int]] = []  # (level, text, line); labels are level 7
         self.open: Draft | None = None
-        self.topics: dict[tuple[str | int, tuple[int, ...]], Draft] = {}
+        self.topics: dict[tuple[str | int, tuple[int, ...], bool], Draft] = {}
         self.questions: list[Draft] = []
         self.skipping: int | None = None  # level of a skipped section's heading
         self.following: Element | None = None  # the element after the one being walked
+        self.asked = False  # whether a question came yet: prose before it may introduce
 
     def walk(self, elements: Sequence[Element]) -> None:
         for index, element in enumerate(elements):
@@ -84,14 +94,12 @@ class Walker:
         level = 0 if start is not None else element.level
         if element.kind == "heading" and self.skipping is not None and level <= self.skipping:
             self.skipping = None
-        if (
-            element.kind == "heading"
-            and normalise_question(question_text(element.text)) in self.skip
-        ):
-            self.skipping, self.open = level, None
+        why = self.skip.get(normalise_question(question_text(element.text)), "")
+        if element.kind == "heading" and why:
+            self.skipping, self.open, self.skip_why = level, None, why
         if self.skipping is None:
             return False
-        self.coverage.not_content(element.first, element.last, "skipped by settings")
+        self.coverage.not_content(element.first, element.last, self.skip_why)
         return True
 
     def _enter_chapter(self, start: ChapterStart, element: Element) -> None:
@@ -109,29 +117,20 @@ class Walker:
             self.coverage.not_content(element.first, element.last, element.kind)
 
     def _question(self, element: Element) -> None:
-        asked = element.asked
         if element.kind == "heading":
             self._enter_section(element, push=False)
-            text, line, shape, answer = question_text(element.text), element.first, "topic", []
-            source = element.block.tokens[1].content if element.block else ""
-            markdown = question_markdown(source) if element.first == element.last else ""
-        else:
-            assert asked is not None
-            text, line, shape, answer = asked.text, asked.line, asked.shape, list(asked.answer)
-            markdown = asked.markdown
         section = BREADCRUMB.join(text for _, text, _ in self.path)
-        draft = Draft(text, line, section, shape, self.chapter, rank(element, self.roles), answer)
-        last = element.first if element.kind == "bold" else element.last
-        draft.extent, draft.markdown = (element.first, last), markdown
+        draft = question_draft(element, section, self.chapter, rank(element, self.roles))
         self.questions.append(draft)
-        self.open = draft if shape != "details" else None
+        self.asked = True
+        self.open = draft if draft.shape not in ("details", "bare") else None
 
     def _absorbed(self, element: Element) -> bool:
         """Whether the open question's answer takes this element."""
         if self.open is None or element.kind == "skip":
             return False
-        if element.block is None:
-            return False
+        if element.block is None or (element.kind == "heading" and element.asks):
+            return False  # a heading that asks is a question of its own
         bound, following = self.open.rank, self.following
         if (  # a heading right above a peer question groups questions: a section
             element.kind == "heading"
@@ -168,7 +167,8 @@ class Walker:
         if not self.topics_on:
             self.coverage.uncovered(element.first, element.last, "text outside any question")
             return
-        key = (self.chapter.start.ident, tuple(line for _, _, line in self.path))
+        intro = not self.path and self.chapter.start is BEFORE_CHAPTERS and not self.asked
+        key = (self.chapter.start.ident, tuple(line for _, _, line in self.path), intro)
         topic = self.topics.get(key)
         if topic is None:
             texts = tuple(text for _, text, _ in self.path)
@@ -177,21 +177,22 @@ class Walker:
             else:
                 text, line = self.chapter.start.title, self.chapter.line
             section = BREADCRUMB.join(texts[:-1])
-            topic = Draft(text, line, section, "topic", self.chapter, 100)
+            topic = Draft(text, line, section, "topic", self.chapter, 100, intro=intro)
             self.topics[key] = topic
             self.questions.append(topic)
         topic.answer.append(element.block)
 
     def finish(self, book_title: str) -> list[ChapterDraft]:
+        """The chapters with their questions. The prose under a file's title heading, in a
+        file that asks questions, introduces it: on no card, and said so."""
+        asks = any(draft.extent is not None for draft in self.questions)
         for draft in self.questions:
+            if draft.intro and asks and self.roles.title_line:
+                self.coverage.introduction(draft.answer[0].first, draft.answer[-1].last)
+                continue
             question = draft.freeze(book_title)
             draft.chapter.questions.append(question)
-            for block in draft.answer:
-                self.coverage.question(block.first, block.last, answered=question.answered)
-            if draft.extent is not None:
-                self.coverage.question(*draft.extent, answered=question.answered)
-            for first, last in draft.nested:
-                self.coverage.nested(first, last)
+            account(draft, question, self.coverage)
         chapters = sorted(self.chapters.values(), key=lambda c: c.start.number)
         for chapter in chapters:
             chapter.questions.sort(key=lambda q: q.line)

@@ -129,7 +129,7 @@ def _chapter_rule(
     def by_level(element: Element) -> ChapterStart | None:
         if element.first == title_line:
             return BEFORE_CHAPTERS
-        if not level or element.level > level or element.asks:
+        if not level or element.level > level or element.asks or element.first in roles.parts:
             return None
         title = strip_numbering(element.text) or element.text
         key = "title:" + normalise_question(title)

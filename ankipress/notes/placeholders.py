@@ -20,10 +20,16 @@ _PLACEHOLDER = re.compile(
     re.IGNORECASE,
 )
 _TRIM = " \t\n\r.,;:!。，；：！、*_~`>-"
+_MARKER_ONLY = re.compile(r"^(?:answers?|a|答案?|解答)\s*[:：]$", re.IGNORECASE)  # "Answer:"
+_SHORT = 60  # characters beside a link that only point to it ("see more in this")
 _LONG = 200  # characters of prose no placeholder reaches
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _CHECKBOX = re.compile(r"^\s*\[[ xX]?\]\s*")
-_POINTERS = re.compile(r"^(?:see|refer to|read|link|参见|详见|见|参考|请看|链接)\s*", re.IGNORECASE)
+_POINTERS = re.compile(
+    r"^(?:see(?: also)?|refer to|read|links?|references?|further reading|sources?|"
+    r"参考资料|参考文献|参考链接|相关链接|参见|详见|见|参考|请看|链接)\s*[:：]?\s*",
+    re.IGNORECASE,
+)
 # Blocks whose presence makes an answer real, whatever its text.
 _SUBSTANCE = {"fence", "code_block", "table_open", "math_block", "math_block_label", "image"}
 
@@ -38,7 +44,7 @@ def why_unanswered(blocks: Iterable[Block]) -> str | None:
     links = 0
     for block in blocks:
         for token in block.tokens:
-            if token.type in _SUBSTANCE:
+            if token.type in _SUBSTANCE and (token.content.strip() or token.type == "table_open"):
                 return None
             if token.type == "inline":
                 ensure_inline([token])
@@ -54,9 +60,10 @@ def why_unanswered(blocks: Iterable[Block]) -> str | None:
     text = " ".join(" ".join(texts).split())
     core = _CHECKBOX.sub("", text).strip(_TRIM)
     pointer = _POINTERS.sub("", core).strip(_TRIM)
-    if (links and not pointer) or _URL.match(pointer):
+    pointed = links and pointer != core.strip(_TRIM) and len(pointer) <= _SHORT  # "See [this]"
+    if (links and not pointer) or pointed or _URL.match(pointer):
         return "the answer is only a link"
-    if not core:
+    if not core or _MARKER_ONLY.match(text):
         return "no answer"
     if _PLACEHOLDER.match(core):
         return f"placeholder answer {_short(text)!r}"

@@ -10,22 +10,27 @@ questions are ``Q:`` paragraphs, whose answers they sit in.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ankipress.identity.guids import normalise_question
+from ankipress.notes.asking import question_text
 from ankipress.notes.elements import Element
 
 _NOT_CONTENT = ("toc", "skip")
 # The rank of each question shape: an answer runs to the next element of its rank or a
 # higher one (a lower number). Headings rank by level (10-60), group labels 65, bold lines
 # that are not questions 75, everything else 100.
-_RANKS = {"h2": 5, "details": 5, "q": 6, "bold": 72, "term": 80, "item": 80}
+_RANKS = {"h2": 5, "details": 5, "q": 6, "bold": 72, "term": 80, "item": 80, "bare": 80}
 
 
 @dataclass(frozen=True)
 class Roles:
     questions: frozenset[int]  # first lines of the headings and bold lines that ask
     chapter_level: int  # 0: no heading groups questions, the file is one deck
+    title_line: int = 0  # of the heading that titles the file (0: none)
+    parts: frozenset[int] = frozenset()  # headings naming a part of the one above them
 
 
 @dataclass
@@ -34,29 +39,37 @@ class _Heading:
     children: list[_Heading] = field(default_factory=list)
     content: bool = False  # content before its first sub-heading
     holds: bool = False  # a question anywhere below it
+    marks: bool = False  # below it, a question of another shape or a heading that asks
     question: bool = False
 
 
 def assign_roles(elements: Sequence[Element], title_line: int) -> Roles:
     questions = set(_bold_questions(elements))
+    parts = _parts(elements, title_line)
     root = _Heading(Element("heading", 0, 0, level=0))
     stack = [root]
     for element in elements:
-        if element.kind == "heading" and element.first != title_line:
+        if element.kind == "heading" and element.first != title_line and element.first not in parts:
             while stack[-1].element.level >= element.level:
                 _close(stack.pop(), stack[-1])
             stack.append(_Heading(element))
-        elif element.kind == "heading":
+        elif element.kind == "heading" and element.first not in parts:
             continue
         elif element.kind not in _NOT_CONTENT:
             top = stack[-1]
             top.content = True
-            top.holds |= element.kind == "question" or element.first in questions
+            marked = element.kind == "question" or element.first in questions
+            top.holds |= marked
+            top.marks |= marked
     while len(stack) > 1:
         _close(stack.pop(), stack[-1])
+    _promote(root)
     sections: list[int] = []
     _collect(root, questions, sections)
-    return Roles(frozenset(questions), min(sections, default=0))
+    chapter_level = min(sections, default=0)
+    questions.update(e.first for e in elements if e.kind == "heading" and e.asks)
+    questions.discard(title_line)
+    return Roles(frozenset(questions), chapter_level, title_line, frozenset(parts))
 
 
 def _close(heading: _Heading, parent: _Heading) -> None:
@@ -64,6 +77,28 @@ def _close(heading: _Heading, parent: _Heading) -> None:
         heading.question = True
     parent.children.append(heading)
     parent.holds |= heading.question or heading.holds
+    parent.marks |= heading.marks or heading.element.asks
+
+
+def _promote(root: _Heading) -> None:
+    """The level at which most headings ask questions is the file's question level (the
+    deepest of equals): a heading there whose sub-headings are only plain leaves (``10.3
+    ... 的区别`` over ``10.3.1 ...：`` and ``10.3.2 ...：``) asks one question, and they
+    are its answer."""
+    found: list[_Heading] = []
+
+    def walk(heading: _Heading) -> None:
+        for child in heading.children:
+            found.append(child)
+            if not child.question:
+                walk(child)
+
+    walk(root)
+    levels = Counter(h.element.level for h in found if h.question)
+    level = max(sorted(levels, reverse=True), key=lambda n: levels[n], default=0)
+    for heading in found:
+        if heading.element.level == level and heading.children and not heading.marks:
+            heading.question = True
 
 
 def _collect(heading: _Heading, questions: set[int], sections: list[int]) -> None:
@@ -108,3 +143,22 @@ def rank(element: Element, roles: Roles) -> int:
     if element.kind == "question" and element.asked is not None:
         return _RANKS[element.asked.shape]
     return 100
+
+
+def _parts(elements: Sequence[Element], title_line: int) -> set[int]:
+    """Headings that recur under different headings (``Causes:`` and ``Remedies:`` under
+    both ``Overfitting`` and ``Underfitting``) name a part of each: no question of their
+    own, no section, but content of the heading above them."""
+    parents: dict[str, set[int]] = defaultdict(set)
+    lines: dict[str, list[int]] = defaultdict(list)
+    stack: list[Element] = []
+    for element in elements:
+        if element.kind != "heading" or element.first == title_line or element.asks:
+            continue
+        while stack and stack[-1].level >= element.level:
+            stack.pop()
+        key = normalise_question(question_text(element.text))
+        parents[key].add(stack[-1].first if stack else 0)
+        lines[key].append(element.first)
+        stack.append(element)
+    return {line for key, found in lines.items() if len(parents[key]) > 1 for line in found}

@@ -26,7 +26,7 @@ class Asked:
 
     text: str  # plain text, numbering and any "Q:" removed
     line: int
-    shape: str  # h2 | details | q | bold | term | item
+    shape: str  # h2 | details | q | bold | term | item | bare (an item of a list of them)
     answer: tuple[Block, ...]
     written: str = ""  # the question's line as plain text, for asking and reports
     markdown: str = ""  # the question as written in markdown ('' for HTML: h2, details)
@@ -88,18 +88,27 @@ def strip_answer_marker(block: Block, lines: Sequence[str], env: dict) -> tuple[
 
 def term_list(block: Block, lines: Sequence[str], env: dict) -> list[Asked] | None:
     """A list every item of which is a term with an indented body (shape ``term``) or asks
-    a question, with or without a body (shape ``item``); None for other lists. Every
-    item's first line is checked before any body is parsed."""
+    a question, with or without a body (shape ``item``); or a list most of whose items ask
+    (``[E] Write ...`` among them), every item then a question, an item over a list of
+    questions naming their group (shape ``label``). None for other lists. Every item's
+    first line is checked before any body is parsed."""
     if block.kind not in ("bullet_list_open", "ordered_list_open"):
         return None
     items = [t for t in block.tokens if t.type == "list_item_open" and t.level == 1]
     heads = [_term_head(item, block, lines) for item in items]
     if not heads or any(head is None for head in heads):
         return None
-    asked = [_term_item(head, lines, env) for head in heads if head is not None]
+    found = [h for h in heads if h is not None]
+    bare = len(found) > 1 and not any(h.body for h in found)  # none takes what follows
+    if all(h.asking or (h.is_term and h.body) for h in found):
+        asked = [_term_item(h, lines, env, False, bare) for h in found]
+    elif 2 * sum(h.asking for h in found) >= len(found):
+        asked = [_term_item(h, lines, env, True, bare) for h in found]
+    else:
+        return None
     if any(a is None for a in asked):
         return None
-    return [a for a in asked if a is not None]
+    return [one for group in asked if group is not None for one in group]
 
 
 @dataclass(frozen=True)
@@ -108,7 +117,9 @@ class _TermHead:
     last: int
     term: str
     width: int  # the content column
-    asking: bool  # a question, not a term: its body may be empty
+    asking: bool  # written as a question
+    is_term: bool  # a bold phrase, or a short line ending in a colon
+    body: bool  # lines under it
 
 
 def _term_head(item: Token, block: Block, lines: Sequence[str]) -> _TermHead | None:
@@ -122,26 +133,32 @@ def _term_head(item: Token, block: Block, lines: Sequence[str]) -> _TermHead | N
     term = head[marker.end() :].strip()
     bold = re.fullmatch(r"(\*\*|__)(.+?)\1\s*[:：]?", term)
     body = any(line.strip() for line in lines[first:last])
-    asking = bool(term) and len(term) <= MAX_QUESTION and asks(term.lstrip("*_ \t"))
+    raw = term.lstrip("*_ \t")
+    asking = bool(term) and len(term) <= MAX_QUESTION and asks(_plain(raw) if "](" in raw else raw)
     is_term = bool(term) and len(term) <= MAX_TERM and bool(bold or _TERM_END.search(term))
-    if not (asking or (is_term and body)):
-        return None
     # the item's content column: the marker and its spaces (tabs to the next multiple of 4)
     width = indent_width(re.sub(r"\S", " ", marker[0]))
     if marker.end() == len(head):  # a term alone on its line: content is one space past it
         width = indent_width(re.sub(r"\S", " ", head.rstrip())) + 1
-    return _TermHead(first, last, bold[2] if bold else term, width, asking and not body)
+    return _TermHead(first, last, bold[2] if bold else term, width, asking, is_term, body)
 
 
-def _term_item(head: _TermHead, lines: Sequence[str], env: dict) -> Asked | None:
+def _term_item(
+    head: _TermHead, lines: Sequence[str], env: dict, group: bool, bare: bool
+) -> list[Asked] | None:
     answer = reparse(lines, head.first + 1, head.last, env, strip=head.width)
     plain = _plain(head.term)
     text = question_text(plain)
-    if not text or not (answer or head.asking):
+    if not text or not (answer or head.asking or group):
         return None
-    shape = "item" if head.asking else "term"
+    if group and not head.asking and len(answer) == 1:
+        inner = term_list(answer[0], lines, env)
+        if inner is not None and any(a.shape in ("item", "bare") for a in inner):
+            return [Asked(text, head.first, "label", (), plain), *inner]
+    shape = "term" if head.is_term and head.body and not group else "item"
+    shape = "bare" if shape == "item" and bare else shape
     markdown = question_markdown(head.term)
-    return Asked(text, head.first, shape, tuple(answer), plain, markdown)
+    return [Asked(text, head.first, shape, tuple(answer), plain, markdown)]
 
 
 def group_label(block: Block) -> str | None:
