@@ -69,6 +69,31 @@ FILES = {
         "One pass over the data.\n"
     ),
     "links.md": "# Index\n\n- [Part one](part1.md)\n- [Part two](part2.md)\n",
+    "bank.md": (
+        "#### 3.2 Optimisation\n\nSome symbols may not render here.\n\n"
+        "1. [E] Why does momentum help?\n2. [M] Write the update rule of Adam.\n"
+        "3. Learning rates.\n    1. [E] What happens when it is too high?\n"
+        "    2. [H] Derive a bound on the step size.\n4. [E] What is weight decay?\n"
+    ),
+    "levels.md": (
+        "# Regularisation\n\n## 4.1 What is L2 regularisation?\n\nA squared penalty.\n\n"
+        "## 4.2 Dropout compared with L2\n\nTwo views.\n\n### 4.2.1 Dropout:\n\n"
+        "Random masks.\n\n### 4.2.2 L2:\n\nShrinks weights.\n\n"
+        "## 4.3 Why does early stopping regularise?\n\nIt limits the steps.\n\n"
+        "## 4.4 Data augmentation\n\nMore varied inputs.\n"
+    ),
+    "parts.md": (
+        "Two failure modes of fitting.\n\n### Overfitting\n\n#### Causes:\n\n"
+        "- too many parameters\n\n#### Remedies:\n\n- more data\n\n### Underfitting\n\n"
+        "#### Causes:\n\n- too few features\n\n#### Remedies:\n\n- a bigger model\n"
+    ),
+    "backmatter.md": (
+        "# Vision\n\n## What is a receptive field?\n\nThe input region a unit sees.\n\n"
+        "## What is guided filtering?\n\n**参考资料**\n\n- [A post](https://example.org/g)\n\n"
+        "## What is dilation?\n\nSee more in [this note](https://example.org/d).\n\n"
+        "## 参考资料\n\n- [Reading](https://example.org/r) by Someone\n"
+        "- Some book, second edition\n"
+    ),
 }
 
 
@@ -151,10 +176,11 @@ def test_numbered_questions_under_one_heading_are_cards_each(built) -> None:
 
 
 def test_bold_question_lines_in_a_section_are_split(built) -> None:
-    _, _, found = built
+    output, report, found = built
+    assert "  content/bold.md:5-5" in output
+    assert {"path": "content/bold.md", "first": 5, "last": 5} in report["introductions"]
     got = cards(found, "bold.md")
-    assert set(got) == {
-        "Basics",
+    assert set(got) == {  # "Attention mixes ..." introduces the file's only chapter
         "Why do Q and K use different weight matrices?",
         "Why divide by the square root of d?",
         "Multi-head attention",  # a bold line among questions that ask: one of them
@@ -205,3 +231,48 @@ def test_toc_markers_anchors_and_link_lists_are_not_cards(built) -> None:
     toc = cards(found, "toc.md")
     assert {q: n.deck for q, n in toc.items()} == {"What is an epoch?": "Deep learning notes"}
     assert cards(found, "links.md") == {}
+
+
+def test_a_question_bank_list_is_questions_listed_unanswered(built) -> None:
+    _, report, found = built
+    assert cards(found, "bank.md") == {}
+    listed = {u["line"]: u["question"] for u in report["unanswered"] if "bank" in u["path"]}
+    assert listed == {
+        5: "Why does momentum help?",
+        6: "Write the update rule of Adam.",
+        8: "What happens when it is too high?",
+        9: "Derive a bound on the step size.",
+        10: "What is weight decay?",
+    }  # "Learning rates." names a group of them: a label, not a question
+    assert {"path": "content/bank.md", "first": 3, "last": 3} in report["introductions"]
+
+
+def test_the_question_level_takes_plain_sub_headings_into_an_answer(built) -> None:
+    _, _, found = built
+    got = cards(found, "levels.md")
+    assert set(got) == {
+        "What is L2 regularisation?",
+        "Dropout compared with L2",
+        "Why does early stopping regularise?",
+        "Data augmentation",
+    }
+    both = got["Dropout compared with L2"].fields["Answer"]
+    assert "Random masks." in both and "Shrinks weights." in both
+    assert {n.deck for n in got.values()} == {"Regularisation"}
+
+
+def test_sub_headings_repeated_under_each_heading_are_parts_of_it(built) -> None:
+    _, _, found = built
+    got = cards(found, "parts.md")
+    # with no title heading, the file's name titles it and its first prose is its card
+    assert set(got) == {"parts", "Overfitting", "Underfitting"}
+    over = got["Overfitting"].fields["Answer"]
+    assert "too many parameters" in over and "more data" in over
+    assert "too few features" not in over
+
+
+def test_back_matter_and_pointers_elsewhere_are_not_cards(built) -> None:
+    _, report, found = built
+    assert set(cards(found, "backmatter.md")) == {"What is a receptive field?"}
+    reasons = {u["line"]: u["reason"] for u in report["unanswered"] if "backmatter" in u["path"]}
+    assert reasons == {7: "the answer is only a link", 13: "the answer is only a link"}

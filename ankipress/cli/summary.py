@@ -39,7 +39,8 @@ def summary_lines(result: BuildResult, out: Path) -> list[str]:
     intros = [(path, span) for path, c in result.coverage.items() for span in c.introductions]
     if intros:
         lines.append(
-            f"Not on a card, {count(len(intros), 'introduction')} (text under a file's title):"
+            f"Not on a card, {count(len(intros), 'introduction')} "
+            "(text before a file's first question):"
         )
         lines.extend(f"  {path}:{first}-{last}" for path, (first, last) in sorted(intros))
     lines.extend(lock_lines(result))

@@ -10,7 +10,7 @@ from ankipress.notes.blocks import Block
 from ankipress.notes.coverage import Coverage
 from ankipress.notes.elements import Element
 from ankipress.notes.placeholders import why_unanswered
-from ankipress.records import Question
+from ankipress.records import BREADCRUMB, Question
 
 
 @dataclass(frozen=True)
@@ -88,3 +88,14 @@ def question_draft(element: Element, section: str, chapter: ChapterDraft, rank: 
     last = element.first if element.kind == "bold" else element.last
     draft.extent = (element.first, last)
     return draft
+
+
+def topic_draft(path: list[tuple[int, str, int]], chapter: ChapterDraft, intro: bool) -> Draft:
+    """The draft of a topic: the prose of the section at the end of ``path`` (of the
+    chapter if none) that is in no question."""
+    if path:
+        text, line = question_text(path[-1][1]), path[-1][2]
+    else:
+        text, line = chapter.start.title, chapter.line
+    section = BREADCRUMB.join(text for _, text, _ in path[:-1])
+    return Draft(text, line, section, "topic", chapter, 100, intro=intro)

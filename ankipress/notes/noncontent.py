@@ -77,20 +77,28 @@ def not_content(block: Block) -> str | None:
 
 
 def is_link_list(tokens: Sequence[Token]) -> bool:
-    """A list whose every item is only links (an index of other pages): not a card."""
-    items = 0
+    """A list whose items are only links (an index of other pages): not a card. In a long
+    one, an item or two broken by the markup inside their link text may be forgiven."""
+    verdicts: list[bool] = []  # per item: nothing but one line of links
     for token in tokens:
-        if token.type == "list_item_open":
-            items += 1
-        elif token.type == "inline":
+        if token.type == "list_item_open" and token.level == 1:
+            verdicts.append(True)
+        elif token.type == "inline" and verdicts:
             if token.content.lstrip()[:1] not in ("[", "<"):  # no link first: not parsed
-                return False
+                if len(verdicts) == 1:
+                    return False
+                verdicts[-1] = False
+                continue
             ensure_inline([token])
-            if not _only_links(token.children or []):
-                return False
-        elif token.type not in _LIST_STRUCTURE:
-            return False
-    return items > 0
+            verdicts[-1] = verdicts[-1] and _only_links(token.children or [])
+        elif token.type not in _LIST_TOKENS and verdicts:
+            verdicts[-1] = False
+    linked, items = sum(verdicts), len(verdicts)
+    return items > 0 and (linked == items or (items >= 10 and linked >= 0.9 * items))
+
+
+_LIST_TOKENS = {"bullet_list_close", "ordered_list_close", "list_item_close"}
+_LIST_TOKENS |= {"paragraph_open", "paragraph_close", "bullet_list_open", "ordered_list_open"}
 
 
 def _only_links(children: Sequence[Token]) -> bool:
@@ -108,16 +116,6 @@ def _only_links(children: Sequence[Token]) -> bool:
 
 _BESIDE = 40  # characters of text beside the links of an item of a reading list
 _SEPARATOR = re.compile(r"^[\s,，、|/:：;；.。()（）\-–—]*$")
-_LIST_STRUCTURE = {
-    "bullet_list_open",
-    "bullet_list_close",
-    "ordered_list_open",
-    "ordered_list_close",
-    "list_item_open",
-    "list_item_close",
-    "paragraph_open",
-    "paragraph_close",
-}
 
 
 def _is_badge_line(children: Sequence[Token]) -> bool:

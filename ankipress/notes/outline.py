@@ -23,6 +23,7 @@ from ankipress.notes.drafts import (
     Draft,
     account,
     question_draft,
+    topic_draft,
 )
 from ankipress.notes.elements import Element
 from ankipress.notes.noncontent import skipped_sections
@@ -167,27 +168,25 @@ class Walker:
         if not self.topics_on:
             self.coverage.uncovered(element.first, element.last, "text outside any question")
             return
-        intro = not self.path and self.chapter.start is BEFORE_CHAPTERS and not self.asked
+        intro = not self.path and not self.asked
         key = (self.chapter.start.ident, tuple(line for _, _, line in self.path), intro)
         topic = self.topics.get(key)
         if topic is None:
-            texts = tuple(text for _, text, _ in self.path)
-            if self.path:
-                text, line = question_text(self.path[-1][1]), self.path[-1][2]
-            else:
-                text, line = self.chapter.start.title, self.chapter.line
-            section = BREADCRUMB.join(texts[:-1])
-            topic = Draft(text, line, section, "topic", self.chapter, 100, intro=intro)
-            self.topics[key] = topic
+            topic = self.topics[key] = topic_draft(self.path, self.chapter, intro)
             self.questions.append(topic)
         topic.answer.append(element.block)
 
     def finish(self, book_title: str) -> list[ChapterDraft]:
-        """The chapters with their questions. The prose under a file's title heading, in a
-        file that asks questions, introduces it: on no card, and said so."""
+        """The chapters with their questions. The prose before a file's first question,
+        under its title heading or its only chapter's, introduces it: on no card."""
         asks = any(draft.extent is not None for draft in self.questions)
         for draft in self.questions:
-            if draft.intro and asks and self.roles.title_line:
+            first = draft.chapter.start is BEFORE_CHAPTERS  # else the only chapter's:
+            if (
+                draft.intro
+                and asks
+                and (self.roles.title_line if first else len(self.chapters) == 2)
+            ):
                 self.coverage.introduction(draft.answer[0].first, draft.answer[-1].last)
                 continue
             question = draft.freeze(book_title)

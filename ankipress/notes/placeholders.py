@@ -65,6 +65,8 @@ def why_unanswered(blocks: Iterable[Block]) -> str | None:
         return "the answer is only a link"
     if not core or _MARKER_ONLY.match(text):
         return "no answer"
+    if not pointer:  # "参考资料", "See also", its links elsewhere
+        return f"placeholder answer {_short(text)!r}"
     if _PLACEHOLDER.match(core):
         return f"placeholder answer {_short(text)!r}"
     return None
