@@ -16,9 +16,10 @@ from ankipress.notes.blocks import Block, parse_region, reparse
 from ankipress.notes.chapters import is_toc_heading, is_toc_list
 from ankipress.notes.details import OPENS_HTML_BLOCK, closing_line, find_details, starts_details
 from ankipress.notes.fileblocks import FileBlocks
+from ankipress.notes.leads import lead_paragraph
 from ankipress.notes.noncontent import is_link_list, not_content
 from ankipress.notes.questions import h2_question
-from ankipress.notes.shapes import Asked, group_label, is_bold_line, lead_paragraph, term_list
+from ankipress.notes.shapes import Asked, group_label, is_bold_line, term_list
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,11 @@ from ankipress.notes.config import Settings, parse_settings
 from ankipress.notes.coverage import Coverage
 from ankipress.notes.drafts import BEFORE_CHAPTERS, TOC, ChapterDraft, ChapterStart
 from ankipress.notes.elements import Element, elements
+from ankipress.notes.leads import strip_answer_marker
 from ankipress.notes.markdown import parse_blocks
 from ankipress.notes.nesting import TOO_DEEP
 from ankipress.notes.outline import Walker
 from ankipress.notes.roles import Roles, assign_roles
-from ankipress.notes.shapes import strip_answer_marker
 from ankipress.notes.titles import titled
 from ankipress.records import Book, Chapter, SourceFile
 

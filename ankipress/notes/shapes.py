@@ -11,12 +11,10 @@ from markdown_it.token import Token
 
 from ankipress.notes.asking import (
     asks,
-    has_q_prefix,
     question_markdown,
     question_text,
-    without_answer_marker,
 )
-from ankipress.notes.blocks import Block, indent_width, inline_text, parse_region, reparse
+from ankipress.notes.blocks import Block, indent_width, inline_text, reparse
 from ankipress.notes.markdown import markdown
 
 
@@ -35,55 +33,12 @@ class Asked:
 _LABEL = re.compile(r"^[0-9０-９]+(?:[.．][0-9０-９]+)+[.．]?\s*\S.{0,80}[:：]\s*$")
 _TERM_END = re.compile(r"[:：?？]\s*$")
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
-_MAY_LEAD = re.compile(r"(?:\*\*|__|\s*[Qq])")  # bold, or a Q prefix, may start it
+_WHOLE_BOLD = re.compile(r"(\*\*|__)((?:(?!\1).)+)\1")
+_MARKUP = re.compile(
+    r"[*_`\[\]<>$!\\&~|{}=^]|https?:|www\.|\s{2,}$"
+)  # anything inline markdown reads
 MAX_TERM = 80  # characters: a longer first line is a sentence, not a term
 MAX_QUESTION = 300  # characters of a list item that asks
-
-
-def lead_paragraph(block: Block, lines: Sequence[str], env: dict) -> Asked | None:
-    """A paragraph led by a question line: ``Q: ...`` (bold or not; shape ``q``) or a line
-    that is one bold phrase (shape ``bold``, a question only where the section's bold lines
-    ask). Its later lines begin the answer, an ``A:`` or ``答：`` before them removed."""
-    if block.kind != "paragraph_open":
-        return None
-    first_line = lines[block.first - 1].strip()
-    if not _MAY_LEAD.match(first_line):  # most paragraphs: no inline parse needed
-        return None
-    plain = _plain(first_line)
-    bold = re.fullmatch(r"(\*\*|__)((?:(?!\1).)+?)\1\s*([:：]?)\s*", first_line)
-    if has_q_prefix(plain):
-        shape = "q"
-    elif bold and not has_q_prefix(bold[2]) and _plain(bold[2]):
-        shape = "bold"
-    else:
-        return None
-    text = question_text(plain)
-    if not text:
-        return None
-    answer = answer_blocks(lines, block.first + 1, block.last, env)
-    return Asked(text, block.first, shape, answer, plain, question_markdown(first_line))
-
-
-def answer_blocks(lines: Sequence[str], first: int, last: int, env: dict) -> tuple[Block, ...]:
-    """The blocks of lines ``first..last``, an answer marker (``A:``) on the first removed."""
-    if last < first:
-        return ()
-    region = list(lines[first - 1 : last])
-    lead = next((i for i, line in enumerate(region) if line.strip()), None)
-    if lead is None:
-        return ()
-    region[lead] = without_answer_marker(region[lead])
-    return tuple(parse_region(region, first, env))
-
-
-def strip_answer_marker(block: Block, lines: Sequence[str], env: dict) -> tuple[Block, ...]:
-    """``block`` again without the ``A:`` that starts it (the block itself if none does)."""
-    if block.kind != "paragraph_open":
-        return (block,)
-    line = lines[block.first - 1]
-    if without_answer_marker(line) == line:
-        return (block,)
-    return answer_blocks(lines, block.first, block.last, env)
 
 
 def term_list(block: Block, lines: Sequence[str], env: dict) -> list[Asked] | None:
@@ -134,7 +89,9 @@ def _term_head(item: Token, block: Block, lines: Sequence[str]) -> _TermHead | N
     bold = re.fullmatch(r"(\*\*|__)(.+?)\1\s*[:：]?", term)
     body = any(line.strip() for line in lines[first:last])
     raw = term.lstrip("*_ \t")
-    asking = bool(term) and len(term) <= MAX_QUESTION and asks(_plain(raw) if "](" in raw else raw)
+    asking = (
+        bool(term) and len(term) <= MAX_QUESTION and asks(plain_line(raw) if "](" in raw else raw)
+    )
     is_term = bool(term) and len(term) <= MAX_TERM and bool(bold or _TERM_END.search(term))
     # the item's content column: the marker and its spaces (tabs to the next multiple of 4)
     width = indent_width(re.sub(r"\S", " ", marker[0]))
@@ -147,7 +104,7 @@ def _term_item(
     head: _TermHead, lines: Sequence[str], env: dict, group: bool, bare: bool
 ) -> list[Asked] | None:
     answer = reparse(lines, head.first + 1, head.last, env, strip=head.width)
-    plain = _plain(head.term)
+    plain = plain_line(head.term)
     text = question_text(plain)
     if not text or not (answer or head.asking or group):
         return None
@@ -188,7 +145,12 @@ def blank_text(token: Token) -> bool:
     return token.type == "text" and not token.content.strip()
 
 
-def _plain(fragment: str) -> str:
-    """Plain text of one line of inline markdown."""
+def plain_line(fragment: str) -> str:
+    """Plain text of one line of inline markdown (no parse needed for plain text, bold
+    or not: most question lines)."""
+    bare = _WHOLE_BOLD.fullmatch(fragment.strip())
+    inner = bare[2] if bare else fragment
+    if not _MARKUP.search(inner):
+        return inner.strip()
     tokens = markdown().parseInline(fragment, {})
     return inline_text(tokens[0].children or []) if tokens else fragment.strip()

@@ -1,0 +1,64 @@
+"""Paragraphs led by a question line: ``Q: ...`` (bold or not) and bold lines that may ask;
+the answer that follows them, its ``A:`` marker removed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ankipress.notes.asking import (
+    has_q_prefix,
+    question_markdown,
+    question_text,
+    without_answer_marker,
+)
+from ankipress.notes.blocks import Block, parse_region
+from ankipress.notes.shapes import Asked, plain_line
+
+_MAY_LEAD = re.compile(r"(?:\*\*|__|\s*[Qq])")  # bold, or a Q prefix, may start it
+
+
+def lead_paragraph(block: Block, lines: Sequence[str], env: dict) -> Asked | None:
+    """A paragraph led by a question line: ``Q: ...`` (bold or not; shape ``q``) or a line
+    that is one bold phrase (shape ``bold``, a question only where the section's bold lines
+    ask). Its later lines begin the answer, an ``A:`` or ``答：`` before them removed."""
+    if block.kind != "paragraph_open":
+        return None
+    first_line = lines[block.first - 1].strip()
+    if not _MAY_LEAD.match(first_line):  # most paragraphs: no inline parse needed
+        return None
+    plain = plain_line(first_line)
+    bold = re.fullmatch(r"(\*\*|__)((?:(?!\1).)+?)\1\s*([:：]?)\s*", first_line)
+    if has_q_prefix(plain):
+        shape = "q"
+    elif bold and not has_q_prefix(bold[2]) and plain_line(bold[2]):
+        shape = "bold"
+    else:
+        return None
+    text = question_text(plain)
+    if not text:
+        return None
+    answer = answer_blocks(lines, block.first + 1, block.last, env)
+    return Asked(text, block.first, shape, answer, plain, question_markdown(first_line))
+
+
+def answer_blocks(lines: Sequence[str], first: int, last: int, env: dict) -> tuple[Block, ...]:
+    """The blocks of lines ``first..last``, an answer marker (``A:``) on the first removed."""
+    if last < first:
+        return ()
+    region = list(lines[first - 1 : last])
+    lead = next((i for i, line in enumerate(region) if line.strip()), None)
+    if lead is None:
+        return ()
+    region[lead] = without_answer_marker(region[lead])
+    return tuple(parse_region(region, first, env))
+
+
+def strip_answer_marker(block: Block, lines: Sequence[str], env: dict) -> tuple[Block, ...]:
+    """``block`` again without the ``A:`` that starts it (the block itself if none does)."""
+    if block.kind != "paragraph_open":
+        return (block,)
+    line = lines[block.first - 1]
+    if without_answer_marker(line) == line:
+        return (block,)
+    return answer_blocks(lines, block.first, block.last, env)
