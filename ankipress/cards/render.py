@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from html import escape
 
@@ -55,10 +56,13 @@ def render_note(
     )
 
 
+_MARKUP = re.compile(r"[*_`\[\]<>$!\\&~|{}=^]|https?:|www\.")  # what inline markdown reads
+
+
 def question_html(question: Question) -> str:
     """The Question field: the question's markdown rendered inline (math, code, emphasis)
     where it was written in markdown, else its plain text. Its identity stays the text."""
-    if not question.markdown:
+    if not _MARKUP.search(question.markdown):  # plain text, most questions: no render
         return escape(question.text, quote=False)
     return sanitize(markdown().renderInline(question.markdown), {}).strip()
 
