@@ -87,6 +87,11 @@ FILES = {
         "- too many parameters\n\n#### Remedies:\n\n- more data\n\n### Underfitting\n\n"
         "#### Causes:\n\n- too few features\n\n#### Remedies:\n\n- a bigger model\n"
     ),
+    "restated.md": (
+        "# Distributions\n\n## 1.1 Gaussian\n\nBell shaped.\n\n## 1.2 When is it normal?\n\n"
+        "Q: When is it normal?\nAnswer: When many small effects add up.\n\n"
+        "## 1.3 Laplace\n\nSharp peak.\n\n## 1.4 Dirac\n\nAll mass at one point.\n"
+    ),
     "backmatter.md": (
         "# Vision\n\n## What is a receptive field?\n\nThe input region a unit sees.\n\n"
         "## What is guided filtering?\n\n**参考资料**\n\n- [A post](https://example.org/g)\n\n"
@@ -276,3 +281,15 @@ def test_back_matter_and_pointers_elsewhere_are_not_cards(built) -> None:
     assert set(cards(found, "backmatter.md")) == {"What is a receptive field?"}
     reasons = {u["line"]: u["reason"] for u in report["unanswered"] if "backmatter" in u["path"]}
     assert reasons == {7: "the answer is only a link", 13: "the answer is only a link"}
+
+
+def test_a_q_line_restating_its_heading_is_one_question_and_ends_at_the_next(built) -> None:
+    _, report, found = built
+    got = cards(found, "restated.md")
+    assert {q: n.fields["Answer"] for q, n in got.items()} == {
+        "Gaussian": "<p>Bell shaped.</p>",
+        "When is it normal?": "<p>When many small effects add up.</p>",
+        "Laplace": "<p>Sharp peak.</p>",
+        "Dirac": "<p>All mass at one point.</p>",
+    }
+    assert not [u for u in report["unanswered"] if "restated" in u["path"]]

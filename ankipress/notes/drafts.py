@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ankipress.identity.guids import normalise_question
 from ankipress.notes.asking import question_markdown, question_text
 from ankipress.notes.blocks import Block
 from ankipress.notes.coverage import Coverage
@@ -99,3 +100,8 @@ def topic_draft(path: list[tuple[int, str, int]], chapter: ChapterDraft, intro: 
         text, line = chapter.start.title, chapter.line
     section = BREADCRUMB.join(text for _, text, _ in path[:-1])
     return Draft(text, line, section, "topic", chapter, 100, intro=intro)
+
+
+def same(one: Draft, other: Draft) -> bool:
+    """Whether two drafts ask the same question."""
+    return normalise_question(one.text) == normalise_question(other.text)

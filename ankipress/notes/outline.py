@@ -23,11 +23,12 @@ from ankipress.notes.drafts import (
     Draft,
     account,
     question_draft,
+    same,
     topic_draft,
 )
 from ankipress.notes.elements import Element
 from ankipress.notes.noncontent import skipped_sections
-from ankipress.notes.roles import Roles, rank
+from ankipress.notes.roles import Roles, ends_answer, is_question, rank
 from ankipress.records import BREADCRUMB
 
 Report = Callable[[int, str], None]  # a warning at a line of the file
@@ -75,7 +76,7 @@ class Walker:
                 self._enter_chapter(start, element)
             elif self._absorbed(element):
                 self._absorb(element)
-            elif self._asks(element):
+            elif is_question(element, self.roles):
                 self._question(element)
             elif element.kind in ("heading", "label"):
                 self.open = None
@@ -85,11 +86,6 @@ class Walker:
             else:
                 self.open = None
                 self._stray(element)
-
-    def _asks(self, element: Element) -> bool:
-        if element.kind == "question":
-            return element.asked is not None
-        return element.kind in ("heading", "bold") and element.first in self.roles.questions
 
     def _skipped(self, element: Element, start: ChapterStart | None) -> bool:
         level = 0 if start is not None else element.level
@@ -122,6 +118,10 @@ class Walker:
             self._enter_section(element, push=False)
         section = BREADCRUMB.join(text for _, text, _ in self.path)
         draft = question_draft(element, section, self.chapter, rank(element, self.roles))
+        prior = self.open  # "### What is X?" then "Q: What is X?": one question
+        if prior and prior.extent and draft.extent and not prior.answer and same(prior, draft):
+            self.questions.remove(prior)
+            draft.extent = (prior.extent[0], draft.extent[1])
         self.questions.append(draft)
         self.asked = True
         self.open = draft if draft.shape not in ("details", "bare") else None
@@ -130,16 +130,11 @@ class Walker:
         """Whether the open question's answer takes this element."""
         if self.open is None or element.kind == "skip":
             return False
-        if element.block is None or (element.kind == "heading" and element.asks):
-            return False  # a heading that asks is a question of its own
-        bound, following = self.open.rank, self.following
-        if (  # a heading right above a peer question groups questions: a section
-            element.kind == "heading"
-            and following
-            and self._asks(following)
-            and rank(following, self.roles) <= bound
+        if element.block is None or ends_answer(
+            element, self.following, self.open.rank, self.roles
         ):
             return False
+        bound = self.open.rank
         return rank(element, self.roles) > bound
 
     def _absorb(self, element: Element) -> None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ankipress.identity.guids import normalise_question
 from ankipress.notes.asking import question_text
+from ankipress.notes.chapters import parse_chapter_heading
 from ankipress.notes.elements import Element
 
 _NOT_CONTENT = ("toc", "skip")
@@ -31,6 +32,9 @@ class Roles:
     chapter_level: int  # 0: no heading groups questions, the file is one deck
     title_line: int = 0  # of the heading that titles the file (0: none)
     parts: frozenset[int] = frozenset()  # headings naming a part of the one above them
+    # headings ask most of the file's questions: no <h2> or Q: answer runs past a heading
+    # that asks one (else those answers may hold headings)
+    headings_lead: bool = False
 
 
 @dataclass
@@ -63,13 +67,15 @@ def assign_roles(elements: Sequence[Element], title_line: int) -> Roles:
             top.marks |= marked
     while len(stack) > 1:
         _close(stack.pop(), stack[-1])
-    _promote(root)
+    asked = _promote(root)
+    explicit = sum(e.kind == "question" and e.asks for e in elements)
     sections: list[int] = []
     _collect(root, questions, sections)
     chapter_level = min(sections, default=0)
     questions.update(e.first for e in elements if e.kind == "heading" and e.asks)
     questions.discard(title_line)
-    return Roles(frozenset(questions), chapter_level, title_line, frozenset(parts))
+    lead = asked > explicit
+    return Roles(frozenset(questions), chapter_level, title_line, frozenset(parts), lead)
 
 
 def _close(heading: _Heading, parent: _Heading) -> None:
@@ -80,11 +86,11 @@ def _close(heading: _Heading, parent: _Heading) -> None:
     parent.marks |= heading.marks or heading.element.asks
 
 
-def _promote(root: _Heading) -> None:
+def _promote(root: _Heading) -> int:
     """The level at which most headings ask questions is the file's question level (the
     deepest of equals): a heading there whose sub-headings are only plain leaves (``10.3
     ... 的区别`` over ``10.3.1 ...：`` and ``10.3.2 ...：``) asks one question, and they
-    are its answer."""
+    are its answer. How many headings ask (``第N章`` chapters aside)."""
     found: list[_Heading] = []
 
     def walk(heading: _Heading) -> None:
@@ -99,6 +105,7 @@ def _promote(root: _Heading) -> None:
     for heading in found:
         if heading.element.level == level and heading.children and not heading.marks:
             heading.question = True
+    return sum(1 for h in found if h.question and not parse_chapter_heading(h.element.text))
 
 
 def _collect(heading: _Heading, questions: set[int], sections: list[int]) -> None:
@@ -162,3 +169,22 @@ def _parts(elements: Sequence[Element], title_line: int) -> set[int]:
         lines[key].append(element.first)
         stack.append(element)
     return {line for key, found in lines.items() if len(parents[key]) > 1 for line in found}
+
+
+def is_question(element: Element, roles: Roles) -> bool:
+    if element.kind == "question":
+        return element.asked is not None
+    return element.kind in ("heading", "bold") and element.first in roles.questions
+
+
+def ends_answer(element: Element, following: Element | None, bound: int, roles: Roles) -> bool:
+    """Whether a heading ends an answer that its rank would let it join: it asks, it asks
+    one in a file of heading questions, or it stands right above a question of the
+    answer's rank (it groups them)."""
+    if element.kind != "heading":
+        return False
+    if element.asks or (roles.headings_lead and element.first in roles.questions):
+        return True
+    return (
+        following is not None and is_question(following, roles) and rank(following, roles) <= bound
+    )
