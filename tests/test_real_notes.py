@@ -92,6 +92,13 @@ FILES = {
         "Q: When is it normal?\nAnswer: When many small effects add up.\n\n"
         "## 1.3 Laplace\n\nSharp peak.\n\n## 1.4 Dirac\n\nAll mass at one point.\n"
     ),
+    "groups.md": (
+        "# Probability\n\n1. A test is right 99 times in 100; one person in 1000 is ill.\n"
+        "    1. [M] What is the chance a positive test is right?\n"
+        "       About nine percent.\n2. [E] What is a prior?\n   Belief before the data.\n\n"
+        "## 012 什么是回环检测？\n\n识别回到走过的地方。\n\n## 013 什么是重定位？\n\n\u200b\n\n"
+        "## What is a posterior?\n\n[TBD]\n"
+    ),
     "backmatter.md": (
         "# Vision\n\n## What is a receptive field?\n\nThe input region a unit sees.\n\n"
         "## What is guided filtering?\n\n**参考资料**\n\n- [A post](https://example.org/g)\n\n"
@@ -293,3 +300,21 @@ def test_a_q_line_restating_its_heading_is_one_question_and_ends_at_the_next(bui
         "Dirac": "<p>All mass at one point.</p>",
     }
     assert not [u for u in report["unanswered"] if "restated" in u["path"]]
+
+
+def test_a_group_names_only_its_own_questions_and_numbers_go(built) -> None:
+    _, report, found = built
+    got = cards(found, "groups.md")
+    assert set(got) == {
+        "What is the chance a positive test is right?",
+        "What is a prior?",
+        "什么是回环检测？",
+    }
+    group = "A test is right 99 times in 100; one person in 1000 is ill."
+    assert got["What is the chance a positive test is right?"].fields["Context"].endswith(group)
+    assert group not in got["What is a prior?"].fields["Context"]
+    reasons = {u["question"]: u["reason"] for u in report["unanswered"] if "groups" in u["path"]}
+    assert reasons == {
+        "什么是重定位？": "no answer",
+        "What is a posterior?": "placeholder answer '[TBD]'",
+    }

@@ -32,6 +32,7 @@ _ASKING_VERB = re.compile(
     r"(?:explain|describe|compare|define|discuss|contrast|derive)\b)",
     re.IGNORECASE,
 )
+_PADDED = re.compile(r"^0[0-9]+\s+(?=\S)")  # "001 什么是回环检测？": a zero-padded number
 _CLOSING_HASHES = re.compile(r"(?<=\S)#+\s*$")  # "Q15: ...?###": a heading closed without a space
 _NUMBER_ONLY = re.compile(r"^\s*[0-9０-９]+(?:[.．][0-9０-９]+)*[.．、)）]?\s*$")
 
@@ -52,7 +53,7 @@ def question_text(text: str) -> str:
     (``Lora：`` -> ``Lora``)."""
     text = _Q_PREFIX.sub("", text, count=1)
     text = _BRACKETED.sub("", text, count=1)
-    text = _CLOSING_HASHES.sub("", strip_numbering(text))
+    text = _CLOSING_HASHES.sub("", _PADDED.sub("", strip_numbering(text), count=1))
     return text.rstrip(" \t:：") or text
 
 

@@ -156,7 +156,7 @@ def _classify(
         for index, one in enumerate(asked):
             last = asked[index + 1].line - 1 if index + 1 < len(asked) else block.last
             if one.shape == "label":  # an item naming the questions under it
-                yield Element("label", one.line, one.line, block, text=one.text)
+                yield Element("label", one.line, one.until, block, text=one.text)
             else:
                 yield Element("question", one.line, last, block, asked=one)
         return

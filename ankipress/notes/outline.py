@@ -47,12 +47,9 @@ class Walker:
         report: Report,
         restate: Callable[[Block], tuple[Block, ...]],
     ) -> None:
-        self.chapter_of = chapter_of
-        self.roles = roles
+        self.chapter_of, self.roles = chapter_of, roles
         self.skip, self.skip_why = skipped_sections(skip_sections), ""
-        self.topics_on = topics
-        self.coverage = coverage
-        self.report = report
+        self.topics_on, self.coverage, self.report = topics, coverage, report
         self.restate = restate  # a block without the "A:" that begins an answer
         self.chapter = ChapterDraft(BEFORE_CHAPTERS, 1)
         self.chapters: dict[str | int, ChapterDraft] = {BEFORE_CHAPTERS.ident: self.chapter}
@@ -63,6 +60,7 @@ class Walker:
         self.skipping: int | None = None  # level of a skipped section's heading
         self.following: Element | None = None  # the element after the one being walked
         self.asked = False  # whether a question came yet: prose before it may introduce
+        self.ends: dict[int, int] = {}  # the last line of a group label, by its first
 
     def walk(self, elements: Sequence[Element]) -> None:
         for index, element in enumerate(elements):
@@ -111,9 +109,16 @@ class Walker:
             self.path.pop()
         if push:
             self.path.append((level, element.text, element.first))
+            if element.kind == "label" and element.last > element.first:
+                self.ends[element.first] = element.last  # names only the questions under it
             self.coverage.not_content(element.first, element.last, element.kind)
 
+    def _in_scope(self, line: int) -> None:
+        while self.path and self.ends.get(self.path[-1][2], line) < line:
+            self.path.pop()
+
     def _question(self, element: Element) -> None:
+        self._in_scope(element.first)
         if element.kind == "heading":
             self._enter_section(element, push=False)
         section = BREADCRUMB.join(text for _, text, _ in self.path)
@@ -163,6 +168,7 @@ class Walker:
         if not self.topics_on:
             self.coverage.uncovered(element.first, element.last, "text outside any question")
             return
+        self._in_scope(element.first)
         intro = not self.path and not self.asked
         key = (self.chapter.start.ident, tuple(line for _, _, line in self.path), intro)
         topic = self.topics.get(key)

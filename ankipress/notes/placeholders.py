@@ -12,15 +12,16 @@ from ankipress.notes.markdown import ensure_inline
 from ankipress.notes.questions import plain_text
 
 _PLACEHOLDER = re.compile(
-    r"^(?:todo|tbd|tbc|tba|wip|fixme|to ?do|to be (?:added|done|continued|written)|"
+    r"^[\[(（【]?(?:todo|tbd|tbc|tba|wip|fixme|to ?do|to be (?:added|done|continued|written)|"
     r"coming soon|placeholder|answer placeholder|answer here|your answer(?: here)?|"
     r"n/?a|none|null|xxx+|\?+|\.{2,}|…+|-+|"
     r"待补充|待完善|待更新|待续|未完待续|待定|待填|待写|暂无|略|无|空|占位|补充中|更新中|"
-    r"(?:todo|tbd|fixme)\b.{0,60})$",
+    r"(?:todo|tbd|fixme)\b.{0,60})[\])）】]?$",
     re.IGNORECASE,
 )
 _TRIM = " \t\n\r.,;:!。，；：！、*_~`>-"
 _MARKER_ONLY = re.compile(r"^(?:answers?|a|答案?|解答)\s*[:：]$", re.IGNORECASE)  # "Answer:"
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")  # zero-width: nothing to read
 _SHORT = 60  # characters beside a link that only point to it ("see more in this")
 _LONG = 200  # characters of prose no placeholder reaches
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
@@ -57,7 +58,7 @@ def why_unanswered(blocks: Iterable[Block]) -> str | None:
                 if re.search(r"<(?:img|video|audio|svg|table|iframe)\b", token.content, re.I):
                     return None
                 texts.append(plain_text(token.content))
-    text = " ".join(" ".join(texts).split())
+    text = " ".join(_INVISIBLE.sub("", " ".join(texts)).split())
     core = _CHECKBOX.sub("", text).strip(_TRIM)
     pointer = _POINTERS.sub("", core).strip(_TRIM)
     pointed = links and pointer != core.strip(_TRIM) and len(pointer) <= _SHORT  # "See [this]"

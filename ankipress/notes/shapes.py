@@ -27,6 +27,7 @@ class Asked:
     shape: str  # h2 | details | q | bold | term | item | bare (an item of a list of them)
     answer: tuple[Block, ...]
     written: str = ""  # the question's line as plain text, for asking and reports
+    until: int = 0  # a label of a group of questions: its last line
     markdown: str = ""  # the question as written in markdown ('' for HTML: h2, details)
 
 
@@ -57,7 +58,7 @@ def term_list(block: Block, lines: Sequence[str], env: dict) -> list[Asked] | No
     bare = len(found) > 1 and not any(h.body for h in found)  # none takes what follows
     if all(h.asking or (h.is_term and h.body) for h in found):
         asked = [_term_item(h, lines, env, False, bare) for h in found]
-    elif 2 * sum(h.asking for h in found) >= len(found):
+    elif 2 * sum(h.asking or h.groups for h in found) > len(found):
         asked = [_term_item(h, lines, env, True, bare) for h in found]
     else:
         return None
@@ -75,6 +76,7 @@ class _TermHead:
     asking: bool  # written as a question
     is_term: bool  # a bold phrase, or a short line ending in a colon
     body: bool  # lines under it
+    groups: bool  # its body starts with an item that asks: it names a group of questions
 
 
 def _term_head(item: Token, block: Block, lines: Sequence[str]) -> _TermHead | None:
@@ -93,11 +95,15 @@ def _term_head(item: Token, block: Block, lines: Sequence[str]) -> _TermHead | N
         bool(term) and len(term) <= MAX_QUESTION and asks(plain_line(raw) if "](" in raw else raw)
     )
     is_term = bool(term) and len(term) <= MAX_TERM and bool(bold or _TERM_END.search(term))
+    inner = next((line for line in lines[first:last] if line.strip()), "")
+    nested = _LIST_MARKER.match(inner)  # a body led by an item that asks: a group of them
+    groups = bool(nested) and asks(inner[nested.end() :].strip().lstrip("*_ \t"))
     # the item's content column: the marker and its spaces (tabs to the next multiple of 4)
     width = indent_width(re.sub(r"\S", " ", marker[0]))
     if marker.end() == len(head):  # a term alone on its line: content is one space past it
         width = indent_width(re.sub(r"\S", " ", head.rstrip())) + 1
-    return _TermHead(first, last, bold[2] if bold else term, width, asking, is_term, body)
+    text = bold[2] if bold else term
+    return _TermHead(first, last, text, width, asking, is_term, body, groups)
 
 
 def _term_item(
@@ -110,8 +116,8 @@ def _term_item(
         return None
     if group and not head.asking and len(answer) == 1:
         inner = term_list(answer[0], lines, env)
-        if inner is not None and any(a.shape in ("item", "bare") for a in inner):
-            return [Asked(text, head.first, "label", (), plain), *inner]
+        if inner is not None and any(asks(a.written) for a in inner if a.shape != "label"):
+            return [Asked(text, head.first, "label", (), plain, until=head.last), *inner]
     shape = "term" if head.is_term and head.body and not group else "item"
     shape = "bare" if shape == "item" and bare else shape
     markdown = question_markdown(head.term)
