@@ -123,8 +123,9 @@ def test_books_sharing_an_id_are_refused(run_cli, write_tree, tmp_path: Path) ->
 def test_files_of_one_name_in_two_folders_are_two_books(
     run_cli, write_tree, tmp_path: Path
 ) -> None:
-    """A readme.md per chapter folder: each is its own book, keyed by its path, its deck
-    named after its folder; a file whose name is unique keeps its stem as its key."""
+    """A readme.md per chapter folder: each is its own book, its deck named after its
+    folder; the first keeps its stem as its key (as before the others came), the others
+    are keyed by their path."""
     root = write_tree(
         {
             "ch1/readme.md": "## What is a tensor?\n\nAn array.\n",
@@ -143,5 +144,15 @@ def test_files_of_one_name_in_two_folders_are_two_books(
         "What is a gradient?": "ch2",
         "What is a loss?": "solo",
     }
-    assert found["What is a tensor?"].guid == note_guid("ch1/readme", "What is a tensor?")
+    assert found["What is a tensor?"].guid == note_guid("readme", "What is a tensor?")
+    assert found["What is a gradient?"].guid == note_guid("ch2/readme", "What is a gradient?")
     assert found["What is a loss?"].guid == note_guid("solo", "What is a loss?")
+
+
+def test_a_top_readme_keeps_its_stem_beside_a_folder_readme(run_cli, write_tree, tmp_path) -> None:
+    root = write_tree(
+        {"README.md": "## Why?\n\nBecause.\n", "nlp/README.md": "## What is a token?\n\nA unit.\n"}
+    )
+    result = run_cli("build", str(root), "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert len(list((tmp_path / "out").rglob("*.apkg"))) == 2

@@ -99,6 +99,14 @@ FILES = {
         "## 012 什么是回环检测？\n\n识别回到走过的地方。\n\n## 013 什么是重定位？\n\n\u200b\n\n"
         "## What is a posterior?\n\n[TBD]\n"
     ),
+    "review.md": (
+        "# Stats\n\n## Chapter 1\n\n### Section A\n\nQ: What is A?\nA: a.\n\n### Section B\n\n"
+        "Prose of B.\n\n### Section C\n\nQ: What is the difference between batch norm\n"
+        "and layer norm?\nA: Different axes.\n\n## What is the IQR?\n\nA spread.\n\n"
+        "Q1 is the 25th percentile and\nQ3 is the 75th percentile.\n\n## Why learn C#\n\n"
+        "Fast.\n\n## Which is a regularizer?\n\nA. Dropout\nB. ReLU\n\n## 2017\n\n"
+        "The Transformer was published.\n\n## 请求\n\n### 请求行\n\nMethod and path.\n"
+    ),
     "backmatter.md": (
         "# Vision\n\n## What is a receptive field?\n\nThe input region a unit sees.\n\n"
         "## What is guided filtering?\n\n**参考资料**\n\n- [A post](https://example.org/g)\n\n"
@@ -318,3 +326,20 @@ def test_a_group_names_only_its_own_questions_and_numbers_go(built) -> None:
         "什么是重定位？": "no answer",
         "What is a posterior?": "placeholder answer '[TBD]'",
     }
+
+
+def test_review_cases_keep_their_own_answers(built) -> None:
+    _, report, found = built
+    got = {q: n.fields["Answer"] for q, n in cards(found, "review.md").items()}
+    assert got == {
+        "What is A?": "<p>a.</p>",  # not Section B: a sibling section ends it
+        "Section B": "<p>Prose of B.</p>",
+        "What is the difference between batch norm and layer norm?": "<p>Different axes.</p>",
+        "What is the IQR?": "<p>A spread.</p>\n<p>Q1 is the 25th percentile and\n"
+        "Q3 is the 75th percentile.</p>",
+        "Why learn C#": "<p>Fast.</p>",
+        "Which is a regularizer?": "<p>A. Dropout\nB. ReLU</p>",
+        "2017": "<p>The Transformer was published.</p>",
+        "请求": "<h3>请求行</h3>\n<p>Method and path.</p>",  # asks nothing; its one sub-heading
+    }
+    assert not [u for u in report["unanswered"] if "review" in u["path"]]

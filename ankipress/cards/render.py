@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from html import escape
 
@@ -12,6 +11,7 @@ from ankipress.cards.media import MediaResolver
 from ankipress.cards.rawhtml import read_raw_html
 from ankipress.cards.sanitize import MAX_DEPTH, nesting_depth, sanitize
 from ankipress.identity.repeats import NoteIdentity
+from ankipress.notes.asking import MARKUP
 from ankipress.notes.editors import EMBED
 from ankipress.notes.markdown import ensure_inline, markdown
 from ankipress.records import BREADCRUMB, Book, Chapter, MediaFile, Note, Question
@@ -56,13 +56,10 @@ def render_note(
     )
 
 
-_MARKUP = re.compile(r"[*_`\[\]<>$!\\&~|{}=^]|https?:|www\.")  # what inline markdown reads
-
-
 def question_html(question: Question) -> str:
     """The Question field: the question's markdown rendered inline (math, code, emphasis)
     where it was written in markdown, else its plain text. Its identity stays the text."""
-    if not _MARKUP.search(question.markdown):  # plain text, most questions: no render
+    if not MARKUP.search(question.markdown):  # plain text, most questions: no render
         return escape(question.text, quote=False)
     return sanitize(markdown().renderInline(question.markdown), {}).strip()
 

@@ -11,7 +11,6 @@ from typing import Any
 
 import click
 
-from ankipress.build.pipeline import BuildResult
 from ankipress.cards.preview import write_preview
 from ankipress.cli.shared import (
     DEFAULT_OUT,
@@ -22,7 +21,7 @@ from ankipress.cli.shared import (
     source_options,
     tally,
 )
-from ankipress.cli.summary import changes_by_deck, count
+from ankipress.cli.summary import changes_by_deck, check_report, count, skipped_lines
 from ankipress.diagnostics import CODES
 from ankipress.identity.reconcile import Change
 
@@ -66,9 +65,11 @@ def check(
     result = run(options_for(paths, DEFAULT_OUT, media_roots, templates, write=False))
     diagnostics = result.diagnostics
     if output_format == "json":  # the decks a build would write
-        say(json.dumps(_check_report(result), ensure_ascii=False, indent=2))
+        say(json.dumps(check_report(result), ensure_ascii=False, indent=2))
     else:
         print_diagnostics(result)
+        for line in skipped_lines(result):
+            say(line)
         say(
             f"Checked {count(result.files, 'file')}: {count(len(result.decks), 'deck')}, "
             f"{count(result.cards, 'card')}; {tally(diagnostics)}"
@@ -77,42 +78,6 @@ def check(
         d for d in diagnostics.sorted() if d.severity.value == "error" or d.code not in allowed
     ]
     sys.exit(1 if diagnostics.error_count or (strict and failing) else 0)
-
-
-def _check_report(result: BuildResult) -> dict[str, Any]:
-    return {
-        "files": result.files,
-        "errors": result.diagnostics.error_count,
-        "warnings": result.diagnostics.warning_count,
-        "diagnostics": [
-            {
-                "path": d.path,
-                "line": d.line,
-                "severity": d.severity.value,
-                "code": d.code,
-                "message": d.message,
-            }
-            for d in result.diagnostics.sorted()
-        ],
-        "decks": [
-            {"name": deck.name, "file": deck.output.as_posix(), "cards": len(deck.notes)}
-            for deck in sorted(result.decks, key=lambda d: d.output.as_posix())
-        ],
-        "unanswered": [
-            {"path": q.path, "line": q.line, "question": q.question, "reason": q.reason}
-            for q in sorted(result.unanswered, key=lambda q: (q.path, q.line))
-        ],
-        "introductions": [
-            {"path": path, "first": first, "last": last}
-            for path, c in sorted(result.coverage.items())
-            for first, last in c.introductions
-        ],
-        "nested_questions": [
-            {"path": d.path, "line": d.line, "message": d.message}
-            for d in result.diagnostics.sorted()
-            if d.code == "nested-question"
-        ],
-    }
 
 
 @click.command()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 from ankipress.build.pipeline import BuildResult
 from ankipress.identity.reconcile import Change
@@ -29,20 +30,7 @@ def summary_lines(result: BuildResult, out: Path) -> list[str]:
         package = out / result.packages.get(deck.name, deck.output)
         counts = f"{len(deck.notes):>5}  {new:>5}  {changed:>7}  {removed:>7}"
         lines.append(f"  {counts}  {deck.name} -> {package}")
-    if result.unanswered:
-        lines.append(f"Skipped {count(len(result.unanswered), 'unanswered question')}:")
-        lines.extend(
-            f"  {q.path}:{q.line}: {q.question}"
-            + ("" if q.reason == "no answer" else f" ({q.reason})")
-            for q in result.unanswered
-        )
-    intros = [(path, span) for path, c in result.coverage.items() for span in c.introductions]
-    if intros:
-        lines.append(
-            f"Not on a card, {count(len(intros), 'introduction')} "
-            "(text before a file's first question):"
-        )
-        lines.extend(f"  {path}:{first}-{last}" for path, (first, last) in sorted(intros))
+    lines.extend(skipped_lines(result))
     lines.extend(lock_lines(result))
     lines.extend(moved_lines(result, out))
     lines.append(coverage_line(result))
@@ -116,6 +104,26 @@ def moved_lines(result: BuildResult, out: Path) -> list[str]:
     return lines
 
 
+def skipped_lines(result: BuildResult) -> list[str]:
+    """The questions with no card, and the introductions on no card, each with where."""
+    lines = []
+    if result.unanswered:
+        lines.append(f"Skipped {count(len(result.unanswered), 'unanswered question')}:")
+        lines.extend(
+            f"  {q.path}:{q.line}: {q.question}"
+            + ("" if q.reason == "no answer" else f" ({q.reason})")
+            for q in result.unanswered
+        )
+    intros = [(path, span) for path, c in result.coverage.items() for span in c.introductions]
+    if intros:
+        lines.append(
+            f"Not on a card, {count(len(intros), 'introduction')} "
+            "(text before a file's first question):"
+        )
+        lines.extend(f"  {path}:{first}-{last}" for path, (first, last) in sorted(intros))
+    return lines
+
+
 def coverage_line(result: BuildResult) -> str:
     files = result.coverage.values()
     prose = sum(c.prose_lines for c in files)
@@ -127,5 +135,45 @@ def coverage_line(result: BuildResult) -> str:
         text += f", {unanswered} in unanswered questions"
     if nested:
         text += f", {nested} in questions kept inside other answers (see the warnings)"
+    intros = sum(last - first + 1 for c in files for first, last in c.introductions)
+    if intros:
+        text += f"; {intros} in introductions, on no card"
     missing = result.uncovered_lines
     return text + (f", {missing} on no card (see the warnings)" if missing else "")
+
+
+def check_report(result: BuildResult) -> dict[str, Any]:
+    """What `check --format json` prints: the decks a build would write, and why not more."""
+    return {
+        "files": result.files,
+        "errors": result.diagnostics.error_count,
+        "warnings": result.diagnostics.warning_count,
+        "diagnostics": [
+            {
+                "path": d.path,
+                "line": d.line,
+                "severity": d.severity.value,
+                "code": d.code,
+                "message": d.message,
+            }
+            for d in result.diagnostics.sorted()
+        ],
+        "decks": [
+            {"name": deck.name, "file": deck.output.as_posix(), "cards": len(deck.notes)}
+            for deck in sorted(result.decks, key=lambda d: d.output.as_posix())
+        ],
+        "unanswered": [
+            {"path": q.path, "line": q.line, "question": q.question, "reason": q.reason}
+            for q in sorted(result.unanswered, key=lambda q: (q.path, q.line))
+        ],
+        "introductions": [
+            {"path": path, "first": first, "last": last}
+            for path, c in sorted(result.coverage.items())
+            for first, last in c.introductions
+        ],
+        "nested_questions": [
+            {"path": d.path, "line": d.line, "message": d.message}
+            for d in result.diagnostics.sorted()
+            if d.code == "nested-question"
+        ],
+    }

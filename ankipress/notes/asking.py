@@ -7,34 +7,36 @@ import re
 
 from ankipress.identity.guids import strip_numbering
 
-# Q: / Q： / Q1. / Q5.1) / QX) / Q3 / Question: / Question 2: at the start of a line
-_Q_PREFIX = re.compile(
-    r"^\s*(?:Q(?:uestion)?\s*(?:[0-9０-９]+(?:[.．][0-9０-９]+)*|X)?\s*[:：.．)）]"
-    r"|Q[0-9０-９]+(?:[.．][0-9０-９]+)*\s|Question\s+[0-9０-９]+\s)\s*",
-)
+# Q: / Q： / Q1. / Q5.1) / QX) / Question: / Question 2: at the start of a line: marks a
+# question ("Q1 is the 25th percentile" and "Q3 2024" do not)
+_Q_MARK = r"[Qq](?:uestion)?\s*(?:[0-9０-９]+(?:[.．][0-9０-９]+)*|X)?\s*[:：.．)）]"
+_Q_PREFIX = re.compile(rf"^\s*{_Q_MARK}\s*")
+# ...and what comes off a line known to ask: also "Q3 What is ...?"
+_Q_LABEL = re.compile(rf"^\s*(?:{_Q_MARK}|[Qq][0-9０-９]+(?:[.．][0-9０-９]+)*\s)\s*")
 # (A) / (1) / [Q] before a question
 _BRACKETED = re.compile(r"^\s*[(（\[【](?:[A-Za-z]|[0-9]{1,2}|Q)[)）\]】]\s*")
-# A: / A： / 答： / Answer: / A1. at the start of an answer
-ANSWER_MARKER = re.compile(
-    r"^(\s*(?:\*\*|__)?)\s*(?:A(?:nswer)?\s*(?:[0-9０-９]+(?:[.．][0-9０-９]+)*)?\s*[:：.．)）]|答\s*[:：])"
+# A: / A： / 答： / Answer: / A1: at the start of an answer
+ANSWER_MARKER = re.compile(  # a colon: "A. Dropout" is an option of a choice, kept
+    r"^(\s*(?:\*\*|__)?)\s*(?:A(?:nswer)?\s*(?:[0-9０-９]+(?:[.．][0-9０-９]+)*)?\s*[:：]|答\s*[:：])"
     r"(\s*(?:\*\*|__)?)\s*"
 )
 # a question mark at the end, before closing marks and a citation ([src], [1], (2019))
 _QUESTION_MARK = re.compile(
     r"[?？]\s*[)）\]】\"'”’*_`#]*\s*(?:[\[(（【][^\])）】]{0,40}[\])）】]\s*)?$"
 )
-# a question bank's tag before a question: [E] easy, [M] medium, [H] hard ([x] is a task)
-_DIFFICULTY = re.compile(r"^\s*[\[【](?:[A-WYZ]|[A-Z][a-z]{1,8})[\]】]\s+\S")
+# a question bank's tag before a question: [E] easy, [M] medium, [H] hard
+_DIFFICULTY = re.compile(r"^\s*[\[【][EMH][\]】]\s+\S")
 # an imperative that asks: 简述 X, 介绍一下 X, Explain X, Describe X
 _ASKING_VERB = re.compile(
-    r"^(?:请|简述|简要(?:说明|介绍|分析)|简单介绍|介绍一下|介绍下|说说|谈谈|讲讲|讲一讲|解释一下|阐述|"
-    r"描述一下|列举|"
-    r"(?:explain|describe|compare|define|discuss|contrast|derive)\b)",
+    r"^(?:请(?:问|讲|说|简述|介绍|解释|谈|描述|列举|比较|分析|写出|推导|证明|回答|举例)|简述|"
+    r"简要(?:说明|介绍|分析)|简单介绍|介绍一下|介绍下|说说|谈谈|讲讲|讲一讲|解释一下|阐述|描述一下|"
+    r"列举|(?:explain|describe|compare|define|discuss|derive)\b)",
     re.IGNORECASE,
 )
 _PADDED = re.compile(r"^0[0-9]+\s+(?=\S)")  # "001 什么是回环检测？": a zero-padded number
-_CLOSING_HASHES = re.compile(r"(?<=\S)#+\s*$")  # "Q15: ...?###": a heading closed without a space
-_NUMBER_ONLY = re.compile(r"^\s*[0-9０-９]+(?:[.．][0-9０-９]+)*[.．、)）]?\s*$")
+_CLOSING_HASHES = re.compile(r"(?<=[?？])#+\s*$")  # "Q15: ...?###": closed with no space
+# 1.13.6, 3. or 3、 alone (not a year: "## 2017" is a title)
+_NUMBER_ONLY = re.compile(r"^\s*[0-9０-９]+(?:(?:[.．][0-9０-９]+)+[.．]?|[.．、)）])\s*$")
 
 
 def has_q_prefix(text: str) -> bool:
@@ -51,7 +53,7 @@ def asks(text: str) -> bool:
 def question_text(text: str) -> str:
     """``Q5.1) 3. 为什么?`` -> ``为什么?``: prefixes and numbering go, and a trailing colon
     (``Lora：`` -> ``Lora``)."""
-    text = _Q_PREFIX.sub("", text, count=1)
+    text = _Q_LABEL.sub("", text, count=1)
     text = _BRACKETED.sub("", text, count=1)
     text = _CLOSING_HASHES.sub("", _PADDED.sub("", strip_numbering(text), count=1))
     return text.rstrip(" \t:：") or text
@@ -74,7 +76,10 @@ def without_answer_marker(line: str) -> str:
     return opening + rest
 
 
-_WHOLE_BOLD = re.compile(r"(\*\*|__)((?:(?!\1).)+)\1\s*[:：]?\s*")
+# a line that is one bold phrase, a colon after it allowed: its phrase is group 2
+WHOLE_BOLD = re.compile(r"(\*\*|__)((?:(?!\1).)+?)\1\s*([:：]?)\s*")
+# anything inline markdown reads: text without it is its own plain text and its own HTML
+MARKUP = re.compile(r"[*_`\[\]<>$!\\&~|{}=^]|https?:|www\.")
 _BOLD_PREFIX = re.compile(
     r"^(\*\*|__)\s*(Q(?:uestion)?\s*[0-9０-９.．]*\s*[:：.．)）])\s*\1\s*", re.I
 )
@@ -84,9 +89,10 @@ def question_markdown(source: str) -> str:
     """A question line's markdown without what ``question_text`` drops from its text:
     ``**Q：** 3. What is $R^2$?`` -> ``What is $R^2$?`` (a bold line loses its bold)."""
     text = source.strip()
-    whole = _WHOLE_BOLD.fullmatch(text)
+    whole = WHOLE_BOLD.fullmatch(text)
     if whole:
         text = whole[2]
+    text = strip_numbering(text)  # "1. **Q:** What is **bias**?"
     lead = _BOLD_PREFIX.match(text)
     if lead:
         text = text[lead.end() :]

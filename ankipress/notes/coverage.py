@@ -41,9 +41,6 @@ class Coverage:
         self._spans: list[tuple[int, int, int, str]] = []
         self._introductions: list[tuple[int, int]] = []
 
-    def on_card(self, first: int, last: int) -> None:
-        self._spans.append((first, last, _ON_CARD, ""))
-
     def not_content(self, first: int, last: int, why: str) -> None:
         self._spans.append((first, last, _NOT_CONTENT, why))
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -50,11 +49,14 @@ def discover(
 
 
 def _keyed(sources: list[SourceFile]) -> list[SourceFile]:
-    """Each file's book key: its stem, or its path where the stem is not unique in its
-    root (a ``readme.md`` in every chapter folder): those are different books."""
-    stems = Counter((s.root, s.rel.stem.casefold()) for s in sources)
+    """Each file's book key: its stem, but for files that share it with a shallower (or
+    earlier) file of their root (a ``readme.md`` in every chapter folder): those are other
+    books, keyed by their path. The shallowest keeps its stem, as before the others came."""
+    first: dict[tuple[Path, str], SourceFile] = {}
+    for source in sorted(sources, key=lambda s: (len(s.rel.parts), s.rel.parts)):
+        first.setdefault((source.root, source.rel.stem), source)
     return [
-        replace(s, key=s.rel.stem if stems[s.root, s.rel.stem.casefold()] == 1 else _path_key(s))
+        replace(s, key=s.rel.stem if first[s.root, s.rel.stem] is s else _path_key(s))
         for s in sources
     ]
 

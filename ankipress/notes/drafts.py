@@ -52,6 +52,7 @@ class Draft:
     extent: tuple[int, int] | None = None  # lines of the question itself (not of a topic)
     nested: list[tuple[int, int]] = field(default_factory=list)
     markdown: str = ""  # the question as written in markdown, if it was
+    within: int = 0  # the level of the section heading it was asked under (0: none)
     intro: bool = False  # prose under the file's title, before any chapter or section
 
     def freeze(self, book_title: str) -> Question:

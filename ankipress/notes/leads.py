@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from ankipress.notes.asking import (
+    WHOLE_BOLD,
     has_q_prefix,
     question_markdown,
     question_text,
@@ -28,18 +29,29 @@ def lead_paragraph(block: Block, lines: Sequence[str], env: dict) -> Asked | Non
     if not _MAY_LEAD.match(first_line):  # most paragraphs: no inline parse needed
         return None
     plain = plain_line(first_line)
-    bold = re.fullmatch(r"(\*\*|__)((?:(?!\1).)+?)\1\s*([:：]?)\s*", first_line)
+    bold = WHOLE_BOLD.fullmatch(first_line)
     if has_q_prefix(plain):
         shape = "q"
     elif bold and not has_q_prefix(bold[2]) and plain_line(bold[2]):
         shape = "bold"
     else:
         return None
+    ends = block.first  # a Q: question wrapped onto more lines runs to its A: line
+    if shape == "q":
+        marked = (n for n in range(block.first + 1, block.last + 1) if _answers(lines[n - 1]))
+        ends = next(marked, block.first + 1) - 1
+    if ends > block.first:
+        first_line = " ".join(line.strip() for line in lines[block.first - 1 : ends])
+        plain = plain_line(first_line)
     text = question_text(plain)
     if not text:
         return None
-    answer = answer_blocks(lines, block.first + 1, block.last, env)
+    answer = answer_blocks(lines, ends + 1, block.last, env)
     return Asked(text, block.first, shape, answer, plain, question_markdown(first_line))
+
+
+def _answers(line: str) -> bool:
+    return without_answer_marker(line) != line
 
 
 def answer_blocks(lines: Sequence[str], first: int, last: int, env: dict) -> tuple[Block, ...]:

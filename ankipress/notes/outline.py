@@ -123,6 +123,7 @@ class Walker:
             self._enter_section(element, push=False)
         section = BREADCRUMB.join(text for _, text, _ in self.path)
         draft = question_draft(element, section, self.chapter, rank(element, self.roles))
+        draft.within = next((level for level, _, _ in reversed(self.path) if level < 7), 0)
         prior = self.open  # "### What is X?" then "Q: What is X?": one question
         if prior and prior.extent and draft.extent and not prior.answer and same(prior, draft):
             self.questions.remove(prior)
@@ -135,9 +136,7 @@ class Walker:
         """Whether the open question's answer takes this element."""
         if self.open is None or element.kind == "skip":
             return False
-        if element.block is None or ends_answer(
-            element, self.following, self.open.rank, self.roles
-        ):
+        if element.block is None or ends_answer(element, self.following, self.open, self.roles):
             return False
         bound = self.open.rank
         return rank(element, self.roles) > bound

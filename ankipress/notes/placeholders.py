@@ -14,8 +14,8 @@ from ankipress.notes.questions import plain_text
 _PLACEHOLDER = re.compile(
     r"^[\[(（【]?(?:todo|tbd|tbc|tba|wip|fixme|to ?do|to be (?:added|done|continued|written)|"
     r"coming soon|placeholder|answer placeholder|answer here|your answer(?: here)?|"
-    r"n/?a|none|null|xxx+|\?+|\.{2,}|…+|-+|"
-    r"待补充|待完善|待更新|待续|未完待续|待定|待填|待写|暂无|略|无|空|占位|补充中|更新中|"
+    r"xxx+|\?+|\.{2,}|…+|-+|"
+    r"待补充|待完善|待更新|待续|未完待续|待定|待填|待写|暂无|略|占位|补充中|更新中|"
     r"(?:todo|tbd|fixme)\b.{0,60})[\])）】]?$",
     re.IGNORECASE,
 )
@@ -25,7 +25,7 @@ _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")  # zero-width: nothi
 _SHORT = 60  # characters beside a link that only point to it ("see more in this")
 _LONG = 200  # characters of prose no placeholder reaches
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
-_CHECKBOX = re.compile(r"^\s*\[[ xX]?\]\s*")
+_CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s+")  # a task list's box ("[]" is an empty list)
 _POINTERS = re.compile(
     r"^(?:see(?: also)?|refer to|read|links?|references?|further reading|sources?|"
     r"参考资料|参考文献|参考链接|相关链接|参见|详见|见|参考|请看|链接)\s*[:：]?\s*",

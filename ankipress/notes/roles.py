@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from ankipress.identity.guids import normalise_question
 from ankipress.notes.asking import question_text
 from ankipress.notes.chapters import parse_chapter_heading
+from ankipress.notes.drafts import Draft
 from ankipress.notes.elements import Element
 
 _NOT_CONTENT = ("toc", "skip")
@@ -131,7 +132,7 @@ def _bold_questions(elements: Sequence[Element]) -> list[int]:
         if element.kind == "heading":
             asking = [b for b in run if b.asks]
             if asking and not has_q:
-                found.extend(b.first for b in (run if 2 * len(asking) >= len(run) else asking))
+                found.extend(b.first for b in (run if 2 * len(asking) > len(run) else asking))
             run, has_q = [], False
         elif element.kind == "bold" and element.asked is not None:
             run.append(element)
@@ -177,14 +178,16 @@ def is_question(element: Element, roles: Roles) -> bool:
     return element.kind in ("heading", "bold") and element.first in roles.questions
 
 
-def ends_answer(element: Element, following: Element | None, bound: int, roles: Roles) -> bool:
+def ends_answer(element: Element, following: Element | None, draft: Draft, roles: Roles) -> bool:
     """Whether a heading ends an answer that its rank would let it join: it asks, it asks
-    one in a file of heading questions, or it stands right above a question of the
-    answer's rank (it groups them)."""
+    one in a file of heading questions, it is no deeper than the section the question was
+    asked in, or it stands right above a question of the answer's rank (it groups them)."""
     if element.kind != "heading":
         return False
     if element.asks or (roles.headings_lead and element.first in roles.questions):
         return True
-    return (
-        following is not None and is_question(following, roles) and rank(following, roles) <= bound
-    )
+    if draft.within and element.level <= draft.within:
+        return True
+    if following is None or not is_question(following, roles):
+        return False
+    return rank(following, roles) <= draft.rank

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from ankipress.notes.asking import (
+    MARKUP,
+    WHOLE_BOLD,
     asks,
     question_markdown,
     question_text,
@@ -34,15 +36,13 @@ class Asked:
 _LABEL = re.compile(r"^[0-9０-９]+(?:[.．][0-9０-９]+)+[.．]?\s*\S.{0,80}[:：]\s*$")
 _TERM_END = re.compile(r"[:：?？]\s*$")
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
-_WHOLE_BOLD = re.compile(r"(\*\*|__)((?:(?!\1).)+)\1")
-_MARKUP = re.compile(
-    r"[*_`\[\]<>$!\\&~|{}=^]|https?:|www\.|\s{2,}$"
-)  # anything inline markdown reads
 MAX_TERM = 80  # characters: a longer first line is a sentence, not a term
 MAX_QUESTION = 300  # characters of a list item that asks
 
 
-def term_list(block: Block, lines: Sequence[str], env: dict) -> list[Asked] | None:
+def term_list(
+    block: Block, lines: Sequence[str], env: dict, groups: bool = True
+) -> list[Asked] | None:
     """A list every item of which is a term with an indented body (shape ``term``) or asks
     a question, with or without a body (shape ``item``); or a list most of whose items ask
     (``[E] Write ...`` among them), every item then a question, an item over a list of
@@ -58,8 +58,8 @@ def term_list(block: Block, lines: Sequence[str], env: dict) -> list[Asked] | No
     bare = len(found) > 1 and not any(h.body for h in found)  # none takes what follows
     if all(h.asking or (h.is_term and h.body) for h in found):
         asked = [_term_item(h, lines, env, False, bare) for h in found]
-    elif 2 * sum(h.asking or h.groups for h in found) > len(found):
-        asked = [_term_item(h, lines, env, True, bare) for h in found]
+    elif 2 * sum(h.asking or (groups and h.groups) for h in found) > len(found):
+        asked = [_term_item(h, lines, env, groups, bare) for h in found]
     else:
         return None
     if any(a is None for a in asked):
@@ -115,7 +115,7 @@ def _term_item(
     if not text or not (answer or head.asking or group):
         return None
     if group and not head.asking and len(answer) == 1:
-        inner = term_list(answer[0], lines, env)
+        inner = term_list(answer[0], lines, env, groups=False)  # one level of groups
         if inner is not None and any(asks(a.written) for a in inner if a.shape != "label"):
             return [Asked(text, head.first, "label", (), plain, until=head.last), *inner]
     shape = "term" if head.is_term and head.body and not group else "item"
@@ -154,9 +154,9 @@ def blank_text(token: Token) -> bool:
 def plain_line(fragment: str) -> str:
     """Plain text of one line of inline markdown (no parse needed for plain text, bold
     or not: most question lines)."""
-    bare = _WHOLE_BOLD.fullmatch(fragment.strip())
-    inner = bare[2] if bare else fragment
-    if not _MARKUP.search(inner):
+    bare = WHOLE_BOLD.fullmatch(fragment.strip())
+    inner = bare[2] if bare and not bare[3] else fragment
+    if not MARKUP.search(inner):
         return inner.strip()
     tokens = markdown().parseInline(fragment, {})
     return inline_text(tokens[0].children or []) if tokens else fragment.strip()
