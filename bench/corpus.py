@@ -46,7 +46,7 @@ def clean_answers(content: Path) -> list[str]:
 
 
 def _stays_one(shape: str, answer: str) -> bool:
-    text = "# T\n\n## 第1章 x\n\n" + _question(shape, 1, 1, 1, answer)
+    text = "# T\n\n## 第1章 x\n\n" + question_of(shape, 1, 1, 1, answer)
     diagnostics = Diagnostics()
     source = SourceFile(Path("t.md"), Path("."), PurePosixPath("t.md"), "t.md")
     book = parse_book(source, text, diagnostics)
@@ -54,7 +54,7 @@ def _stays_one(shape: str, answer: str) -> bool:
     return len(questions) == 1 and questions[0].answered and not diagnostics.sorted()
 
 
-def _question(shape: str, book: int, chapter: int, number: int, answer: str) -> str:
+def question_of(shape: str, book: int, chapter: int, number: int, answer: str) -> str:
     asked = (
         f"第{book}册第{chapter}章问题{number}：这个模型的原理是什么（{book}.{chapter}.{number}）？"
     )
@@ -74,7 +74,7 @@ def write_corpus(
             parts.append(f"## 第{c}章 {shape} 专题\n")
             for q in range(1, questions + 1):
                 answer = answers[made % len(answers)]
-                parts.append(_question(shape, b, c, q, answer))
+                parts.append(question_of(shape, b, c, q, answer))
                 made += 1
         (out / f"book{b:02}.md").write_text("\n".join(parts), encoding="utf-8")
     return made

@@ -11,7 +11,7 @@ import pytest
 from ankipress.diagnostics import Diagnostics
 from ankipress.notes.parse import parse_book
 from ankipress.records import SourceFile
-from bench.corpus import _question, seed_answers
+from bench.corpus import question_of, seed_answers
 from tests.conftest import REPO
 from tests.hostile import SHAPES
 
@@ -22,7 +22,7 @@ ANSWERS = seed_answers(REPO / "content")
 def test_one_card_per_question_written(shape: str) -> None:
     assert len(ANSWERS) >= 60
     parts = ["# 面试笔记\n", "## 第1章 专题\n"]
-    parts += [_question(shape, 1, 1, n + 1, answer) for n, answer in enumerate(ANSWERS)]
+    parts += [question_of(shape, 1, 1, n + 1, answer) for n, answer in enumerate(ANSWERS)]
     source = SourceFile(Path("t.md"), Path("."), PurePosixPath("t.md"), "t.md")
     book = parse_book(source, "\n".join(parts), Diagnostics())
     assert book is not None

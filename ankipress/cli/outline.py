@@ -6,6 +6,7 @@ import ast
 import json
 import re
 import sys
+from bisect import bisect_left
 from pathlib import Path
 from typing import Any
 
@@ -159,8 +160,9 @@ def outline_lines(file: dict[str, Any]) -> list[str]:
     lines = [f"{file['path']}: {cards} in {decks}"]
     chapters = file["chapters"]
     homes: dict[int, list[dict[str, Any]]] = {}
+    starts = sorted((q["first"], i) for i, c in enumerate(chapters) for q in c["questions"])
     for nested in file["nested"]:
-        homes.setdefault(_home(chapters, nested["line"]), []).append(nested)
+        homes.setdefault(_home(starts, nested["line"]), []).append(nested)
     for index, chapter in enumerate(chapters):
         if chapter["deck"]:
             lines.append(f"  {chapter['deck']}  (chapter at L{chapter['line']})")
@@ -185,11 +187,8 @@ def outline_lines(file: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _home(chapters: list[dict[str, Any]], line: int) -> int:
-    """The chapter of the last question above ``line`` (the one whose answer holds it)."""
-    best, home = 0, 0
-    for index, chapter in enumerate(chapters):
-        for question in chapter["questions"]:
-            if best < question["first"] <= line:
-                best, home = question["first"], index
-    return home
+def _home(starts: list[tuple[int, int]], line: int) -> int:
+    """The chapter of the last question above ``line`` (the one whose answer holds it):
+    ``starts`` are the questions' first lines with their chapters, sorted."""
+    index = bisect_left(starts, (line + 1, -1)) - 1
+    return starts[index][1] if index >= 0 else 0
