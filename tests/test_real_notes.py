@@ -107,6 +107,10 @@ FILES = {
         "Fast.\n\n## Which is a regularizer?\n\nA. Dropout\nB. ReLU\n\n## 2017\n\n"
         "The Transformer was published.\n\n## 请求\n\n### 请求行\n\nMethod and path.\n"
     ),
+    "prose-question.md": (
+        "# Optics\n\n## Colour spaces\n\nRGB and HSV.\n\nWhy does OpenCV store BGR?\n\n"
+        "- [ ] TODO\n\n## What is a lens?\n\nWhat is a lens?\n\nGlass that bends light.\n"
+    ),
     "backmatter.md": (
         "# Vision\n\n## What is a receptive field?\n\nThe input region a unit sees.\n\n"
         "## What is guided filtering?\n\n**参考资料**\n\n- [A post](https://example.org/g)\n\n"
@@ -343,3 +347,15 @@ def test_review_cases_keep_their_own_answers(built) -> None:
         "请求": "<h3>请求行</h3>\n<p>Method and path.</p>",  # asks nothing; its one sub-heading
     }
     assert not [u for u in report["unanswered"] if "review" in u["path"]]
+
+
+def test_a_prose_line_that_asks_inside_an_answer_is_reported(built) -> None:
+    output, report, found = built
+    got = cards(found, "prose-question.md")
+    assert "Why does OpenCV store BGR?" in got["Colour spaces"].fields["Answer"]
+    assert (
+        "content/prose-question.md:7: warning: question 'Why does OpenCV store BGR?' is kept "
+        "in the answer of 'Colour spaces' (line 3), with no card of its own"
+    ) in output
+    nested = [n["line"] for n in report["nested_questions"] if "prose-question" in n["path"]]
+    assert nested == [7]  # "What is a lens?" under its own heading restates it: not nested

@@ -34,12 +34,22 @@ class Element:
 
     @property
     def asks(self) -> bool:
-        """Whether it is written as a question (``?`` or a ``Q:``), wherever it stands."""
+        """Whether it is written as a question (``?`` or a ``Q:``), wherever it stands: a
+        heading, a question of any shape, or a line of prose on its own."""
         if self.kind == "heading":
             return asks(self.text)
+        if self.kind == "prose" and self.block and self.first == self.last:
+            raw = self.block.tokens[1].content if len(self.block.tokens) > 1 else ""
+            return ("?" in raw or "？" in raw) and asks(self.block.text)
         if self.asked is None:
             return False
         return self.asked.shape in ("h2", "details", "q") or asks(self.asked.written)
+
+    @property
+    def written(self) -> str:  # its text as a reader sees it
+        if self.asked is not None:
+            return self.asked.written
+        return self.text or (self.block.text if self.block else "")
 
 
 def elements(

@@ -145,14 +145,7 @@ class Walker:
         """The element's block joins the open answer (once: a list of terms is one block)."""
         draft = self.open
         assert draft is not None
-        if element.asks:
-            written = element.asked.written if element.asked else element.text
-            self.report(
-                element.first,
-                f"question {written!r} is kept in the answer of {draft.text!r} "
-                f"(line {draft.line}), with no card of its own",
-            )
-            draft.nested.append((element.first, element.first))
+        self._nested(element, draft)
         block = element.block
         assert block is not None
         if draft.answer and draft.answer[-1] is block:
@@ -175,6 +168,14 @@ class Walker:
             topic = self.topics[key] = topic_draft(self.path, self.chapter, intro)
             self.questions.append(topic)
         topic.answer.append(element.block)
+        self._nested(element, topic)
+
+    def _nested(self, element: Element, draft: Draft) -> None:
+        own = normalise_question(question_text(element.written))
+        if element.asks and own != normalise_question(draft.text):  # not a restatement
+            message = f"question {element.written!r} is kept in the answer of {draft.text!r}"
+            self.report(element.first, f"{message} (line {draft.line}), with no card of its own")
+            draft.nested.append((element.first, element.first))
 
     def finish(self, book_title: str) -> list[ChapterDraft]:
         """The chapters with their questions. The prose before a file's first question,
