@@ -86,11 +86,11 @@ class Walker:
                 self._stray(element)
 
     def _skipped(self, element: Element, start: ChapterStart | None) -> bool:
-        level = 0 if start is not None else element.level
-        if element.kind == "heading" and self.skipping is not None and level <= self.skipping:
+        level, heading = 0 if start is not None else element.level, element.kind == "heading"
+        if heading and self.skipping is not None and level <= self.skipping:
             self.skipping = None
-        why = self.skip.get(normalise_question(question_text(element.text)), "")
-        if element.kind == "heading" and why:
+        why = self.skip.get(normalise_question(question_text(element.text))) if heading else ""
+        if why:
             self.skipping, self.open, self.skip_why = level, None, why
         if self.skipping is None:
             return False
@@ -171,8 +171,9 @@ class Walker:
         self._nested(element, topic)
 
     def _nested(self, element: Element, draft: Draft) -> None:
-        own = normalise_question(question_text(element.written))
-        if element.asks and own != normalise_question(draft.text):  # not a restatement
+        if not element.asks:
+            return
+        if normalise_question(question_text(element.written)) != normalise_question(draft.text):
             message = f"question {element.written!r} is kept in the answer of {draft.text!r}"
             self.report(element.first, f"{message} (line {draft.line}), with no card of its own")
             draft.nested.append((element.first, element.first))

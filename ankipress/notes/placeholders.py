@@ -23,6 +23,7 @@ _TRIM = " \t\n\r.,;:!。，；：！、*_~`>-"
 _MARKER_ONLY = re.compile(r"^(?:answers?|a|答案?|解答)\s*[:：]$", re.IGNORECASE)  # "Answer:"
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")  # zero-width: nothing to read
 _SHORT = 60  # characters beside a link that only point to it ("see more in this")
+_FEW = 3  # blocks
 _LONG = 200  # characters of prose no placeholder reaches
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s+")  # a task list's box ("[]" is an empty list)
@@ -38,6 +39,8 @@ _SUBSTANCE = {"fence", "code_block", "table_open", "math_block", "math_block_lab
 def why_unanswered(blocks: Iterable[Block]) -> str | None:
     """Why an answer made of ``blocks`` is no answer, or None when it is one."""
     blocks = list(blocks)
+    if len(blocks) > _FEW:
+        return None  # a placeholder is a line or two: "- [ ] TODO", "参考资料" and its links
     raw = "".join(t.content for b in blocks for t in b.tokens if t.type == "inline")
     if len(raw) > _LONG and raw.count("](") * 80 < len(raw):
         return None  # long prose: an answer, no need to parse it here
