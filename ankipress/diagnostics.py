@@ -16,6 +16,7 @@ CODES = (
     "html",
     "nesting",
     "fence",
+    "math",
     "details",
     "uncovered",
     "nested-question",

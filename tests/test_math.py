@@ -67,3 +67,21 @@ def test_unclosed_display_math_stays_linear(run_cli, write_tree, tmp_path: Path)
     )
     answer = built.answers["Many?"]
     assert answer.count("<p>$$ a</p>") == 20_000 and "math" not in answer
+
+
+def test_a_runaway_display_block_is_reported(run_cli, write_tree, tmp_path: Path) -> None:
+    """A `$$` left unclosed pairs with the next block's opening one and takes the text
+    between: not silently."""
+    root = write_tree(
+        {
+            "book.md": "## What is the loss?\n\n$$\nL = a + b\n\n"
+            "This explains how the loss is built from its parts.\n\n$$\nx = y\n$$\n\n"
+            "## What is the aligned sum?\n\n$$\n\\begin{aligned}\na &= b \\\\\n\n&= c\n"
+            "\\end{aligned}\n$$\n"
+        }
+    )
+    result = run_cli("check", str(root), cwd=tmp_path)
+    assert result.stderr.splitlines() == [
+        "content/book.md:3: warning: display math runs to line 8 across blank lines and text; "
+        "close its $$"
+    ]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from html import escape
 from typing import Any
@@ -24,6 +24,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.dollarmath.index import math_block_dollar, math_inline_dollar
 
@@ -106,3 +107,24 @@ def _marks(src: str) -> tuple[list[int], list[int]]:
 def _render_inline_display_math(_self: Any, tokens: Any, idx: int, _options: Any, _env: Any) -> str:
     tex = render_math(str(tokens[idx].content).strip(), {"display_mode": True})
     return f'<span class="math display">{tex}</span>'
+
+
+_PROSE = re.compile(
+    r"^\s*(?:[-*+]|[0-9]+[.)])\s+\S"  # a list item
+    r"|[\u4e00-\u9fff][^\\$]*[。，；！？]"  # a sentence of Chinese
+    r"|^(?:[A-Za-z][a-z']*[,;.]?\s+){5,}"  # five words running
+)
+
+
+def runaway_math(tokens: Sequence[Token]) -> list[tuple[int, int]]:
+    """First and last 1-based lines of each ``$$`` block that holds a blank line and,
+    after it, a line that reads as prose: a ``$$`` left unclosed above, likely, that took
+    the text below up to the next ``$$``."""
+    found = []
+    for token in tokens:
+        if token.type != "math_block" or token.map is None or "\n\n" not in token.content:
+            continue
+        after = token.content.split("\n\n", 1)[1]
+        if any(_PROSE.search(line) and "\\" not in line for line in after.splitlines()):
+            found.append((token.map[0] + 1, token.map[1]))
+    return found

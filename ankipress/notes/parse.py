@@ -16,6 +16,7 @@ from ankipress.notes.chapters import (
 )
 from ankipress.notes.config import Settings, parse_settings
 from ankipress.notes.coverage import Coverage
+from ankipress.notes.dollars import runaway_math
 from ankipress.notes.drafts import BEFORE_CHAPTERS, TOC, ChapterDraft, ChapterStart
 from ankipress.notes.elements import Element, elements
 from ankipress.notes.leads import strip_answer_marker
@@ -66,6 +67,9 @@ def parse_book(
     for first, last in unclosed_fences(tokens, lines):
         message = f"code fence is never closed; it runs to line {last}, all of it code"
         diagnostics.warning(source.display, first, message, "fence")
+    for first, last in runaway_math(tokens):
+        message = f"display math runs to line {last} across blank lines and text; close its $$"
+        diagnostics.warning(source.display, first, message, "math")
     for start, end in sorted(set(env.pop(TOO_DEEP, ()))):
         span = f"line {end}" if end == start + 1 else f"lines {start + 1}-{end}"
         message = f"nested too deep to format; {span} shown as written"
