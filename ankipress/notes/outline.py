@@ -2,10 +2,10 @@
 cards for prose outside any question, and an account of every line (coverage).
 
 Every question has a rank (``roles.rank``), and its answer takes what follows it up to the
-next element of the same or a higher rank: an ``<h2>`` or ``Q:`` question its headings
-(but one right above the next such question, which groups them), a heading question its
-sub-headings, bold lines and lists, a term its trailing figures. Whatever is taken that
-is written as a question is reported (``nested-question``): it has no card of its own."""
+next element of the same or a higher rank, or a heading ``roles.ends_answer`` names: an
+``<h2>`` or ``Q:`` question its sub-headings, a heading question its sub-headings, bold
+lines and lists, a term what follows its list. Whatever is taken that is written as a
+question is reported (``nested-question``): it has no card of its own."""
 
 from __future__ import annotations
 

@@ -1,11 +1,14 @@
-"""Which headings and bold lines ask a file's questions, and which group them.
+"""Which headings and bold lines ask a file's questions, which group them, and what ends
+an answer.
 
-A heading asks a question when it is written as one (``?``, ``Q:``), or when it is a leaf
-of the outline holding content and no question of another shape. A heading that holds
-questions is a section, and the top level of such sections is the file's chapter level:
-its decks. Bold lines are the questions of their section when most of them ask (then
-all of them are, ``简述...。`` too), else only those that ask; never where the section's
-questions are ``Q:`` paragraphs, whose answers they sit in.
+A heading asks a question when it is written as one (``?``, ``Q:``, ``简述``), or when it
+is a leaf of the outline holding content and no question of another shape; at the file's
+question level (where most headings ask), a heading over plain leaf sub-headings asks one
+question too, and a sub-heading that recurs under several headings is a part of each. A
+heading that holds questions is a section, and the top level of such sections is the
+file's chapter level: its decks. Bold lines are the questions of their section when more
+than half of them ask (then all of them are, ``简述...。`` too), else only those that ask;
+never where the section's questions are ``Q:`` paragraphs, whose answers they sit in.
 """
 
 from __future__ import annotations
