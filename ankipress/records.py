@@ -42,6 +42,8 @@ class Question:
     shape: str = "h2"  # h2 | details | q | bold | term | item | topic (a heading's content)
     why: str = ""  # why it has no card: "no answer", "placeholder answer 'TODO'", ...
     markdown: str = field(default="", compare=False)  # the question as written, if markdown
+    kept: tuple[tuple[int, str], ...] = field(default=(), compare=False)  # questions its
+    # answer holds (line, text), each reported as nested-question: no card of their own
 
     @property
     def answered(self) -> bool:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ast
 import json
-import re
 import sys
 from bisect import bisect_left
 from pathlib import Path
@@ -23,7 +21,6 @@ from ankipress.notes.encoding import decode
 from ankipress.records import Book, SourceFile
 
 NESTED = "nested-question"
-_KEPT = re.compile(r"^question (.+) is kept in the answer of .* \(line (\d+)\)")
 
 
 @click.command(cls=NamesProgram)
@@ -95,10 +92,15 @@ def _file(source: SourceFile, settings: Settings) -> dict[str, Any]:
     report["cards"] = sum(len(deck.notes) for deck in outcome.decks)
     report["decks"] = len(outcome.decks)
     report["diagnostics"] = [_diagnostic(d) for d in outcome.diagnostics if d.code != NESTED]
-    report["nested"] = [_nested(d) for d in outcome.diagnostics if d.code == NESTED]
     if book is None:
         return report
     report["title"] = book.title
+    report["nested"] = [
+        {"line": line, "text": text, "host": q.line}
+        for c in book.chapters
+        for q in c.questions
+        for line, text in q.kept
+    ]
     carded = [c for c in book.chapters if any(q.answered for q in c.questions)]
     names = [d.name for d in outcome.decks] if len(carded) == len(outcome.decks) else []
     deck_of = {id(chapter): name for chapter, name in zip(carded, names, strict=False)}
@@ -128,19 +130,6 @@ def _book(source: SourceFile, settings: Settings) -> Book | None:
 
     text = decode(source.path.read_bytes(), settings.encoding).text
     return parse_book(source, text, Diagnostics(), settings)
-
-
-def _nested(diagnostic: Diagnostic) -> dict[str, Any]:
-    """A question kept in another's answer: its line, its text and the other's line."""
-    found = _KEPT.match(diagnostic.message)
-    text, host = diagnostic.message, None
-    if found:
-        host = int(found[2])
-        try:
-            text = str(ast.literal_eval(found[1]))
-        except (ValueError, SyntaxError):
-            text = found[1]
-    return {"line": diagnostic.line, "text": text, "host": host}
 
 
 def _diagnostic(d: Diagnostic) -> dict[str, Any]:

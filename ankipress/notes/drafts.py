@@ -50,7 +50,7 @@ class Draft:
     rank: int  # the answer runs to the next element of this rank or a higher one (lower)
     answer: list[Block] = field(default_factory=list)
     extent: tuple[int, int] | None = None  # lines of the question itself (not of a topic)
-    nested: list[tuple[int, int]] = field(default_factory=list)
+    nested: list[tuple[int, str]] = field(default_factory=list)  # questions kept: line, text
     markdown: str = ""  # the question as written in markdown, if it was
     within: int = 0  # the level of the section heading it was asked under (0: none)
     intro: bool = False  # prose under the file's title, before any chapter or section
@@ -62,7 +62,10 @@ class Draft:
         text = self.text or book_title
         lines = None if why else lines
         markdown = self.markdown if self.text else ""
-        return Question(text, self.line, self.section, lines, answer, self.shape, why, markdown)
+        kept = tuple(self.nested)
+        return Question(
+            text, self.line, self.section, lines, answer, self.shape, why, markdown, kept
+        )
 
 
 def account(draft: Draft, question: Question, coverage: Coverage) -> None:
@@ -71,8 +74,8 @@ def account(draft: Draft, question: Question, coverage: Coverage) -> None:
         coverage.question(block.first, block.last, answered=question.answered)
     if draft.extent is not None:
         coverage.question(*draft.extent, answered=question.answered)
-    for first, last in draft.nested:
-        coverage.nested(first, last)
+    for line, _ in draft.nested:
+        coverage.nested(line, line)
 
 
 def question_draft(element: Element, section: str, chapter: ChapterDraft, rank: int) -> Draft:

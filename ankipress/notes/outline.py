@@ -176,7 +176,7 @@ class Walker:
         if normalise_question(question_text(element.written)) != normalise_question(draft.text):
             message = f"question {element.written!r} is kept in the answer of {draft.text!r}"
             self.report(element.first, f"{message} (line {draft.line}), with no card of its own")
-            draft.nested.append((element.first, element.first))
+            draft.nested.append((element.first, element.written))
 
     def finish(self, book_title: str) -> list[ChapterDraft]:
         """The chapters with their questions. The prose before a file's first question,
