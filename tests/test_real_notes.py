@@ -111,6 +111,7 @@ FILES = {
         "# Optics\n\n## Colour spaces\n\nRGB and HSV.\n\nWhy does OpenCV store BGR?\n\n"
         "- [ ] TODO\n\n## What is a lens?\n\nWhat is a lens?\n\nGlass that bends light.\n"
     ),
+    "question-image.md": "## What does ![curve](fig.png) show?\n\nA loss curve.\n",
     "backmatter.md": (
         "# Vision\n\n## What is a receptive field?\n\nThe input region a unit sees.\n\n"
         "## What is guided filtering?\n\n**参考资料**\n\n- [A post](https://example.org/g)\n\n"
@@ -359,3 +360,14 @@ def test_a_prose_line_that_asks_inside_an_answer_is_reported(built) -> None:
     ) in output
     nested = [n["line"] for n in report["nested_questions"] if "prose-question" in n["path"]]
     assert nested == [7]  # "What is a lens?" under its own heading restates it: not nested
+
+
+def test_an_image_in_a_question_is_reported(built) -> None:
+    output, _, found = built
+    assert (
+        "content/question-image.md:1: warning: an image in a question is not shown on "
+        "the card; put it in the answer" in output
+    )
+    assert list(cards(found, "question-image.md")) == [
+        'What does <span class="missing-image">curve</span> show?'
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from html import escape
 
@@ -44,6 +45,9 @@ def render_note(
         safe = f'<pre class="too-deep">{escape(answer, quote=False)}</pre>'
     else:
         safe = sanitize(answer, images.sources)
+    if re.search(r"!\[|<img\b", question.markdown, re.I):
+        message = "an image in a question is not shown on the card; put it in the answer"
+        resolver.diagnostics.warning(book.source.display, question.line, message, "image")
     return Note(
         guid=identity.guid,
         question=question_html(question),
