@@ -111,6 +111,11 @@ FILES = {
         "# Optics\n\n## Colour spaces\n\nRGB and HSV.\n\nWhy does OpenCV store BGR?\n\n"
         "- [ ] TODO\n\n## What is a lens?\n\nWhat is a lens?\n\nGlass that bends light.\n"
     ),
+    "question-markup.md": (
+        "# Markup\n\n**Q: What does $\\sigma$ measure?**\n\nSpread.\n\n## Terms\n\n"
+        "- **`torch.no_grad`**:\n  turns off autograd.\n\n## Bank\n\n"
+        "1. [E] Why is $$x^2$$ convex?\n2. [M] Prove it.\n"
+    ),
     "question-image.md": "## What does ![curve](fig.png) show?\n\nA loss curve.\n",
     "backmatter.md": (
         "# Vision\n\n## What is a receptive field?\n\nThe input region a unit sees.\n\n"
@@ -371,3 +376,14 @@ def test_an_image_in_a_question_is_reported(built) -> None:
     assert list(cards(found, "question-image.md")) == [
         'What does <span class="missing-image">curve</span> show?'
     ]
+
+
+def test_math_and_code_render_in_questions_of_every_shape(built) -> None:
+    _, report, found = built
+    got = cards(found, "question-markup.md")
+    assert set(got) == {
+        'What does <span class="math inline">\\(\\sigma\\)</span> measure?',
+        "<code>torch.no_grad</code>",
+    }
+    bank = [u["question"] for u in report["unanswered"] if "question-markup" in u["path"]]
+    assert bank == ["Why is $$x^2$$ convex?", "Prove it."]  # listed as written

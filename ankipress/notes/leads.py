@@ -47,7 +47,7 @@ def lead_paragraph(block: Block, lines: Sequence[str], env: dict) -> Asked | Non
     if not text:
         return None
     answer = answer_blocks(lines, ends + 1, block.last, env)
-    return Asked(text, block.first, shape, answer, plain, question_markdown(first_line))
+    return Asked(text, block.first, shape, answer, plain, markdown=question_markdown(first_line))
 
 
 def _answers(line: str) -> bool:

@@ -79,11 +79,11 @@ class Walker:
             elif element.kind in ("heading", "label"):
                 self.open = None
                 self._enter_section(element)
-            elif element.kind in ("toc", "skip"):
-                self.coverage.not_content(element.first, element.last, element.text or "toc")
-            else:
+            elif element.kind not in ("toc", "skip"):
                 self.open = None
                 self._stray(element)
+            elif element.text != "list of links" or not self._stray(element, new=False):
+                self.coverage.not_content(element.first, element.last, element.text or "toc")
 
     def _skipped(self, element: Element, start: ChapterStart | None) -> bool:
         level, heading = 0 if start is not None else element.level, element.kind == "heading"
@@ -98,8 +98,7 @@ class Walker:
         return True
 
     def _enter_chapter(self, start: ChapterStart, element: Element) -> None:
-        self.open = None
-        self.path = []
+        self.open, self.path = None, []
         self.chapter = self.chapters.setdefault(start.ident, ChapterDraft(start, element.first))
         self.coverage.not_content(element.first, element.last, "heading")
 
@@ -134,12 +133,10 @@ class Walker:
 
     def _absorbed(self, element: Element) -> bool:
         """Whether the open question's answer takes this element."""
-        if self.open is None or element.kind == "skip":
+        if self.open is None or element.kind == "skip" or element.block is None:
             return False
-        if element.block is None or ends_answer(element, self.following, self.open, self.roles):
-            return False
-        bound = self.open.rank
-        return rank(element, self.roles) > bound
+        ends = ends_answer(element, self.following, self.open, self.roles)
+        return not ends and rank(element, self.roles) > self.open.rank
 
     def _absorb(self, element: Element) -> None:
         """The element's block joins the open answer (once: a list of terms is one block)."""
@@ -155,20 +152,23 @@ class Walker:
         else:
             draft.answer.append(block)
 
-    def _stray(self, element: Element) -> None:
+    def _stray(self, element: Element, new: bool = True) -> bool:
+        """The element joins its section's topic (a list of links only one already begun)."""
         assert element.block is not None
-        if not self.topics_on:
+        if not self.topics_on and new:
             self.coverage.uncovered(element.first, element.last, "text outside any question")
-            return
         self._in_scope(element.first)
         intro = not self.path and not self.asked
         key = (self.chapter.start.ident, tuple(line for _, _, line in self.path), intro)
         topic = self.topics.get(key)
+        if not self.topics_on or (topic is None and not new):
+            return new and not self.topics_on
         if topic is None:
             topic = self.topics[key] = topic_draft(self.path, self.chapter, intro)
             self.questions.append(topic)
         topic.answer.append(element.block)
         self._nested(element, topic)
+        return True
 
     def _nested(self, element: Element, draft: Draft) -> None:
         if not element.asks:

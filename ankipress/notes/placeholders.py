@@ -24,9 +24,10 @@ _MARKER_ONLY = re.compile(r"^(?:answers?|a|答案?|解答)\s*[:：]$", re.IGNORE
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")  # zero-width: nothing to read
 _SHORT = 60  # characters beside a link that only point to it ("see more in this")
 _FEW = 3  # blocks
+_LINK_TARGET = re.compile(r"\]\([^)\s]*\)")  # a link's target: not text a reader reads
 _LONG = 200  # characters of prose no placeholder reaches
 _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
-_CHECKBOX = re.compile(r"^\s*\[[ xX]\]\s+")  # a task list's box ("[]" is an empty list)
+_CHECKBOX = re.compile(r"^\s*\[[ xX]\](?:\s+|$)")  # a task list's box ("[]" is an empty list)
 _POINTERS = re.compile(
     r"^(?:see(?: also)?|refer to|read|links?|references?|further reading|sources?|"
     r"参考资料|参考文献|参考链接|相关链接|参见|详见|见|参考|请看|链接)\s*[:：]?\s*",
@@ -42,7 +43,7 @@ def why_unanswered(blocks: Iterable[Block]) -> str | None:
     if len(blocks) > _FEW:
         return None  # a placeholder is a line or two: "- [ ] TODO", "参考资料" and its links
     raw = "".join(t.content for b in blocks for t in b.tokens if t.type == "inline")
-    if len(raw) > _LONG and raw.count("](") * 80 < len(raw):
+    if len(_LINK_TARGET.sub("", raw)) > _LONG:
         return None  # long prose: an answer, no need to parse it here
     texts: list[str] = []
     links = 0

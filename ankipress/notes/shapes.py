@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 
 from markdown_it.token import Token
 
@@ -29,6 +29,7 @@ class Asked:
     shape: str  # h2 | details | q | bold | term | item | bare (an item of a list of them)
     answer: tuple[Block, ...]
     written: str = ""  # the question's line as plain text, for asking and reports
+    _: KW_ONLY
     until: int = 0  # a label of a group of questions: its last line
     markdown: str = ""  # the question as written in markdown ('' for HTML: h2, details)
 
@@ -121,7 +122,7 @@ def _term_item(
     shape = "term" if head.is_term and head.body and not group else "item"
     shape = "bare" if shape == "item" and bare else shape
     markdown = question_markdown(head.term)
-    return [Asked(text, head.first, shape, tuple(answer), plain, markdown)]
+    return [Asked(text, head.first, shape, tuple(answer), plain, markdown=markdown)]
 
 
 def group_label(block: Block) -> str | None:
