@@ -30,8 +30,8 @@ def callouts_plugin(md: MarkdownIt) -> None:
 
 def _callouts(state: StateCore) -> None:
     tokens = state.tokens
-    if not any(token.type == "blockquote_open" for token in tokens):
-        return
+    if "[!" not in state.src or not any(t.type == "blockquote_open" for t in tokens):
+        return  # no callout marker anywhere: most files
     out: list[Token] = []
     callout: list[bool] = []  # for each quote open here: is it a callout
     index = 0
