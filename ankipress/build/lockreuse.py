@@ -18,7 +18,7 @@ from ankipress.build.lockmemo import BookState, Remembered
 from ankipress.build.packageindex import Derived
 from ankipress.build.settle import MemoParts
 from ankipress.identity.apply_lock import Locked, PendingLock, same_entries
-from ankipress.identity.lockfile import Lock, LockEntry, read_entries
+from ankipress.identity.lockfile import Lock, LockEntry, lock_lines, read_entries
 from ankipress.identity.reconcile import Change, reconcile
 from ankipress.records import Deck
 
@@ -122,7 +122,7 @@ def _relock_root(
 def _entries(
     base: bytes, spans: dict[str, tuple[int, int]]
 ) -> tuple[tuple[LockEntry, ...], dict[int, tuple[LockEntry, str]]]:
-    lines = [line for a, b in spans.values() for line in base[a:b].decode("utf-8").splitlines()]
+    lines = [line for a, b in spans.values() for line in lock_lines(base[a:b].decode("utf-8"))]
     entries = read_entries(lines)
     return tuple(entries), {id(e): (e, line) for e, line in zip(entries, lines, strict=True)}
 

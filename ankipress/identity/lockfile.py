@@ -69,7 +69,7 @@ def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None
     data = b""
     try:
         data = path.read_bytes()
-        lines = data.decode("utf-8").splitlines()
+        lines = lock_lines(data.decode("utf-8"))
         header = json.loads(lines[0]) if lines else {}
         if not isinstance(header, dict) or FORMAT not in (header.get(k) for k in _HEADERS):
             raise ValueError(f"not an ankipress lock of format {FORMAT}")
@@ -153,4 +153,15 @@ def _plain(entry: LockEntry) -> dict[str, Any]:
 
 
 def _line(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    """One entry, on one line whatever its text holds: U+2028, U+2029 and U+0085, which
+    JSON leaves raw, are escaped (``str.splitlines`` and many editors break lines there)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_BREAKS)
+
+
+_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
+def lock_lines(text: str) -> list[str]:
+    """The lines of a lock: split at newlines only (a note's text may hold other breaks)."""
+    lines = text.split("\n")
+    return [line.removesuffix("\r") for line in (lines[:-1] if lines[-1] == "" else lines)]
