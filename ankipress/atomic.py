@@ -12,7 +12,7 @@ def write_bytes(path: Path, data: bytes, private: bool = False) -> None:
     """``data`` at ``path``, its folder made if need be. ``private`` keeps the temporary
     file's owner-only mode (the cache); else the mode a plain write would give. A write
     that fails (a full disk, Ctrl-C) leaves any previous file as it was, and no other."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_folders(path.parent)
     temporary = None
     try:
         with tempfile.NamedTemporaryFile(
@@ -40,3 +40,15 @@ def write_cache(path: Path, data: bytes) -> None:
     """A cache file (owner-only): one that cannot be written only costs the next build time."""
     with contextlib.suppress(OSError):
         write_bytes(path, data, private=True)
+
+
+def make_folders(folder: Path) -> None:
+    """``folder.mkdir(parents=True, exist_ok=True)`` one level at a time: pathlib's recurses
+    once a level, and a note a thousand folders deep would exhaust Python's stack."""
+    missing = []
+    while not folder.is_dir() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for one in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            one.mkdir()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ankipress.atomic import write_cache
 from ankipress.build.filestage import FileOutcome
+from ankipress.folders import walk
 from ankipress.notes.config import Settings
 from ankipress.records import SourceFile
 
@@ -96,7 +97,7 @@ def _fingerprint(
     """Names, sizes and modification times of the files under ``roots``."""
     digest = hashlib.sha256()
     for root in roots:
-        for folder, dirs, names in os.walk(root):
+        for folder, dirs, names in walk(root):
             dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
             for name in sorted(names):
                 if (suffixes and not name.endswith(suffixes)) or name.endswith(skip):

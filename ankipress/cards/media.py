@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ankipress.diagnostics import Diagnostics
+from ankipress.folders import walk
 from ankipress.records import MediaFile, SourceFile
 
 REMOTE_SCHEMES = ("http", "https")
@@ -34,6 +35,15 @@ class MediaResolver:
         """A MediaFile to package, the URL itself for a remote image, or None (warned).
         ``by_name`` (an Obsidian embed): a file not next to the note is looked for by its
         name (or the end of its path) anywhere under the content root, the nearest first."""
+        try:
+            return self._resolve(src, source, line, by_name)
+        except (OSError, ValueError, RuntimeError) as exc:  # NUL, a loop, a name too long
+            reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+            return self._refuse(source, line, src, f"cannot be read ({reason}); not packaged")
+
+    def _resolve(
+        self, src: str, source: SourceFile, line: int, by_name: bool
+    ) -> MediaFile | str | None:
         parts = urlsplit(src.strip())
         if parts.scheme.lower() in REMOTE_SCHEMES:
             return src.strip()
@@ -91,7 +101,7 @@ def _files_by_name(root: Path) -> dict[str, list[Path]]:
     """Every file under ``root`` by its name (casefolded); hidden folders and the folders
     that symlinks lead to are not walked."""
     found: dict[str, list[Path]] = {}
-    for folder, folders, files in os.walk(root):
+    for folder, folders, files in walk(root):
         folders[:] = sorted(name for name in folders if not name.startswith("."))
         for name in files:
             found.setdefault(name.casefold(), []).append(Path(folder, name))

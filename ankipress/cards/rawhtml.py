@@ -46,6 +46,15 @@ class _Reader(HTMLParser):
                 if value:
                     self.found.images.append((value, offset))
             elif name in _URL_ATTRIBUTES and value:
-                scheme = urlsplit(value.strip()).scheme.lower()
+                scheme = _scheme(value)
                 if scheme and scheme not in URL_SCHEMES:
                     self.found.removed.append((f"{scheme}: link", offset))
+
+
+def _scheme(url: str) -> str:
+    """A URL's scheme; a URL that cannot be read (``http://[::1``) gives its text before
+    the first colon, so a bad link is judged by what it names."""
+    try:
+        return urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return url.strip().partition(":")[0].lower() if ":" in url else ""

@@ -73,6 +73,7 @@ def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None
         header = json.loads(lines[0]) if lines else {}
         if not isinstance(header, dict) or FORMAT not in (header.get(k) for k in _HEADERS):
             raise ValueError(f"not an ankipress lock of format {FORMAT}")
+        note_type, changed = _note_type(header)
         body = [line for line in lines[1:] if line.strip()]
         try:  # one parse of them all; line by line only to say where a mistake is
             entries = read_entries(body)
@@ -85,10 +86,19 @@ def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         diagnostics.error(display, number, f"unreadable lock, not used or rewritten: {exc}", "lock")
         return None
-    note_type = header.get("note_type", {})
     raw = {id(entry): (entry, line) for entry, line in zip(entries, body, strict=True)}
-    changed = int(note_type.get("changed", 0))
-    return Lock(tuple(entries), note_type.get("hash", ""), changed, True, raw, data)
+    return Lock(tuple(entries), note_type, changed, True, raw, data)
+
+
+def _note_type(header: dict[str, Any]) -> tuple[str, int]:
+    """The note type's hash and change time a lock's header records, checked."""
+    note_type = header.get("note_type", {})
+    if not isinstance(note_type, dict):
+        raise ValueError("its note_type is not an object")
+    digest, changed = note_type.get("hash", ""), note_type.get("changed", 0)
+    if not isinstance(digest, str) or type(changed) is not int or not 0 <= changed < 2**63:
+        raise ValueError("its note_type has a bad hash or time")
+    return digest, changed
 
 
 def read_entries(lines: list[str]) -> list[LockEntry]:
@@ -101,18 +111,35 @@ def _entry(data: dict[str, Any]) -> LockEntry:
     package = PurePosixPath(str(output))  # a removed note's package is written there
     if package.is_absolute() or ".." in package.parts or package.suffix != ".apkg":
         raise ValueError(f"package {str(output)!r} is not an .apkg inside the output folder")
+    tags = tuple(str(t) for t in data.get("tags", ()))
+    if any(not t or any(c.isspace() for c in t) for t in tags):
+        raise ValueError("a tag is empty or holds a space")
+    removed = data.get("removed")
     return LockEntry(
-        guid=str(data["guid"]),
+        guid=_guid(data["guid"]),
         book=str(data["book"]),
         question=str(data["question"]),
         source=str(data["source"]),
         hash=str(data["hash"]),
-        changed=int(data["changed"]),
-        deck=(int(deck_id), str(name), str(output)),
+        changed=_count(data["changed"], "changed"),
+        deck=(_count(deck_id, "deck id"), str(name), str(output)),
         fields=tuple(str(f) for f in data["fields"]),
-        tags=tuple(str(t) for t in data.get("tags", ())),
-        removed=None if data.get("removed") is None else int(data["removed"]),
+        tags=tags,
+        removed=None if removed is None else _count(removed, "removed"),
     )
+
+
+def _count(value: Any, what: str) -> int:
+    """An integer a collection can hold (a time, an id): 0 to 2**63 - 1."""
+    if type(value) is not int or not 0 <= value < 2**63:
+        raise ValueError(f"its {what} is not an integer from 0 to 2**63 - 1")
+    return value
+
+
+def _guid(value: Any) -> str:
+    if not isinstance(value, str) or not 0 < len(value) <= 64 or not value.isprintable():
+        raise ValueError("its guid is not 1 to 64 printable characters")
+    return value
 
 
 def header_line(note_type_hash: str, note_type_changed: int) -> bytes:

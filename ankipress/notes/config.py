@@ -97,6 +97,9 @@ def parse_settings(
             )
             for k, v in node.value
         ]
+    except RecursionError:  # "[[[[..." thousands deep: PyYAML recurses
+        diagnostics.error(path, first_line, f"{where} nests too deep to read", "config")
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = first_line + mark.line if mark is not None else first_line

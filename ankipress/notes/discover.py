@@ -66,23 +66,40 @@ def _path_key(source: SourceFile) -> str:
 
 
 def _walk(root: Path, cwd: Path, diagnostics: Diagnostics) -> list[Path]:
-    def unreadable(error: OSError) -> None:
-        where = display_path(Path(error.filename), cwd) if error.filename else str(root)
-        diagnostics.error(where, 0, f"cannot read folder: {error.strerror}", "io")
+    """The markdown files under ``root``, sorted, hidden entries left out: walked with a
+    stack (``os.walk`` recurses, and a thousand nested folders would exhaust Python's)."""
+    files: list[Path] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as error:
+            where = display_path(folder, cwd)
+            diagnostics.error(where, 0, f"cannot read folder: {error.strerror}", "io")
+            continue
+        dirs = []
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if _is_dir(entry):  # a symlink to a folder outside the root is refused
+                refused = outside(Path(entry.path).resolve(), root) if entry.is_symlink() else None
+                if refused is not None:
+                    diagnostics.warning(display_path(Path(entry.path), cwd), 0, refused, "outside")
+                elif not entry.is_symlink():
+                    dirs.append(Path(entry.path))
+            elif entry.name.lower().endswith(MARKDOWN_SUFFIXES):
+                files.append(Path(entry.path))
+        stack.extend(reversed(dirs))
+    return sorted(files, key=lambda path: path.relative_to(root).parts)
 
-    files = []
-    for folder, dirs, names in os.walk(root, onerror=unreadable):
-        for name in sorted(d for d in dirs if Path(folder, d).is_symlink()):
-            refused = outside(Path(folder, name).resolve(), root)
-            if refused is not None:
-                diagnostics.warning(display_path(Path(folder, name), cwd), 0, refused, "outside")
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        files.extend(
-            Path(folder, name)
-            for name in sorted(names)
-            if name.lower().endswith(MARKDOWN_SUFFIXES) and not name.startswith(".")
-        )
-    return files
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:  # a symlink loop is no folder
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _source_file(path: Path, real: Path, root: Path, cwd: Path) -> SourceFile:

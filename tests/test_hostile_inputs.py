@@ -1,0 +1,131 @@
+"""Inputs that once gave an internal error (issue 17, case 13): each is now a diagnostic
+with its place, and every other file still builds."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+GOOD = "## Why?\n\nBecause.\n"
+
+
+def build(run_cli, root: Path, tmp_path: Path) -> tuple[int, list[str], list[Path]]:
+    result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    return result.exit_code, result.stderr.splitlines(), packages_in(tmp_path / "out")
+
+
+def packages_in(folder: Path) -> list[Path]:
+    """The .apkg files under ``folder``, found with a stack: rglob recurses a level at a time."""
+    found, stack = [], [folder] if folder.is_dir() else []
+    while stack:
+        for entry in os.scandir(stack.pop()):
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+            elif entry.name.endswith(".apkg"):
+                found.append(Path(entry.path))
+    return sorted(found)
+
+
+@pytest.mark.parametrize(
+    ("image", "why"),
+    [
+        ("a%00b.png", "cannot be read (embedded null byte); not packaged"),
+        ("loop.png", "cannot be read"),
+        ("x" * 300 + ".png", "cannot be read (File name too long); not packaged"),
+    ],
+)
+def test_images_that_cannot_be_read_are_warned(
+    run_cli, write_tree, tmp_path: Path, image: str, why: str
+) -> None:
+    root = write_tree({"a.md": f"## What?\n\n![x]({image})\n\nText.\n", "b.md": GOOD})
+    os.symlink("loop.png", root / "loop.png")
+    code, errors, packages = build(run_cli, root, tmp_path)
+    assert code == 0 and len(packages) == 2
+    assert len(errors) == 1 and errors[0].startswith("content/a.md:3: warning: image ")
+    assert why in errors[0]
+
+
+def test_a_raw_image_with_a_bad_url_is_warned(run_cli, write_tree, tmp_path: Path) -> None:
+    root = write_tree({"a.md": '## What?\n\n<img src="http://[::1">\n\nText.\n'})
+    code, errors, packages = build(run_cli, root, tmp_path)
+    assert code == 0 and len(packages) == 1
+    assert errors == [
+        "content/a.md:3: warning: image 'http://[::1' cannot be read (Invalid IPv6 URL); "
+        "not packaged"
+    ]
+
+
+def test_yaml_nested_too_deep_is_an_error_of_its_file(run_cli, write_tree, tmp_path: Path) -> None:
+    root = write_tree({"a.md": "---\ntitle: " + "[" * 3000 + "\n---\n" + GOOD, "b.md": GOOD})
+    code, errors, packages = build(run_cli, root, tmp_path)
+    assert code == 1 and [p.parent.name for p in packages] == ["b"]
+    assert errors == ["content/a.md:2: error: front matter nests too deep to read"]
+
+
+def test_project_settings_nested_too_deep_are_an_error(run_cli, write_tree, tmp_path: Path) -> None:
+    root = write_tree({"ankipress.yaml": "tags: " + "[" * 3000 + "\n", "a.md": GOOD})
+    code, errors, _ = build(run_cli, root, tmp_path)
+    assert code == 1
+    assert errors == ["content/ankipress.yaml:1: error: project settings nests too deep to read"]
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        (lambda h, e: ({"ankipress_lock": 1, "note_type": "x"}, e), "1: error: unreadable lock"),
+        (
+            lambda h, e: ({**h, "note_type": {"hash": "a", "changed": float("inf")}}, e),
+            "1: error: unreadable lock",
+        ),
+        (lambda h, e: (h, {**e, "changed": 1e400}), "2: error: unreadable lock"),
+        (lambda h, e: (h, {**e, "tags": ["a b"]}), "2: error: unreadable lock"),
+        (lambda h, e: (h, {**e, "deck": [10**30, *e["deck"][1:]]}), "2: error: unreadable lock"),
+    ],
+)
+def test_hostile_lock_values_are_errors_naming_their_line(
+    run_cli, write_tree, tmp_path: Path, change, why: str
+) -> None:
+    root = write_tree({"a.md": GOOD})
+    build(run_cli, root, tmp_path)
+    header, entry = (
+        json.loads(line) for line in (root / "ankipress.lock").read_text().split("\n")[:2]
+    )
+    header, entry = change(header, entry)
+    lock = json.dumps(header) + "\n" + json.dumps(entry) + "\n"
+    (root / "ankipress.lock").write_text(lock.replace("Infinity", "1e400"))
+    _, errors, _ = build(run_cli, root, tmp_path)
+    assert any(e.startswith(f"content/ankipress.lock:{why}") for e in errors), errors
+
+
+def test_a_thousand_nested_folders_build(run_cli, tmp_path: Path) -> None:
+    deep = tmp_path / "content"
+    deep.mkdir()
+    try:
+        for _ in range(990):  # one at a time: pathlib's mkdir(parents=True) recurses too
+            deep = deep / "d"
+            deep.mkdir()
+        (deep / "a.md").write_text(GOOD)
+        (tmp_path / "content" / "a.md").write_text(GOOD)
+        code, errors, packages = build(run_cli, tmp_path / "content", tmp_path)
+        assert code == 0 and errors == [] and len(packages) == 2
+    finally:  # pytest's own clean-up of old temporary folders recurses: leave it nothing deep
+        remove_tree(tmp_path / "content")
+        remove_tree(tmp_path / "out")
+
+
+def remove_tree(top: Path) -> None:
+    folders, stack = [], [top] if top.is_dir() else []
+    while stack:
+        folder = stack.pop()
+        folders.append(folder)
+        for entry in os.scandir(folder):
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+            else:
+                os.unlink(entry.path)
+    for folder in reversed(folders):
+        folder.rmdir()
