@@ -129,3 +129,18 @@ def remove_tree(top: Path) -> None:
                 os.unlink(entry.path)
     for folder in reversed(folders):
         folder.rmdir()
+
+
+def test_two_lock_entries_with_one_guid_are_an_error(run_cli, write_tree, tmp_path: Path) -> None:
+    """Two notes with one GUID: importing the second package would replace the first note."""
+    root = write_tree({"a.md": GOOD + "\n## How?\n\nSo.\n"})
+    build(run_cli, root, tmp_path)
+    header, first, second = (root / "ankipress.lock").read_text().split("\n")[:3]
+    twin = json.dumps({**json.loads(second), "guid": json.loads(first)["guid"]})
+    (root / "ankipress.lock").write_text("\n".join([header, first, twin]) + "\n")
+    _, errors, _ = build(run_cli, root, tmp_path)
+    guid = json.loads(first)["guid"]
+    assert errors == [
+        f"content/ankipress.lock:3: error: unreadable lock, not used or rewritten: its guid "
+        f"{guid!r} is also on line 2"
+    ]

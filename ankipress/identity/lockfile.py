@@ -16,6 +16,7 @@ from typing import Any
 
 from ankipress.diagnostics import Diagnostics
 from ankipress.first_name import LEGACY_LOCK_FILE, current_or_legacy
+from ankipress.identity.lockcheck import Repeated, count, guid, note_type_of, repeated_guid
 
 LOCK_FILE = "ankipress.lock"
 FORMAT = 1
@@ -73,7 +74,7 @@ def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None
         header = json.loads(lines[0]) if lines else {}
         if not isinstance(header, dict) or FORMAT not in (header.get(k) for k in _HEADERS):
             raise ValueError(f"not an ankipress lock of format {FORMAT}")
-        note_type, changed = _note_type(header)
+        note_type, changed = note_type_of(header)
         body = [line for line in lines[1:] if line.strip()]
         try:  # one parse of them all; line by line only to say where a mistake is
             entries = read_entries(body)
@@ -83,22 +84,13 @@ def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None
                 if line.strip():
                     read_entries([line])
             raise
+        repeated_guid(entries, lines)
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        number = exc.line if isinstance(exc, Repeated) else number
         diagnostics.error(display, number, f"unreadable lock, not used or rewritten: {exc}", "lock")
         return None
     raw = {id(entry): (entry, line) for entry, line in zip(entries, body, strict=True)}
     return Lock(tuple(entries), note_type, changed, True, raw, data)
-
-
-def _note_type(header: dict[str, Any]) -> tuple[str, int]:
-    """The note type's hash and change time a lock's header records, checked."""
-    note_type = header.get("note_type", {})
-    if not isinstance(note_type, dict):
-        raise ValueError("its note_type is not an object")
-    digest, changed = note_type.get("hash", ""), note_type.get("changed", 0)
-    if not isinstance(digest, str) or type(changed) is not int or not 0 <= changed < 2**63:
-        raise ValueError("its note_type has a bad hash or time")
-    return digest, changed
 
 
 def read_entries(lines: list[str]) -> list[LockEntry]:
@@ -116,30 +108,17 @@ def _entry(data: dict[str, Any]) -> LockEntry:
         raise ValueError("a tag is empty or holds a space")
     removed = data.get("removed")
     return LockEntry(
-        guid=_guid(data["guid"]),
+        guid=guid(data["guid"]),
         book=str(data["book"]),
         question=str(data["question"]),
         source=str(data["source"]),
         hash=str(data["hash"]),
-        changed=_count(data["changed"], "changed"),
-        deck=(_count(deck_id, "deck id"), str(name), str(output)),
+        changed=count(data["changed"], "changed"),
+        deck=(count(deck_id, "deck id"), str(name), str(output)),
         fields=tuple(str(f) for f in data["fields"]),
         tags=tags,
-        removed=None if removed is None else _count(removed, "removed"),
+        removed=None if removed is None else count(removed, "removed"),
     )
-
-
-def _count(value: Any, what: str) -> int:
-    """An integer a collection can hold (a time, an id): 0 to 2**63 - 1."""
-    if type(value) is not int or not 0 <= value < 2**63:
-        raise ValueError(f"its {what} is not an integer from 0 to 2**63 - 1")
-    return value
-
-
-def _guid(value: Any) -> str:
-    if not isinstance(value, str) or not 0 < len(value) <= 64 or not value.isprintable():
-        raise ValueError("its guid is not 1 to 64 printable characters")
-    return value
 
 
 def header_line(note_type_hash: str, note_type_changed: int) -> bytes:
