@@ -141,6 +141,6 @@ def test_two_lock_entries_with_one_guid_are_an_error(run_cli, write_tree, tmp_pa
     _, errors, _ = build(run_cli, root, tmp_path)
     guid = json.loads(first)["guid"]
     assert errors == [
-        f"content/ankipress.lock:3: error: unreadable lock, not used or rewritten: its guid "
-        f"{guid!r} is also on line 2"
+        "content/ankipress.lock:3: error: unreadable lock, so nothing is built from its folder: "
+        f"its guid {guid!r} is also on line 2"
     ]

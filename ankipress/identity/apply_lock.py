@@ -85,7 +85,7 @@ def apply_locks(
     diagnostics: Diagnostics,
 ) -> Locked:
     """``decks`` reconciled with the lock of their content root; a root whose lock cannot
-    be read builds as if it had none, and its lock is left alone. ``built``: by root, the
+    be read builds nothing (its error says why), and its lock is left alone. ``built``: by root, the
     files built (relative to it); ``note_types``: by root, its templates' digest."""
     locked = Locked()
     for root in sorted({deck.book.root for deck in decks} | set(built)):
@@ -102,8 +102,7 @@ def apply_locks(
         same_type = lock is not None and lock.note_type_hash == note_type_hash
         type_mod = lock.note_type_changed if same_type and lock is not None else now
         locked.note_type_mod[root] = type_mod
-        if lock is None:
-            locked.decks += mine
+        if lock is None:  # new GUIDs would duplicate every card on the next import
             continue
         done = reconcile(mine, lock, now, set(built.get(root, ())), root)
         locked.decks += done.decks

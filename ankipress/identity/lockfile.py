@@ -87,7 +87,9 @@ def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None
         repeated_guid(entries, lines)
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         number = exc.line if isinstance(exc, Repeated) else number
-        diagnostics.error(display, number, f"unreadable lock, not used or rewritten: {exc}", "lock")
+        diagnostics.error(
+            display, number, f"unreadable lock, so nothing is built from its folder: {exc}", "lock"
+        )
         return None
     raw = {id(entry): (entry, line) for entry, line in zip(entries, body, strict=True)}
     return Lock(tuple(entries), note_type, changed, True, raw, data)
