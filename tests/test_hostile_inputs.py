@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.ankitools import import_packages, notes, open_collection
+
 GOOD = "## Why?\n\nBecause.\n"
 
 
-def build(run_cli, root: Path, tmp_path: Path) -> tuple[int, list[str], list[Path]]:
-    result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
+def build(run_cli, root: Path, tmp_path: Path, *more: str) -> tuple[int, list[str], list[Path]]:
+    result = run_cli("build", str(root), "-o", str(tmp_path / "out"), *more, cwd=tmp_path)
     assert "internal error" not in result.output and "Traceback" not in result.output
     return result.exit_code, result.stderr.splitlines(), packages_in(tmp_path / "out")
 
@@ -83,6 +85,7 @@ def test_project_settings_nested_too_deep_are_an_error(run_cli, write_tree, tmp_
         ),
         (lambda h, e: (h, {**e, "changed": 1e400}), "2: error: unreadable lock"),
         (lambda h, e: (h, {**e, "tags": ["a b"]}), "2: error: unreadable lock"),
+        (lambda h, e: (h, {**e, "tags": ["<img/src=x/onerror=y>"]}), "2: error: unreadable lock"),
         (lambda h, e: (h, {**e, "deck": [10**30, *e["deck"][1:]]}), "2: error: unreadable lock"),
     ],
 )
@@ -144,3 +147,39 @@ def test_two_lock_entries_with_one_guid_are_an_error(run_cli, write_tree, tmp_pa
         "content/ankipress.lock:3: error: unreadable lock, so nothing is built from its folder: "
         f"its guid {guid!r} is also on line 2"
     ]
+
+
+def test_a_removed_notes_fields_from_the_lock_are_sanitised(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """Issue 17, case 2: a retired note is shipped with the fields the lock gives, and the
+    lock comes with the notes: what it says is untrusted, like an answer."""
+    root = write_tree({"a.md": GOOD + "\n## Gone?\n\nSoon.\n"})
+    build(run_cli, root, tmp_path)
+    lines = (root / "ankipress.lock").read_text().split("\n")
+    (at,) = [i for i, line in enumerate(lines) if '"question":"gone"' in line]
+    entry = json.loads(lines[at])
+    entry["fields"][1] = '<p>x<script>alert(1)</script><img src="x" onerror="alert(2)"></p>'
+    lines[at] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    (root / "ankipress.lock").write_text("\n".join(lines))
+    (root / "a.md").write_text(GOOD)  # the question is gone: its note is retired
+    code, _, packages = build(run_cli, root, tmp_path, "--no-cache")  # as in a fresh clone
+    assert code == 0
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, packages)
+    answers = {n.fields["Question"]: n.fields["Answer"] for n in notes(col)}
+    col.close()
+    retired = answers[entry["fields"][0]]
+    assert "script" not in retired and "onerror" not in retired and "alert" not in retired
+
+
+def test_a_title_of_markup_is_text_in_the_deck_name(run_cli, write_tree, tmp_path: Path) -> None:
+    """Issue 17, case 7: a template's {{Deck}} shows the deck name as HTML."""
+    root = write_tree({"a.md": '---\ntitle: "<img src=x onerror=alert(1)>"\n---\n' + GOOD})
+    code, _, packages = build(run_cli, root, tmp_path)
+    assert code == 0
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, packages)
+    (deck,) = {n.deck for n in notes(col)}
+    col.close()
+    assert deck == "‹img src=x onerror=alert(1)›"

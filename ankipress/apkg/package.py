@@ -10,13 +10,15 @@ import re
 import sqlite3
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from ankipress.atomic import write_bytes
+from ankipress.cards.sanitize import sanitize
 from ankipress.identity.guids import deck_id
+from ankipress.identity.reconcile import REMOVED_TAG
 from ankipress.records import Book, Chapter, Deck, MediaFile, Note
 
 if TYPE_CHECKING:
@@ -39,7 +41,12 @@ def make_deck(book: Book, chapter: Chapter, notes: tuple[Note, ...], width: int)
 
 
 def _deck_name_part(text: str) -> str:
-    return " ".join(text.replace("::", ":").split())
+    """A part of a deck name: no ``::`` (it nests decks), no ``<``/``>`` (a template's
+    ``{{Deck}}`` shows the name as HTML; a title is text)."""
+    return " ".join(text.replace("::", ":").translate(_NO_TAGS).split())
+
+
+_NO_TAGS = str.maketrans({"<": "‹", ">": "›"})
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,7 @@ def _collection(decks: list[Deck], note_types: Mapping[Path, NoteType], timestam
             if kind.mod is not None:  # the note type changes only when its templates do
                 models[str(model.model_id)]["mod"] = int(kind.mod)
             for note in deck.notes:
+                note = _checked(note)
                 row = genanki.Note(model=model, fields=note.fields, guid=note.guid, tags=note.tags)
                 note_id = next(ids)
                 notes.append(
@@ -124,6 +132,18 @@ def _collection(decks: list[Deck], note_types: Mapping[Path, NoteType], timestam
         return connection.serialize()
     finally:
         connection.close()
+
+
+def _checked(note: Note) -> Note:
+    """A note retired from the lock carries fields the lock gave: they are untrusted, and
+    sanitised like any answer (its media, already in the collection, kept by name)."""
+    if REMOVED_TAG not in note.tags:
+        return note
+    fields = [sanitize(f, {s: s for s in _OWN_MEDIA.findall(f)}) for f in note.fields[:4]]
+    return replace(note, question=fields[0], answer=fields[1], context=fields[2], source=fields[3])
+
+
+_OWN_MEDIA = re.compile(r"\b[0-9a-f]{16}\.[A-Za-z0-9]{1,8}\b")  # content-hashed media names
 
 
 def _marks(count: int) -> str:

@@ -50,3 +50,11 @@ def guid(value: Any) -> str:
     if not isinstance(value, str) or not 0 < len(value) <= 64 or not value.isprintable():
         raise ValueError("its guid is not 1 to 64 printable characters")
     return value
+
+
+def tags(values: Any) -> tuple[str, ...]:
+    """A note's tags: words (no space, as Anki splits them) that are text, not markup."""
+    found = tuple(str(t) for t in values)
+    if any(not t or any(c.isspace() or c in "<>&\"'" for c in t) for t in found):
+        raise ValueError("a tag is empty or holds a space or markup")
+    return found

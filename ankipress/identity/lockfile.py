@@ -17,6 +17,7 @@ from typing import Any
 from ankipress.diagnostics import Diagnostics
 from ankipress.first_name import LEGACY_LOCK_FILE, current_or_legacy
 from ankipress.identity.lockcheck import Repeated, count, guid, note_type_of, repeated_guid
+from ankipress.identity.lockcheck import tags as check_tags
 
 LOCK_FILE = "ankipress.lock"
 FORMAT = 1
@@ -105,9 +106,7 @@ def _entry(data: dict[str, Any]) -> LockEntry:
     package = PurePosixPath(str(output))  # a removed note's package is written there
     if package.is_absolute() or ".." in package.parts or package.suffix != ".apkg":
         raise ValueError(f"package {str(output)!r} is not an .apkg inside the output folder")
-    tags = tuple(str(t) for t in data.get("tags", ()))
-    if any(not t or any(c.isspace() for c in t) for t in tags):
-        raise ValueError("a tag is empty or holds a space")
+    tags = check_tags(data.get("tags", ()))
     removed = data.get("removed")
     return LockEntry(
         guid=guid(data["guid"]),
