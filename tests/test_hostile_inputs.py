@@ -183,3 +183,32 @@ def test_a_title_of_markup_is_text_in_the_deck_name(run_cli, write_tree, tmp_pat
     (deck,) = {n.deck for n in notes(col)}
     col.close()
     assert deck == "‹img src=x onerror=alert(1)›"
+
+
+def test_an_html_element_left_open_swallows_nothing(run_cli, write_tree, tmp_path: Path) -> None:
+    """Issue 17, case 11: an unclosed <script>, <textarea> or comment is shown as text, with a
+    warning, and what follows it stays on the cards (questions and all)."""
+    root = write_tree(
+        {
+            "a.md": "## Q1?\n\nBefore.\n\n<script>\n\nAfter the script.\n\n"
+            "## Q2?\n\nText <textarea> inside\n\nMore answer.\n\n"
+            "## Q3?\n\n<!-- TODO: write\n\nStill here.\n"
+        }
+    )
+    code, errors, packages = build(run_cli, root, tmp_path)
+    assert code == 0
+    assert errors == [
+        "content/a.md:1: warning: '<script>' is never closed; shown as text, not as HTML",
+        "content/a.md:9: warning: '<textarea>' is never closed; shown as text, not as HTML",
+        "content/a.md:17: warning: '<!-- TODO: write' is never closed before the next heading; "
+        "read as text",
+    ]
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, packages)
+    answers = {n.fields["Question"]: n.fields["Answer"] for n in notes(col)}
+    col.close()
+    assert answers == {
+        "Q1?": "<p>Before.</p>\n<p>&lt;script&gt;</p>\n<p>After the script.</p>",
+        "Q2?": "<p>Text &lt;textarea&gt; inside</p>\n<p>More answer.</p>",
+        "Q3?": "<p>&lt;!-- TODO: write</p>\n<p>Still here.</p>",
+    }

@@ -10,7 +10,7 @@ from markdown_it.token import Token
 
 from ankipress.cards.media import MediaResolver
 from ankipress.cards.rawhtml import read_raw_html
-from ankipress.cards.sanitize import MAX_DEPTH, nesting_depth, sanitize
+from ankipress.cards.sanitize import MAX_DEPTH, escape_unclosed, nesting_depth, sanitize
 from ankipress.identity.repeats import NoteIdentity
 from ankipress.notes.asking import MARKUP
 from ankipress.notes.editors import EMBED
@@ -28,12 +28,19 @@ def render_note(
     ensure_inline(question.answer)
     images = _ImageSources(book, resolver)
     images.collect(question.answer)
-    for line, removed in sorted(images.removed.items()):
-        listed = ", ".join(dict.fromkeys(removed))
-        message = f"removed from the card (not allowed there): {listed}"
-        resolver.diagnostics.warning(book.source.display, line, message, "html")
     md = markdown()
-    answer = md.renderer.render(list(question.answer), md.options, dict(book.env))
+    answer, unclosed = escape_unclosed(
+        md.renderer.render(list(question.answer), md.options, dict(book.env))
+    )
+    open_tags = {re.match(r"<(\w+)", tag)[1].lower() for tag in unclosed}  # type: ignore[index]
+    for tag in unclosed:
+        message = f"{tag[:40]!r} is never closed; shown as text, not as HTML"
+        resolver.diagnostics.warning(book.source.display, question.line, message, "html")
+    for line, removed in sorted(images.removed.items()):
+        listed = ", ".join(t for t in dict.fromkeys(removed) if t.strip("<>") not in open_tags)
+        message = f"removed from the card (not allowed there): {listed}"
+        if listed:
+            resolver.diagnostics.warning(book.source.display, line, message, "html")
     if nesting_depth(answer) > MAX_DEPTH:
         resolver.diagnostics.warning(
             book.source.display,

@@ -106,3 +106,23 @@ _SRC = re.compile("src", re.IGNORECASE)
 def _cleaner() -> nh3.Cleaner:
     """The rules, parsed once: a third of the time of ``nh3.clean`` given them each time."""
     return nh3.Cleaner(**_RULES)
+
+
+# Elements whose content an HTML parser reads as raw text up to their closing tag: one
+# left open turns the rest of the answer into that text (or drops it, for a script).
+_RAW_TEXT = re.compile(
+    r"<(script|style|textarea|title|iframe|xmp|noembed|noframes|noscript|plaintext)\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
+def escape_unclosed(html: str) -> tuple[str, list[str]]:
+    """``html`` with each raw-text element that is never closed shown as its source (its
+    opening tag escaped), and those tags: the rest of the answer stays the answer."""
+    found: list[str] = []
+    for match in reversed(list(_RAW_TEXT.finditer(html))):
+        closing = re.compile(rf"</{match[1]}\s*>", re.IGNORECASE)
+        if not closing.search(html, match.end()):
+            found.append(match[0])
+            html = html[: match.start()] + escape(match[0]) + html[match.end() :]
+    return html, found[::-1]

@@ -11,6 +11,7 @@ from markdown_it.token import Token
 
 from ankipress.notes.markdown import ensure_inline, markdown
 from ankipress.notes.nesting import TOO_DEEP
+from ankipress.notes.rawblocks import UNCLOSED
 
 _NEWLINE = re.compile(r"\r\n?|\n")  # what markdown-it counts as a line break, no more
 _COMMENT_ONLY = re.compile(r"^\s*(?:<!--.*?-->\s*)+$", re.DOTALL)
@@ -133,6 +134,8 @@ def parse_region(region: Sequence[str], first: int, env: dict, strip: int = 0) -
             token.map = [token.map[0] + first - 1, token.map[1] + first - 1]
     for start, end in local.get(TOO_DEEP, ()):
         env.setdefault(TOO_DEEP, []).append((start + first - 1, end + first - 1))
+    for start in local.get(UNCLOSED, ()):
+        env.setdefault(UNCLOSED, []).append(start + first - 1)
     return top_level_blocks(tokens, region, offset=first - 1)
 
 

@@ -28,6 +28,7 @@ from ankipress.notes.dollars import dollar_math_plugin
 from ankipress.notes.editors import editors_plugin
 from ankipress.notes.nesting import nesting_guard_plugin
 from ankipress.notes.prose import cjk_prose_plugin
+from ankipress.notes.rawblocks import unclosed_html_plugin
 
 CODE_CSS_CLASS = "highlight"  # on highlighted code blocks; code_css() styles it
 
@@ -122,6 +123,7 @@ def _configured() -> MarkdownIt:
     dollar_math_plugin(md)
     editors_plugin(md)
     callouts_plugin(md)
+    unclosed_html_plugin(md)
     md.add_render_rule("image", _render_image)
     return md
 

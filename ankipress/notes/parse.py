@@ -23,6 +23,7 @@ from ankipress.notes.leads import strip_answer_marker
 from ankipress.notes.markdown import parse_blocks
 from ankipress.notes.nesting import TOO_DEEP
 from ankipress.notes.outline import Walker
+from ankipress.notes.rawblocks import UNCLOSED
 from ankipress.notes.roles import Roles, assign_roles
 from ankipress.notes.titles import titled
 from ankipress.records import Book, Chapter, SourceFile
@@ -67,6 +68,11 @@ def parse_book(
     for first, last in unclosed_fences(tokens, lines):
         message = f"code fence is never closed; it runs to line {last}, all of it code"
         diagnostics.warning(source.display, first, message, "fence")
+    for start in sorted(set(env.pop(UNCLOSED, ()))):  # raw-text tags: said when rendered
+        opening = lines[start].strip()[:40] if start < len(lines) else ""
+        if opening.startswith(("<!", "<?")):
+            message = f"{opening!r} is never closed before the next heading; read as text"
+            diagnostics.warning(source.display, start + 1, message, "html")
     for first, last in runaway_math(tokens):
         message = f"display math runs to line {last} across blank lines and text; close its $$"
         diagnostics.warning(source.display, first, message, "math")
