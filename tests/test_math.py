@@ -85,3 +85,25 @@ def test_a_runaway_display_block_is_reported(run_cli, write_tree, tmp_path: Path
         "content/book.md:3: warning: display math runs to line 8 across blank lines and text; "
         "close its $$"
     ]
+
+
+def test_mathjax_commands_that_link_load_or_style_are_taken_out(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """Issue 17, case 6: \\href ran on a click and \\style fetched a URL in Anki's MathJax."""
+    built = build_in_anki(
+        run_cli,
+        write_tree,
+        tmp_path,
+        {
+            "book.md": "<h2>1.What is f?</h2>\n\n"
+            "$\\href{javascript:alert(1)}{x} + \\style{background:url(https://e.org/t.png)}{y}$\n"
+        },
+    )
+    answer = built.answers["What is f?"]
+    assert "\\href" not in answer and "\\style" not in answer
+    assert "{javascript:alert(1)}{x}" in answer  # the arguments stay, as plain groups
+    assert built.warnings == [
+        "content/book.md:3: warning: MathJax command \\href taken out: math links, loads or "
+        "styles nothing"
+    ]

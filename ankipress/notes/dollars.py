@@ -33,8 +33,17 @@ _DIGITS = frozenset("0123456789")
 _STOP = re.compile(r"(?:#{1,6}(?:[ \t]|$)|<(?:h[1-6]|details|summary)\b)", re.I)
 
 
+# MathJax commands that link, load, run or style: a note's math is only math (issue 17, 6)
+UNSAFE_TEX = re.compile(
+    r"\\(?:href|url|style|class|cssId|unicode|require|data|toggle|mmlToken|bbox|"
+    r"htmlData|htmlClass|htmlStyle|htmlId|texttip|statusline|mathtip)(?![A-Za-z])"
+)
+
+
 def render_math(tex: str, options: dict[str, Any]) -> str:
-    body = escape(tex, quote=False)
+    """MathJax's delimiters around the TeX, HTML-escaped, its unsafe commands taken out
+    (their arguments stay, as plain groups: ``\\href{u}{x}`` shows ``u`` and ``x``)."""
+    body = escape(UNSAFE_TEX.sub("", tex), quote=False)
     return f"\\[{body}\\]" if options.get("display_mode") else f"\\({body}\\)"
 
 

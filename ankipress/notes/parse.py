@@ -16,7 +16,7 @@ from ankipress.notes.chapters import (
 )
 from ankipress.notes.config import Settings, parse_settings
 from ankipress.notes.coverage import Coverage
-from ankipress.notes.dollars import runaway_math
+from ankipress.notes.dollars import UNSAFE_TEX, runaway_math
 from ankipress.notes.drafts import BEFORE_CHAPTERS, TOC, ChapterDraft, ChapterStart
 from ankipress.notes.elements import Element, elements
 from ankipress.notes.leads import strip_answer_marker
@@ -73,6 +73,10 @@ def parse_book(
         if opening.startswith(("<!", "<?")):
             message = f"{opening!r} is never closed before the next heading; read as text"
             diagnostics.warning(source.display, start + 1, message, "html")
+    for number, line in enumerate(lines, start=1):
+        if "\\" in line and (command := UNSAFE_TEX.search(line)):
+            message = f"MathJax command {command[0]} taken out: math links, loads or styles nothing"
+            diagnostics.warning(source.display, number, message, "math")
     for first, last in runaway_math(tokens):
         message = f"display math runs to line {last} across blank lines and text; close its $$"
         diagnostics.warning(source.display, first, message, "math")
