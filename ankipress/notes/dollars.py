@@ -68,25 +68,24 @@ def dollar_math_plugin(md: MarkdownIt) -> None:
 
 def _no_digit_after(rule: Callable[[StateInline, bool], bool]) -> Callable[..., bool]:
     def math_inline(state: StateInline, silent: bool) -> bool:
-        start = state.pos
-        if not rule(state, True):  # silent: only finds where the math would end
+        start, tokens, pending = state.pos, len(state.tokens), state.pending
+        if not rule(state, silent):
             return False
-        end, state.pos = state.pos, start
-        if end < len(state.src) and state.src[end] in _DIGITS:
+        if state.pos < len(state.src) and state.src[state.pos] in _DIGITS:  # "$5 and $10"
+            del state.tokens[tokens:]  # the math token, and the text it flushed before it
+            state.pos, state.pending = start, pending
             return False
-        if silent:
-            state.pos = end
-            return True
-        return rule(state, False)
+        return True
 
     return math_inline
 
 
 def _closed_before_a_stop(rule: Callable[..., bool]) -> Callable[..., bool]:
     def math_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-        first = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
-        if not first.startswith("$$"):
+        begin = state.bMarks[start] + state.tShift[start]
+        if state.src[begin : begin + 2] != "$$":  # most lines
             return False
+        first = state.src[begin : state.eMarks[start]]
         if not (len(first.strip()) > 3 and first.rstrip().endswith("$$")):  # not one line
             closing, stops = _marks(state.src)
             after = bisect_right(closing, start)

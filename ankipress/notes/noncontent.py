@@ -71,7 +71,7 @@ def not_content(block: Block) -> str | None:
         return "table of contents marker"
     if _ANCHOR.match(source):
         return "anchor"
-    if _is_badge_line(block.inline):
+    if source.lstrip().startswith("[") and _is_badge_line(block.inline):
         return "badge"
     return None
 

@@ -73,7 +73,7 @@ def parse_book(
         if opening.startswith(("<!", "<?")):
             message = f"{opening!r} is never closed before the next heading; read as text"
             diagnostics.warning(source.display, start + 1, message, "html")
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines if UNSAFE_TEX.search(text) else (), start=1):
         if "\\" in line and (command := UNSAFE_TEX.search(line)):
             message = f"MathJax command {command[0]} taken out: math links, loads or styles nothing"
             diagnostics.warning(source.display, number, message, "math")

@@ -43,7 +43,7 @@ def why_unanswered(blocks: Iterable[Block]) -> str | None:
     if len(blocks) > _FEW:
         return None  # a placeholder is a line or two: "- [ ] TODO", "参考资料" and its links
     raw = "".join(t.content for b in blocks for t in b.tokens if t.type == "inline")
-    if len(_LINK_TARGET.sub("", raw)) > _LONG:
+    if len(raw) > _LONG and ("](" not in raw or len(_LINK_TARGET.sub("", raw)) > _LONG):
         return None  # long prose: an answer, no need to parse it here
     texts: list[str] = []
     links = 0

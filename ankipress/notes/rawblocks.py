@@ -17,6 +17,7 @@ UNCLOSED = "ankipress_unclosed_html"  # env key: 0-based lines of blocks left op
 _SEQUENCES = importlib.import_module("markdown_it.rules_block.html_block").HTML_SEQUENCES
 # the sequences that end only at their closing text (not at a blank line)
 _CLOSED_BY = [(opening, closing) for opening, closing, _ in _SEQUENCES if not closing.search("")]
+_MAY_OPEN = {"<s", "<S", "<p", "<P", "<t", "<T", "<!", "<?"}  # script style pre textarea <! <?
 _HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)", re.MULTILINE)
 
 
@@ -28,6 +29,10 @@ def unclosed_html_plugin(md: MarkdownIt) -> None:
 def _closed_before_a_heading(rule: Callable[..., bool]) -> Callable[..., bool]:
     def closed_html_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         begin = state.bMarks[start] + state.tShift[start]
+        if state.src[begin : begin + 1] != "<":  # most lines: no HTML block
+            return False
+        if state.src[begin : begin + 2] not in _MAY_OPEN:  # none of those that need closing
+            return bool(rule(state, start, end, silent))
         line = state.src[begin : state.eMarks[start]]
         for opening, closing in _CLOSED_BY:
             if opening.search(line):

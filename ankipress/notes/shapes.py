@@ -137,6 +137,8 @@ def is_bold_line(block: Block) -> bool:
     """A paragraph that is one bold phrase (``**网络结构**``): a sub-heading in prose."""
     if block.kind != "paragraph_open" or len(block.tokens) < 2:
         return False
+    if not block.tokens[1].content.lstrip().startswith(("**", "__")):  # no parse needed
+        return False
     children = [c for c in block.inline if not blank_text(c)]
     if children and children[-1].type == "text" and children[-1].content.strip() in (":", "："):
         children = children[:-1]
