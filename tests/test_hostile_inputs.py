@@ -3,8 +3,10 @@ with its place, and every other file still builds."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -212,3 +214,22 @@ def test_an_html_element_left_open_swallows_nothing(run_cli, write_tree, tmp_pat
         "Q2?": "<p>Text &lt;textarea&gt; inside</p>\n<p>More answer.</p>",
         "Q3?": "<p>&lt;!-- TODO: write</p>\n<p>Still here.</p>",
     }
+
+
+def test_an_image_replaced_under_its_old_size_and_time_is_shipped_anew(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """Issue 17, case 12: the cache knew an image by its size and modification time."""
+    root = write_tree({"a.md": "## What?\n\n![x](fig.png)\n\nText.\n", "fig.png": b"A" * 64})
+    build(run_cli, root, tmp_path)
+    old = (root / "fig.png").stat()
+    (root / "fig.png").write_bytes(b"B" * 64)
+    os.utime(root / "fig.png", ns=(old.st_atime_ns, old.st_mtime_ns))
+    build(run_cli, root, tmp_path)
+    (package,) = packages_in(tmp_path / "out")
+    with zipfile.ZipFile(package) as archive:
+        media = json.loads(archive.read("media"))
+        shipped = {archive.read(number) for number in media}
+    assert shipped == {b"B" * 64}
+    (name,) = media.values()
+    assert name.startswith(hashlib.sha256(b"B" * 64).hexdigest()[:16])

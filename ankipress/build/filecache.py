@@ -94,7 +94,9 @@ class FileCache:
 def _fingerprint(
     roots: list[Path], suffixes: tuple[str, ...] = (), skip: tuple[str, ...] = ()
 ) -> str:
-    """Names, sizes and modification times of the files under ``roots``."""
+    """Names, sizes, modification and change times and inodes of the files under ``roots``
+    (new bytes of the same size under an old modification time still change the last two:
+    ``touch -d`` sets the first, never the change time)."""
     digest = hashlib.sha256()
     for root in roots:
         for folder, dirs, names in walk(root):
@@ -106,7 +108,8 @@ def _fingerprint(
                     stat = os.stat(os.path.join(folder, name))
                 except OSError:
                     continue
-                digest.update(f"{folder}/{name}\x1f{stat.st_size}\x1f{stat.st_mtime_ns}\n".encode())
+                times = f"{stat.st_mtime_ns}\x1f{stat.st_ctime_ns}\x1f{stat.st_ino}"
+                digest.update(f"{folder}/{name}\x1f{stat.st_size}\x1f{times}\n".encode())
     return digest.hexdigest()
 
 
