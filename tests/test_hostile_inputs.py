@@ -202,8 +202,7 @@ def test_an_html_element_left_open_swallows_nothing(run_cli, write_tree, tmp_pat
     assert errors == [
         "content/a.md:1: warning: '<script>' is never closed; shown as text, not as HTML",
         "content/a.md:9: warning: '<textarea>' is never closed; shown as text, not as HTML",
-        "content/a.md:17: warning: '<!-- TODO: write' is never closed before the next heading; "
-        "read as text",
+        "content/a.md:17: warning: '<!-- TODO: write' is never closed; read as text",
     ]
     col = open_collection(tmp_path / "anki")
     import_packages(col, packages)
@@ -233,3 +232,49 @@ def test_an_image_replaced_under_its_old_size_and_time_is_shipped_anew(
     assert shipped == {b"B" * 64}
     (name,) = media.values()
     assert name.startswith(hashlib.sha256(b"B" * 64).hexdigest()[:16])
+
+
+def test_a_commented_out_section_stays_hidden_and_a_pre_keeps_its_hash_lines(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """A block closed anywhere after it is a block: a comment may hide whole sections."""
+    root = write_tree(
+        {
+            "a.md": "## Live?\n\nYes.\n\n<!--\n### Old question?\n\nOld answer.\n-->\n\n"
+            "## Shell?\n\n<pre>\n# install it\npip install x\n</pre>\n"
+        }
+    )
+    code, errors, packages = build(run_cli, root, tmp_path)
+    assert code == 0 and errors == []
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, packages)
+    questions = sorted(n.fields["Question"] for n in notes(col))
+    col.close()
+    assert questions == ["Live?", "Shell?"]
+
+
+def test_a_retired_notes_deck_name_from_the_lock_is_checked(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    root = write_tree({"a.md": GOOD})
+    build(run_cli, root, tmp_path)
+    lines = (root / "ankipress.lock").read_text().split("\n")
+    entry = json.loads(lines[1])
+    entry["deck"][1] = "Evil<img src=x onerror=alert(1)>::x"
+    lines[1] = json.dumps(entry, ensure_ascii=False)
+    (root / "ankipress.lock").write_text("\n".join(lines))
+    _, errors, _ = build(run_cli, root, tmp_path)
+    assert errors == [
+        "content/ankipress.lock:2: error: unreadable lock, so nothing is built from its folder: "
+        "its deck name is empty or holds markup"
+    ]
+
+
+def test_a_markdown_file_that_is_a_symlink_loop_is_warned(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    root = write_tree({"a.md": GOOD})
+    os.symlink("loop.md", root / "loop.md")
+    code, errors, packages = build(run_cli, root, tmp_path)
+    assert code == 0 and len(packages) == 1
+    assert errors == ["content/loop.md: warning: symlink loop; not read"]

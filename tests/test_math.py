@@ -104,6 +104,23 @@ def test_mathjax_commands_that_link_load_or_style_are_taken_out(
     assert "\\href" not in answer and "\\style" not in answer
     assert "{javascript:alert(1)}{x}" in answer  # the arguments stay, as plain groups
     assert built.warnings == [
-        "content/book.md:3: warning: MathJax command \\href taken out: math links, loads or "
-        "styles nothing"
+        "content/book.md:3: warning: MathJax command \\href taken out of any math: math links, "
+        "loads or styles nothing"
     ]
+
+
+def test_mathjax_commands_are_taken_out_of_math_written_as_text(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """Anki's MathJax typesets \\( \\) in any text, not only what came from $...$."""
+    built = build_in_anki(
+        run_cli,
+        write_tree,
+        tmp_path,
+        {
+            "book.md": "## What is \\\\(\\href{javascript:alert(2)}{y}\\\\)?\n\n"
+            "X \\\\(\\href{javascript:alert(1)}{two}\\\\) and \\\\[\\style{color:red}{z}\\\\]\n"
+        },
+    )
+    ((question, answer),) = built.answers.items()
+    assert "\\href" not in question and "\\href" not in answer and "\\style" not in answer

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from ankipress.atomic import write_bytes
-from ankipress.cards.sanitize import sanitize
+from ankipress.cards.sanitize import safe_math, sanitize
 from ankipress.identity.guids import deck_id
 from ankipress.identity.reconcile import REMOVED_TAG
 from ankipress.records import Book, Chapter, Deck, MediaFile, Note
@@ -139,7 +139,9 @@ def _checked(note: Note) -> Note:
     sanitised like any answer (its media, already in the collection, kept by name)."""
     if REMOVED_TAG not in note.tags:
         return note
-    fields = [sanitize(f, {s: s for s in _OWN_MEDIA.findall(f)}) for f in note.fields[:4]]
+    fields = [
+        safe_math(sanitize(f, {s: s for s in _OWN_MEDIA.findall(f)})) for f in note.fields[:4]
+    ]
     return replace(note, question=fields[0], answer=fields[1], context=fields[2], source=fields[3])
 
 

@@ -10,7 +10,13 @@ from markdown_it.token import Token
 
 from ankipress.cards.media import MediaResolver
 from ankipress.cards.rawhtml import read_raw_html
-from ankipress.cards.sanitize import MAX_DEPTH, escape_unclosed, nesting_depth, sanitize
+from ankipress.cards.sanitize import (
+    MAX_DEPTH,
+    escape_unclosed,
+    nesting_depth,
+    safe_math,
+    sanitize,
+)
 from ankipress.identity.repeats import NoteIdentity
 from ankipress.notes.asking import MARKUP
 from ankipress.notes.editors import EMBED
@@ -51,13 +57,13 @@ def render_note(
         images.media.clear()
         safe = f'<pre class="too-deep">{escape(answer, quote=False)}</pre>'
     else:
-        safe = sanitize(answer, images.sources)
+        safe = safe_math(sanitize(answer, images.sources))
     if re.search(r"!\[|<img\b", question.markdown, re.I):
         message = "an image in a question is not shown on the card; put it in the answer"
         resolver.diagnostics.warning(book.source.display, question.line, message, "image")
     return Note(
         guid=identity.guid,
-        question=question_html(question),
+        question=safe_math(question_html(question)),
         answer=safe,
         context=escape(context(book, chapter, question), quote=False),
         source=escape(f"{book.source.source_name}:{question.line}", quote=False),

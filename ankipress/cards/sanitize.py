@@ -17,6 +17,8 @@ from typing import Any
 
 import nh3
 
+from ankipress.notes.dollars import UNSAFE_TEX
+
 ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS)
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _ATTRIBUTES: dict[str, set[str]] = copy.deepcopy(nh3.ALLOWED_ATTRIBUTES)
@@ -119,10 +121,29 @@ _RAW_TEXT = re.compile(
 def escape_unclosed(html: str) -> tuple[str, list[str]]:
     """``html`` with each raw-text element that is never closed shown as its source (its
     opening tag escaped), and those tags: the rest of the answer stays the answer."""
-    found: list[str] = []
-    for match in reversed(list(_RAW_TEXT.finditer(html))):
-        closing = re.compile(rf"</{match[1]}\s*>", re.IGNORECASE)
-        if not closing.search(html, match.end()):
+    openings = list(_RAW_TEXT.finditer(html))
+    if not openings:
+        return html, []
+    closings: dict[str, int] = {}  # by tag name: where its last closing tag ends
+    for name in {match[1].lower() for match in openings}:
+        ends = [m.end() for m in re.finditer(rf"</{name}\s*>", html, re.IGNORECASE)]
+        closings[name] = ends[-1] if ends else -1
+    parts, found, at = [], [], 0
+    for match in openings:
+        if closings[match[1].lower()] < match.end():  # no closing tag after it
             found.append(match[0])
-            html = html[: match.start()] + escape(match[0]) + html[match.end() :]
-    return html, found[::-1]
+            parts += [html[at : match.start()], escape(match[0])]
+            at = match.end()
+    return "".join([*parts, html[at:]]), found
+
+
+# Math that Anki's MathJax typesets wherever it is in a card: \( \) and \[ \] spans.
+_MATH_SPAN = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]", re.DOTALL)
+
+
+def safe_math(html: str) -> str:
+    """``html`` with the MathJax commands that link, load or style taken out of every math
+    span, the ones a note wrote as ``\\(...\\)`` in its text as much as ``$...$``."""
+    if "\\" not in html:
+        return html
+    return _MATH_SPAN.sub(lambda span: UNSAFE_TEX.sub("", span[0]), html)

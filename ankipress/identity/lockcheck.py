@@ -58,3 +58,11 @@ def tags(values: Any) -> tuple[str, ...]:
     if any(not t or any(c.isspace() or c in "<>&\"'" for c in t) for t in found):
         raise ValueError("a tag is empty or holds a space or markup")
     return found
+
+
+def deck_name(value: Any) -> str:
+    """A retired note's deck name: text (a template's ``{{Deck}}`` shows it as HTML)."""
+    name = str(value)
+    if not name or "<" in name or ">" in name:
+        raise ValueError("its deck name is empty or holds markup")
+    return name

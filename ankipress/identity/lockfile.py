@@ -16,7 +16,14 @@ from typing import Any
 
 from ankipress.diagnostics import Diagnostics
 from ankipress.first_name import LEGACY_LOCK_FILE, current_or_legacy
-from ankipress.identity.lockcheck import Repeated, count, guid, note_type_of, repeated_guid
+from ankipress.identity.lockcheck import (
+    Repeated,
+    count,
+    deck_name,
+    guid,
+    note_type_of,
+    repeated_guid,
+)
 from ankipress.identity.lockcheck import tags as check_tags
 
 LOCK_FILE = "ankipress.lock"
@@ -115,7 +122,7 @@ def _entry(data: dict[str, Any]) -> LockEntry:
         source=str(data["source"]),
         hash=str(data["hash"]),
         changed=count(data["changed"], "changed"),
-        deck=(count(deck_id, "deck id"), str(name), str(output)),
+        deck=(count(deck_id, "deck id"), deck_name(name), str(output)),
         fields=tuple(str(f) for f in data["fields"]),
         tags=tags,
         removed=None if removed is None else count(removed, "removed"),

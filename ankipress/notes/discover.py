@@ -33,7 +33,11 @@ def discover(
             files = [root]
             root = root.parent
         for path in files:
-            real = path.resolve()
+            try:
+                real = path.resolve()
+            except (OSError, RuntimeError):  # a symlink loop
+                diagnostics.warning(display_path(path, cwd), 0, "symlink loop; not read", "outside")
+                continue
             refused = outside(real, root)
             if refused is not None:
                 diagnostics.warning(display_path(path, cwd), 0, refused, "outside")

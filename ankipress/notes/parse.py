@@ -70,12 +70,15 @@ def parse_book(
         diagnostics.warning(source.display, first, message, "fence")
     for start in sorted(set(env.pop(UNCLOSED, ()))):  # raw-text tags: said when rendered
         opening = lines[start].strip()[:40] if start < len(lines) else ""
-        if opening.startswith(("<!", "<?")):
-            message = f"{opening!r} is never closed before the next heading; read as text"
+        if opening.startswith(("<!", "<?")) or opening[:4].lower() == "<pre":
+            message = f"{opening!r} is never closed; read as text"
             diagnostics.warning(source.display, start + 1, message, "html")
     for number, line in enumerate(lines if UNSAFE_TEX.search(text) else (), start=1):
         if "\\" in line and (command := UNSAFE_TEX.search(line)):
-            message = f"MathJax command {command[0]} taken out: math links, loads or styles nothing"
+            message = (
+                f"MathJax command {command[0]} taken out of any math: "
+                "math links, loads or styles nothing"
+            )
             diagnostics.warning(source.display, number, message, "math")
     for first, last in runaway_math(tokens):
         message = f"display math runs to line {last} across blank lines and text; close its $$"

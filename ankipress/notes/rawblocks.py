@@ -1,14 +1,16 @@
 """HTML blocks that never close. CommonMark runs a ``<script>``, ``<style>``, ``<pre>`` or
 ``<textarea>`` block, a ``<!--`` comment and their kin to their closing tag, however far:
-one left open takes every later line, later questions and all, off the cards. Here such a
-block must close before the next heading; one that does not is not an HTML block (its
-line is read as a paragraph), and its line is noted in ``env[UNCLOSED]`` for a warning."""
+one never closed takes every later line, later questions and all, off the cards. Here
+such a block must close somewhere after it (a comment may hide whole sections, headings
+and all, as its author meant); one that never does is not an HTML block (its line is
+read as a paragraph), and its line is noted in ``env[UNCLOSED]`` for a warning."""
 
 from __future__ import annotations
 
 import importlib
-import re
+from bisect import bisect_left
 from collections.abc import Callable
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock, html_block
@@ -18,15 +20,14 @@ _SEQUENCES = importlib.import_module("markdown_it.rules_block.html_block").HTML_
 # the sequences that end only at their closing text (not at a blank line)
 _CLOSED_BY = [(opening, closing) for opening, closing, _ in _SEQUENCES if not closing.search("")]
 _MAY_OPEN = {"<s", "<S", "<p", "<P", "<t", "<T", "<!", "<?"}  # script style pre textarea <! <?
-_HEADING = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)", re.MULTILINE)
 
 
 def unclosed_html_plugin(md: MarkdownIt) -> None:
     alt = {"alt": ["paragraph", "reference", "blockquote"]}  # what it may interrupt, as before
-    md.block.ruler.at("html_block", _closed_before_a_heading(html_block), alt)
+    md.block.ruler.at("html_block", _closed_later(html_block), alt)
 
 
-def _closed_before_a_heading(rule: Callable[..., bool]) -> Callable[..., bool]:
+def _closed_later(rule: Callable[..., bool]) -> Callable[..., bool]:
     def closed_html_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
         begin = state.bMarks[start] + state.tShift[start]
         if state.src[begin : begin + 1] != "<":  # most lines: no HTML block
@@ -34,11 +35,10 @@ def _closed_before_a_heading(rule: Callable[..., bool]) -> Callable[..., bool]:
         if state.src[begin : begin + 2] not in _MAY_OPEN:  # none of those that need closing
             return bool(rule(state, start, end, silent))
         line = state.src[begin : state.eMarks[start]]
-        for opening, closing in _CLOSED_BY:
+        for index, (opening, _) in enumerate(_CLOSED_BY):
             if opening.search(line):
-                heading = _HEADING.search(state.src, state.eMarks[start])
-                stop = heading.start() if heading else len(state.src)
-                if not closing.search(state.src, begin, stop):
+                closings = _closings(state.src)[index]
+                if bisect_left(closings, begin) == len(closings):  # none at or after it
                     if not silent:
                         state.env.setdefault(UNCLOSED, []).append(start)
                     return False
@@ -46,3 +46,9 @@ def _closed_before_a_heading(rule: Callable[..., bool]) -> Callable[..., bool]:
         return bool(rule(state, start, end, silent))
 
     return closed_html_block
+
+
+@lru_cache(maxsize=8)
+def _closings(src: str) -> list[list[int]]:
+    """Where each kind of block's closing text ends, in ``src``: found once for all."""
+    return [[match.end() for match in closing.finditer(src)] for _, closing in _CLOSED_BY]
