@@ -18,7 +18,16 @@ def walk(root: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[st
                 entries = sorted(scan, key=lambda entry: entry.name)
         except OSError:
             continue
-        dirs = [e.name for e in entries if e.is_dir(follow_symlinks=False)]
-        files = [e.name for e in entries if not e.is_dir(follow_symlinks=False)]
+        kinds = [(entry.name, _is_folder(entry)) for entry in entries]
+        dirs = [name for name, folder in kinds if folder]
+        files = [name for name, folder in kinds if not folder]
         yield folder, dirs, files
         stack.extend(os.path.join(folder, name) for name in reversed(dirs))
+
+
+def _is_folder(entry: os.DirEntry[str]) -> bool:
+    """A real folder (a symlink to one is not entered, nor listed as a file to read)."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
