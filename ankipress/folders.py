@@ -26,7 +26,7 @@ def walk(root: str | os.PathLike[str]) -> Iterator[tuple[str, list[str], list[st
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
-    """A real folder (a symlink to one is not entered, nor listed as a file to read)."""
+    """A real folder: a symlink to one is never entered (it is listed with the files)."""
     try:
         return entry.is_dir(follow_symlinks=False)
     except OSError:
