@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from ankipress.diagnostics import Diagnostics, display_path
+from ankipress.folders import walk
 from ankipress.records import SourceFile
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -70,40 +70,27 @@ def _path_key(source: SourceFile) -> str:
 
 
 def _walk(root: Path, cwd: Path, diagnostics: Diagnostics) -> list[Path]:
-    """The markdown files under ``root``, sorted, hidden entries left out: walked with a
-    stack (``os.walk`` recurses, and a thousand nested folders would exhaust Python's)."""
+    """The markdown files under ``root``, sorted, hidden entries left out; a symlinked
+    folder is never entered, and one leading outside the root is refused with a warning."""
+
+    def unreadable(folder: str, error: OSError) -> None:
+        where = display_path(Path(folder), cwd)
+        diagnostics.error(where, 0, f"cannot read folder: {error.strerror}", "io")
+
     files: list[Path] = []
-    stack = [root]
-    while stack:
-        folder = stack.pop()
-        try:
-            with os.scandir(folder) as scan:
-                entries = sorted(scan, key=lambda e: e.name)
-        except OSError as error:
-            where = display_path(folder, cwd)
-            diagnostics.error(where, 0, f"cannot read folder: {error.strerror}", "io")
-            continue
-        dirs = []
-        for entry in entries:
-            if entry.name.startswith("."):
+    for folder, dirs, names in walk(root, onerror=unreadable):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
+        for name in names:
+            path = Path(folder, name)
+            if name.startswith("."):
                 continue
-            if _is_dir(entry):  # a symlink to a folder outside the root is refused
-                refused = outside(Path(entry.path).resolve(), root) if entry.is_symlink() else None
+            if path.is_dir():  # a symlink to a folder (a symlink loop is none)
+                refused = outside(path.resolve(), root)
                 if refused is not None:
-                    diagnostics.warning(display_path(Path(entry.path), cwd), 0, refused, "outside")
-                elif not entry.is_symlink():
-                    dirs.append(Path(entry.path))
-            elif entry.name.lower().endswith(MARKDOWN_SUFFIXES):
-                files.append(Path(entry.path))
-        stack.extend(reversed(dirs))
+                    diagnostics.warning(display_path(path, cwd), 0, refused, "outside")
+            elif name.lower().endswith(MARKDOWN_SUFFIXES):
+                files.append(path)
     return sorted(files, key=lambda path: path.relative_to(root).parts)
-
-
-def _is_dir(entry: os.DirEntry[str]) -> bool:
-    try:  # a symlink loop is no folder
-        return entry.is_dir()
-    except OSError:
-        return False
 
 
 def _source_file(path: Path, real: Path, root: Path, cwd: Path) -> SourceFile:
