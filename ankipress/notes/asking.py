@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from ankipress.identity.guids import strip_numbering
+from ankipress.identity.guids import normalise_question, strip_numbering
 
 # Q: / Q： / Q1. / Q5.1) / QX) / Question: / Question 2: at the start of a line: marks a
 # question ("Q1 is the 25th percentile" and "Q3 2024" do not)
@@ -57,6 +57,12 @@ def question_text(text: str) -> str:
     text = _BRACKETED.sub("", text, count=1)
     text = _CLOSING_HASHES.sub("", _PADDED.sub("", strip_numbering(text), count=1))
     return text.rstrip(" \t:：") or text
+
+
+def question_key(text: str) -> str:
+    """What identifies a line written as a question: its question text, normalised (as
+    ``normalise_question`` makes GUIDs of)."""
+    return normalise_question(question_text(text))
 
 
 def is_number_only(text: str) -> bool:

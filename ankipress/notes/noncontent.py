@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from markdown_it.token import Token
 
 from ankipress.identity.guids import normalise_question
-from ankipress.notes.asking import question_text
+from ankipress.notes.asking import question_key
 from ankipress.notes.blocks import Block
 from ankipress.notes.markdown import ensure_inline
 from ankipress.notes.shapes import blank_text
@@ -42,7 +42,7 @@ BACK_MATTER = (
 def skipped_sections(settings: Iterable[str]) -> dict[str, str]:
     """The (normalised) headings whose sections are not content, each with why."""
     skip = {normalise_question(b): "references, not notes" for b in BACK_MATTER}
-    return skip | {normalise_question(question_text(s)): "skipped by settings" for s in settings}
+    return skip | {question_key(s): "skipped by settings" for s in settings}
 
 
 _BADGE_HOSTS = ("shields.io", "badge", "badgen.net")

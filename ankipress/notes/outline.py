@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from ankipress.identity.guids import normalise_question
-from ankipress.notes.asking import question_text
+from ankipress.notes.asking import question_key
 from ankipress.notes.blocks import Block
 from ankipress.notes.coverage import Coverage
 from ankipress.notes.drafts import (
@@ -89,7 +89,7 @@ class Walker:
         level, heading = 0 if start is not None else element.level, element.kind == "heading"
         if heading and self.skipping is not None and level <= self.skipping:
             self.skipping = None
-        why = self.skip.get(normalise_question(question_text(element.text))) if heading else ""
+        why = self.skip.get(question_key(element.text)) if heading else ""
         if why:
             self.skipping, self.open, self.skip_why = level, None, why
         if self.skipping is None:
@@ -173,7 +173,7 @@ class Walker:
     def _nested(self, element: Element, draft: Draft) -> None:
         if not element.asks:
             return
-        if normalise_question(question_text(element.written)) != normalise_question(draft.text):
+        if question_key(element.written) != normalise_question(draft.text):
             message = f"question {element.written!r} is kept in the answer of {draft.text!r}"
             self.report(element.first, f"{message} (line {draft.line}), with no card of its own")
             draft.nested.append((element.first, element.written))

@@ -17,8 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ankipress.identity.guids import normalise_question
-from ankipress.notes.asking import question_text
+from ankipress.notes.asking import question_key
 from ankipress.notes.chapters import parse_chapter_heading
 from ankipress.notes.drafts import Draft
 from ankipress.notes.elements import Element
@@ -168,7 +167,7 @@ def _parts(elements: Sequence[Element], title_line: int) -> set[int]:
             continue
         while stack and stack[-1].level >= element.level:
             stack.pop()
-        key = normalise_question(question_text(element.text))
+        key = question_key(element.text)
         parents[key].add(stack[-1].first if stack else 0)
         lines[key].append(element.first)
         stack.append(element)
