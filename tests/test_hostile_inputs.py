@@ -88,7 +88,11 @@ def test_project_settings_nested_too_deep_are_an_error(run_cli, write_tree, tmp_
         (lambda h, e: (h, {**e, "changed": 1e400}), "2: error: unreadable lock"),
         (lambda h, e: (h, {**e, "tags": ["a b"]}), "2: error: unreadable lock"),
         (lambda h, e: (h, {**e, "tags": ["<img/src=x/onerror=y>"]}), "2: error: unreadable lock"),
-        (lambda h, e: (h, {**e, "deck": [10**30, *e["deck"][1:]]}), "2: error: unreadable lock"),
+        (lambda h, e: (h, {**e, "deck": 10**30}), "2: error: unreadable lock"),
+        (lambda h, e: (h, {**e, "at": "/etc/passwd:1"}), "2: error: unreadable lock"),
+        (lambda h, e: (h, {**e, "guid": "a b"}), "2: error: unreadable lock"),
+        (lambda h, e: (h, {**e, "text": "x" * 5000}), "2: error: unreadable lock"),
+        (lambda h, e: ({"ankipress_lock": 3}, e), "1: error: unreadable lock"),
     ],
 )
 def test_hostile_lock_values_are_errors_naming_their_line(
@@ -160,8 +164,10 @@ def test_a_removed_notes_fields_from_the_lock_are_sanitised(
     build(run_cli, root, tmp_path)
     lines = (root / "ankipress.lock").read_text().split("\n")
     (at,) = [i for i, line in enumerate(lines) if '"question":"gone"' in line]
-    entry = json.loads(lines[at])
+    entry = first_format(json.loads(lines[at]))  # which held fields
+    entry["fields"][0] = '<img src="x" onerror="alert(3)">Gone?'
     entry["fields"][1] = '<p>x<script>alert(1)</script><img src="x" onerror="alert(2)"></p>'
+    lines[0] = lines[0].replace('"ankipress_lock":2', '"ankipress_lock":1')
     lines[at] = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
     (root / "ankipress.lock").write_text("\n".join(lines))
     (root / "a.md").write_text(GOOD)  # the question is gone: its note is retired
@@ -171,8 +177,8 @@ def test_a_removed_notes_fields_from_the_lock_are_sanitised(
     import_packages(col, packages)
     answers = {n.fields["Question"]: n.fields["Answer"] for n in notes(col)}
     col.close()
-    retired = answers[entry["fields"][0]]
-    assert "script" not in retired and "onerror" not in retired and "alert" not in retired
+    (retired,) = [(q, a) for q, a in answers.items() if "Gone" in q]
+    assert not any(bad in f for f in retired for bad in ("script", "onerror", "alert")), retired
 
 
 def test_a_title_of_markup_is_text_in_the_deck_name(run_cli, write_tree, tmp_path: Path) -> None:
@@ -259,8 +265,9 @@ def test_a_retired_notes_deck_name_from_the_lock_is_checked(
     root = write_tree({"a.md": GOOD})
     build(run_cli, root, tmp_path)
     lines = (root / "ankipress.lock").read_text().split("\n")
-    entry = json.loads(lines[1])
+    entry = first_format(json.loads(lines[1]))
     entry["deck"][1] = "Evil<img src=x onerror=alert(1)>::x"
+    lines[0] = lines[0].replace('"ankipress_lock":2', '"ankipress_lock":1')
     lines[1] = json.dumps(entry, ensure_ascii=False)
     (root / "ankipress.lock").write_text("\n".join(lines))
     _, errors, _ = build(run_cli, root, tmp_path)
@@ -268,6 +275,15 @@ def test_a_retired_notes_deck_name_from_the_lock_is_checked(
         "content/ankipress.lock:2: error: unreadable lock, so nothing is built from its folder: "
         "its deck name is empty or holds markup"
     ]
+
+
+def first_format(entry: dict) -> dict:
+    """A lock line as the first format wrote it: with the deck's name, package and fields."""
+    at = entry.pop("at")
+    entry |= {"source": at.rpartition(":")[0], "deck": [1, "Deck", "a/01-x.apkg"]}
+    entry["fields"] = [entry.pop("text"), "<p>Answer.</p>", "", f"content/{at}", ""]
+    del entry["answer"]
+    return entry
 
 
 def test_a_markdown_file_that_is_a_symlink_loop_is_warned(

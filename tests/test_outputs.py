@@ -297,15 +297,38 @@ def test_the_first_names_note_type_setting_means_the_tools_own(
 def test_a_lock_cannot_send_a_package_outside_the_output_folder(
     run_cli, write_tree, tmp_path: Path
 ) -> None:
+    """Issue 17, case 1: the lock names no path the build writes to. A lock of the first
+    format did (a removed note's package): that path is not taken, the package is computed;
+    and a note's ``at`` outside the content folder is refused."""
     content = write_tree({"vision.md": BOOK})
-    assert run_cli("build", str(content), "-o", str(tmp_path / "o")).exit_code == 0
+    out = tmp_path / "o"
+    assert run_cli("build", str(content), "-o", str(out)).exit_code == 0
     victim = tmp_path / "victim.txt"
     victim.write_text("mine", encoding="utf-8")
-    entry = {"guid": "x", "book": "gone", "question": "q", "source": "gone.md", "hash": "h"}
-    entry |= {"changed": 1, "deck": [123, "Evil", str(victim)], "fields": ["Q", "A"]}
-    with (content / "ankipress.lock").open("a", encoding="utf-8") as lock:
-        lock.write(json.dumps(entry) + "\n")
-    result = run_cli("build", str(content), "-o", str(tmp_path / "o"), cwd=tmp_path)
-    assert result.exit_code == 1
-    assert "is not an .apkg inside the output folder" in result.stderr
+    header = '{"ankipress_lock":1,"note_type":{"hash":"","changed":0}}\n'
+    entry = {"guid": "x", "book": "gone", "question": "q", "source": "gone.md"}
+    entry |= {"hash": "0123456789abcdef", "changed": 1, "deck": [123, "Evil", str(victim)]}
+    entry |= {"fields": ["Q", "A", "", "content/gone.md:3", ""]}
+    (content / "ankipress.lock").write_text(header + json.dumps(entry) + "\n", encoding="utf-8")
+    result = run_cli("build", str(content), "-o", str(out), cwd=tmp_path)
+    assert result.exit_code == 0, result.output
     assert victim.read_text(encoding="utf-8") == "mine"
+    assert "  content/gone.md:3: Q" in result.stdout  # retired, in a package of its own
+    assert (out / "gone" / f"removed-{_removed_id('gone')}.apkg").is_file()
+    assert '"at":"gone.md:3"' in (content / "ankipress.lock").read_text(encoding="utf-8")
+
+    lock = (content / "ankipress.lock").read_text(encoding="utf-8")
+    (content / "ankipress.lock").write_text(lock.replace("gone.md:3", "../victim.txt:3"))
+    result = run_cli("build", str(content), "-o", str(out), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert "its at '../victim.txt:3' is not a file:line inside the content folder" in (
+        result.stderr
+    )
+    assert victim.read_text(encoding="utf-8") == "mine"
+
+
+def _removed_id(book: str) -> int:
+    from ankipress.identity.guids import deck_id
+    from ankipress.identity.retire import REMOVED_DECK
+
+    return deck_id(book, REMOVED_DECK)

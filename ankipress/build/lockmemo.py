@@ -16,6 +16,7 @@ from ankipress.atomic import write_cache
 from ankipress.build.filecache import CACHE_DIR
 from ankipress.identity.lockfile import LOCK_FILE
 from ankipress.identity.reconcile import Change
+from ankipress.identity.retire import Recall, Recalled
 from ankipress.records import Deck
 
 _INDEX = "index.pickle"
@@ -29,7 +30,7 @@ class BookState:
     decks: tuple[Deck, ...]  # with the lock's GUIDs and times, removed notes retired
     changes: tuple[Change, ...]  # one per note, all unchanged
     guids: frozenset[str]  # of its lock entries
-    unclaimed: frozenset[str]  # the answers of its entries no note has: a new note may match
+    unclaimed: frozenset[str]  # answer hashes of its entries no note has: a new note may match
     loose: bool  # it has a note the next build matches again, against every book's entries
     digests: tuple[str, ...] = ()  # each deck's packageindex.notes_digest
     listings: tuple[str, ...] = ()  # each deck's manifest.notes_listing
@@ -112,6 +113,27 @@ class LockStates:
                     books[book] = taken
             found[root] = Remembered(state, lock, books)
         return found
+
+    def recall(self, root: Path) -> Recall:
+        """What the last build made of each note of ``root`` (by GUID), read when first
+        asked: the fields and deck a retired note is shipped with once more."""
+        found: dict[str, Recalled] = {}
+        read = False
+
+        def recall(guid: str) -> Recalled | None:
+            nonlocal read
+            if not read:
+                read = True
+                state = self.root(root)
+                for book, index in state.books.items() if state is not None else ():
+                    taken = self.book(root, book, index.token)
+                    for deck in taken.decks if taken is not None else ():
+                        found.update(
+                            (n.guid, Recalled(deck.name, deck.deck_id, n)) for n in deck.notes
+                        )
+            return found.get(guid)
+
+        return recall
 
     def forget(self, root: Path) -> None:
         (self._folder(root) / _INDEX).unlink(missing_ok=True)

@@ -14,12 +14,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ankipress.build.filestage import FileOutcome
-from ankipress.build.lockmemo import BookState, Remembered
+from ankipress.build.lockmemo import BookState, LockStates, Remembered
 from ankipress.build.packageindex import Derived
 from ankipress.build.settle import MemoParts
 from ankipress.identity.apply_lock import Locked, PendingLock, same_entries
-from ankipress.identity.lockfile import Lock, LockEntry, lock_lines, read_entries
+from ankipress.identity.lockentry import LockEntry, answer_hash
+from ankipress.identity.lockfile import Lock, lock_lines, read_entries, written_now
 from ankipress.identity.reconcile import Change, reconcile
+from ankipress.identity.retire import Recall
 from ankipress.records import Deck
 
 DecksOf = Callable[[FileOutcome], list[Deck]]
@@ -32,6 +34,7 @@ def relock(
     decks_of: DecksOf,
     now: int,
     derived: Derived,
+    states: LockStates,
 ) -> tuple[Locked, dict[Path, MemoParts]] | None:
     """``outcomes``: every file of the build, each with its book and cache key, in order;
     ``note_types``: each content root's templates digest. What the lock stage would give,
@@ -43,7 +46,9 @@ def relock(
         last = remembered.get(root)
         if last is None or last.state.note_type != note_types.get(root):
             return None
-        taken = _relock_root(root, mine, last, decks_of, now, locked, derived)
+        if not written_now(last.lock):  # of an older format: read and written anew, whole
+            return None
+        taken = _relock_root(root, mine, last, decks_of, now, locked, derived, states.recall(root))
         if taken is None:
             return None
         parts[root] = taken
@@ -59,6 +64,7 @@ def _relock_root(
     now: int,
     locked: Locked,
     derived: Derived,
+    recall: Recall,
 ) -> MemoParts | None:
     state, base = last.state, last.lock
     by_book = {o.key: o for o in outcomes}
@@ -84,7 +90,7 @@ def _relock_root(
     entries, read = _entries(base, {b: i.span for b, i in state.books.items() if b not in clean})
     sub = Lock(entries, state.note_type, state.type_mod, True, read, base)
     built = {o.source.rel.as_posix() for o in outcomes}
-    done = reconcile(decks, sub, now, built, root)
+    done = reconcile(decks, sub, now, built, root, recall)
     answers = frozenset().union(*(s.unclaimed for s in clean.values()))
     if answers and _may_match(done.decks, done.changes, answers):
         return None
@@ -130,4 +136,6 @@ def _entries(
 def _may_match(decks: list[Deck], changes: list[Change], answers: frozenset[str]) -> bool:
     """Whether a note with a GUID of its own could have matched another book's entry."""
     unknown = {c.guid for c in changes if c.kind in ("new", "matched")}
-    return any(n.answer in answers for d in decks for n in d.notes if n.guid in unknown)
+    return any(
+        answer_hash(n.answer) in answers for d in decks for n in d.notes if n.guid in unknown
+    )

@@ -27,6 +27,7 @@ from ankipress.cards.templates import load_templates
 from ankipress.diagnostics import display_path
 from ankipress.identity.apply_lock import Locked, apply_locks, save_lock
 from ankipress.identity.repeats import reject_shared_keys, reject_shared_outputs
+from ankipress.identity.retire import forgotten
 from ankipress.notes.config import Settings, load_project_settings, settings_path
 from ankipress.notes.discover import discover
 from ankipress.records import Deck, SourceFile
@@ -91,7 +92,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
 
     digests = {root: t.digest for root, t in templates.items()}
     derived = Derived()  # of the decks, where already made
-    reused = relock(kept, digests, remembered, decks_of, now, derived) if states else None
+    reused = relock(kept, digests, remembered, decks_of, now, derived, states) if states else None
     if reused is None:  # the whole lock stage
         parts: dict[Path, MemoParts] = {}  # by root: book -> file, cache key
         for outcome in kept:
@@ -102,7 +103,8 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         locked = Locked(decks=result.decks)
         if options.lock:
             built = {root: {file for file, _ in p.files.values()} for root, p in parts.items()}
-            locked = apply_locks(result.decks, built, digests, now, result.diagnostics)
+            recall = states.recall if states is not None else lambda _root: forgotten
+            locked = apply_locks(result.decks, built, digests, now, result.diagnostics, recall)
     else:
         locked, parts = reused
     result.decks, result.changes = locked.decks, locked.changes

@@ -85,8 +85,8 @@ def settle(
             )
     answers: dict[str, set[str]] = {}
     for entry in entries:
-        if entry.guid not in claimed and len(entry.fields) > 1:
-            answers.setdefault(entry.book, set()).add(entry.fields[1])
+        if entry.guid not in claimed:
+            answers.setdefault(entry.book, set()).add(entry.answer)
     return {
         book: BookState(
             tuple(decks),

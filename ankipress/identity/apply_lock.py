@@ -4,7 +4,7 @@ it, and (after the decks are written) save the updated lock."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -21,6 +21,7 @@ from ankipress.identity.lockfile import (
     read_lock,
 )
 from ankipress.identity.reconcile import Change, Reconciled, reconcile
+from ankipress.identity.retire import Recall, forgotten
 from ankipress.records import Deck
 
 
@@ -83,10 +84,12 @@ def apply_locks(
     note_types: Mapping[Path, str],
     now: int,
     diagnostics: Diagnostics,
+    recall: Callable[[Path], Recall] = lambda _root: forgotten,
 ) -> Locked:
     """``decks`` reconciled with the lock of their content root; a root whose lock cannot
     be read builds nothing (its error says why), and its lock is left alone. ``built``: by root, the
-    files built (relative to it); ``note_types``: by root, its templates' digest."""
+    files built (relative to it); ``note_types``: by root, its templates' digest;
+    ``recall``: by root, what the last build made of its notes."""
     locked = Locked()
     for root in sorted({deck.book.root for deck in decks} | set(built)):
         mine = [deck for deck in decks if deck.book.root == root]
@@ -104,12 +107,17 @@ def apply_locks(
         locked.note_type_mod[root] = type_mod
         if lock is None:  # new GUIDs would duplicate every card on the next import
             continue
-        done = reconcile(mine, lock, now, set(built.get(root, ())), root)
+        done = reconcile(mine, lock, now, set(built.get(root, ())), root, recall(root))
         locked.decks += done.decks
         locked.changes += done.changes
         new = Lock(done.lock.entries, note_type_hash, type_mod, True, lock.lines)
-        # An unchanged lock is not even serialised again; one of the old name is, anew.
-        changed = not same_entries(lock, new) or path.name == LEGACY_LOCK_FILE
+        # An unchanged lock is not even serialised again; one of the old name or an older
+        # format is, anew.
+        changed = (
+            not same_entries(lock, new)
+            or path.name == LEGACY_LOCK_FILE
+            or lock.format != new.format
+        )
         done = done._replace(lock=new)
         locked.pending[root] = PendingLock(root, done, changed, lock.data, {})
     return locked

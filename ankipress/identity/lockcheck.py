@@ -3,6 +3,7 @@ nothing in one is trusted."""
 
 from __future__ import annotations
 
+import re
 from typing import Any, Protocol
 
 
@@ -47,22 +48,46 @@ def count(value: Any, what: str) -> int:
 
 
 def guid(value: Any) -> str:
-    if not isinstance(value, str) or not 0 < len(value) <= 64 or not value.isprintable():
-        raise ValueError("its guid is not 1 to 64 printable characters")
+    """A GUID: 1 to 64 printable ASCII characters, not a space (genanki's are 10 of base91)."""
+    if not isinstance(value, str) or not 0 < len(value) <= 64 or not _GUID.fullmatch(value):
+        raise ValueError("its guid is not 1 to 64 printable ASCII characters")
+    return value
+
+
+_GUID = re.compile(r"[!-~]+")
+_DIGEST = re.compile(r"[0-9a-f]{8,64}")
+TEXT_LIMIT = 4096  # characters of a question, a book key, a path
+
+
+def text(value: Any, what: str, empty: bool = False) -> str:
+    """A string of at most ``TEXT_LIMIT`` characters, with no NUL."""
+    if not isinstance(value, str) or len(value) > TEXT_LIMIT or "\x00" in value:
+        raise ValueError(f"its {what} is not a text of at most {TEXT_LIMIT} characters")
+    if not value and not empty:
+        raise ValueError(f"its {what} is empty")
+    return value
+
+
+def digest(value: Any, what: str) -> str:
+    """A hash: 8 to 64 lowercase hexadecimal digits."""
+    if not isinstance(value, str) or not _DIGEST.fullmatch(value):
+        raise ValueError(f"its {what} is not 8 to 64 hexadecimal digits")
     return value
 
 
 def tags(values: Any) -> tuple[str, ...]:
     """A note's tags: words (no space, as Anki splits them) that are text, not markup."""
-    found = tuple(str(t) for t in values)
-    if any(not t or any(c.isspace() or c in "<>&\"'" for c in t) for t in found):
+    if not isinstance(values, list) or not all(isinstance(t, str) for t in values):
+        raise ValueError("its tags are not a list of texts")
+    found = tuple(values)
+    if any(not t or len(t) > 200 or any(c.isspace() or c in "<>&\"'" for c in t) for t in found):
         raise ValueError("a tag is empty or holds a space or markup")
     return found
 
 
 def deck_name(value: Any) -> str:
     """A retired note's deck name: text (a template's ``{{Deck}}`` shows it as HTML)."""
-    name = str(value)
+    name = text(value, "deck name")
     if not name or "<" in name or ">" in name:
         raise ValueError("its deck name is empty or holds markup")
     return name

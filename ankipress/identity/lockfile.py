@@ -1,48 +1,28 @@
 """The identity lock: ``ankipress.lock`` at the top of a content folder, committed with it.
 
 One JSON object per line, sorted, so a diff shows which notes changed. The first line holds
-the format and the note type's hash and time; each other line one note: its GUID, what
-identified it (book key, normalised question, source file), a hash of its fields, when
-they last changed, its deck, and its last fields (to ship it once more if it disappears).
+the format and the note type's hash and time; each other line one note (``lockentry``): its
+GUID, what identifies it (book key, normalised question), its question, where it is, its
+deck's id, hashes of its fields and answer, and when they last changed. About 280 bytes a
+note: identity and history only, no rendered fields, no paths the build writes to.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from ankipress.diagnostics import Diagnostics
 from ankipress.first_name import LEGACY_LOCK_FILE, current_or_legacy
-from ankipress.identity.lockcheck import (
-    Repeated,
-    count,
-    deck_name,
-    guid,
-    note_type_of,
-    repeated_guid,
-)
-from ankipress.identity.lockcheck import tags as check_tags
+from ankipress.identity.lockcheck import Repeated, note_type_of, repeated_guid
+from ankipress.identity.lockentry import LockEntry, entry_data, entry_of
 
 LOCK_FILE = "ankipress.lock"
-FORMAT = 1
+FORMAT = 2  # what a build writes
+_READ = (1, 2)  # what it reads
 _HEADERS = ("ankipress_lock", "ankideck_lock")  # what the first line names the format with
-
-
-@dataclass(frozen=True)
-class LockEntry:
-    guid: str
-    book: str  # the book's key
-    question: str  # normalised
-    source: str  # the file, relative to the content root
-    hash: str  # of the fields and tags
-    changed: int  # when the hash last changed (the note's mod)
-    deck: tuple[int, str, str]  # deck id, deck name, package path
-    fields: tuple[str, ...]
-    tags: tuple[str, ...] = ()
-    removed: int | None = None  # when it disappeared from the sources (shipped then, once)
 
 
 @dataclass(frozen=True)
@@ -55,6 +35,7 @@ class Lock:
     # read (the entry is kept with its line, so its id cannot be reused by another).
     lines: dict[int, tuple[LockEntry, str]] = field(default_factory=dict, compare=False, repr=False)
     data: bytes = field(default=b"", compare=False, repr=False)  # the file as read
+    format: int = FORMAT  # as read: one of another format is written anew
 
     def by_guid(self) -> dict[str, LockEntry]:
         return {entry.guid: entry for entry in self.entries}
@@ -64,10 +45,6 @@ def lock_path(root: Path) -> Path:
     """Where a content root's lock is read from: ``ankipress.lock``, or the lock the tool
     wrote under its first name while there is no other. It is always written as the first."""
     return current_or_legacy(root, LOCK_FILE, LEGACY_LOCK_FILE)
-
-
-def content_hash(*parts: str) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
 def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None:
@@ -80,8 +57,10 @@ def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None
         data = path.read_bytes()
         lines = lock_lines(data.decode("utf-8"))
         header = json.loads(lines[0]) if lines else {}
-        if not isinstance(header, dict) or FORMAT not in (header.get(k) for k in _HEADERS):
-            raise ValueError(f"not an ankipress lock of format {FORMAT}")
+        found = [header.get(k) for k in _HEADERS] if isinstance(header, dict) else []
+        version = next((v for v in found if type(v) is int and v in _READ), None)
+        if version is None:
+            raise ValueError(f"not an ankipress lock of format {' or '.join(map(str, _READ))}")
         note_type, changed = note_type_of(header)
         body = [line for line in lines[1:] if line.strip()]
         try:  # one parse of them all; line by line only to say where a mistake is
@@ -100,33 +79,23 @@ def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None
         )
         return None
     raw = {id(entry): (entry, line) for entry, line in zip(entries, body, strict=True)}
-    return Lock(tuple(entries), note_type, changed, True, raw, data)
+    raw = raw if version == FORMAT else {}  # lines of another format are not written again
+    return Lock(tuple(entries), note_type, changed, True, raw, data, version)
+
+
+def written_now(data: bytes) -> bool:
+    """Whether a lock is of the format this build writes (else it is read, and written, anew)."""
+    first = data.split(b"\n", 1)[0]
+    try:
+        header = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(header, dict) and header.get(_HEADERS[0]) == FORMAT
 
 
 def read_entries(lines: list[str]) -> list[LockEntry]:
     """The entries of note lines of a lock."""
-    return [_entry(data) for data in json.loads("[" + ",".join(lines) + "]")]
-
-
-def _entry(data: dict[str, Any]) -> LockEntry:
-    deck_id, name, output = data["deck"]
-    package = PurePosixPath(str(output))  # a removed note's package is written there
-    if package.is_absolute() or ".." in package.parts or package.suffix != ".apkg":
-        raise ValueError(f"package {str(output)!r} is not an .apkg inside the output folder")
-    tags = check_tags(data.get("tags", ()))
-    removed = data.get("removed")
-    return LockEntry(
-        guid=guid(data["guid"]),
-        book=str(data["book"]),
-        question=str(data["question"]),
-        source=str(data["source"]),
-        hash=str(data["hash"]),
-        changed=count(data["changed"], "changed"),
-        deck=(count(deck_id, "deck id"), deck_name(name), str(output)),
-        fields=tuple(str(f) for f in data["fields"]),
-        tags=tags,
-        removed=None if removed is None else count(removed, "removed"),
-    )
+    return [entry_of(data) for data in json.loads("[" + ",".join(lines) + "]")]
 
 
 def header_line(note_type_hash: str, note_type_changed: int) -> bytes:
@@ -141,7 +110,7 @@ def book_segments(lock: Lock) -> dict[str, bytes]:
     for entry in sorted(lock.entries, key=lambda e: (e.book, e.question, e.guid)):
         by_book.setdefault(entry.book, []).append(entry)
     return {
-        book: "".join((_as_read(lock, e) or _line(_plain(e))) + "\n" for e in entries).encode()
+        book: "".join((_as_read(lock, e) or _line(entry_data(e))) + "\n" for e in entries).encode()
         for book, entries in by_book.items()
     }
 
@@ -149,21 +118,6 @@ def book_segments(lock: Lock) -> dict[str, bytes]:
 def _as_read(lock: Lock, entry: LockEntry) -> str | None:
     known = lock.lines.get(id(entry))
     return known[1] if known is not None and known[0] is entry else None
-
-
-def _plain(entry: LockEntry) -> dict[str, Any]:
-    return {
-        "guid": entry.guid,
-        "book": entry.book,
-        "question": entry.question,
-        "source": entry.source,
-        "hash": entry.hash,
-        "changed": entry.changed,
-        "deck": list(entry.deck),
-        "fields": list(entry.fields),
-        "tags": list(entry.tags),
-        "removed": entry.removed,
-    }
 
 
 def _line(data: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ import difflib
 import html
 
 from ankipress.identity.guids import normalise_question
-from ankipress.identity.lockfile import LockEntry
+from ankipress.identity.lockentry import LockEntry, answer_hash
 from ankipress.records import Note
 
 SIMILAR = 0.5  # how alike two questions with the same answer must be to be one note
@@ -38,11 +38,10 @@ def matched_entries(
     """New GUID -> the orphaned lock entry it is: same answer, most similar question."""
     by_answer: dict[str, list[LockEntry]] = {}  # only these can match: no pair of them all
     for entry in orphans:
-        if len(entry.fields) > 1:
-            by_answer.setdefault(entry.fields[1], []).append(entry)
+        by_answer.setdefault(entry.answer, []).append(entry)
     pairs = []
     for book, note in unknown:
-        for entry in by_answer.get(note.answer, ()):
+        for entry in by_answer.get(answer_hash(note.answer), ()):
             score = difflib.SequenceMatcher(None, question_key(note), entry.question).ratio()
             score += 0.01 * (entry.book == book)  # a tie goes to the same book
             if score >= SIMILAR:

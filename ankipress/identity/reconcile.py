@@ -5,21 +5,30 @@ the time its content last changed, and ship notes that disappeared once more, ta
 - A note whose GUID is not (its file was renamed, its question reworded) takes the GUID of
   a lock entry that no note claimed, with the same answer and a similar question.
 - An entry no note claims, whose file was built (or is gone), is a removed note:
-  shipped once more tagged ``ankipress::removed`` with its last fields, and kept in the lock.
+  shipped once more tagged ``ankipress::removed`` (``retire``), and kept in the lock.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
+from html import escape, unescape
+from pathlib import Path
 from typing import NamedTuple
 
-from ankipress.identity.lockfile import Lock, LockEntry, content_hash
+from ankipress.identity.lockentry import (
+    LockEntry,
+    answer_hash,
+    content_hash,
+    deck_hash,
+    plain_question,
+)
+from ankipress.identity.lockfile import Lock
 from ankipress.identity.matching import kept_entries, matched_entries, question_key
-from ankipress.records import Deck, Note, SourceFile
+from ankipress.identity.retire import REMOVED_TAG, Recall, forgotten, removed_decks, retired_note
+from ankipress.records import Deck, Note
 
-REMOVED_TAG = "ankipress::removed"
+__all__ = ["REMOVED_TAG", "Change", "Reconciled", "reconcile"]
 
 
 @dataclass(frozen=True)
@@ -40,10 +49,17 @@ class Reconciled(NamedTuple):
     loose: set[str]  # books whose notes the next build matches again, with any book's
 
 
-def reconcile(decks: list[Deck], lock: Lock, now: int, built: set[str], root: Path) -> Reconciled:
+def reconcile(
+    decks: list[Deck],
+    lock: Lock,
+    now: int,
+    built: set[str],
+    root: Path,
+    recall: Recall = forgotten,
+) -> Reconciled:
     """``decks`` (one content root's, or some books of it and their entries) with the lock.
     ``built``: the files (relative to ``root``) built this time; an entry of a file that
-    failed to build stays as it was."""
+    failed to build stays as it was. ``recall``: what the last build made of a note."""
     known = lock.by_guid()
     placed = [(deck, note) for deck in decks for note in deck.notes]
     built_guids = {note.guid for _, note in placed}
@@ -62,29 +78,34 @@ def reconcile(decks: list[Deck], lock: Lock, now: int, built: set[str], root: Pa
         old = matched.get(note.guid) or known.get(note.guid)
         entry, kind = _entry(deck, note, old, now, note.guid in matched)
         entries.append(entry)
-        before = old.fields[0] if kind == "matched" and old is not None else ""
-        was = old.deck[1] if old is not None and old.deck[1] != deck.name else ""
+        before = _question(old.text) if kind == "matched" and old is not None else ""
+        was = _moved_from(old, deck, recall)
         change = Change(kind, entry.guid, note.question, deck.name, note.source, before, was)
         changes.append(change)
         notes[deck.deck_id].append(_with(note, entry.guid, entry.changed))
         if entry.guid != note.guid:
             moved.append((deck.book_key, entry.question))
     claimed = {entry.guid for entry in entries}
-    removed_decks: dict[tuple[int, str, str], list[Note]] = {}
+    by_hash = {deck_hash(deck.deck_id, deck.name): deck for deck in decks}
+    elsewhere: list[tuple[LockEntry, Note]] = []  # retired notes whose chapter is not built
     for entry in lock.entries:
         if entry.guid in claimed:
             continue
         if entry.removed is None and (entry.source in built or not (root / entry.source).exists()):
             entry = replace(entry, removed=now, changed=now)
-            note = _removed_note(entry)
-            if entry.deck[0] in notes:  # the chapter is still built: its package takes it
-                notes[entry.deck[0]].append(note)
-            else:  # else a package of its own, at the chapter's old path
-                removed_decks.setdefault(entry.deck, []).append(note)
-            changes.append(Change("removed", entry.guid, note.question, entry.deck[1], note.source))
+            note = retired_note(entry, recall, root)
+            if entry.deck in by_hash:  # the chapter is still built: its package takes it
+                deck = by_hash[entry.deck]
+                notes[deck.deck_id].append(note)
+                changes.append(Change("removed", entry.guid, note.question, deck.name, note.source))
+            else:
+                elsewhere.append((entry, note))
         entries.append(entry)
     result = [replace(d, notes=tuple(notes[d.deck_id])) for d in decks]
-    result += _decks_for_removed(removed_decks, root)
+    extra = removed_decks(elsewhere, recall, decks, root)
+    for deck in extra:
+        changes += [Change("removed", n.guid, n.question, deck.name, n.source) for n in deck.notes]
+    result += extra
     return Reconciled(
         result, replace(lock, entries=tuple(entries)), changes, _loose(moved, entries)
     )
@@ -102,14 +123,14 @@ def _entry(
 ) -> tuple[LockEntry, str]:
     guid = old.guid if old is not None else note.guid
     digest = content_hash(*note.fields, *note.tags)
-    where = (deck.deck_id, deck.name, deck.output.as_posix())
-    source = deck.book.rel.as_posix()
+    at = f"{deck.book.rel.as_posix()}:{unescape(note.source).rpartition(':')[2]}"
+    where = deck_hash(deck.deck_id, deck.name)
     if (  # the common case, kept cheap: nothing about the note changed
         old is not None
         and not matched
         and old.hash == digest
         and old.removed is None
-        and (old.deck, old.book, old.source) == (where, deck.book_key, source)
+        and (old.deck, old.book, old.at) == (where, deck.book_key, at)
     ):
         return old, "unchanged"
     if old is None or matched:
@@ -122,31 +143,30 @@ def _entry(
         guid=guid,
         book=deck.book_key,
         question=question_key(note),
-        source=source,
-        hash=digest,
-        changed=changed,
+        text=plain_question(note.question),
+        at=at,
         deck=where,
-        fields=tuple(note.fields),
+        hash=digest,
+        answer=answer_hash(note.answer),
+        changed=changed,
         tags=note.tags,
     )
     return entry, kind
 
 
-def _removed_note(entry: LockEntry) -> Note:
-    tags = tuple(dict.fromkeys((*entry.tags, REMOVED_TAG)))
-    question, answer, context, source, _extra = (*entry.fields, "", "", "", "", "")[:5]
-    return Note(
-        entry.guid, question, answer, context, source, (), tags, entry.removed, entry.question
-    )
+def _question(text: str) -> str:
+    """A lock's question text as a Change holds a question (HTML-escaped)."""
+    return escape(text, quote=False)
 
 
-def _decks_for_removed(removed: dict[tuple[int, str, str], list[Note]], root: Path) -> list[Deck]:
-    decks = []
-    for (deck_id, name, output), notes in sorted(removed.items()):
-        path = PurePosixPath(output)
-        source = SourceFile(root / path.parent, root, path.parent, str(root / path.parent))
-        decks.append(Deck(name, deck_id, path, tuple(notes), source))
-    return decks
+def _moved_from(old: LockEntry | None, deck: Deck, recall: Recall) -> str:
+    """The deck a note was in before, if another: as the last build named it."""
+    if old is None or old.deck == deck_hash(deck.deck_id, deck.name):
+        return ""
+    known = recall(old.guid)
+    if known is None:
+        return "an earlier deck"
+    return known.deck if known.deck != deck.name else ""
 
 
 def _with(note: Note, guid: str, mod: int) -> Note:

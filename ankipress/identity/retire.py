@@ -1,0 +1,82 @@
+"""Notes that disappeared from the sources, shipped once more, tagged ``ankipress::removed``.
+
+The lock keeps only their identity, so a retired note's fields and deck are the ones the
+last build made of it, when its cache still knows (``Recall``); else (a fresh checkout) its
+question, and an answer saying where it was removed from. A note whose chapter is still
+built goes in that chapter's package; any other in a package of its book's removed notes,
+at a path computed here (``<book>/removed-<deck id>.apkg``), never read from the lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from html import escape
+from pathlib import Path, PurePosixPath
+from typing import NamedTuple
+
+from ankipress.identity.guids import deck_id
+from ankipress.identity.lockcheck import deck_name
+from ankipress.identity.lockentry import LockEntry
+from ankipress.records import Deck, Note, SourceFile
+
+REMOVED_TAG = "ankipress::removed"
+REMOVED_DECK = "Removed notes"  # a retired note's deck when the last build's is not known
+
+
+class Recalled(NamedTuple):
+    """A note as the last build made it, and the deck it was in."""
+
+    deck: str
+    deck_id: int
+    note: Note
+
+
+Recall = Callable[[str], Recalled | None]  # by GUID: what the last build knows of a note
+
+
+def forgotten(_guid: str) -> Recalled | None:
+    return None
+
+
+def retired_note(entry: LockEntry, recall: Recall, root: Path) -> Note:
+    """``entry`` (with its ``removed`` time set) as the note shipped once more."""
+    known = recall(entry.guid)
+    tags = tuple(dict.fromkeys((*entry.tags, REMOVED_TAG)))
+    if known is not None and known.note.guid == entry.guid:
+        n = known.note
+        return Note(entry.guid, n.question, n.answer, n.context, n.source, (), tags, entry.removed)
+    where = escape(f"{root.name}/{entry.at}" if root.name else entry.at, quote=False)
+    answer = f"<p>Removed from the notes: it was at {where}.</p>"
+    question = escape(entry.text or entry.question, quote=False)
+    return Note(entry.guid, question, answer, "", where, (), tags, entry.removed, entry.question)
+
+
+def removed_deck(entry: LockEntry, recall: Recall, titles: dict[str, str]) -> tuple[str, int]:
+    """The deck a retired note was last built in, if the cache knows it; else one named
+    after its book (``titles``: book key -> the deck name prefix this build gives it)."""
+    known = recall(entry.guid)
+    if known is not None:
+        try:
+            return deck_name(known.deck), known.deck_id
+        except ValueError:
+            pass
+    name = f"{titles.get(entry.book, entry.book)}::{REMOVED_DECK}"
+    return name, deck_id(entry.book, REMOVED_DECK)
+
+
+def removed_decks(
+    retired: Iterable[tuple[LockEntry, Note]], recall: Recall, decks: list[Deck], root: Path
+) -> list[Deck]:
+    """Packages of the retired notes whose chapter is not built: one per file and deck."""
+    titles = {d.book_key: d.name.split("::")[0] for d in decks}
+    grouped: dict[tuple[str, str, int, str], list[Note]] = {}  # by file, name, id, book
+    for entry, note in retired:
+        name, number = removed_deck(entry, recall, titles)
+        grouped.setdefault((entry.source, name, number, entry.book), []).append(note)
+    found = []
+    for (file, name, number, book), notes in sorted(grouped.items()):
+        folder = PurePosixPath(file).with_suffix("")
+        source = SourceFile(root / folder, root, folder, str(root / folder))
+        output = folder / f"removed-{number}.apkg"
+        found.append(Deck(name, number, output, tuple(notes), source, book))
+    return found

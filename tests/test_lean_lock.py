@@ -1,0 +1,119 @@
+"""The lean lock (issue 17): identity and history only, a few hundred bytes a note; the
+format before it is read and written anew without a GUID or a time changing; a retired
+note is shipped as the last build made it, or, in a fresh checkout, saying where it was."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.ankitools import import_packages, notes, open_collection
+from tests.apkgdump import dump_package
+from tests.test_lock import BOOK, build
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def lock_entries(content: Path) -> tuple[dict, list[dict]]:
+    header, *lines = (content / "ankipress.lock").read_text(encoding="utf-8").splitlines()
+    return json.loads(header), [json.loads(line) for line in lines]
+
+
+def test_the_seed_lock_is_lean() -> None:
+    data = (ROOT / "content" / "ankipress.lock").read_bytes()
+    header, *lines = data.decode("utf-8").splitlines()
+    assert json.loads(header)["ankipress_lock"] == 2
+    assert len(lines) == 131 and len(data) <= 40_000
+    assert len(data) / len(lines) <= 300
+    assert {tuple(json.loads(line)) for line in lines} == {
+        ("guid", "book", "question", "text", "at", "deck", "hash", "answer", "changed")
+    }
+
+
+def test_a_lock_of_the_first_format_is_written_anew_keeping_guids_and_times(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    packages = build(run_cli, content, tmp_path / "o", 1_000_000)
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, packages)
+    header, entries = lock_entries(content)
+    ((name, deck_id),) = {(v, k) for p in packages for k, v in dump_package(p)["decks"].items()}
+    fields = {n["guid"]: n["fields"] for p in packages for n in dump_package(p)["notes"]}
+    first = [json.dumps({**header, "ankipress_lock": 1})]
+    for e in entries:  # as the first format wrote them: deck name, package and fields
+        at = e["at"]
+        deck = [deck_id, name, "vision/01-Transformers.apkg"]
+        first.append(
+            json.dumps(
+                {"guid": e["guid"], "book": e["book"], "question": e["question"]}
+                | {"source": at.rpartition(":")[0], "hash": e["hash"], "changed": e["changed"]}
+                | {"deck": deck, "fields": fields[e["guid"]], "tags": []}
+            )
+        )
+    (content / "ankipress.lock").write_text("\n".join(first) + "\n", encoding="utf-8")
+    result = run_cli("build", str(content), "-o", str(tmp_path / "o2"), epoch=2_000_000)
+    assert result.exit_code == 0, result.output
+    assert lock_entries(content) == (header, entries)  # the same, in the lean format
+    log = import_packages(col, sorted((tmp_path / "o2").rglob("*.apkg")))
+    assert log.updated == [] and log.new == []  # not one note's time moved
+    col.close()
+
+
+def test_a_removed_note_is_shipped_as_the_last_build_made_it(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    out = tmp_path / "o"
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, build(run_cli, content, out, 1_000_000))
+    gone = '<h2 id="3">3.Why LayerNorm?</h2>\n\nIt is batch-size independent.\n'
+    (content / "vision.md").write_text(BOOK.replace(gone, ""), encoding="utf-8")
+    result = run_cli("build", str(content), "-o", str(out), epoch=2_000_000)  # the same out
+    assert result.exit_code == 0, result.output
+    log = import_packages(col, sorted(out.rglob("*.apkg")))
+    assert len(log.updated) == 1 and log.new == []
+    (nid,) = col.find_notes("tag:ankipress::removed")
+    note = col.get_note(nid)
+    assert (note["Question"], note["Answer"]) == (
+        "Why LayerNorm?",
+        "<p>It is batch-size independent.</p>",
+    )
+    assert note["Source"] == "content/vision.md:13"
+    col.close()
+
+
+def test_in_a_fresh_checkout_a_removed_note_says_where_it_was(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, build(run_cli, content, tmp_path / "o", 1_000_000))
+    (content / "vision.md").unlink()  # the whole book, so its chapter is built no more
+    (content / "other.md").write_text("# Other\n\n## Why?\n\nBecause.\n", encoding="utf-8")
+    packages = build(run_cli, content, tmp_path / "o2", 2_000_000, "--no-cache")
+    assert [p.relative_to(tmp_path / "o2").as_posix() for p in packages] == [
+        "other/00-Other.apkg",
+        f"vision/removed-{_removed_deck('vision')}.apkg",
+    ]
+    log = import_packages(col, packages)
+    assert len(log.updated) == 3
+    retired = {
+        col.get_note(n)["Question"]: col.get_note(n)
+        for n in col.find_notes("tag:ankipress::removed")
+    }
+    assert retired["What is a patch?"]["Answer"] == (
+        "<p>Removed from the notes: it was at content/vision.md:9.</p>"
+    )
+    # Anki keeps the cards where they were: the import moves no card
+    assert {n.deck for n in notes(col) if "Removed" in n.fields["Answer"]} == {
+        "Vision Notes::01 Transformers"
+    }
+    col.close()
+
+
+def _removed_deck(book: str) -> int:
+    from ankipress.identity.guids import deck_id
+    from ankipress.identity.retire import REMOVED_DECK
+
+    return deck_id(book, REMOVED_DECK)
