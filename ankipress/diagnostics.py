@@ -23,6 +23,7 @@ CODES = (
     "duplicate-question",
     "duplicate-book",
     "duplicate-output",
+    "duplicate-deck",
     "lock",
     "templates",
     "internal",

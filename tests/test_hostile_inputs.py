@@ -117,7 +117,7 @@ def test_a_thousand_nested_folders_build(run_cli, tmp_path: Path) -> None:
         for _ in range(990):  # one at a time: pathlib's mkdir(parents=True) recurses too
             deep = deep / "d"
             deep.mkdir()
-        (deep / "a.md").write_text(GOOD)
+        (deep / "deep.md").write_text(GOOD)  # its own title: decks Anki keeps apart
         (tmp_path / "content" / "a.md").write_text(GOOD)
         code, errors, packages = build(run_cli, tmp_path / "content", tmp_path)
         assert code == 0 and errors == [] and len(packages) == 2

@@ -64,7 +64,8 @@ class BuildResult:
     tracebacks: list[str] = field(default_factory=list)  # of internal errors, for --verbose
     read: list[FileRead] = field(default_factory=list)  # each file parsed, in order
     changes: list[Change] = field(default_factory=list)  # against the lock, note by note
-    packages: dict[str, PurePosixPath] = field(default_factory=dict)  # deck name -> file written
+    # by deck.output: the file written that holds the deck (it, or the one of every deck)
+    packages: dict[PurePosixPath, PurePosixPath] = field(default_factory=dict)
     note_types: dict[Path, Templates] = field(default_factory=dict)  # by content root
     pruned: list[PurePosixPath] = field(default_factory=list)  # stale packages deleted
     sources: list[SourceFile] = field(default_factory=list)  # every file found to build

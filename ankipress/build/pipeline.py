@@ -17,6 +17,7 @@ from ankipress.build.outcome import (
     Progress,
     plain,
 )
+from ankipress.build.outputs import settle_outputs, warn_shared_deck_names
 from ankipress.build.packageindex import Derived
 from ankipress.build.reading import read_all
 from ankipress.build.settle import Made, MemoParts
@@ -110,6 +111,9 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     result.decks, result.changes = locked.decks, locked.changes
     unstyled = {deck.book.root for deck in result.decks} - set(templates)
     result.decks = [d for d in result.decks if d.book.root not in unstyled]  # errors said
+    warn_shared_deck_names(result.decks, result.diagnostics)
+    if not options.combined:  # else one package holds every deck
+        result.decks = settle_outputs(result.decks, result.diagnostics)
     if options.write:
         made: dict[Path, Made] = {}
 

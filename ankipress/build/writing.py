@@ -88,7 +88,7 @@ def write_all(
             result.diagnostics.error(where, 0, f"cannot write: {outcome}", "io")
     written = [(deck, file) for decks, file in groups if file in digests for deck in decks]
     result.decks = [deck for deck, _ in written]
-    result.packages = {deck.name: file for deck, file in written}
+    result.packages = {deck.output: file for deck, file in written}
     if len(result.decks) < count:
         index.save()
         return False  # the manifest and the locks describe complete builds only

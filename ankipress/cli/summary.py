@@ -19,15 +19,15 @@ def summary_lines(result: BuildResult, out: Path) -> list[str]:
     ]
     if result.decks:
         lines.append(f"  {'cards':>5}  {'new':>5}  {'changed':>7}  {'removed':>7}  deck -> package")
-    by_deck = changes_by_deck(result.changes)
+    kind_of = {c.guid: c.kind for c in result.changes}  # by note: decks may share a name
     for deck in result.decks:
-        kinds = Counter(c.kind for c in by_deck.get(deck.name, ()))
+        kinds = Counter(kind_of.get(note.guid) for note in deck.notes)
         new, changed, removed = (
             (str(kinds["new"]), str(kinds["changed"] + kinds["matched"]), str(kinds["removed"]))
             if result.changes
             else ("-", "-", "-")
         )
-        package = out / result.packages.get(deck.name, deck.output)
+        package = out / result.packages.get(deck.output, deck.output)
         counts = f"{len(deck.notes):>5}  {new:>5}  {changed:>7}  {removed:>7}"
         lines.append(f"  {counts}  {deck.name} -> {package}")
     lines.extend(skipped_lines(result))
