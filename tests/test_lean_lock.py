@@ -117,3 +117,27 @@ def _removed_deck(book: str) -> int:
     from ankipress.identity.retire import REMOVED_DECK
 
     return deck_id(book, REMOVED_DECK)
+
+
+def test_a_note_removed_from_a_renamed_chapter_goes_in_its_package(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """A numbered chapter keeps its deck id through a rename: the package of a retired note
+    must not be a second deck of that id (one of them would be written from the other's
+    fingerprint), so the renamed chapter's package takes it."""
+    content = write_tree({"vision.md": BOOK})
+    out = tmp_path / "o"
+    build(run_cli, content, out, 1_000_000)
+    gone = '<h2 id="3">3.Why LayerNorm?</h2>\n\nIt is batch-size independent.\n'
+    renamed = BOOK.replace(gone, "").replace("Transformers", "Attention")
+    (content / "vision.md").write_text(renamed, encoding="utf-8")
+    result = run_cli("build", str(content), "-o", str(out), epoch=2_000_000)
+    assert result.exit_code == 0, result.output
+    (package,) = sorted(out.rglob("*.apkg"))
+    dumped = dump_package(package)
+    assert list(dumped["decks"].values()) == ["Vision Notes::01 Attention"]
+    assert sorted((n["fields"][0], n["tags"]) for n in dumped["notes"]) == [
+        ("What is a patch?", []),
+        ("What is attention?", []),
+        ("Why LayerNorm?", ["ankipress::removed"]),
+    ]

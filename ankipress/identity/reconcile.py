@@ -25,7 +25,14 @@ from ankipress.identity.lockentry import (
 )
 from ankipress.identity.lockfile import Lock
 from ankipress.identity.matching import kept_entries, matched_entries, question_key
-from ankipress.identity.retire import REMOVED_TAG, Recall, forgotten, removed_decks, retired_note
+from ankipress.identity.retire import (
+    REMOVED_TAG,
+    Recall,
+    chapter_of,
+    forgotten,
+    removed_decks,
+    retired_note,
+)
 from ankipress.records import Deck, Note
 
 __all__ = ["REMOVED_TAG", "Change", "Reconciled", "reconcile"]
@@ -86,7 +93,7 @@ def reconcile(
         if entry.guid != note.guid:
             moved.append((deck.book_key, entry.question))
     claimed = {entry.guid for entry in entries}
-    by_hash = {deck_hash(deck.deck_id, deck.name): deck for deck in decks}
+    home = chapter_of(decks, recall)
     elsewhere: list[tuple[LockEntry, Note]] = []  # retired notes whose chapter is not built
     for entry in lock.entries:
         if entry.guid in claimed:
@@ -94,8 +101,8 @@ def reconcile(
         if entry.removed is None and (entry.source in built or not (root / entry.source).exists()):
             entry = replace(entry, removed=now, changed=now)
             note = retired_note(entry, recall, root)
-            if entry.deck in by_hash:  # the chapter is still built: its package takes it
-                deck = by_hash[entry.deck]
+            deck = home(entry)
+            if deck is not None:  # the chapter is still built: its package takes it
                 notes[deck.deck_id].append(note)
                 changes.append(Change("removed", entry.guid, note.question, deck.name, note.source))
             else:

@@ -4,7 +4,9 @@ The lock keeps only their identity, so a retired note's fields and deck are the 
 last build made of it, when its cache still knows (``Recall``); else (a fresh checkout) its
 question, and an answer saying where it was removed from. A note whose chapter is still
 built goes in that chapter's package; any other in a package of its book's removed notes,
-at a path computed here (``<book>/removed-<deck id>.apkg``), never read from the lock.
+at a path computed here (``<book>/removed-<deck id>.apkg``), never read from the lock;
+its deck id is never one of a deck this build makes (a chapter renamed keeps its id: its
+retired notes go in its package).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import NamedTuple
 
 from ankipress.identity.guids import deck_id
 from ankipress.identity.lockcheck import deck_name
-from ankipress.identity.lockentry import LockEntry
+from ankipress.identity.lockentry import LockEntry, deck_hash
 from ankipress.records import Deck, Note, SourceFile
 
 REMOVED_TAG = "ankipress::removed"
@@ -49,6 +51,21 @@ def retired_note(entry: LockEntry, recall: Recall, root: Path) -> Note:
     answer = f"<p>Removed from the notes: it was at {where}.</p>"
     question = escape(entry.text or entry.question, quote=False)
     return Note(entry.guid, question, answer, "", where, (), tags, entry.removed, entry.question)
+
+
+def chapter_of(decks: list[Deck], recall: Recall) -> Callable[[LockEntry], Deck | None]:
+    """The deck of this build a retired note's chapter still is, if any: the same deck, or
+    (the chapter renamed) the deck of the id the last build put it in."""
+    by_hash = {deck_hash(deck.deck_id, deck.name): deck for deck in decks}
+    by_id = {deck.deck_id: deck for deck in decks}
+
+    def chapter(entry: LockEntry) -> Deck | None:
+        if entry.deck in by_hash:
+            return by_hash[entry.deck]
+        known = recall(entry.guid)
+        return by_id.get(known.deck_id) if known is not None else None
+
+    return chapter
 
 
 def removed_deck(entry: LockEntry, recall: Recall, titles: dict[str, str]) -> tuple[str, int]:
