@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +11,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from ankipress.cli.main import main
+
+# The key that seals the cache (build/sealed.py) is the user's own: the tests make theirs.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="ankipress-test-cache-")
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"

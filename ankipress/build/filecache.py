@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ankipress.atomic import write_cache
 from ankipress.build.filestage import FileOutcome
+from ankipress.build.sealed import seal, skip, unseal
 from ankipress.folders import walk
 from ankipress.notes.config import Settings
 from ankipress.records import SourceFile
@@ -56,7 +57,7 @@ class FileCache:
         nothing new from the lock never unpickles the cards."""
         try:
             with self._path(source).open("rb") as f:
-                stored_key, outcome = pickle.load(f)
+                stored_key, outcome = unseal(f)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError):
             return None
         return outcome if stored_key == key else None
@@ -67,8 +68,8 @@ class FileCache:
             return True
         try:
             with self._path(outcome.source).open("rb") as f:
-                pickle.load(f)
-                outcome.decks = pickle.load(f)
+                skip(f)
+                outcome.decks = unseal(f)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError):
             return False
         outcome.cached = False
@@ -77,8 +78,7 @@ class FileCache:
     def put(self, source: SourceFile, key: str, outcome: FileOutcome) -> None:
         path = self._path(source)
         meta = replace(outcome, decks=[], cached=True)
-        protocol = pickle.HIGHEST_PROTOCOL  # two pickles: get() reads only the first
-        data = pickle.dumps((key, meta), protocol) + pickle.dumps(outcome.decks, protocol)
+        data = seal((key, meta)) + seal(outcome.decks)  # two pickles: get() reads the first
         write_cache(path, data)
 
     def _path(self, source: SourceFile) -> Path:

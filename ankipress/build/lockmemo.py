@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from ankipress.atomic import write_cache
 from ankipress.build.filecache import CACHE_DIR
+from ankipress.build.sealed import seal, seal_pickled, unseal
 from ankipress.identity.lockfile import LOCK_FILE
 from ankipress.identity.reconcile import Change
 from ankipress.identity.retire import Recall, Recalled
@@ -65,7 +66,8 @@ class LockStates:
 
     def root(self, root: Path) -> RootState | None:
         try:
-            state = pickle.loads((self._folder(root) / _INDEX).read_bytes())
+            with (self._folder(root) / _INDEX).open("rb") as f:
+                state = unseal(f)
         except _ERRORS:
             return None
         return state if isinstance(state, RootState) else None
@@ -73,9 +75,9 @@ class LockStates:
     def book(self, root: Path, book: str, token: str) -> BookState | None:
         try:
             with (self._folder(root) / _book_file(book)).open("rb") as f:
-                if pickle.load(f) != token:
+                if unseal(f) != token:
                     return None
-                state = pickle.load(f)
+                state = unseal(f)
         except _ERRORS:
             return None
         return state if isinstance(state, BookState) else None
@@ -86,7 +88,7 @@ class LockStates:
         folder = self._folder(root)
         for book, data in books.items():
             write_cache(folder / _book_file(book), data)
-        write_cache(folder / _INDEX, pickle.dumps(state, pickle.HIGHEST_PROTOCOL))
+        write_cache(folder / _INDEX, seal(state))
         wanted = {_book_file(book) for book in state.books} | {_INDEX}
         for name in os.listdir(folder) if folder.is_dir() else ():
             if name not in wanted and name.endswith(".pickle"):
@@ -146,7 +148,7 @@ def book_file(state: BookState) -> tuple[str, bytes]:
     """The token and the bytes of a book's state file."""
     data = pickle.dumps(state, pickle.HIGHEST_PROTOCOL)
     token = hashlib.sha256(data).hexdigest()[:32]
-    return token, pickle.dumps(token, pickle.HIGHEST_PROTOCOL) + data
+    return token, seal(token) + seal_pickled(data)
 
 
 def _book_file(book: str) -> str:

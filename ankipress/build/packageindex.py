@@ -1,15 +1,15 @@
 """Which packages a build must write: one whose inputs are those of the file already there
 is left alone (its bytes would be the same), so a rebuild writes only what changed.
 
-The index, ``<out>/.ankipress-cache/packages.json``, holds per package file a fingerprint of
-everything its bytes depend on (decks, notes with their times, media names, note type and
-its time) and the sha256 and size of the file written.
+The index, ``<out>/.ankipress-cache/packages.pickle`` (sealed, see ``sealed``), holds per
+package file a fingerprint of everything its bytes depend on (decks, notes with their
+times, media names, note type and its time) and the sha256 and size of the file written.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -18,10 +18,11 @@ from ankipress.apkg.manifest import MANIFEST_FILE, notes_listing
 from ankipress.apkg.package import Written
 from ankipress.atomic import write_cache
 from ankipress.build.filecache import CACHE_DIR
+from ankipress.build.sealed import seal, unseal
 from ankipress.cards.notetype import Templates
 from ankipress.records import Deck
 
-INDEX = Path(CACHE_DIR, "packages.json")
+INDEX = Path(CACHE_DIR, "packages.pickle")
 MANIFEST_KEY = MANIFEST_FILE  # the manifest's own entry: what it listed
 
 
@@ -32,10 +33,12 @@ class PackageIndex:
         self._entries: dict[str, dict[str, str | int]] = {}
         self._dirty = False
         if enabled:
-            try:
-                self._entries = json.loads((out / INDEX).read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                self._entries = {}
+            try:  # sealed: a repository's own index could vouch for packages it committed
+                with (out / INDEX).open("rb") as f:
+                    entries = unseal(f)
+            except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+                entries = {}
+            self._entries = entries if isinstance(entries, dict) else {}
 
     def unchanged(self, file: PurePosixPath, inputs: str) -> str | None:
         """The sha256 of ``file`` if it was written from ``inputs`` and is still there."""
@@ -72,7 +75,7 @@ class PackageIndex:
     def save(self) -> None:
         if not (self.enabled and self._dirty):
             return
-        write_cache(self.out / INDEX, json.dumps(self._entries, sort_keys=True).encode())
+        write_cache(self.out / INDEX, seal(self._entries))
 
 
 @dataclass

@@ -1,0 +1,70 @@
+"""The cache in the output folder is untrusted like the rest of it (issue 17): a repository
+may commit its ``decks/.ankipress-cache``. Unpickling runs code, and a cached outcome holds
+cards already sanitised: nothing there is loaded unless sealed with this user's key."""
+
+from __future__ import annotations
+
+import os
+import pickle
+from pathlib import Path
+
+from tests.apkgdump import dump_package
+
+BOOK = "# Vision\n\n## What is a patch?\n\nA square of pixels.\n"
+
+
+class Evil:
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (os.mkdir, (self.marker,))
+
+
+def test_a_committed_cache_runs_nothing_and_vouches_for_nothing(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    out = tmp_path / "decks"
+    assert run_cli("build", str(content), "-o", str(out)).exit_code == 0
+    marker = tmp_path / "ran"
+    cache = out / ".ankipress-cache"
+    files = sorted(p for p in cache.rglob("*") if p.is_file())
+    assert files
+    for path in files:  # each replaced by a pickle that runs code, as a repository could
+        path.write_bytes(pickle.dumps(Evil(str(marker))))
+    (package,) = sorted(out.rglob("*.apkg"))
+    package.write_bytes(b"committed by the repository")  # and its own package, same size?
+    result = run_cli("build", str(content), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert not marker.exists()
+    assert [n["fields"][:2] for n in dump_package(package)["notes"]] == [
+        ["What is a patch?", "<p>A square of pixels.</p>"]
+    ]
+
+
+def test_a_cache_sealed_by_another_key_is_not_read(run_cli, write_tree, tmp_path: Path) -> None:
+    """A repository commits its decks and its cache, whose index vouches for a package it
+    then replaced with bytes of the same size: the build does not take its word."""
+    from ankipress.build import sealed
+
+    content = write_tree({"vision.md": BOOK})
+    assert run_cli("build", str(content), "-o", str(tmp_path / "clean")).exit_code == 0
+    (good,) = [p.read_bytes() for p in sorted((tmp_path / "clean").rglob("*.apkg"))]
+    out = tmp_path / "decks"
+    mine = sealed._key()
+    home = os.environ["XDG_CACHE_HOME"]
+    try:  # built by another user, whose key sealed the cache
+        sealed._key.cache_clear()
+        os.environ["XDG_CACHE_HOME"] = str(tmp_path / "other")
+        assert sealed._key() != mine
+        assert run_cli("build", str(content), "-o", str(out)).exit_code == 0
+    finally:
+        os.environ["XDG_CACHE_HOME"] = home
+        sealed._key.cache_clear()
+    assert sealed._key() == mine
+    (package,) = sorted(out.rglob("*.apkg"))
+    assert package.read_bytes() == good
+    package.write_bytes(b"\0" * len(good))  # the size the index recorded
+    assert run_cli("build", str(content), "-o", str(out)).exit_code == 0
+    assert package.read_bytes() == good
