@@ -1,8 +1,9 @@
-"""Issue 17, case 4, and raw text in template fields: a templates folder the content
-chooses is untrusted like the notes."""
+"""Issue 17, cases 4 and 5, and raw text in template fields: a templates folder the content
+chooses, and output folders, are untrusted like the notes."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -209,3 +210,81 @@ def test_no_value_reaches_a_card_as_markup(write_tree, tmp_path: Path) -> None:
         assert not [tag for tag in tags if re.search(r"(?i)onerror|onclick|<script|<img", tag)]
         assert "‹img src=x onerror=alert(1)›" in html  # the title, the note type, the chapter
     assert any("‹b onclick=alert(2)›" in html for html in sides)  # the card template's name
+
+
+def image_site(write_tree, tmp_path: Path) -> tuple[Path, bytes]:  # type: ignore[no-untyped-def]
+    image = b"\x89PNG\r\n\x1a\nfig"
+    content = write_tree({"book.md": "<h2>What is x?</h2>\n\n![fig](fig.png)\n", "fig.png": image})
+    return content, image
+
+
+def test_the_preview_never_writes_through_a_symlink(run_cli, write_tree, tmp_path) -> None:
+    """Case 5: an image's bytes went through a symlink already in the preview folder to a
+    path outside it; index.html and the MathJax folder likewise."""
+    content, image = image_site(write_tree, tmp_path)
+    outside = tmp_path / "outside"
+    (outside / "mathjax").mkdir(parents=True)
+    (outside / "index.html").write_text("mine", encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    name = hashlib.sha256(image).hexdigest()[:16] + ".png"
+    (site / name).symlink_to(outside / "stolen.png")  # leads nowhere yet
+    (site / "index.html").symlink_to(outside / "index.html")
+    (site / "_mathjax").symlink_to(outside / "mathjax")
+    result = run_cli("preview", str(content), "-o", str(site), cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in outside.rglob("*")) == ["index.html", "mathjax"]
+    assert (outside / "index.html").read_text(encoding="utf-8") == "mine"
+    assert not (site / name).is_symlink() and (site / name).read_bytes() == image
+    assert not (site / "index.html").is_symlink() and (site / "deck-001.html").is_file()
+    assert (
+        "site/_mathjax/tex-svg.js: warning: not written: a symlink or a file stands where a "
+        "folder should be; not written through it"
+    ) in result.stderr
+
+
+def test_the_preview_deletes_and_replaces_only_its_own_pages(run_cli, write_tree, tmp_path) -> None:
+    """Case 5: the preview deleted every deck-*.html in its folder, written by it or not."""
+    content = write_tree({"a.md": "<h2>A?</h2>\n\nA.\n", "b.md": "<h2>B?</h2>\n\nB.\n"})
+    site = tmp_path / "site"
+    assert run_cli("preview", str(content), "-o", str(site), cwd=tmp_path).exit_code == 0
+    assert sorted(p.name for p in site.glob("deck-*.html")) == ["deck-001.html", "deck-002.html"]
+    (site / "deck-900.html").write_text("my own page", encoding="utf-8")
+    (content / "b.md").unlink()
+    result = run_cli("preview", str(content), "-o", str(site), cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in site.glob("deck-*.html")) == ["deck-001.html", "deck-900.html"]
+    assert (site / "deck-900.html").read_text(encoding="utf-8") == "my own page"
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "index.html").write_text("my index", encoding="utf-8")
+    result = run_cli("preview", str(content), "-o", str(mine), cwd=tmp_path)
+    assert (mine / "index.html").read_text(encoding="utf-8") == "my index"
+    assert (
+        "mine/index.html: warning: not replaced: the preview did not write this file; move it away"
+    ) in result.stderr
+
+
+def test_a_build_never_writes_through_a_symlink_in_its_output(write_tree, tmp_path) -> None:
+    """Case 5, for packages: a symlinked folder in the output folder sent a package outside
+    it; a symlink where a package goes is replaced, never written through."""
+    content = write_tree({"vision.md": BOOK})
+    elsewhere, precious = tmp_path / "elsewhere", tmp_path / "precious.apkg"
+    elsewhere.mkdir()
+    precious.write_bytes(b"precious")
+    out = tmp_path / "o"
+    out.mkdir()
+    (out / "vision").symlink_to(elsewhere)
+    result = build(BuildOptions(paths=(content,), out=out))
+    assert list(elsewhere.iterdir()) == []
+    assert [str(d).removeprefix(f"{tmp_path}/") for d in result.diagnostics.sorted()] == [
+        "o/vision/01-Transformers.apkg: error: cannot write: a symlink or a file stands where "
+        "a folder should be; not written through it"
+    ]
+    (out / "vision").unlink()
+    (out / "vision").mkdir()
+    (out / "vision/01-Transformers.apkg").symlink_to(precious)
+    result = build(BuildOptions(paths=(content,), out=out))
+    assert result.diagnostics.error_count == 0
+    assert precious.read_bytes() == b"precious"
+    assert not (out / "vision/01-Transformers.apkg").is_symlink()
