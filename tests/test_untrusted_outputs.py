@@ -110,6 +110,7 @@ ACTIVE_BACKS = [
     ('<div title="{{Deck}}">x</div>', "a {{...}} inside a tag"),
     ("<{{Extra}}script>alert(1)</script>", "a {{...}} inside a tag"),
     ("{{#Extra}}<!--{{/Extra}}<script>x</script>{{#Extra}}-->{{/Extra}}", "comment"),
+    ("{{#Extra}}<textarea>{{/Extra}}<b>x</b></textarea>", "a {{...}} inside"),
     # Anki's text: filter decodes the escaped '<' of a question into markup.
     ("{{text:Question}}", "{{text:Question}} (Anki decodes"),
 ]

@@ -2,18 +2,19 @@
 
 A template is judged as Anki will use it, whatever its fields hold. Each ``{{...}}`` is
 read as a word, so that ``<{{X}}script>`` opens a tag; one anywhere but in text (in a
-tag's name or attributes, a comment, a ``<style>``) is refused, since a field or a
-section there writes markup: ``<scr{{#Extra}}{{/Extra}}ipt>``, ``<img {{Tags}}>``, a deck
-name holding a quote inside ``title="{{Deck}}"``. Refused besides: elements that run or
-embed (``<script>``, ``<iframe>``, ``<object>``, ``<embed>``...), event handler attributes
-(``on...=``), ``srcdoc``, a script URL (``javascript:``...) in any attribute, a URL
-attribute with a scheme other than http(s) or mailto (``data:`` only for an image), a
-tag left unfinished at the end (it would take in what follows it, the back after
-``{{FrontSide}}``), ``{{text:...}}`` (Anki decodes the field's escaped ``&lt;`` into
-``<``), and in CSS: script (``expression(``, ``-moz-binding``, ``behavior:``), a
-``url(``/``@import`` of any scheme but http(s) and ``data:`` (``file:``, ``javascript:``),
-and ``</style`` (Anki puts the CSS in a ``<style>`` element). Remote loads stay warnings
-(``templates._warn_remote``), as remote images in notes do.
+tag's name or attributes, a comment, a ``<style>`` or ``<textarea>``) is refused, since
+a field or a section there writes markup: ``<scr{{#Extra}}{{/Extra}}ipt>``,
+``<img {{Tags}}>``, a deck name holding a quote inside ``title="{{Deck}}"``. Refused
+besides: elements that run or embed (``<script>``, ``<iframe>``, ``<object>``,
+``<embed>``...), event handler attributes (``on...=``), ``srcdoc``, a script URL
+(``javascript:``...) in any attribute, a URL attribute with a scheme other than http(s)
+or mailto (``data:`` only for an image), a tag left unfinished at the end (it would take
+in what follows it, the back after ``{{FrontSide}}``), ``{{text:...}}`` (Anki decodes
+the field's escaped ``&lt;`` into ``<``), and in CSS: script (``expression(``,
+``-moz-binding``, ``behavior:``), a ``url(``/``@import`` of any scheme but http(s) and
+``data:`` (``file:``, ``javascript:``), and ``</style`` (Anki puts the CSS in a
+``<style>`` element). Remote loads stay warnings (``templates._warn_remote``), as remote
+images in notes do.
 """
 
 from __future__ import annotations
@@ -38,7 +39,10 @@ SCHEMES = frozenset({"http", "https", "mailto"})
 _SCRIPT_URL = re.compile(r"(?:java|vb|live)script:|data:text/html")
 _SCHEME = re.compile(r"([a-z][a-z0-9+.-]*):")
 _SPACE = re.compile(r"[\x00-\x20\x7f]+")  # what a browser skips in a URL
-_INSIDE = "a {{...}} inside a tag, comment or <style> (a field or section there writes markup)"
+_INSIDE = "a {{...}} inside a tag, a comment or <style> (a field or section there writes markup)"
+# Elements whose content a browser reads as text up to their end tag (script and iframe
+# are refused anyway): a section there could leave one open or close it early.
+_RAW_TEXT = frozenset({"style", "textarea", "title", "xmp", "noscript", "noembed", "noframes"})
 # Belt and braces, for where a browser and Python's HTML parser read a tag differently.
 _BELT = re.compile(r"<\s*/?\s*(?:script|iframe|frame|object|embed|applet|base|meta)\b", re.I)
 _TAG_SPAN = re.compile(r"<[^<>]*>")
@@ -119,7 +123,7 @@ class _Checker(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.found: Found | None = None
-        self._in_style = False
+        self._raw: str | None = None  # the raw-text element the parser is in
 
     def say(self, what: str, line: int | None = None) -> None:
         if self.found is None:
@@ -132,7 +136,8 @@ class _Checker(HTMLParser):
             self.say(f"<{tag}>")
         for name, value in attrs:
             self._attribute(tag, name, str(value or ""))
-        self._in_style = tag == "style"
+        if tag in _RAW_TEXT and self._raw is None:
+            self._raw = tag
 
     def _attribute(self, tag: str, name: str, value: str) -> None:
         plain = _SPACE.sub("", value).lower()
@@ -151,14 +156,15 @@ class _Checker(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if WORD in tag:
             self.say(_INSIDE)
-        self._in_style = False
+        if tag == self._raw:
+            self._raw = None
 
     def handle_data(self, data: str) -> None:
-        if not self._in_style:
+        if self._raw is None:
             return
         if WORD in data.lower():
             self.say(_INSIDE)
-        css = active_css(data)
+        css = active_css(data) if self._raw == "style" else None
         if css is not None:
             self.say(css[1], self.getpos()[0] + css[0] - 1)
 
