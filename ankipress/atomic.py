@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 
 def write_bytes(path: Path, data: bytes, private: bool = False) -> None:
@@ -30,6 +32,27 @@ def write_bytes(path: Path, data: bytes, private: bool = False) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
         raise
+
+
+def write_inside(folder: Path, rel: PurePosixPath | str, data: bytes) -> Path:
+    """``data`` at ``folder/rel``, never through a symlink inside ``folder`` (an output
+    folder, whose contents are untrusted): each folder on the way is made if missing and
+    must be a real folder, not a symlink (else OSError, nothing written); a symlink at the
+    file's own place is replaced, the link itself, never its target. The path written."""
+    parts = PurePosixPath(rel).parts
+    if not parts or PurePosixPath(rel).is_absolute() or ".." in parts:
+        raise OSError(errno.EINVAL, f"not a path inside the output folder: {rel}")
+    make_folders(folder)
+    here = folder
+    for part in parts[:-1]:
+        here = here / part
+        with contextlib.suppress(FileExistsError, FileNotFoundError):
+            here.mkdir()
+        if not stat.S_ISDIR(here.lstat().st_mode):
+            why = "a symlink or a file stands where a folder should be; not written through it"
+            raise OSError(errno.ENOTDIR, why, str(here))
+    write_bytes(here / parts[-1], data)  # os.replace: a symlink there is replaced
+    return here / parts[-1]
 
 
 def write_text(path: Path, text: str) -> None:

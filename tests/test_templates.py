@@ -74,7 +74,7 @@ def test_a_front_without_a_field_and_network_loads(folder: Path) -> None:
     assert messages(
         folder,
         **{
-            "front.html": '<script src="https://cdn.example.org/mathjax.js"></script>\n',
+            "front.html": '<img src="https://cdn.example.org/logo.png">\n',
             "style.css": '@import url("https://fonts.example.org/x.css");\n',
         },
     ) == [

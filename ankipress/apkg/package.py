@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from ankipress.atomic import write_bytes
+from ankipress.atomic import write_inside
 from ankipress.cards.sanitize import safe_math, sanitize
 from ankipress.identity.guids import deck_id
 from ankipress.identity.reconcile import REMOVED_TAG
@@ -80,7 +80,7 @@ def write_deck(
     used = {deck.book.root for deck in decks}
     assets = [a for root in sorted(used) for a in note_types[root].assets]
     data = _zip(collection, _media(decks, assets))
-    write_bytes(out_dir / output, data)
+    write_inside(out_dir, output, data)  # never through a symlink in the output folder
     return Written(hashlib.sha256(data).hexdigest(), len(data))
 
 

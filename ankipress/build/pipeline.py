@@ -161,7 +161,9 @@ def _templates(
                     where, 0, f"templates {setting.templates!r} {why}", "config"
                 )
                 continue
-        loaded = load_templates(folder, result.diagnostics, setting.note_type or NOTE_TYPE_NAME)
+        inside = root if options.templates is None and setting.templates else folder
+        kind = setting.note_type or NOTE_TYPE_NAME
+        loaded = load_templates(folder, result.diagnostics, kind, inside)
         if loaded is not None:
             found[root] = loaded
     return found

@@ -61,6 +61,15 @@ class Templates:
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
+def shown_name(name: str) -> str:
+    """A note type's or card template's name as Anki may show it: ``{{Type}}`` and
+    ``{{Card}}`` put it in a card as HTML, so its ``<`` and ``>`` are ‹ › (as a deck's)."""
+    return name.translate(_NO_TAGS)
+
+
+_NO_TAGS = str.maketrans({"<": "‹", ">": "›"})
+
+
 def note_type_id(name: str) -> int:
     """The frozen id of ``ankipress``; another name (``note_type`` setting), its own."""
     return NOTE_TYPE_ID if name == NOTE_TYPE_NAME else stable_id(f"{SALT} note type", name)
@@ -74,7 +83,8 @@ def note_type(templates: Templates) -> Model:
         templates.note_type,
         fields=[{"name": name} for name in FIELDS],
         templates=[
-            {"name": card.name, "qfmt": card.front, "afmt": card.back} for card in templates.cards
+            {"name": shown_name(card.name), "qfmt": card.front, "afmt": card.back}
+            for card in templates.cards
         ],
         css=templates.css,
         sort_field_index=0,

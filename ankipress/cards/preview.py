@@ -7,14 +7,15 @@ Anki's own MathJax does), with a night-mode switch. Everything is local: it open
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Mapping
 from html import escape, unescape
 from importlib.resources import files
 from pathlib import Path
 
 from ankipress.cards.cardrender import render_card
-from ankipress.cards.notetype import FIELDS, Templates
+from ankipress.cards.notetype import FIELDS, Templates, shown_name
+from ankipress.cards.previewfiles import GENERATOR, SiteFiles
+from ankipress.diagnostics import Diagnostics
 from ankipress.records import Deck, Note
 
 MATHJAX = "_mathjax/tex-svg.js"
@@ -22,6 +23,7 @@ _PAGE = """<!doctype html>
 <html lang="zh">
 <head>
 <meta charset="utf-8">
+{generator}
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
 <title>{title}</title>
@@ -67,35 +69,38 @@ document.getElementById("night").addEventListener("click", function () {{
 """
 
 
-def write_preview(decks: list[Deck], note_types: Mapping[Path, Templates], out: Path) -> Path:
+def write_preview(
+    decks: list[Deck], note_types: Mapping[Path, Templates], out: Path, diagnostics: Diagnostics
+) -> Path:
     """The site of ``decks`` (each shown through its content root's ``note_types``) in
-    ``out``; its index."""
+    ``out``; its index. What it leaves alone in ``out`` is said in ``diagnostics``."""
     out.mkdir(parents=True, exist_ok=True)
-    for stale in out.glob("deck-*.html"):
-        stale.unlink()
-    mathjax = files("mathjax") / "static/mathjax/es5/tex-svg.js"
-    (out / MATHJAX).parent.mkdir(exist_ok=True)
-    (out / MATHJAX).write_bytes(mathjax.read_bytes())
-    rows = []
+    site = SiteFiles(out, diagnostics)
+    site.copy(MATHJAX, (files("mathjax") / "static/mathjax/es5/tex-svg.js").read_bytes())
+    rows, pages = [], set()
     for number, deck in enumerate(sorted(decks, key=lambda d: d.name), start=1):
         templates = note_types.get(deck.book.root)
         if templates is None:
             continue
         page = f"deck-{number:03}.html"
-        _copy_media(deck, templates, out)
+        for media in (*deck.media, *templates.assets):
+            site.copy(media.name, media.path.read_bytes())
         cards = "\n".join(_card(deck, note, templates) for note in deck.notes)
         links = '<a href="index.html">All decks</a>'
-        (out / page).write_text(_page(deck.name, cards, templates.css, links), encoding="utf-8")
+        site.page(page, _page(deck.name, cards, templates.css, links))
+        pages.add(page)
         cards_of = f"{len(deck.notes)} card{'s' * (len(deck.notes) != 1)}"
         rows.append(f'<li><a href="{page}">{escape(deck.name)}</a> ({cards_of})</li>')
+    site.prune("deck-*.html", pages)  # only pages the preview wrote
     body = f'<ul class="decks">\n{chr(10).join(rows)}\n</ul>'
-    index = out / "index.html"
-    index.write_text(_page("ankipress preview", body, "", ""), encoding="utf-8")
-    return index
+    site.page("index.html", _page("ankipress preview", body, "", ""))
+    return out / "index.html"
 
 
 def _page(title: str, body: str, css: str, links: str) -> str:
-    return _PAGE.format(title=escape(title), css=css, mathjax=MATHJAX, body=body, links=links)
+    return _PAGE.format(
+        title=escape(title), css=css, mathjax=MATHJAX, body=body, links=links, generator=GENERATOR
+    )
 
 
 def _card(deck: Deck, note: Note, templates: Templates) -> str:
@@ -103,7 +108,7 @@ def _card(deck: Deck, note: Note, templates: Templates) -> str:
     values.update(Tags=" ".join(note.tags), Deck=deck.name, Subdeck=deck.name.split("::")[-1])
     sides = []
     for card in templates.cards:
-        values["Card"] = card.name
+        values["Card"] = shown_name(card.name)
         front = render_card(card.front, values)
         back = render_card(card.back, {**values, "FrontSide": front})
         for label, html in (("Front", front), ("Back", back)):
@@ -116,10 +121,3 @@ def _card(deck: Deck, note: Note, templates: Templates) -> str:
         f'<section class="preview-card"><h2>{note.question} · {where}</h2>'
         f'<div class="sides">{"".join(sides)}</div></section>'
     )
-
-
-def _copy_media(deck: Deck, templates: Templates, out: Path) -> None:
-    for media in (*deck.media, *templates.assets):
-        target = out / media.name
-        if not target.exists():
-            shutil.copyfile(media.path, target)

@@ -6,24 +6,30 @@ static assets, shipped as media under a content-hashed ``_`` name (Anki never ov
 the templates and CSS rewritten. Any other ``NAME.front.html`` / ``NAME.back.html`` pair
 is another card template, which the frozen ``ankipress`` note type refuses (see
 ``notetype.py``): only a note type of another name may have it.
+
+Each file is read on its own (``templatefiles.py``): one from outside the folder the
+templates may come from, one that is not a regular file, or one with active content
+(``activecontent.py``) is refused with a warning; the default file of its name stands in
+for it (a card template or asset of no default is left out).
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 
 from ankipress.cards.cardrender import TEMPLATE_TAG
 from ankipress.cards.notetype import (
     CARD_TEMPLATE_NAME,
+    DEFAULT_TEMPLATES,
     FIELDS,
     NOTE_TYPE_NAME,
     CardTemplate,
     Templates,
+    shown_name,
 )
+from ankipress.cards.templatefiles import read_assets, read_template
 from ankipress.diagnostics import Diagnostics, display_path
-from ankipress.records import MediaFile
 
 REQUIRED = ("front.html", "back.html", "style.css")
 SPECIALS = ("FrontSide", "Tags", "Type", "Deck", "Subdeck", "Card", "CardFlag", "CardID")
@@ -33,15 +39,25 @@ _REMOTE = re.compile(
 
 
 def load_templates(
-    folder: Path, diagnostics: Diagnostics, note_type: str = NOTE_TYPE_NAME
+    folder: Path,
+    diagnostics: Diagnostics,
+    note_type: str = NOTE_TYPE_NAME,
+    inside: Path | None = None,
 ) -> Templates | None:
-    """The templates of ``folder``; None, with errors naming file and line, if any is wrong."""
+    """The templates of ``folder``; None, with errors naming file and line, if any is
+    wrong. Its files are read only from inside ``inside`` (the content root the setting
+    is in; by default the folder itself)."""
     errors = diagnostics.error_count
+    inside = (inside or folder).resolve()
     texts: dict[str, str] = {}
     for name in REQUIRED:
         path = folder / name
+        instead = f"the default {name} is used instead"
         try:
-            texts[name] = path.read_text(encoding="utf-8-sig")
+            text = read_template(path, inside, diagnostics, instead)
+            if text is None:  # refused, and warned
+                text = (DEFAULT_TEMPLATES / name).read_text(encoding="utf-8")
+            texts[name] = text
         except (OSError, UnicodeDecodeError) as exc:
             why = "missing" if isinstance(exc, FileNotFoundError) else f"unreadable: {exc}"
             diagnostics.error(
@@ -54,8 +70,8 @@ def load_templates(
     if diagnostics.error_count > errors:
         return None
     cards = [CardTemplate(CARD_TEMPLATE_NAME, texts["front.html"], texts["back.html"])]
-    cards += _more_cards(folder, note_type, diagnostics)
-    assets = _assets(folder)
+    cards += _more_cards(folder, inside, note_type, diagnostics)
+    assets = read_assets(folder, inside, diagnostics)
     css = texts["style.css"]
     for asset_name, media in assets.items():
         css = css.replace(asset_name, media.name)
@@ -76,7 +92,8 @@ def load_templates(
         return None
     from ankipress.notes.markdown import code_css  # Pygments: only when templates load
 
-    return Templates(tuple(cards), css + "\n" + code_css(), tuple(assets.values()), note_type)
+    assets_used = tuple(assets.values())
+    return Templates(tuple(cards), css + "\n" + code_css(), assets_used, shown_name(note_type))
 
 
 def check_template(path: Path, text: str, diagnostics: Diagnostics, front: bool) -> None:
@@ -132,7 +149,9 @@ def _warn_remote(path: Path, text: str, diagnostics: Diagnostics) -> None:
         diagnostics.warning(display_path(path), line, message, "templates")
 
 
-def _more_cards(folder: Path, note_type: str, diagnostics: Diagnostics) -> list[CardTemplate]:
+def _more_cards(
+    folder: Path, inside: Path, note_type: str, diagnostics: Diagnostics
+) -> list[CardTemplate]:
     cards = []
     for path in sorted(folder.glob("*.html")):
         if path.name in REQUIRED or path.name.startswith("_") or path.name.endswith(".back.html"):
@@ -142,7 +161,7 @@ def _more_cards(folder: Path, note_type: str, diagnostics: Diagnostics) -> list[
         if (
             note_type == NOTE_TYPE_NAME
             or not path.name.endswith(".front.html")
-            or not back.is_file()
+            or not (back.exists() or back.is_symlink())
         ):
             diagnostics.error(
                 display_path(path),
@@ -155,22 +174,12 @@ def _more_cards(folder: Path, note_type: str, diagnostics: Diagnostics) -> list[
                 "templates",
             )
             continue
-        cards.append(
-            CardTemplate(
-                name, path.read_text(encoding="utf-8-sig"), back.read_text(encoding="utf-8-sig")
-            )
-        )
+        instead = f"the card template {name!r} is left out"
+        try:
+            sides = [read_template(p, inside, diagnostics, instead) for p in (path, back)]
+        except (OSError, UnicodeDecodeError) as exc:
+            diagnostics.error(display_path(path), 0, f"unreadable: {exc}", "templates")
+            continue
+        if sides[0] is not None and sides[1] is not None:
+            cards.append(CardTemplate(name, sides[0], sides[1]))
     return cards
-
-
-def _assets(folder: Path) -> dict[str, MediaFile]:
-    """``_name.ext`` -> the asset as media named ``_name-<hash>.ext`` (longest names first,
-    so replacing ``_a.css`` never touches ``_a.css.map``); never a file a symlink leads
-    out of the folder to."""
-    found = {}
-    inside = folder.resolve()
-    for path in sorted(folder.iterdir(), key=lambda p: (-len(p.name), p.name)):  # longest first
-        if path.name.startswith("_") and path.is_file() and path.resolve().is_relative_to(inside):
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-            found[path.name] = MediaFile(f"{path.stem}-{digest}{path.suffix}", path)
-    return found

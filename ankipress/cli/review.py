@@ -127,8 +127,8 @@ def preview(
     """
     options = options_for(paths, DEFAULT_OUT, media_roots, templates, write=False, lock=False)
     result = run(options)
+    index = write_preview(result.decks, result.note_types, out, result.diagnostics)
     print_diagnostics(result)
-    index = write_preview(result.decks, result.note_types, out)
     decks, cards = count(len(result.decks), "deck"), count(result.cards, "card")
     say(f"Wrote a preview of {decks} ({cards}): {index}")
     sys.exit(1 if result.diagnostics.error_count else 0)
