@@ -34,7 +34,9 @@ def write_bytes(path: Path, data: bytes, private: bool = False) -> None:
         raise
 
 
-def write_inside(folder: Path, rel: PurePosixPath | str, data: bytes) -> Path:
+def write_inside(
+    folder: Path, rel: PurePosixPath | str, data: bytes, private: bool = False
+) -> Path:
     """``data`` at ``folder/rel``, never through a symlink inside ``folder`` (an output
     folder, whose contents are untrusted): each folder on the way is made if missing and
     must be a real folder, not a symlink (else OSError, nothing written); a symlink at the
@@ -51,7 +53,7 @@ def write_inside(folder: Path, rel: PurePosixPath | str, data: bytes) -> Path:
         if not stat.S_ISDIR(here.lstat().st_mode):
             why = "a symlink or a file stands where a folder should be; not written through it"
             raise OSError(errno.ENOTDIR, why, str(here))
-    write_bytes(here / parts[-1], data)  # os.replace: a symlink there is replaced
+    write_bytes(here / parts[-1], data, private)  # os.replace: a symlink there is replaced
     return here / parts[-1]
 
 
@@ -59,10 +61,11 @@ def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
-def write_cache(path: Path, data: bytes) -> None:
-    """A cache file (owner-only): one that cannot be written only costs the next build time."""
-    with contextlib.suppress(OSError):
-        write_bytes(path, data, private=True)
+def write_cache(out: Path, path: Path, data: bytes) -> None:
+    """A cache file (owner-only) at ``path`` inside the output folder ``out``, never through
+    a symlink there: one that cannot be written only costs the next build time."""
+    with contextlib.suppress(OSError, ValueError):
+        write_inside(out, path.relative_to(out).as_posix(), data, private=True)
 
 
 def make_folders(folder: Path) -> None:

@@ -68,3 +68,23 @@ def test_a_cache_sealed_by_another_key_is_not_read(run_cli, write_tree, tmp_path
     package.write_bytes(b"\0" * len(good))  # the size the index recorded
     assert run_cli("build", str(content), "-o", str(out)).exit_code == 0
     assert package.read_bytes() == good
+
+
+def test_a_cache_folder_that_is_a_symlink_is_not_written_or_emptied_through(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    out = tmp_path / "decks"
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "lock-x").mkdir(parents=True)
+    (elsewhere / "keep.pickle").write_bytes(b"mine")
+    out.mkdir()
+    (out / ".ankipress-cache").symlink_to(elsewhere)
+    for _ in range(2):
+        result = run_cli("build", str(content), "-o", str(out))
+        assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(elsewhere).as_posix() for p in elsewhere.rglob("*")) == [
+        "keep.pickle",
+        "lock-x",
+    ]
+    assert len(sorted(out.rglob("*.apkg"))) == 1

@@ -29,6 +29,7 @@ _CODE = Path(__file__).resolve().parent.parent  # the whole package: any change 
 
 class FileCache:
     def __init__(self, out: Path, media_roots: tuple[Path, ...]) -> None:
+        self.out = out
         self.folder = out / CACHE_DIR / "files"
         self.media_roots = media_roots
         self._fingerprints: dict[Path, str] = {}
@@ -79,7 +80,7 @@ class FileCache:
         path = self._path(source)
         meta = replace(outcome, decks=[], cached=True)
         data = seal((key, meta)) + seal(outcome.decks)  # two pickles: get() reads the first
-        write_cache(path, data)
+        write_cache(self.out, path, data)
 
     def _path(self, source: SourceFile) -> Path:
         name = hashlib.sha256(str(source.path).encode()).hexdigest()[:32]

@@ -62,6 +62,7 @@ class LockStates:
     """The remembered lock stages of one output folder, by content root."""
 
     def __init__(self, out: Path) -> None:
+        self.out = out
         self.folder = out / CACHE_DIR
 
     def root(self, root: Path) -> RootState | None:
@@ -87,10 +88,10 @@ class LockStates:
         last; then the files of books no longer in it are deleted."""
         folder = self._folder(root)
         for book, data in books.items():
-            write_cache(folder / _book_file(book), data)
-        write_cache(folder / _INDEX, seal(state))
+            write_cache(self.out, folder / _book_file(book), data)
+        write_cache(self.out, folder / _INDEX, seal(state))
         wanted = {_book_file(book) for book in state.books} | {_INDEX}
-        for name in os.listdir(folder) if folder.is_dir() else ():
+        for name in os.listdir(folder) if self._own(folder) else ():
             if name not in wanted and name.endswith(".pickle"):
                 (folder / name).unlink(missing_ok=True)
 
@@ -138,7 +139,13 @@ class LockStates:
         return recall
 
     def forget(self, root: Path) -> None:
-        (self._folder(root) / _INDEX).unlink(missing_ok=True)
+        if self._own(self._folder(root)):
+            (self._folder(root) / _INDEX).unlink(missing_ok=True)
+
+    def _own(self, folder: Path) -> bool:
+        """Whether ``folder`` is a real folder of the cache, not through a symlink (whatever
+        is in the output folder is untrusted: nothing is deleted elsewhere through it)."""
+        return all(p.is_dir() and not p.is_symlink() for p in (self.out / CACHE_DIR, folder))
 
     def _folder(self, root: Path) -> Path:
         return self.folder / f"lock-{hashlib.sha256(str(root).encode()).hexdigest()[:16]}"

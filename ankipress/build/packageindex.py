@@ -75,7 +75,7 @@ class PackageIndex:
     def save(self) -> None:
         if not (self.enabled and self._dirty):
             return
-        write_cache(self.out / INDEX, seal(self._entries))
+        write_cache(self.out, self.out / INDEX, seal(self._entries))
 
 
 @dataclass
