@@ -48,18 +48,17 @@ def test_preview_writes_a_page_per_deck(run_cli, write_tree, tmp_path: Path) -> 
     assert not (content / "ankipress.lock").exists()
 
 
-@pytest.mark.skipif(
+BROWSER = pytest.mark.skipif(
     not (CHROMIUM.exists() and CHROMEDRIVER.exists()) and not os.environ.get("ANKIPRESS_BROWSER"),
     reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)",
 )
-def test_the_seed_preview_in_a_real_browser(run_cli, tmp_path: Path) -> None:
-    from PIL import Image
+
+
+def chromium(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Headless Chromium through its driver, offline, logging the page's console."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    shutil.copytree(REPO / "content", tmp_path / "content")
-    (tmp_path / "content/ankipress.lock").unlink(missing_ok=True)
-    assert run_cli("preview", cwd=tmp_path).exit_code == 0
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for argument in (
@@ -76,7 +75,40 @@ def test_the_seed_preview_in_a_real_browser(run_cli, tmp_path: Path) -> None:
     ):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    return webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+
+
+@BROWSER
+def test_math_that_anki_typesets_is_typeset_in_the_preview_offline(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """Anki loads noerrors, mathtools and mhchem, and autoloads other extensions: the
+    preview ships them, so \\ce, \\coloneqq or \\cancel typeset there, with no network."""
+    math = "$\\ce{H2O}$, $x \\coloneqq 1$, $\\cancel{y}$ and $\\boldsymbol{z}$"
+    content = write_tree({"book.md": f"<h2>What is water?</h2>\n\n{math}\n"})
+    result = run_cli("preview", str(content), "-o", str(tmp_path / "site"), cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    driver = chromium(tmp_path)
+    try:
+        driver.get((tmp_path / "site/deck-001.html").as_uri())
+        driver.execute_async_script("MathJax.startup.promise.then(() => arguments[0](true));")
+        count = "return document.querySelectorAll(arguments[0]).length"
+        assert driver.execute_script(count, ".answer mjx-container") == 4
+        assert driver.execute_script(count, "mjx-merror, [data-mjx-error]") == 0
+        errors = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+        assert errors == []
+    finally:
+        driver.quit()
+
+
+@BROWSER
+def test_the_seed_preview_in_a_real_browser(run_cli, tmp_path: Path) -> None:
+    from PIL import Image
+
+    shutil.copytree(REPO / "content", tmp_path / "content")
+    (tmp_path / "content/ankipress.lock").unlink(missing_ok=True)
+    assert run_cli("preview", cwd=tmp_path).exit_code == 0
+    driver = chromium(tmp_path)
     try:
         pages = sorted((tmp_path / "preview").glob("deck-*.html"))
         assert len(pages) == 20

@@ -19,6 +19,11 @@ from ankipress.diagnostics import Diagnostics
 from ankipress.records import Deck, Note
 
 MATHJAX = "_mathjax/tex-svg.js"
+# Anki configures MathJax with noerrors, mathtools and mhchem, and autoloads the rest on
+# first use: the preview ships them beside tex-svg.js (it opens offline), but not those
+# that link, load or style (their commands are taken out of every card's math anyway).
+EXTENSIONS = "input/tex/extensions"
+_UNSAFE = frozenset({"html.js", "require.js", "unicode.js", "all-packages.js"})
 _PAGE = """<!doctype html>
 <html lang="zh">
 <head>
@@ -48,7 +53,12 @@ body.nightMode .bar a, body.nightMode .decks a {{ color: #4493f8; }}
 </style>
 <script>
 window.MathJax = {{
-  tex: {{ inlineMath: [["\\\\(", "\\\\)"]], displayMath: [["\\\\[", "\\\\]"]] }},
+  tex: {{
+    inlineMath: [["\\\\(", "\\\\)"]], displayMath: [["\\\\[", "\\\\]"]],
+    processEscapes: false, processEnvironments: false, processRefs: false,
+    packages: {{ "[+]": ["noerrors", "mathtools", "mhchem"], "[-]": ["textmacros"] }}
+  }},
+  loader: {{ load: ["[tex]/noerrors", "[tex]/mathtools", "[tex]/mhchem"] }},
   svg: {{ fontCache: "global" }}
 }};
 </script>
@@ -76,7 +86,11 @@ def write_preview(
     ``out``; its index. What it leaves alone in ``out`` is said in ``diagnostics``."""
     out.mkdir(parents=True, exist_ok=True)
     site = SiteFiles(out, diagnostics)
-    site.copy(MATHJAX, (files("mathjax") / "static/mathjax/es5/tex-svg.js").read_bytes())
+    mathjax = files("mathjax") / "static/mathjax/es5"
+    site.copy(MATHJAX, (mathjax / "tex-svg.js").read_bytes())
+    for extension in (mathjax / EXTENSIONS).iterdir():  # what cards may load, as in Anki
+        if extension.name.endswith(".js") and extension.name not in _UNSAFE:
+            site.copy(f"_mathjax/{EXTENSIONS}/{extension.name}", extension.read_bytes())
     rows, pages = [], set()
     for number, deck in enumerate(sorted(decks, key=lambda d: d.name), start=1):
         templates = note_types.get(deck.book.root)
