@@ -25,6 +25,7 @@ CODES = (
     "duplicate-output",
     "lock",
     "templates",
+    "size",
     "internal",
 )
 

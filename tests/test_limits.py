@@ -1,5 +1,6 @@
-"""Issue 17, case 14: a killed build leaves nothing the next one does not clear, and its
-workers end with it."""
+"""Issue 17, cases 14 and 15: a killed build leaves nothing the next one does not clear, its
+workers end with it; a note file or an image over its size limit is a diagnostic, never a
+build that eats the machine's memory."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ import shutil
 import signal
 import subprocess
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from tests.apkgdump import dump_package
 from tests.conftest import PYTHON, REPO
 from tests.test_hostile_inputs import packages_in
 
@@ -176,3 +179,65 @@ def test_a_killed_builds_workers_end_and_the_next_build_leaves_no_litter(tmp_pat
         if name.startswith(".ankipress-") and name.endswith(".tmp")
     ]
     assert litter == []
+
+
+# Case 15: size limits ------------------------------------------------------------------
+
+
+def test_an_image_over_the_limit_is_not_packaged(run_cli, write_tree, tmp_path: Path) -> None:
+    """A 2.5 GB image (a sparse file: no disk, and never read) is a warning, shown on its
+    card as a missing image; the other files build."""
+    root = write_tree({"a.md": "## What?\n\n![a plot](big.png)\n\nText.\n", "b.md": GOOD})
+    sparse(root / "big.png", PNG, 2_500_000_000)
+    code, errors, packages = build(run_cli, root, tmp_path)
+    assert code == 0 and len(packages) == 2
+    assert errors == [
+        "content/a.md:3: warning: image 'big.png' is 2.5 GB, over the 20 MB limit "
+        "(--image-limit); not packaged"
+    ]
+    (note,) = dump_package(tmp_path / "out" / "a" / "00-a.apkg")["notes"]
+    assert '<span class="missing-image">a plot</span>' in note["fields"][1]
+    with zipfile.ZipFile(tmp_path / "out" / "a" / "00-a.apkg") as archive:
+        assert archive.namelist() == ["collection.anki2", "media"]
+
+
+def test_the_image_limit_is_an_option(run_cli, write_tree, tmp_path: Path) -> None:
+    root = write_tree({"a.md": "## What?\n\n![a plot](plot.png)\n\nText.\n"})
+    (root / "plot.png").write_bytes(PNG + bytes(2000))
+    code, errors, _ = build(run_cli, root, tmp_path, "--image-limit", "1KB")
+    assert code == 0
+    assert errors == [
+        "content/a.md:3: warning: image 'plot.png' is 2.01 KB, over the 1 KB limit "
+        "(--image-limit); not packaged"
+    ]
+    code, errors, _ = build(run_cli, root, tmp_path, "--image-limit", "3KB")
+    assert (code, errors) == (0, [])  # the cache keeps no outcome of another limit
+    media = dump_package(tmp_path / "out" / "a" / "00-a.apkg")["media"]
+    assert list(media.values()) == [len(PNG) + 2000]
+    checked = run_cli("check", str(root), "--image-limit", "1KB", cwd=tmp_path)
+    assert "over the 1 KB limit (--image-limit); not packaged" in checked.stderr
+
+
+def test_a_note_file_over_the_limit_is_an_error(run_cli, write_tree, tmp_path: Path) -> None:
+    """A 50 MB note file (sparse: it is never read) is an error naming it; the other
+    files build."""
+    root = write_tree({"b.md": GOOD})
+    sparse(root / "a.md", b"## What?\n\nText.\n", 50_000_000)
+    code, errors, packages = build(run_cli, root, tmp_path)
+    assert code == 1 and [p.parent.name for p in packages] == ["b"]
+    assert errors == [
+        "content/a.md: error: note file is 50 MB, over the 10 MB limit (--note-limit); not built"
+    ]
+
+
+def test_the_note_limit_is_an_option(run_cli, write_tree, tmp_path: Path) -> None:
+    root = write_tree({"a.md": GOOD + "x" * 2000 + "\n", "b.md": GOOD})
+    code, errors, packages = build(run_cli, root, tmp_path, "--note-limit", "2KB")
+    assert code == 1 and len(packages) == 1
+    assert errors == [
+        "content/a.md: error: note file is 2.02 KB, over the 2 KB limit (--note-limit); not built"
+    ]
+    code, errors, packages = build(run_cli, root, tmp_path, "--note-limit", "1MB")
+    assert (code, errors, len(packages)) == (0, [], 2)
+    bad = run_cli("check", str(root), "--note-limit", "lots", cwd=tmp_path)
+    assert bad.exit_code == 2 and "'lots' is not a size" in bad.stderr

@@ -18,6 +18,7 @@ from pathlib import Path
 from ankipress.atomic import write_cache
 from ankipress.build.filestage import FileOutcome
 from ankipress.folders import walk
+from ankipress.limits import DEFAULT_LIMITS, Limits
 from ankipress.notes.config import Settings
 from ankipress.records import SourceFile
 
@@ -27,9 +28,12 @@ _CODE = Path(__file__).resolve().parent.parent  # the whole package: any change 
 
 
 class FileCache:
-    def __init__(self, out: Path, media_roots: tuple[Path, ...]) -> None:
+    def __init__(
+        self, out: Path, media_roots: tuple[Path, ...], limits: Limits = DEFAULT_LIMITS
+    ) -> None:
         self.folder = out / CACHE_DIR / "files"
         self.media_roots = media_roots
+        self.limits = limits
         self._fingerprints: dict[Path, str] = {}
         self._code = _fingerprint([_CODE], suffixes=(".py",))
         self.keys: list[str] = []  # of every file looked up in this build
@@ -43,6 +47,7 @@ class FileCache:
             str(source.root),
             source.rel.as_posix(),
             source.key,
+            repr(self.limits),
             self._media(source.root),
             *(self._media(root) for root in self.media_roots),
         ):
