@@ -26,6 +26,7 @@ CODES = (
     "duplicate-deck",
     "lock",
     "templates",
+    "size",
     "internal",
 )
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from ankipress.identity.guids import deck_id, note_guid
 from tests.apkgdump import dump_package
@@ -202,13 +202,14 @@ def test_a_failed_write_leaves_the_previous_deck_intact(
     assert run_cli("build", str(content), "-o", str(out), cwd=tmp_path).exit_code == 0
     before = {p: p.read_bytes() for p in out.rglob("*.apkg")}
     failure: BaseException = OSError(28, "No space left")
-    opened = tempfile.NamedTemporaryFile
+    create = ankipress.atomic._create
 
     class HalfWritten:  # a temporary file for a package fills up half way
-        def __init__(self, *args, **kwargs) -> None:
-            self.file = opened(*args, **kwargs)
-            self.package = Path(kwargs.get("dir", "")) == out / "good"
-            self.name = self.file.name
+        def __init__(self, file: BinaryIO) -> None:
+            self.file = file
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.file, name)
 
         def __enter__(self) -> HalfWritten:
             return self
@@ -217,11 +218,14 @@ def test_a_failed_write_leaves_the_previous_deck_intact(
             self.file.close()
 
         def write(self, data: bytes) -> None:
-            self.file.write(b"half a zip" if self.package else data)
-            if self.package:
-                raise failure
+            self.file.write(b"half a zip")
+            raise failure
 
-    monkeypatch.setattr(ankipress.atomic.tempfile, "NamedTemporaryFile", HalfWritten)
+    def half_written(folder: Path) -> tuple[str, Any]:
+        name, file = create(folder)
+        return name, HalfWritten(file) if Path(folder) == out / "good" else file
+
+    monkeypatch.setattr(ankipress.atomic, "_create", half_written)
     (content / "good.md").write_text(GOOD.replace("B.", "Changed."), encoding="utf-8")
     result = run_cli("build", str(content), "-o", str(out), cwd=tmp_path)
     assert result.exit_code == 1

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import stat
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
 from ankipress.apkg.manifest import MANIFEST_FILE
+from ankipress.atomic import remove_stale
 
 
 class Listed(NamedTuple):
@@ -65,6 +67,7 @@ def prune(
         deleted.append(rel)
         for parent in list(rel.parents)[:-1]:  # up to, not including, the output folder
             try:
+                remove_stale(str(base / parent), os.listdir(base / parent))  # a killed build's
                 (base / parent).rmdir()
             except OSError:
                 break

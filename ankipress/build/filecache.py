@@ -19,6 +19,7 @@ from ankipress.atomic import write_cache
 from ankipress.build.filestage import FileOutcome
 from ankipress.build.sealed import seal, skip, unseal
 from ankipress.folders import walk
+from ankipress.limits import DEFAULT_LIMITS, Limits
 from ankipress.notes.config import Settings
 from ankipress.records import SourceFile
 
@@ -28,10 +29,13 @@ _CODE = Path(__file__).resolve().parent.parent  # the whole package: any change 
 
 
 class FileCache:
-    def __init__(self, out: Path, media_roots: tuple[Path, ...]) -> None:
+    def __init__(
+        self, out: Path, media_roots: tuple[Path, ...], limits: Limits = DEFAULT_LIMITS
+    ) -> None:
         self.out = out
         self.folder = out / CACHE_DIR / "files"
         self.media_roots = media_roots
+        self.limits = limits
         self._fingerprints: dict[Path, str] = {}
         self._code = _fingerprint([_CODE], suffixes=(".py",))
         self.keys: list[str] = []  # of every file looked up in this build
@@ -45,6 +49,7 @@ class FileCache:
             str(source.root),
             source.rel.as_posix(),
             source.key,
+            repr(self.limits),
             self._media(source.root),
             *(self._media(root) for root in self.media_roots),
         ):

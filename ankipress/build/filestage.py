@@ -12,6 +12,7 @@ from ankipress.cards.media import MediaResolver
 from ankipress.cards.notetype import NOTE_TYPE_NAME
 from ankipress.diagnostics import Diagnostic, Diagnostics
 from ankipress.identity.repeats import assign_guids
+from ankipress.limits import DEFAULT_LIMITS, Limits, TooLarge, over, read_note
 from ankipress.notes.config import Settings
 from ankipress.notes.coverage import FileCoverage
 from ankipress.notes.encoding import Undecodable, decode
@@ -36,14 +37,16 @@ def process_file(
     settings: Settings,
     media_roots: tuple[Path, ...],
     data: bytes | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> FileOutcome:
     """The file's outcome; ``data``: its bytes, if already read (for the cache key)."""
     diagnostics = Diagnostics()
     outcome = FileOutcome(source)
-    book = _read(source, settings, diagnostics, outcome, data)
+    book = _read(source, settings, diagnostics, outcome, data, limits.note)
     if book is not None:
         outcome.key = book.key
-        outcome.decks = _book_decks(book, MediaResolver(diagnostics, media_roots), outcome)
+        resolver = MediaResolver(diagnostics, media_roots, limits.image)
+        outcome.decks = _book_decks(book, resolver, outcome)
     outcome.diagnostics = diagnostics.sorted()
     return outcome
 
@@ -54,11 +57,16 @@ def _read(
     diagnostics: Diagnostics,
     outcome: FileOutcome,
     data: bytes | None,
+    limit: int,
 ) -> Book | None:
     from ankipress.notes.parse import parse_book  # markdown-it: only when a file is parsed
 
     try:
-        decoded = decode(source.path.read_bytes() if data is None else data, settings.encoding)
+        decoded = decode(read_note(source.path, limit) if data is None else data, settings.encoding)
+    except TooLarge as exc:
+        message = f"note file is {over(exc.size, limit)} (--note-limit); not built"
+        diagnostics.error(source.display, 0, message, "size")
+        return None
     except Undecodable as exc:
         diagnostics.error(source.display, exc.line, exc.message, "encoding")
         return None

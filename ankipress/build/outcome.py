@@ -11,6 +11,7 @@ from typing import Any
 from ankipress.cards.notetype import Templates
 from ankipress.diagnostics import Diagnostics
 from ankipress.identity.reconcile import Change
+from ankipress.limits import DEFAULT_LIMITS, Limits
 from ankipress.notes.coverage import FileCoverage
 from ankipress.records import Deck, SourceFile
 
@@ -52,6 +53,7 @@ class BuildOptions:
     combined: bool = False  # one package of every deck (COMBINED_FILE) instead of one each
     cache: bool = True  # reuse each unchanged file's outcome from <out>/.ankipress-cache
     media_roots: tuple[Path, ...] = ()  # folders images may come from besides the content root
+    limits: Limits = DEFAULT_LIMITS  # the largest note file and image read
 
 
 @dataclass

@@ -1,10 +1,15 @@
 """One stage's jobs on every CPU: forked worker processes that inherit the jobs (nothing is
 pickled on the way in, only each result on the way back), or this process alone when
-there are too few jobs to pay for the others or processes cannot be started."""
+there are too few jobs to pay for the others or processes cannot be started. A worker
+ends when this process does, however it ends (``kill -9`` included)."""
 
 from __future__ import annotations
 
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from traceback import format_exc
@@ -60,7 +65,9 @@ def run_jobs(
         size = max(1, len(jobs) // (workers * batches_per_worker)) if batches_per_worker else 1
         try:
             context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            with ProcessPoolExecutor(
+                workers, mp_context=context, initializer=_end_with, initargs=(os.getpid(),)
+            ) as pool:
                 batches = [
                     pool.submit(_run_inherited, start, min(start + size, len(jobs)))
                     for start in range(0, len(jobs), size)
@@ -91,3 +98,35 @@ def _run(work: Callable[[J], R], job: J) -> R | Failed:
         return work(job)
     except Exception as exc:  # the other jobs still run
         return Failed(f"internal error: {type(exc).__name__}: {exc}", format_exc())
+
+
+_PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent ends
+_WATCH_EVERY = 0.5  # seconds between a worker's looks at its parent, without prctl
+
+
+def _end_with(parent: int) -> None:
+    """In each worker as it starts: end when ``parent`` ends, lest a killed build leave
+    its workers waiting for jobs forever. Linux kills the worker at once (prctl); other
+    systems have a thread notice that the worker's parent has changed."""
+    if not _death_signal():
+        threading.Thread(target=_watch, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # it ended before the worker could ask
+        os._exit(1)
+
+
+def _death_signal() -> bool:
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        return bool(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_WATCH_EVERY)
+    os._exit(1)

@@ -60,7 +60,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     result.files, result.sources = len(sources), sources
     settings = _project_settings(sources, result)
     use_cache = options.cache and options.write  # check, plan and preview write nothing
-    cache = FileCache(options.out, options.media_roots) if use_cache else None
+    cache = FileCache(options.out, options.media_roots, options.limits) if use_cache else None
     states = LockStates(options.out) if cache is not None and options.lock else None
     remembered: dict[Path, Remembered] = {}
 
@@ -88,7 +88,9 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     def decks_of(outcome: FileOutcome) -> list[Deck]:
         if cache is not None and not cache.fill(outcome):  # its decks are gone: read again
             root_settings = settings[outcome.source.root]
-            outcome.decks = process_file(outcome.source, root_settings, options.media_roots).decks
+            outcome.decks = process_file(
+                outcome.source, root_settings, options.media_roots, limits=options.limits
+            ).decks
         return outcome.decks
 
     digests = {root: t.digest for root, t in templates.items()}

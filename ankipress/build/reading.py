@@ -11,6 +11,7 @@ from ankipress.build.filecache import FileCache
 from ankipress.build.filestage import FileOutcome, process_file
 from ankipress.build.outcome import BuildOptions, BuildResult, Progress
 from ankipress.build.parallel import Failed, run_jobs
+from ankipress.limits import Limits, TooLarge, read_note
 from ankipress.notes.config import Settings
 from ankipress.records import SourceFile
 
@@ -37,8 +38,8 @@ def read_all(
         if cache is None:
             continue
         try:
-            data = source.path.read_bytes()
-        except OSError:
+            data = read_note(source.path, options.limits.note)
+        except (OSError, TooLarge):
             continue  # the stage itself says why it cannot read the file
         keys[source] = cache.key(source, settings[source.root], data)
         cached = cache.get(source, keys[source])
@@ -47,7 +48,15 @@ def read_all(
         else:
             read[source] = data
     jobs = [
-        _Job(s, settings[s.root], options.media_roots, read.get(s), cache, keys.get(s))
+        _Job(
+            s,
+            settings[s.root],
+            options.media_roots,
+            options.limits,
+            read.get(s),
+            cache,
+            keys.get(s),
+        )
         for s in wanted
         if s not in found
     ]
@@ -71,6 +80,7 @@ class _Job(NamedTuple):
     source: SourceFile
     settings: Settings
     media_roots: tuple[Path, ...]
+    limits: Limits
     data: bytes | None  # the bytes the cache key was made of, if it was
     cache: FileCache | None
     key: str | None
@@ -78,7 +88,7 @@ class _Job(NamedTuple):
 
 def _process(job: _Job) -> FileOutcome:
     """One file's outcome, stored in the cache by the process that made it."""
-    outcome = process_file(job.source, job.settings, job.media_roots, job.data)
+    outcome = process_file(job.source, job.settings, job.media_roots, job.data, job.limits)
     if job.cache is not None and job.key is not None:
         job.cache.put(job.source, job.key, outcome)
     return outcome

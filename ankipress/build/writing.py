@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ankipress.apkg.manifest import book_path, write_manifest
 from ankipress.apkg.package import NoteType, Written, write_deck
 from ankipress.apkg.prune import listed_packages, prune
+from ankipress.atomic import remove_stale
+from ankipress.build.filecache import CACHE_DIR
 from ankipress.build.outcome import COMBINED_FILE, BuildOptions, BuildResult, Progress, plain
 from ankipress.build.packageindex import Derived, PackageIndex, inputs_of
 from ankipress.build.parallel import Failed, run_jobs
 from ankipress.cards.notetype import Templates, note_type
 from ankipress.diagnostics import display_path
+from ankipress.folders import walk
 from ankipress.identity.apply_lock import Locked
 from ankipress.records import Deck, SourceFile
 
@@ -44,6 +48,8 @@ def write_all(
         if combined
         else [([deck], deck.output) for deck in result.decks]
     )
+    roots = {source.root for source in result.sources}
+    remove_litter(options.out, [file for _, file in groups], roots)
     listed = hashlib.sha256()  # what the manifest lists: every package, from its inputs
     base = options.out.resolve()
     digests: dict[PurePosixPath, str] = {}
@@ -117,6 +123,27 @@ class _Packager:
             return write_deck(decks, self.out, self.kinds, self.timestamp, file)
         except OSError as exc:
             return str(exc.strerror or exc)
+
+
+def remove_litter(out: Path, packages: Iterable[PurePosixPath], roots: Iterable[Path]) -> list[str]:
+    """The temporary files a killed build left in the folders a build writes: the output
+    folder, the folders of its ``packages``, the cache and the top of each content folder
+    (its lock's). Only stale ones go (see ``atomic.remove_stale``); a folder reached
+    through a symlink is left alone. Their paths. (A package's folder no build writes any
+    more is cleared as its last package is pruned.)"""
+    base = out.resolve()
+    removed = []
+    cache = base / CACHE_DIR
+    for folder, _, files in walk(cache) if not cache.is_symlink() else ():
+        removed += remove_stale(folder, files)
+    for folder in sorted({base, *(base / file.parent for file in packages), *roots}):
+        try:
+            if folder.is_relative_to(base) and folder.resolve() != folder:
+                continue  # a symlink on the way: not the tool's folder
+            removed += remove_stale(str(folder), os.listdir(folder))
+        except OSError:
+            continue
+    return removed
 
 
 def _covered(sources: list[SourceFile]) -> Callable[[Path], bool]:

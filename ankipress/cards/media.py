@@ -10,6 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 from ankipress.diagnostics import Diagnostics
 from ankipress.folders import walk
+from ankipress.limits import DEFAULT_LIMITS, over
 from ankipress.records import MediaFile, SourceFile
 
 REMOTE_SCHEMES = ("http", "https")
@@ -20,11 +21,18 @@ class MediaResolver:
     """Turns an image reference into a packaged MediaFile, a remote URL, or a warning.
 
     Only files inside the note's content root, or inside a media root the person running
-    the build named (``--media-root``), are packaged; never a file a symlink leads outside.
+    the build named (``--media-root``), are packaged; never a file a symlink leads outside,
+    nor one larger than ``image_limit`` bytes.
     """
 
-    def __init__(self, diagnostics: Diagnostics, extra_roots: Iterable[Path] = ()) -> None:
+    def __init__(
+        self,
+        diagnostics: Diagnostics,
+        extra_roots: Iterable[Path] = (),
+        image_limit: int = DEFAULT_LIMITS.image,
+    ) -> None:
         self.diagnostics = diagnostics
+        self.image_limit = image_limit
         self.extra_roots = tuple(root.resolve() for root in extra_roots)
         self._by_path: dict[Path, MediaFile] = {}
         self._by_name: dict[Path, dict[str, list[Path]]] = {}  # root -> file name -> files
@@ -59,6 +67,12 @@ class MediaResolver:
             path = self._nearest(target, source) or path
         if not path.is_file():
             return self._refuse(source, line, src, "not found")
+        size = path.stat().st_size
+        if size > self.image_limit:
+            why = f"is {over(size, self.image_limit)} (--image-limit); not packaged"
+            message = f"image {shown_source(src)!r} {why}"
+            self.diagnostics.warning(source.display, line, message, "size")
+            return None
         return self._media(path)
 
     def _nearest(self, target: str, source: SourceFile) -> Path | None:
@@ -79,7 +93,8 @@ class MediaResolver:
 
     def _media(self, path: Path) -> MediaFile:
         if path not in self._by_path:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            with path.open("rb") as f:  # a block at a time, never the whole file
+                digest = hashlib.file_digest(f, "sha256").hexdigest()
             self._by_path[path] = MediaFile(f"{digest[:16]}{path.suffix.lower()}", path)
         return self._by_path[path]
 

@@ -18,10 +18,12 @@ from ankipress.build.pipeline import BuildOptions, BuildResult
 from ankipress.build.pipeline import build as run_build
 from ankipress.cli.summary import count
 from ankipress.diagnostics import Diagnostics
+from ankipress.limits import DEFAULT_LIMITS, Limits, parse_size, shown_size
 
 DEFAULT_CONTENT = Path("content")
 DEFAULT_OUT = Path("decks")
 F = TypeVar("F", bound=Callable[..., Any])
+_LIMITS = "ankipress.limits"  # where --note-limit and --image-limit are kept (Context.meta)
 PROG = "%(prog)s"  # in a help text: the program as the user ran it
 
 
@@ -62,7 +64,7 @@ def tally(diagnostics: Diagnostics) -> str:
 
 
 def source_options(command: F) -> F:
-    """PATHS, --media-root and --templates: what a command reads."""
+    """PATHS, --media-root, --templates and the size limits: what a command reads."""
     for option in reversed(
         [
             click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path)),
@@ -81,6 +83,8 @@ def source_options(command: F) -> F:
                 help="Folder of the card templates (front.html, back.html, style.css); "
                 "default: 'templates' in ankipress.yaml, else the built-in ones.",
             ),
+            _limit_option("note", "A note file larger than SIZE is an error, and not built"),
+            _limit_option("image", "An image larger than SIZE is not packaged, with a warning"),
         ]
     ):
         command = option(command)
@@ -98,7 +102,31 @@ def options_for(
         if not DEFAULT_CONTENT.is_dir():
             raise click.UsageError("no PATH given and no content/ folder here")
         paths = (DEFAULT_CONTENT,)
-    return BuildOptions(paths, out, timestamp(), templates, media_roots=media_roots, **extra)
+    context = click.get_current_context(silent=True)
+    limits = Limits(**context.meta.get(_LIMITS, {})) if context is not None else DEFAULT_LIMITS
+    return BuildOptions(
+        paths, out, timestamp(), templates, media_roots=media_roots, limits=limits, **extra
+    )
+
+
+def _limit_option(kind: str, text: str) -> Callable[[F], F]:
+    """``--<kind>-limit SIZE``, kept aside for ``options_for`` (no command takes it)."""
+
+    def keep(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+        if value is not None:
+            try:
+                ctx.meta.setdefault(_LIMITS, {})[kind] = parse_size(value)
+            except ValueError as exc:
+                raise click.BadParameter(str(exc)) from None
+
+    default = shown_size(getattr(DEFAULT_LIMITS, kind)).replace(" ", "")
+    return click.option(
+        f"--{kind}-limit",
+        metavar="SIZE",
+        expose_value=False,
+        callback=keep,
+        help=f"{text} (default: {default}; e.g. 50MB, 1GB).",
+    )
 
 
 def timestamp() -> float:
