@@ -289,3 +289,27 @@ def test_a_build_never_writes_through_a_symlink_in_its_output(write_tree, tmp_pa
     assert result.diagnostics.error_count == 0
     assert precious.read_bytes() == b"precious"
     assert not (out / "vision/01-Transformers.apkg").is_symlink()
+
+
+def test_a_default_output_folder_that_is_a_symlink_is_not_written_through(
+    run_cli, tmp_path: Path
+) -> None:
+    """A repository that commits ``decks`` or ``preview`` as a link would choose where the
+    build writes: refused, unless the user names it with -o."""
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content/a.md").write_text("# A\n\n## Why?\n\nBecause.\n", encoding="utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for command, folder in (("build", "decks"), ("preview", "preview")):
+        (tmp_path / folder).symlink_to(elsewhere)
+        result = run_cli(command, cwd=tmp_path)
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"{folder}: error: the default output folder is a symlink (to {elsewhere}); "
+            "nothing written through it: give -o to write there\n"
+        )
+        assert list(elsewhere.iterdir()) == []
+        assert run_cli(command, "-o", folder, cwd=tmp_path).exit_code == 0
+        assert list(elsewhere.iterdir())
+        for child in elsewhere.iterdir():
+            shutil.rmtree(child) if child.is_dir() else child.unlink()

@@ -18,6 +18,7 @@ from ankipress.cli.review import check, plan, preview
 from ankipress.cli.shared import (
     DEFAULT_OUT,
     NamesProgram,
+    chosen_out,
     options_for,
     print_diagnostics,
     run,
@@ -132,6 +133,7 @@ def build(
     """
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose exclude each other")
+    out = chosen_out(out)
     options = options_for(
         paths, out, media_roots, templates, lock=lock, combined=combined, cache=cache
     )

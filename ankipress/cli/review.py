@@ -14,6 +14,7 @@ import click
 from ankipress.cards.preview import write_preview
 from ankipress.cli.shared import (
     DEFAULT_OUT,
+    chosen_out,
     options_for,
     print_diagnostics,
     run,
@@ -125,6 +126,7 @@ def preview(
     CSS: OUT/index.html lists the decks. Images shown, math typeset, a night-mode switch;
     it opens offline. Nothing else is written.
     """
+    out = chosen_out(out)
     options = options_for(paths, DEFAULT_OUT, media_roots, templates, write=False, lock=False)
     result = run(options)
     index = write_preview(result.decks, result.note_types, out, result.diagnostics)

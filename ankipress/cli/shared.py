@@ -27,6 +27,20 @@ _LIMITS = "ankipress.limits"  # where --note-limit and --image-limit are kept (C
 PROG = "%(prog)s"  # in a help text: the program as the user ran it
 
 
+def chosen_out(out: Path) -> Path:
+    """The output folder, unless it is the default and a symlink: a repository that commits
+    ``decks`` (or ``preview``) as a link would choose where the build writes (exit 1)."""
+    source = click.get_current_context().get_parameter_source("out")
+    if source == click.core.ParameterSource.DEFAULT and out.is_symlink():
+        message = (
+            f"{out}: error: the default output folder is a symlink (to {os.readlink(out)}); "
+            "nothing written through it: give -o to write there"
+        )
+        click.echo(message, err=True)
+        sys.exit(1)
+    return out
+
+
 class NamesProgram(click.Command):
     """A command whose help text may say %(prog)s: ``ankipress``, or ``build_deck.py`` when
     run as ``python build_deck.py``."""
