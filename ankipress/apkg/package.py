@@ -12,7 +12,6 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
-from ankipress.apkg.archive import write_package
 from ankipress.atomic import inside
 from ankipress.cards.sanitize import safe_math, sanitize
 from ankipress.identity.guids import deck_id
@@ -77,6 +76,8 @@ def write_deck(
     collection = _collection(decks, note_types, timestamp)
     used = {deck.book.root for deck in decks}
     assets = [a for root in sorted(used) for a in note_types[root].assets]
+    from ankipress.apkg.archive import write_package  # here: a no-op rebuild never needs it
+
     path = inside(out_dir, output)  # never through a symlink in the output folder
     return Written(*write_package(path, collection, _media(decks, assets)))
 

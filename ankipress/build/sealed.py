@@ -12,7 +12,6 @@ cache then only misses (the build is slower, never wrong).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import hmac
 import os
 import pickle
@@ -72,7 +71,7 @@ def seal(value: Any) -> bytes:
 
 def seal_pickled(data: bytes) -> bytes:
     """A pickle already made, with its length and MAC before it."""
-    mac = hmac.new(_key(), data, hashlib.sha256).digest()
+    mac = hmac.digest(_key(), data, "sha256")
     return mac + len(data).to_bytes(_LENGTH, "big") + data
 
 
@@ -82,7 +81,7 @@ def unseal(f: IO[bytes]) -> Any:
     data = f.read(length)
     if len(data) != length:
         raise Unsealed("short")
-    if not hmac.compare_digest(head[:_MAC], hmac.new(_key(), data, hashlib.sha256).digest()):
+    if not hmac.compare_digest(head[:_MAC], hmac.digest(_key(), data, "sha256")):
         raise Unsealed("not sealed by this user")
     return pickle.loads(data)
 

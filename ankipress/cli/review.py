@@ -11,7 +11,6 @@ from typing import Any
 
 import click
 
-from ankipress.cards.preview import write_preview
 from ankipress.cli.shared import (
     DEFAULT_OUT,
     chosen_out,
@@ -126,6 +125,8 @@ def preview(
     CSS: OUT/index.html lists the decks. Images shown, math typeset, a night-mode switch;
     it opens offline. Nothing else is written.
     """
+    from ankipress.cards.preview import write_preview  # here: every build starts faster
+
     out = chosen_out(out)
     options = options_for(paths, DEFAULT_OUT, media_roots, templates, write=False, lock=False)
     result = run(options)
