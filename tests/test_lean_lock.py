@@ -141,3 +141,24 @@ def test_a_note_removed_from_a_renamed_chapter_goes_in_its_package(
         ("What is attention?", []),
         ("Why LayerNorm?", ["ankipress::removed"]),
     ]
+
+
+def test_a_failed_build_in_between_does_not_make_the_cache_forget_a_retired_note(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK, "other.md": "# Other\n\n## Why?\n\nBecause.\n"})
+    out = tmp_path / "o"
+    build(run_cli, content, out, 1_000_000)
+    (content / "other.md").write_text("---\ntitle: [\n---\n# Other\n", encoding="utf-8")
+    assert run_cli("build", str(content), "-o", str(out), epoch=2_000_000).exit_code == 1
+    (content / "other.md").write_text("# Other\n\n## Why?\n\nBecause.\n", encoding="utf-8")
+    gone = '<h2 id="3">3.Why LayerNorm?</h2>\n\nIt is batch-size independent.\n'
+    (content / "vision.md").write_text(BOOK.replace(gone, ""), encoding="utf-8")
+    assert run_cli("build", str(content), "-o", str(out), epoch=3_000_000).exit_code == 0
+    retired = [
+        note["fields"][1]
+        for package in sorted(out.rglob("*.apkg"))
+        for note in dump_package(package)["notes"]
+        if "ankipress::removed" in note["tags"]
+    ]
+    assert retired == ["<p>It is batch-size independent.</p>"]

@@ -73,15 +73,9 @@ class LockStates:
             return None
         return state if isinstance(state, RootState) else None
 
-    def book(self, root: Path, book: str, token: str) -> BookState | None:
-        try:
-            with (self._folder(root) / _book_file(book)).open("rb") as f:
-                if unseal(f) != token:
-                    return None
-                state = unseal(f)
-        except _ERRORS:
-            return None
-        return state if isinstance(state, BookState) else None
+    def book(self, root: Path, book: str, token: str | None) -> BookState | None:
+        """A book's state, if its file is the one of ``token`` (None: whichever it is)."""
+        return _book_state(self._folder(root) / _book_file(book), token)
 
     def save(self, root: Path, state: RootState, books: dict[str, bytes]) -> None:
         """``books``: the state files (from ``book_file``) that changed; then the index,
@@ -125,11 +119,12 @@ class LockStates:
 
         def recall(guid: str) -> Recalled | None:
             nonlocal read
-            if not read:
+            if not read:  # every book's last state, even one a failed build left unindexed
                 read = True
-                state = self.root(root)
-                for book, index in state.books.items() if state is not None else ():
-                    taken = self.book(root, book, index.token)
+                folder = self._folder(root)
+                names = os.listdir(folder) if self._own(folder) else []
+                for name in sorted(n for n in names if n.endswith(".pickle") and n != _INDEX):
+                    taken = _book_state(folder / name, None)
                     for deck in taken.decks if taken is not None else ():
                         found.update(
                             (n.guid, Recalled(deck.name, deck.deck_id, n)) for n in deck.notes
@@ -149,6 +144,17 @@ class LockStates:
 
     def _folder(self, root: Path) -> Path:
         return self.folder / f"lock-{hashlib.sha256(str(root).encode()).hexdigest()[:16]}"
+
+
+def _book_state(path: Path, token: str | None) -> BookState | None:
+    try:
+        with path.open("rb") as f:
+            if unseal(f) != token and token is not None:
+                return None
+            state = unseal(f)
+    except _ERRORS:
+        return None
+    return state if isinstance(state, BookState) else None
 
 
 def book_file(state: BookState) -> tuple[str, bytes]:
