@@ -101,7 +101,10 @@ ACTIVE_BACKS = [
     ('<iframe src="_page.html"></iframe>', "<iframe>"),
     ('<object data="_x.swf"></object>', "<object>"),
     ('<embed src="_x.swf">', "<embed>"),
-    ('<svg><animate attributeName="href" values="javascript:alert(1)"/></svg>', "values="),
+    ('<svg><animate attributeName="href" values="javascript:alert(1)"/></svg>', "<svg>"),
+    # Inside <svg> a browser reads <style> as markup, where Python's parser reads CSS.
+    ('<svg><style><p><img alt=">" onerror="alert(1)" src="x"></p></style></svg>', "<svg>"),
+    ("<math><mtext><style><img src=x onerror=alert(1)></style></mtext></math>", "<math>"),
     ('<div style="background: url(javascript:alert(1))">x</div>', "a script URL in style="),
     ("<a href='file:///etc/passwd'>x</a>", "a file: URL in href="),
     # A field or section inside a tag writes markup once Anki fills it in.
@@ -231,17 +234,26 @@ def test_the_preview_never_writes_through_a_symlink(run_cli, write_tree, tmp_pat
     name = hashlib.sha256(image).hexdigest()[:16] + ".png"
     (site / name).symlink_to(outside / "stolen.png")  # leads nowhere yet
     (site / "index.html").symlink_to(outside / "index.html")
-    (site / "_mathjax").symlink_to(outside / "mathjax")
     result = run_cli("preview", str(content), "-o", str(site), cwd=tmp_path)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in outside.rglob("*")) == ["index.html", "mathjax"]
     assert (outside / "index.html").read_text(encoding="utf-8") == "mine"
     assert not (site / name).is_symlink() and (site / name).read_bytes() == image
     assert not (site / "index.html").is_symlink() and (site / "deck-001.html").is_file()
-    assert (
+
+    # The MathJax folder a link out: its script would run in every page, so none is written.
+    shutil.rmtree(site / "_mathjax")
+    (site / "deck-001.html").unlink()
+    (site / "_mathjax").symlink_to(outside / "mathjax")
+    result = run_cli("preview", str(content), "-o", str(site), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "site/_mathjax: error: the preview's MathJax cannot be written there; no page written\n"
         "site/_mathjax/tex-svg.js: warning: not written: a symlink or a file stands where a "
-        "folder should be; not written through it"
-    ) in result.stderr
+        "folder should be; not written through it\n"
+    )
+    assert sorted(p.name for p in outside.rglob("*")) == ["index.html", "mathjax"]
+    assert not (site / "deck-001.html").exists()
 
 
 def test_the_preview_deletes_and_replaces_only_its_own_pages(run_cli, write_tree, tmp_path) -> None:

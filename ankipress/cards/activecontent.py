@@ -6,7 +6,8 @@ tag's name or attributes, a comment, a ``<style>`` or ``<textarea>``) is refused
 a field or a section there writes markup: ``<scr{{#Extra}}{{/Extra}}ipt>``,
 ``<img {{Tags}}>``, a deck name holding a quote inside ``title="{{Deck}}"``. Refused
 besides: elements that run or embed (``<script>``, ``<iframe>``, ``<object>``,
-``<embed>``...), event handler attributes (``on...=``), ``srcdoc``, a script URL
+``<embed>``...), foreign content (``<svg>``, ``<math>``, which a browser parses by other
+rules), event handler attributes (``on...=``), ``srcdoc``, a script URL
 (``javascript:``...) in any attribute, a URL attribute with a scheme other than http(s)
 or mailto (``data:`` only for an image), a tag left unfinished at the end (it would take
 in what follows it, the back after ``{{FrontSide}}``), ``{{text:...}}`` (Anki decodes
@@ -31,6 +32,9 @@ ELEMENTS = frozenset(
     {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta"}
     | {"portal"}
 )
+# Foreign content: a browser parses inside <svg> and <math> by other rules than Python's
+# parser does (there a <style> holds markup), so what is checked is not what runs.
+FOREIGN = frozenset({"svg", "math"})
 URL_ATTRIBUTES = frozenset(
     {"href", "src", "action", "formaction", "data", "poster", "xlink:href", "background"}
     | {"cite", "ping", "srcset", "lowsrc", "dynsrc", "longdesc", "manifest", "codebase"}
@@ -44,7 +48,9 @@ _INSIDE = "a {{...}} inside a tag, a comment or <style> (a field or section ther
 # are refused anyway): a section there could leave one open or close it early.
 _RAW_TEXT = frozenset({"style", "textarea", "title", "xmp", "noscript", "noembed", "noframes"})
 # Belt and braces, for where a browser and Python's HTML parser read a tag differently.
-_BELT = re.compile(r"<\s*/?\s*(?:script|iframe|frame|object|embed|applet|base|meta)\b", re.I)
+_BELT = re.compile(
+    r"<\s*/?\s*(?:script|iframe|frame|object|embed|applet|base|meta|svg|math)\b", re.I
+)
 _TAG_SPAN = re.compile(r"<[^<>]*>")
 _HANDLER = re.compile(r"[\s/\"']on[a-z-]+\s*=", re.I)
 
@@ -134,6 +140,8 @@ class _Checker(HTMLParser):
             self.say(_INSIDE)
         if tag in ELEMENTS:
             self.say(f"<{tag}>")
+        if tag in FOREIGN:
+            self.say(f"<{tag}> (a browser parses it by other rules; use an image asset)")
         for name, value in attrs:
             self._attribute(tag, name, str(value or ""))
         if tag in _RAW_TEXT and self._raw is None:

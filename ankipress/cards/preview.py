@@ -15,7 +15,7 @@ from pathlib import Path
 from ankipress.cards.cardrender import render_card
 from ankipress.cards.notetype import FIELDS, Templates, shown_name
 from ankipress.cards.previewfiles import GENERATOR, SiteFiles
-from ankipress.diagnostics import Diagnostics
+from ankipress.diagnostics import Diagnostics, display_path
 from ankipress.records import Deck, Note
 
 MATHJAX = "_mathjax/tex-svg.js"
@@ -56,7 +56,8 @@ window.MathJax = {{
   tex: {{
     inlineMath: [["\\\\(", "\\\\)"]], displayMath: [["\\\\[", "\\\\]"]],
     processEscapes: false, processEnvironments: false, processRefs: false,
-    packages: {{ "[+]": ["noerrors", "mathtools", "mhchem"], "[-]": ["textmacros"] }}
+    packages: {{ "[+]": ["noerrors", "mathtools", "mhchem"], "[-]": ["textmacros"] }},
+    autoload: {{ html: [], unicode: [] }}
   }},
   loader: {{ load: ["[tex]/noerrors", "[tex]/mathtools", "[tex]/mhchem"] }},
   svg: {{ fontCache: "global" }}
@@ -87,10 +88,15 @@ def write_preview(
     out.mkdir(parents=True, exist_ok=True)
     site = SiteFiles(out, diagnostics)
     mathjax = files("mathjax") / "static/mathjax/es5"
-    site.copy(MATHJAX, (mathjax / "tex-svg.js").read_bytes())
-    for extension in (mathjax / EXTENSIONS).iterdir():  # what cards may load, as in Anki
+    copied = site.copy(MATHJAX, (mathjax / "tex-svg.js").read_bytes())
+    for extension in (mathjax / EXTENSIONS).iterdir() if copied else ():  # as in Anki
         if extension.name.endswith(".js") and extension.name not in _UNSAFE:
-            site.copy(f"_mathjax/{EXTENSIONS}/{extension.name}", extension.read_bytes())
+            name = f"_mathjax/{EXTENSIONS}/{extension.name}"
+            copied = copied and site.copy(name, extension.read_bytes())
+    if not copied:  # the pages would load whatever is there in its place
+        message = "the preview's MathJax cannot be written there; no page written"
+        diagnostics.error(display_path(out / "_mathjax"), 0, message, "io")
+        return out / "index.html"
     rows, pages = [], set()
     for number, deck in enumerate(sorted(decks, key=lambda d: d.name), start=1):
         templates = note_types.get(deck.book.root)

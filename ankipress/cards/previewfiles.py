@@ -43,17 +43,18 @@ class SiteFiles:
             return
         self._write(name, html.encode("utf-8"))
 
-    def copy(self, name: str, data: bytes) -> None:
-        """A file named by the tool, unless a regular file with these bytes is there."""
+    def copy(self, name: str, data: bytes) -> bool:
+        """A file named by the tool, unless a regular file with these bytes is there;
+        False if it cannot be written (the warning says why)."""
         path = self.out / name
         try:
             found = path.lstat()  # a symlink is never read: it is replaced
             same = stat.S_ISREG(found.st_mode) and found.st_size == len(data)
             if same and path.read_bytes() == data:
-                return
+                return True
         except OSError:
             pass
-        self._write(name, data)
+        return self._write(name, data)
 
     def prune(self, pattern: str, keep: set[str]) -> None:
         """Delete the preview's own files matching ``pattern`` that are not in ``keep``."""
@@ -65,12 +66,14 @@ class SiteFiles:
                     message = f"cannot delete: {exc.strerror or exc}"
                     self.diagnostics.warning(display_path(path), 0, message, "io")
 
-    def _write(self, name: str, data: bytes) -> None:
+    def _write(self, name: str, data: bytes) -> bool:
         try:
             write_inside(self.out, name, data)
         except OSError as exc:
             where = display_path(self.out / name)
             self.diagnostics.warning(where, 0, f"not written: {exc.strerror or exc}", "io")
+            return False
+        return True
 
 
 def ours(path: Path) -> bool:

@@ -19,7 +19,8 @@ import nh3
 
 from ankipress.notes.dollars import UNSAFE_TEX
 
-ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS)
+# <wbr> is left out: MathJax joins the text around it, so `\h<wbr>ref` would be \href to it.
+ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS) - {"wbr"}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 _ATTRIBUTES: dict[str, set[str]] = copy.deepcopy(nh3.ALLOWED_ATTRIBUTES)
 _ATTRIBUTES.setdefault("*", set()).update({"class", "title", "lang", "dir", "align"})
