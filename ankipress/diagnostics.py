@@ -46,7 +46,21 @@ class Diagnostic:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.severity.value}: {self.message}"
+        return one_line(f"{where}: {self.severity.value}: {self.message}")
+
+
+# Control characters and line breaks, as escapes: a file name or a lock's text holding a
+# newline must not print a line of its own (one that reads like another diagnostic).
+_CONTROLS = {
+    c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+    for c in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
+    if c != 0x09
+}
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: its control characters and line breaks shown as escapes."""
+    return text.translate(_CONTROLS)
 
 
 class Diagnostics:

@@ -91,7 +91,9 @@ def test_project_settings_nested_too_deep_are_an_error(run_cli, write_tree, tmp_
         (lambda h, e: (h, {**e, "deck": 10**30}), "2: error: unreadable lock"),
         (lambda h, e: (h, {**e, "at": "/etc/passwd:1"}), "2: error: unreadable lock"),
         (lambda h, e: (h, {**e, "guid": "a b"}), "2: error: unreadable lock"),
-        (lambda h, e: (h, {**e, "text": "x" * 5000}), "2: error: unreadable lock"),
+        (lambda h, e: (h, {**e, "text": ["x"]}), "2: error: unreadable lock"),
+        (lambda h, e: (h, {**e, "at": "a.md:²"}), "2: error: unreadable lock"),
+        (lambda h, e: (h, {**e, "at": ".:3"}), "2: error: unreadable lock"),
         (lambda h, e: ({"ankipress_lock": 3}, e), "1: error: unreadable lock"),
     ],
 )

@@ -88,3 +88,32 @@ def test_a_cache_folder_that_is_a_symlink_is_not_written_or_emptied_through(
         "lock-x",
     ]
     assert len(sorted(out.rglob("*.apkg"))) == 1
+
+
+def test_a_cache_file_that_is_a_fifo_or_a_link_is_not_opened(write_tree, tmp_path: Path) -> None:
+    """A repository may commit ``decks/.ankipress-cache/packages.pickle`` as a FIFO or a
+    link to ``/dev/stdin``: opening either would wait for ever."""
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    content = write_tree({"vision.md": BOOK})
+    out = tmp_path / "decks"
+    command = [sys.executable, str(REPO / "build_deck.py"), "build", str(content), "-o", str(out)]
+    subprocess.run(command, check=True, capture_output=True, timeout=60)
+    cache = out / ".ankipress-cache"
+    index = cache / "packages.pickle"
+    index.unlink()
+    os.mkfifo(index)
+    states = sorted(cache.glob("lock-*/*.pickle"))
+    for state in states:
+        state.unlink()
+        state.symlink_to("/dev/stdin")
+    (content / "vision.md").write_text(BOOK.replace("pixels", "bytes"), encoding="utf-8")
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=60, stdin=subprocess.PIPE
+    )
+    assert done.returncode == 0, done.stderr
+    (package,) = sorted(out.rglob("*.apkg"))
+    assert dump_package(package)["notes"][0]["fields"][1] == "<p>A square of bytes.</p>"

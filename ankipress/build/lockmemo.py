@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from ankipress.atomic import write_cache
 from ankipress.build.filecache import CACHE_DIR
-from ankipress.build.sealed import seal, seal_pickled, unseal
+from ankipress.build.sealed import open_cache, seal, seal_pickled, unseal
 from ankipress.identity.lockfile import LOCK_FILE
 from ankipress.identity.reconcile import Change
 from ankipress.identity.retire import Recall, Recalled
@@ -67,7 +67,7 @@ class LockStates:
 
     def root(self, root: Path) -> RootState | None:
         try:
-            with (self._folder(root) / _INDEX).open("rb") as f:
+            with open_cache(self._folder(root) / _INDEX) as f:
                 state = unseal(f)
         except _ERRORS:
             return None
@@ -148,7 +148,7 @@ class LockStates:
 
 def _book_state(path: Path, token: str | None) -> BookState | None:
     try:
-        with path.open("rb") as f:
+        with open_cache(path) as f:
             if unseal(f) != token and token is not None:
                 return None
             state = unseal(f)

@@ -87,7 +87,12 @@ def _relock_root(
     theirs = frozenset().union(*(s.guids for s in clean.values()))
     if any(note.guid in theirs for deck in decks for note in deck.notes):
         return None
-    entries, read = _entries(base, {b: i.span for b, i in state.books.items() if b not in clean})
+    try:  # a line the whole stage would refuse: it says where
+        entries, read = _entries(
+            base, {b: i.span for b, i in state.books.items() if b not in clean}
+        )
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
     sub = Lock(entries, state.note_type, state.type_mod, True, read, base)
     built = {o.source.rel.as_posix() for o in outcomes}
     done = reconcile(decks, sub, now, built, root, recall)

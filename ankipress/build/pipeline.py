@@ -27,7 +27,11 @@ from ankipress.cards.notetype import DEFAULT_TEMPLATES, NOTE_TYPE_NAME, Template
 from ankipress.cards.templates import load_templates
 from ankipress.diagnostics import display_path
 from ankipress.identity.apply_lock import Locked, apply_locks, save_lock
-from ankipress.identity.repeats import reject_shared_keys, reject_shared_outputs
+from ankipress.identity.repeats import (
+    reject_shared_keys,
+    reject_shared_outputs,
+    roots_sharing_guids,
+)
 from ankipress.identity.retire import forgotten
 from ankipress.notes.config import Settings, load_project_settings, settings_path
 from ankipress.notes.discover import discover
@@ -111,8 +115,9 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     else:
         locked, parts = reused
     result.decks, result.changes = locked.decks, locked.changes
-    unstyled = {deck.book.root for deck in result.decks} - set(templates)
-    result.decks = [d for d in result.decks if d.book.root not in unstyled]  # errors said
+    dropped = {deck.book.root for deck in result.decks} - set(templates)  # no templates
+    dropped |= roots_sharing_guids(result.decks, result.diagnostics)
+    result.decks = [d for d in result.decks if d.book.root not in dropped]  # errors said
     warn_shared_deck_names(result.decks, result.diagnostics)
     if not options.combined:  # else one package holds every deck
         result.decks = settle_outputs(result.decks, result.diagnostics)
@@ -121,12 +126,12 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
 
         def make_locks() -> None:  # while the packages are written
             for root, pending in locked.pending.items():
-                if root not in unstyled:  # a lock records only what a package carries
+                if root not in dropped:  # a lock records only what a package carries
                     made[root] = _made(pending, parts.get(root, MemoParts({})), derived)
 
         if write_all(result, options, templates, locked, derived, progress, make_locks):
             _save_locks(made, states, result)
-        for root in unstyled:
+        for root in dropped:
             if states is not None:
                 states.forget(root)
     return result

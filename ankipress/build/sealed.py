@@ -64,6 +64,18 @@ def _read_key(path: Path) -> bytes:
     return key
 
 
+def open_cache(path: Path) -> IO[bytes]:
+    """A cache file, opened for reading only if it is a regular file: never through a
+    symlink, never a FIFO or a device (a repository may commit either in its output
+    folder, and opening one could hang the build). OSError otherwise."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(path, flags)
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise OSError(f"{path} is not a regular file")
+    return os.fdopen(descriptor, "rb")
+
+
 def seal(value: Any) -> bytes:
     """``value`` pickled, with its length and MAC before it."""
     return seal_pickled(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))

@@ -26,6 +26,7 @@ from ankipress.cli.shared import (
     source_options,
 )
 from ankipress.cli.summary import count, summary_lines
+from ankipress.diagnostics import one_line
 
 
 class _BuildByDefault(NamesProgram, click.Group):
@@ -141,7 +142,7 @@ def build(
     print_diagnostics(result, errors_only=quiet)
     if not quiet:
         for line in summary_lines(result, out):
-            say(line)
+            say(one_line(line))
     failed = result.diagnostics.error_count or (strict and result.uncovered_lines)
     if strict and result.uncovered_lines:
         say(f"error: --strict: {count(result.uncovered_lines, 'line')} on no card", err=True)

@@ -14,7 +14,7 @@ from ankipress.build.filestage import process_file
 from ankipress.cli.review import FORMAT
 from ankipress.cli.shared import NamesProgram, say
 from ankipress.cli.summary import count
-from ankipress.diagnostics import Diagnostic, Diagnostics, Severity, display_path
+from ankipress.diagnostics import Diagnostic, Diagnostics, Severity, display_path, one_line
 from ankipress.notes.config import Settings, load_project_settings, settings_path
 from ankipress.notes.discover import discover
 from ankipress.notes.encoding import decode
@@ -72,7 +72,7 @@ def outline(paths: tuple[Path, ...], output_format: str) -> None:
         for diagnostic in general.sorted():
             say(str(diagnostic), err=True)
         for line in (line for file in files for line in outline_lines(file)):
-            say(line)
+            say(one_line(line))
     sys.exit(1 if errors else 0)
 
 

@@ -22,7 +22,7 @@ from ankipress.cli.shared import (
     tally,
 )
 from ankipress.cli.summary import changes_by_deck, check_report, count, skipped_lines
-from ankipress.diagnostics import CODES
+from ankipress.diagnostics import CODES, one_line
 from ankipress.identity.reconcile import Change
 
 KINDS = ("new", "changed", "matched", "removed", "unchanged")
@@ -69,7 +69,7 @@ def check(
     else:
         print_diagnostics(result)
         for line in skipped_lines(result):
-            say(line)
+            say(one_line(line))
         say(
             f"Checked {count(result.files, 'file')}: {count(len(result.decks), 'deck')}, "
             f"{count(result.cards, 'card')}; {tally(diagnostics)}"
@@ -104,7 +104,7 @@ def plan(
     else:
         print_diagnostics(result)
         for line in _plan_lines(by_deck):
-            say(line)
+            say(one_line(line))
     sys.exit(1 if result.diagnostics.error_count else 0)
 
 

@@ -56,13 +56,13 @@ def guid(value: Any) -> str:
 
 _GUID = re.compile(r"[!-~]+")
 _DIGEST = re.compile(r"[0-9a-f]{8,64}")
-TEXT_LIMIT = 4096  # characters of a question, a book key, a path
 
 
 def text(value: Any, what: str, empty: bool = False) -> str:
-    """A string of at most ``TEXT_LIMIT`` characters, with no NUL."""
-    if not isinstance(value, str) or len(value) > TEXT_LIMIT or "\x00" in value:
-        raise ValueError(f"its {what} is not a text of at most {TEXT_LIMIT} characters")
+    """A string (of any length: the lock's own size is bounded; whatever a note's question
+    or a book's id holds, the tool writes, so it reads it back)."""
+    if not isinstance(value, str):
+        raise ValueError(f"its {what} is not a text")
     if not value and not empty:
         raise ValueError(f"its {what} is empty")
     return value
@@ -75,14 +75,18 @@ def digest(value: Any, what: str) -> str:
     return value
 
 
+# What a tag may not hold: Anki splits tags at spaces, and {{Tags}} shows them as HTML.
+TAG_UNSAFE = re.compile(r"[\s<>&\"']+")
+
+
 def tags(values: Any) -> tuple[str, ...]:
-    """A note's tags: words (no space, as Anki splits them) that are text, not markup."""
+    """A note's tags: words (no space, as Anki splits them) that are text, not markup: what
+    the settings make of any tag (``notes.config``), so a lock the tool wrote reads back."""
     if not isinstance(values, list) or not all(isinstance(t, str) for t in values):
         raise ValueError("its tags are not a list of texts")
-    found = tuple(values)
-    if any(not t or len(t) > 200 or any(c.isspace() or c in "<>&\"'" for c in t) for t in found):
+    if any(not t or TAG_UNSAFE.search(t) for t in values):
         raise ValueError("a tag is empty or holds a space or markup")
-    return found
+    return tuple(values)
 
 
 def deck_name(value: Any) -> str:

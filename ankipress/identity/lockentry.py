@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -114,11 +115,18 @@ def _first_format(data: dict[str, Any]) -> LockEntry:
 
 
 def _at(value: Any) -> str:
-    """``file:line``: a relative path inside the content root, and a line number."""
+    """``file:line``: a relative path inside the content root (a backslash is a character
+    of a name where it is not a separator), and a line number."""
     at = text(value, "at")
     file, _, line = at.rpartition(":")
     path = PurePosixPath(file)
-    if not file or not line.isdigit() or path.is_absolute() or ".." in path.parts or "\\" in file:
+    if (
+        path.name in ("", ".")
+        or not (line.isascii() and line.isdigit())
+        or path.is_absolute()
+        or ".." in path.parts
+        or ("\\" in file and os.sep == "\\")
+    ):
         raise ValueError(f"its at {at!r} is not a file:line inside the content folder")
     return at
 

@@ -54,6 +54,7 @@ def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None
     number = 1
     data = b""
     try:
+        _confined(path)
         data = path.read_bytes()
         lines = lock_lines(data.decode("utf-8"))
         header = json.loads(lines[0]) if lines else {}
@@ -65,15 +66,17 @@ def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None
         body = [line for line in lines[1:] if line.strip()]
         try:  # one parse of them all; line by line only to say where a mistake is
             entries = read_entries(body)
-        except ValueError:
+        except _BAD:
             for line in lines[1:]:
                 number += 1
                 if line.strip():
                     read_entries([line])
             raise
         repeated_guid(entries, lines)
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, UnicodeDecodeError, *_BAD) as exc:
         number = exc.line if isinstance(exc, Repeated) else number
+        if isinstance(exc, RecursionError):
+            exc = ValueError("JSON nested too deep")
         diagnostics.error(
             display, number, f"unreadable lock, so nothing is built from its folder: {exc}", "lock"
         )
@@ -83,12 +86,27 @@ def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None
     return Lock(tuple(entries), note_type, changed, True, raw, data, version)
 
 
+_BAD = (ValueError, KeyError, TypeError, RecursionError)  # what a line of the lock may raise
+LOCK_LIMIT = 100 << 20  # bytes: 350,000 notes of the lean format
+
+
+def _confined(path: Path) -> None:
+    """A lock is read only from inside its content folder (a symlink may not lead out: what
+    it says would reach decks), and only a regular file of at most ``LOCK_LIMIT`` bytes."""
+    real = path.resolve()
+    if not real.is_relative_to(path.parent.resolve()):
+        raise ValueError(f"it is a symlink to {real}, outside the content folder")
+    size = real.stat().st_size
+    if size > LOCK_LIMIT:
+        raise ValueError(f"it is {size >> 20} MB, over the {LOCK_LIMIT >> 20} MB a lock may be")
+
+
 def written_now(data: bytes) -> bool:
     """Whether a lock is of the format this build writes (else it is read, and written, anew)."""
     first = data.split(b"\n", 1)[0]
     try:
         header = json.loads(first)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return isinstance(header, dict) and header.get(_HEADERS[0]) == FORMAT
 

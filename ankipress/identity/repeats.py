@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Hashable
+from html import unescape
+from pathlib import Path
 from typing import NamedTuple, Protocol, TypeVar
 
-from ankipress.diagnostics import Diagnostics
+from ankipress.diagnostics import Diagnostics, display_path
 from ankipress.identity.guids import guid_of_key, normalise_question
+from ankipress.identity.lockfile import lock_path
 from ankipress.records import BREADCRUMB, Book, Chapter, Deck, Question, SourceFile
 
 T = TypeVar("T")
@@ -118,3 +121,26 @@ def _first_claim_wins(
         else:
             clash(item, owner)
     return kept
+
+
+def roots_sharing_guids(decks: list[Deck], diagnostics: Diagnostics) -> set[Path]:
+    """Content folders whose notes take a GUID a note of an earlier folder has: two notes
+    of one GUID would be one in Anki (the second import updates the first). Within a folder
+    its lock sees to that; across folders only a lock can give one (book keys differ), so
+    the later folder's lock is the error, and nothing is built from that folder."""
+    owner: dict[str, tuple[Path, str, str]] = {}
+    refused: set[Path] = set()
+    for deck in sorted(decks, key=lambda d: str(d.book.root)):
+        root = deck.book.root
+        for note in deck.notes:
+            first = owner.setdefault(note.guid, (root, note.question, note.source))
+            if first[0] != root and root not in refused:
+                refused.add(root)
+                message = (
+                    f"the GUID {note.guid!r} of {unescape(note.question)!r} "
+                    f"({unescape(note.source)}) is also the GUID of {unescape(first[1])!r} "
+                    f"({unescape(first[2])}), in another content folder: nothing is built "
+                    "from this folder until its lock no longer gives it"
+                )
+                diagnostics.error(display_path(lock_path(root)), 0, message, "lock")
+    return refused

@@ -8,13 +8,13 @@ file and line, never ignored.
 from __future__ import annotations
 
 import codecs
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ankipress.diagnostics import Diagnostics, display_path
 from ankipress.first_name import LEGACY_NOTE_TYPE, LEGACY_PROJECT_FILE, current_or_legacy
+from ankipress.identity.lockcheck import TAG_UNSAFE
 from ankipress.notes.discover import outside
 
 PROJECT_FILE = "ankipress.yaml"
@@ -168,7 +168,7 @@ def _tags(value: Any) -> tuple[str, ...] | _Invalid:
     if isinstance(tags, _Invalid):
         return tags
     # Anki tags hold no spaces; {{Tags}} in a template shows them as HTML.
-    return tuple(_TAG_UNSAFE.sub("_", tag) for tag in tags)
+    return tuple(tag for tag in (TAG_UNSAFE.sub("_", tag) for tag in tags) if tag)
 
 
 def _encoding(value: Any) -> str | _Invalid | None:
@@ -181,7 +181,6 @@ def _encoding(value: Any) -> str | _Invalid | None:
         return _Invalid(f"names unknown encoding {name!r}")
 
 
-_TAG_UNSAFE = re.compile(r"[\s<>&\"']+")
 # A file's front matter is read after decoding it; one root has one note type.
 _PROJECT_ONLY = {"encoding", "templates", "note_type"}
 _CHECKS = {
