@@ -1,0 +1,139 @@
+"""A second attack round on the untrusted-notes guarantees (issue 17): each break it found,
+as a repository that would commit it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from ankipress.diagnostics import Diagnostics
+from ankipress.identity.lockfile import read_lock
+from tests.apkgdump import dump_package
+
+BOOK = "# Book\n\n## What is C?\n\nAnswer C.\n"
+
+
+def fields(out: Path) -> list[list[str]]:
+    return [n["fields"] for p in sorted(out.rglob("*.apkg")) for n in dump_package(p)["notes"]]
+
+
+def test_wbr_cannot_split_a_mathjax_command(run_cli, write_tree, tmp_path: Path) -> None:
+    """MathJax joins the text around ``<wbr>``: ``\\h<wbr>ref`` was ``\\href`` to it, a
+    clickable ``javascript:`` link in the card, past the check for ``\\href``."""
+    note = (
+        "# Book\n\n## What is W?\n\nInline: \\\\(\\h<wbr>ref{javascript:alert(1)}{CLICK}\\\\)\n\n"
+        "## What is R?\n\n<div>\\(\\h<wbr>ref{javascript:alert(2)}{CLICK}\\)</div>\n\n"
+        "## What is S?\n\n$\\st<wbr>yle{background:url(http://x.test/x)}{y}$\n"
+    )
+    root = write_tree({"a.md": note})
+    result = run_cli("build", str(root), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    text = json.dumps(fields(tmp_path / "out"))
+    for bad in ("<wbr", "\\\\href", "\\\\h", "\\\\style"):
+        assert bad not in text, bad
+    assert "\\\\st&lt;wbr&gt;yle" in text  # in $...$ it is text, which MathJax does not join
+
+
+def test_a_lock_that_leads_out_of_the_content_folder_is_not_read(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    root = write_tree({"a.md": BOOK})
+    outside = tmp_path / "private.lock"
+    line = {"guid": "abcdefghij", "book": "zz", "question": "secret", "text": "SECRET"}
+    line |= {"at": "zz.md:3", "deck": "0123456789ab", "hash": "0123456789abcdef"}
+    line |= {"answer": "0123456789abcdef", "changed": 1}
+    header = {"ankipress_lock": 2, "note_type": {"hash": "", "changed": 0}}
+    outside.write_text(json.dumps(header) + "\n" + json.dumps(line) + "\n", encoding="utf-8")
+    (root / "ankipress.lock").symlink_to(outside)
+    result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "content/ankipress.lock:1: error: unreadable lock, so nothing is built from its "
+        f"folder: it is a symlink to {outside}, outside the content folder\n"
+    )
+    assert not list((tmp_path / "out").rglob("*.apkg"))
+    assert "SECRET" in outside.read_text(encoding="utf-8")  # and left as it was
+
+
+def test_a_guid_a_lock_gives_that_another_content_folder_has_is_refused(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """Two notes of one GUID are one in Anki: the second import replaced the first."""
+    first = write_tree({"a.md": BOOK})
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "b.md").write_text("# Other\n\n## What is Q?\n\nAnswer Q.\n", encoding="utf-8")
+    assert run_cli("build", str(first), "-o", str(tmp_path / "o1")).exit_code == 0
+    assert run_cli("build", str(second), "-o", str(tmp_path / "o2")).exit_code == 0
+    (taken,) = [n[0] for n in [[json.loads(x)["guid"]] for x in _lines(first)]]
+    lock = (second / "ankipress.lock").read_text(encoding="utf-8").split("\n")
+    entry = json.loads(lock[1])
+    entry["guid"] = taken
+    lock[1] = json.dumps(entry, ensure_ascii=False)
+    (second / "ankipress.lock").write_text("\n".join(lock), encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", str(first), str(second), "-o", str(out), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"second/ankipress.lock: error: the GUID {taken!r} of 'What is Q?' (second/b.md:3) "
+        "is also the GUID of 'What is C?' (content/a.md:3), in another content folder: "
+        "nothing is built from this folder until its lock no longer gives it\n"
+    )
+    assert [f[0] for f in fields(out)] == ["What is C?"]
+
+
+def _lines(root: Path) -> list[str]:
+    return (root / "ankipress.lock").read_text(encoding="utf-8").splitlines()[1:]
+
+
+def test_a_lock_of_json_nested_too_deep_is_an_error_of_its_folder(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    good = write_tree({"a.md": BOOK})
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "b.md").write_text("# Other\n\n## What is Q?\n\nAnswer Q.\n", encoding="utf-8")
+    deep = '{"tags":' + "[" * 100_000 + "]" * 100_000 + "}"
+    (bad / "ankipress.lock").write_text('{"ankipress_lock":2}\n' + deep + "\n", "utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", str(good), str(bad), "-o", str(out), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "bad/ankipress.lock:2: error: unreadable lock, so nothing is built from its folder: "
+        "JSON nested too deep\n"
+    )
+    assert [f[0] for f in fields(out)] == ["What is C?"]
+
+
+def test_a_line_break_in_a_file_name_prints_no_line_of_its_own(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    name = "evil\ncontent/a.md:1: error: forged.md"
+    root = write_tree({"a.md": BOOK, name: "# X\n\n## Why?\n\n![gone](missing.png)\n"})
+    result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 0
+    assert all(not line.startswith("content/a.md:1: error") for line in result.output.split("\n"))
+    assert "content/evil\\x0acontent/a.md:1: error: forged.md:5: warning:" in result.stderr
+
+
+def test_every_lock_the_tool_writes_reads_back(run_cli, write_tree, tmp_path: Path) -> None:
+    """The reader refused what the writer wrote: a question over 4096 characters, a
+    backslash in a file name, so every build after the first stopped (a fresh checkout)."""
+    long = "Why " + "very " * 1000 + "long?"
+    settings = "tags: ['', 'a b', '<em>', \"it's\"]\n"
+    root = write_tree(
+        {
+            "a.md": f"# Book\n\n## {long}\n\nYes.\n",
+            "back\\slash.md": BOOK,
+            "ankipress.yaml": settings,
+        }
+    )
+    assert run_cli("build", str(root), "-o", str(tmp_path / "o")).exit_code == 0
+    diagnostics = Diagnostics()
+    lock = read_lock(root / "ankipress.lock", "ankipress.lock", diagnostics)
+    assert lock is not None and len(lock.entries) == 2, [str(d) for d in diagnostics.sorted()]
+    assert {t for e in lock.entries for t in e.tags} == {"a_b", "_em_", "it_s"}
+    result = run_cli("build", str(root), "-o", str(tmp_path / "o2"), "--no-cache")
+    assert result.exit_code == 0, result.output
+    assert os.path.exists(tmp_path / "o2")
