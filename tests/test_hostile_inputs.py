@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.ankitools import import_packages, notes, open_collection
+from tests.apkgdump import dump_package
 
 GOOD = "## Why?\n\nBecause.\n"
 
@@ -264,19 +265,22 @@ def test_a_commented_out_section_stays_hidden_and_a_pre_keeps_its_hash_lines(
 def test_a_retired_notes_deck_name_from_the_lock_is_checked(
     run_cli, write_tree, tmp_path: Path
 ) -> None:
-    root = write_tree({"a.md": GOOD})
+    """A lock of the first format kept deck names: one holding markup is never a deck's
+    name (a template's {{Deck}} shows it as HTML); the retired note gets one of its book."""
+    root = write_tree({"a.md": GOOD + "\n## Gone?\n\nSoon.\n"})
     build(run_cli, root, tmp_path)
     lines = (root / "ankipress.lock").read_text().split("\n")
-    entry = first_format(json.loads(lines[1]))
+    (at,) = [i for i, line in enumerate(lines) if '"question":"gone"' in line]
+    entry = first_format(json.loads(lines[at]))
     entry["deck"][1] = "Evil<img src=x onerror=alert(1)>::x"
     lines[0] = lines[0].replace('"ankipress_lock":2', '"ankipress_lock":1')
-    lines[1] = json.dumps(entry, ensure_ascii=False)
+    lines[at] = json.dumps(entry, ensure_ascii=False)
     (root / "ankipress.lock").write_text("\n".join(lines))
-    _, errors, _ = build(run_cli, root, tmp_path)
-    assert errors == [
-        "content/ankipress.lock:2: error: unreadable lock, so nothing is built from its folder: "
-        "its deck name is empty or holds markup"
-    ]
+    (root / "a.md").write_text(GOOD)  # the question is gone: its note is retired
+    code, errors, packages = build(run_cli, root, tmp_path, "--no-cache")
+    assert (code, errors) == (0, [])
+    names = {name for p in packages for name in dump_package(p)["decks"].values()}
+    assert names == {"a::Removed notes", "a"}, names
 
 
 def first_format(entry: dict) -> dict:

@@ -30,6 +30,25 @@ def test_the_seed_lock_is_lean() -> None:
     }
 
 
+def first_format_lock(content: Path, packages: list[Path]) -> None:
+    """Rewrite the lock of ``content`` as the first format wrote it: with each note's deck
+    name, package and fields (from the ``packages`` built with it)."""
+    header, entries = lock_entries(content)
+    ((name, deck_id),) = {(v, k) for p in packages for k, v in dump_package(p)["decks"].items()}
+    fields = {n["guid"]: n["fields"] for p in packages for n in dump_package(p)["notes"]}
+    first = [json.dumps({**header, "ankipress_lock": 1})]
+    for e in entries:
+        deck = [deck_id, name, "vision/01-Transformers.apkg"]
+        first.append(
+            json.dumps(
+                {"guid": e["guid"], "book": e["book"], "question": e["question"]}
+                | {"source": e["at"].rpartition(":")[0], "hash": e["hash"]}
+                | {"changed": e["changed"], "deck": deck, "fields": fields[e["guid"]]}
+            )
+        )
+    (content / "ankipress.lock").write_text("\n".join(first) + "\n", encoding="utf-8")
+
+
 def test_a_lock_of_the_first_format_is_written_anew_keeping_guids_and_times(
     run_cli, write_tree, tmp_path: Path
 ) -> None:
@@ -37,27 +56,39 @@ def test_a_lock_of_the_first_format_is_written_anew_keeping_guids_and_times(
     packages = build(run_cli, content, tmp_path / "o", 1_000_000)
     col = open_collection(tmp_path / "anki")
     import_packages(col, packages)
-    header, entries = lock_entries(content)
-    ((name, deck_id),) = {(v, k) for p in packages for k, v in dump_package(p)["decks"].items()}
-    fields = {n["guid"]: n["fields"] for p in packages for n in dump_package(p)["notes"]}
-    first = [json.dumps({**header, "ankipress_lock": 1})]
-    for e in entries:  # as the first format wrote them: deck name, package and fields
-        at = e["at"]
-        deck = [deck_id, name, "vision/01-Transformers.apkg"]
-        first.append(
-            json.dumps(
-                {"guid": e["guid"], "book": e["book"], "question": e["question"]}
-                | {"source": at.rpartition(":")[0], "hash": e["hash"], "changed": e["changed"]}
-                | {"deck": deck, "fields": fields[e["guid"]], "tags": []}
-            )
-        )
-    (content / "ankipress.lock").write_text("\n".join(first) + "\n", encoding="utf-8")
+    before = lock_entries(content)
+    first_format_lock(content, packages)
     result = run_cli("build", str(content), "-o", str(tmp_path / "o2"), epoch=2_000_000)
     assert result.exit_code == 0, result.output
-    assert lock_entries(content) == (header, entries)  # the same, in the lean format
+    assert lock_entries(content) == before  # the same, in the lean format
     log = import_packages(col, sorted((tmp_path / "o2").rglob("*.apkg")))
     assert log.updated == [] and log.new == []  # not one note's time moved
     col.close()
+
+
+def test_a_note_retired_as_a_first_format_lock_is_rewritten_keeps_its_fields(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """That lock kept each note's fields: a note removed in the build that rewrites it is
+    shipped with them, not with a placeholder, even in a fresh checkout."""
+    content = write_tree({"vision.md": BOOK})
+    first_format_lock(content, build(run_cli, content, tmp_path / "o", 1_000_000))
+    gone = '<h2 id="3">3.Why LayerNorm?</h2>\n\nIt is batch-size independent.\n'
+    (content / "vision.md").write_text(BOOK.replace(gone, ""), encoding="utf-8")
+    packages = build(run_cli, content, tmp_path / "o2", 2_000_000, "--no-cache")
+    retired = [
+        (n["fields"][:2], name)
+        for p in packages
+        for n in dump_package(p)["notes"]
+        for name in dump_package(p)["decks"].values()
+        if "ankipress::removed" in n["tags"]
+    ]
+    assert retired == [
+        (
+            ["Why LayerNorm?", "<p>It is batch-size independent.</p>"],
+            "Vision Notes::01 Transformers",
+        )
+    ]
 
 
 def test_a_removed_note_is_shipped_as_the_last_build_made_it(

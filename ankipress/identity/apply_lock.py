@@ -21,7 +21,7 @@ from ankipress.identity.lockfile import (
     read_lock,
 )
 from ankipress.identity.reconcile import Change, Reconciled, reconcile
-from ankipress.identity.retire import Recall, forgotten
+from ankipress.identity.retire import Recall, either, forgotten, from_first_format
 from ankipress.records import Deck
 
 
@@ -107,7 +107,10 @@ def apply_locks(
         locked.note_type_mod[root] = type_mod
         if lock is None:  # new GUIDs would duplicate every card on the next import
             continue
-        done = reconcile(mine, lock, now, set(built.get(root, ())), root, recall(root))
+        recalled = recall(root)
+        if lock.first:  # the lock's first format kept fields: a note retired now has them
+            recalled = either(recalled, from_first_format(lock.first))
+        done = reconcile(mine, lock, now, set(built.get(root, ())), root, recalled)
         locked.decks += done.decks
         locked.changes += done.changes
         new = Lock(done.lock.entries, note_type_hash, type_mod, True, lock.lines)

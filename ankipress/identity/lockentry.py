@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from ankipress.identity.lockcheck import count, deck_name, digest, guid, tags, text
+from ankipress.identity.lockcheck import count, digest, guid, tags, text
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def _first_format(data: dict[str, Any]) -> LockEntry:
         question=text(data["question"], "question", empty=True),
         text=plain_question(fields[0]),
         at=_at(f"{data['source']}:{line if line.isdigit() else 0}"),
-        deck=deck_hash(count(deck[0], "deck id"), deck_name(deck[1])),
+        deck=deck_hash(count(deck[0], "deck id"), text(deck[1], "deck name")),
         hash=digest(data["hash"], "hash"),
         answer=answer_hash(fields[1]),
         changed=count(data["changed"], "changed"),

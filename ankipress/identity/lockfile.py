@@ -36,6 +36,9 @@ class Lock:
     lines: dict[int, tuple[LockEntry, str]] = field(default_factory=dict, compare=False, repr=False)
     data: bytes = field(default=b"", compare=False, repr=False)  # the file as read
     format: int = FORMAT  # as read: one of another format is written anew
+    # Of a lock of the first format, each line as read, by GUID: it kept each note's fields
+    # and deck, which a note retired in the build that rewrites it is shipped with.
+    first: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def by_guid(self) -> dict[str, LockEntry]:
         return {entry.guid: entry for entry in self.entries}
@@ -83,7 +86,10 @@ def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None
         return None
     raw = {id(entry): (entry, line) for entry, line in zip(entries, body, strict=True)}
     raw = raw if version == FORMAT else {}  # lines of another format are not written again
-    return Lock(tuple(entries), note_type, changed, True, raw, data, version)
+    first = {}
+    if version == 1:
+        first = {line["guid"]: line for line in json.loads("[" + ",".join(body) + "]")}
+    return Lock(tuple(entries), note_type, changed, True, raw, data, version, first)
 
 
 _BAD = (ValueError, KeyError, TypeError, RecursionError)  # what a line of the lock may raise

@@ -11,10 +11,10 @@ retired notes go in its package).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from html import escape
 from pathlib import Path, PurePosixPath
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ankipress.identity.guids import deck_id
 from ankipress.identity.lockcheck import deck_name
@@ -40,13 +40,35 @@ def forgotten(_guid: str) -> Recalled | None:
     return None
 
 
+def either(first: Recall, second: Recall) -> Recall:
+    return lambda guid: first(guid) or second(guid)
+
+
+def from_first_format(lines: Mapping[str, Any]) -> Recall:
+    """What a lock of the first format kept of each note (its lines, checked when read):
+    its fields and deck, untrusted like the rest (the package sanitises them)."""
+
+    def recall(guid: str) -> Recalled | None:
+        data = lines.get(guid)
+        if data is None:
+            return None
+        question, answer, context, source = (*data["fields"], "", "", "")[:4]
+        deck_id, name = data["deck"][0], data["deck"][1]
+        return Recalled(name, deck_id, Note(guid, question, answer, context, source))
+
+    return recall
+
+
 def retired_note(entry: LockEntry, recall: Recall, root: Path) -> Note:
     """``entry`` (with its ``removed`` time set) as the note shipped once more."""
     known = recall(entry.guid)
     tags = tuple(dict.fromkeys((*entry.tags, REMOVED_TAG)))
-    if known is not None and known.note.guid == entry.guid:
+    if known is not None:
         n = known.note
-        return Note(entry.guid, n.question, n.answer, n.context, n.source, (), tags, entry.removed)
+        media = tuple(m for m in n.media if m.path.is_file())  # what is still there to pack
+        return Note(
+            entry.guid, n.question, n.answer, n.context, n.source, media, tags, entry.removed
+        )
     where = escape(f"{root.name}/{entry.at}" if root.name else entry.at, quote=False)
     answer = f"<p>Removed from the notes: it was at {where}.</p>"
     question = escape(entry.text or entry.question, quote=False)
