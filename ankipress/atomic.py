@@ -117,7 +117,7 @@ def remove_stale(folder: str, names: list[str], now: float | None = None) -> lis
         path = os.path.join(folder, name)
         try:
             info = os.lstat(path)
-            if stat.S_ISREG(info.st_mode) and _stale(name, now - info.st_mtime):
+            if stat.S_ISREG(info.st_mode) and _stale(name, now - info.st_mtime, info.st_size):
                 os.unlink(path)
                 removed.append(path)
         except OSError:
@@ -125,10 +125,10 @@ def remove_stale(folder: str, names: list[str], now: float | None = None) -> lis
     return removed
 
 
-def _stale(name: str, age: float) -> bool:
+def _stale(name: str, age: float, size: int) -> bool:
     ours = _TEMPORARY.fullmatch(name)
-    if ours is None:
-        return _OLD_TEMPORARY.fullmatch(name) is not None and age > STALE_AFTER
+    if ours is None:  # an earlier version's name, which a file of one's own may have: empty
+        return _OLD_TEMPORARY.fullmatch(name) is not None and age > STALE_AFTER and size == 0
     return age > STALE_AFTER or not _running(int(ours.group(1)))
 
 

@@ -193,3 +193,18 @@ def test_a_failed_build_in_between_does_not_make_the_cache_forget_a_retired_note
         if "ankipress::removed" in note["tags"]
     ]
     assert retired == ["<p>It is batch-size independent.</p>"]
+
+
+def test_a_move_from_a_deck_the_build_cannot_name_is_said_so(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """The lock keeps no deck names: in a fresh checkout the old one is not known."""
+    content = write_tree({"vision.md": BOOK})
+    build(run_cli, content, tmp_path / "o", 1_000_000)
+    (content / "vision.md").write_text(BOOK.replace("Transformers", "Attention"), "utf-8")
+    result = run_cli("build", str(content), "-o", str(tmp_path / "o2"), "--no-cache")
+    assert (
+        "3 notes now in another deck; Anki keeps the cards it already has in the old one:\n"
+        "  (a deck whose name this build does not know) -> 'Vision Notes::01 Attention' "
+        "(3 notes)\n"
+    ) in result.stdout

@@ -88,13 +88,15 @@ def test_a_build_removes_the_stale_temporary_files_a_killed_build_left(
             root / f".ankipress-{alive.pid}-11111111.tmp",  # a build still writing it
             out / "a" / f".ankipress-{alive.pid}-22222222.tmp",
             root / ".ankipress-zz_x9q2a",  # an earlier version's name, written just now
+            root / ".ankipress-settings",  # someone's own file of such a name, long unchanged
             root / ".ankipress-notes.txt",  # not the tool's
         ]
         for path in stale + kept:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(b"")
         old = time.time() - 2 * 3600  # ten minutes unchanged make a file stale
-        for path in stale[-2:]:
+        (root / ".ankipress-settings").write_bytes(b"mine")
+        for path in [*stale[-2:], root / ".ankipress-settings"]:
             os.utime(path, (old, old))
         link = root / f".ankipress-{gone}-33333333.tmp"
         link.symlink_to(outside)

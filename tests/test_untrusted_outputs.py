@@ -325,3 +325,19 @@ def test_a_default_output_folder_that_is_a_symlink_is_not_written_through(
         assert list(elsewhere.iterdir())
         for child in elsewhere.iterdir():
             shutil.rmtree(child) if child.is_dir() else child.unlink()
+
+
+def test_a_template_asset_over_the_size_of_an_image_is_not_packed(tmp_path: Path) -> None:
+    """An asset is packed into every deck: one of 2.5 GB cost as much memory, and more."""
+    folder = tmp_path / "cards"
+    shutil.copytree(DEFAULT_TEMPLATES, folder)
+    with (folder / "_big.woff").open("wb") as big:
+        big.truncate(2_500_000_000)  # sparse: no disk
+    (folder / "_small.woff").write_bytes(b"wOFF" * 10)
+    diagnostics = Diagnostics()
+    templates = load_templates(folder, diagnostics)
+    assert templates is not None
+    assert [m.name.split("-")[0] for m in templates.assets] == ["_small"]
+    assert [str(d).removeprefix(f"{folder}/") for d in diagnostics.sorted()] == [
+        "_big.woff: warning: asset refused: 2.5 GB, over the 20 MB limit; not packed"
+    ]

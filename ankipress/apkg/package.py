@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ankipress.atomic import inside
 from ankipress.cards.sanitize import safe_math, sanitize
 from ankipress.identity.guids import deck_id
-from ankipress.identity.reconcile import REMOVED_TAG
+from ankipress.identity.retire import REMOVED_TAG
 from ankipress.records import Book, Chapter, Deck, MediaFile, Note
 
 if TYPE_CHECKING:
@@ -133,8 +133,9 @@ def _collection(decks: list[Deck], note_types: Mapping[Path, NoteType], timestam
 
 
 def _checked(note: Note) -> Note:
-    """A note retired from the lock carries fields the lock gave: they are untrusted, and
-    sanitised like any answer (its media, already in the collection, kept by name)."""
+    """A retired note carries the fields the last build made (from the cache, sealed) or
+    a lock of the first format kept (untrusted): sanitised again like any answer (its
+    media kept by name)."""
     if REMOVED_TAG not in note.tags:
         return note
     fields = [

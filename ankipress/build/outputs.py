@@ -1,13 +1,14 @@
 """One package path per deck, decided before anything is written; and a warning for decks
 Anki would merge.
 
-A deck's natural path (``package.make_deck``) can be another deck's: a chapter title cut
-for its file name, a package of removed notes at the path the chapter had, a path that
-differs only in case (one file where case is ignored). Writing both would leave one
-package holding the other's notes. Here the live chapter keeps its path; a deck of
-removed notes only moves aside to ``…-removed.apkg`` (it is shipped once: nothing the
-user need do), and a live deck that clashes (only in case: exact clashes between books are
-refused earlier, ``reject_shared_outputs``) moves to ``…-2.apkg`` with a warning.
+A deck's natural path (``package.make_deck``) can be another deck's: a path that differs
+only in case (one file where case is ignored). Writing both would leave one package
+holding the other's notes. Here the live chapter keeps its path, and a live deck that
+clashes (only in case: exact clashes between books are refused earlier,
+``reject_shared_outputs``) moves to ``…-2.apkg`` with a warning. A deck of removed notes
+only (``identity.retire``: ``removed-<deck id>.apkg``, a name no chapter's package has)
+would move aside to ``…-removed.apkg``, should it ever clash: it is shipped once, so
+nothing the user need do.
 
 Anki files a card under its deck's *name*: two books of one title put their chapters
 under one deck. Their names are kept (they are what the notes say, and Anki keeps cards in
@@ -23,7 +24,7 @@ from itertools import count
 from pathlib import PurePosixPath
 
 from ankipress.diagnostics import Diagnostics
-from ankipress.identity.reconcile import REMOVED_TAG
+from ankipress.identity.retire import REMOVED_TAG
 from ankipress.records import Deck
 
 

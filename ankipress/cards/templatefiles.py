@@ -19,8 +19,10 @@ from pathlib import Path
 
 from ankipress.cards.activecontent import active_css, active_html
 from ankipress.diagnostics import Diagnostics, display_path
+from ankipress.limits import DEFAULT_LIMITS, over
 from ankipress.records import MediaFile
 
+ASSET_LIMIT = DEFAULT_LIMITS.image  # bytes of a template file or asset, as of an image
 # Assets a card could only use through a script or a frame, which templates may not hold.
 SCRIPT_SUFFIXES = (".js", ".mjs", ".html", ".htm", ".xhtml", ".xht", ".shtml")
 
@@ -47,9 +49,13 @@ def read_confined(path: Path, inside: Path) -> bytes:
         raise Refused("not a regular file")
     fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
     with os.fdopen(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped since: still never read
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode):  # swapped since: still never read
             raise Refused("not a regular file")
-        return f.read()
+        data = f.read(ASSET_LIMIT + 1)
+    if max(found.st_size, len(data)) > ASSET_LIMIT:  # packed into every deck
+        raise Refused(over(max(found.st_size, len(data)), ASSET_LIMIT))
+    return data
 
 
 def read_template(path: Path, inside: Path, diagnostics: Diagnostics, instead: str) -> str | None:

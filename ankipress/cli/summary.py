@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ankipress.build.pipeline import BuildResult
-from ankipress.identity.reconcile import Change
+from ankipress.identity.reconcile import EARLIER_DECK, Change
 
 
 def summary_lines(result: BuildResult, out: Path) -> list[str]:
@@ -96,12 +96,18 @@ def moved_lines(result: BuildResult, out: Path) -> list[str]:
             "cards it already has in the old one:"
         )
         lines.extend(
-            f"  {old!r} -> {new!r} ({count(n, 'note')})" for (old, new), n in moves.items()
+            f"  {_deck(old)} -> {new!r} ({count(n, 'note')})" for (old, new), n in moves.items()
         )
         lines.append(
-            '  To move them: Browse, search deck:"OLD NAME", select all, Cards > Change Deck.'
+            '  To move them: Browse, search deck:"OLD NAME" (or, where that is not known, '
+            "the notes' own text), select all, Cards > Change Deck."
         )
     return lines
+
+
+def _deck(name: str) -> str:
+    """A deck's name as the summary shows it; one the cache no longer knows, as said."""
+    return "(a deck whose name this build does not know)" if name == EARLIER_DECK else repr(name)
 
 
 def skipped_lines(result: BuildResult) -> list[str]:

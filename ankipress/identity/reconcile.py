@@ -26,7 +26,6 @@ from ankipress.identity.lockentry import (
 from ankipress.identity.lockfile import Lock
 from ankipress.identity.matching import kept_entries, matched_entries, question_key
 from ankipress.identity.retire import (
-    REMOVED_TAG,
     Recall,
     chapter_of,
     forgotten,
@@ -35,7 +34,7 @@ from ankipress.identity.retire import (
 )
 from ankipress.records import Deck, Note
 
-__all__ = ["REMOVED_TAG", "Change", "Reconciled", "reconcile"]
+EARLIER_DECK = "\x00earlier"  # a note's deck before, when only its id's hash is known
 
 
 @dataclass(frozen=True)
@@ -172,7 +171,7 @@ def _moved_from(old: LockEntry | None, deck: Deck, recall: Recall) -> str:
         return ""
     known = recall(old.guid)
     if known is None:
-        return "an earlier deck"
+        return EARLIER_DECK
     return known.deck if known.deck != deck.name else ""
 
 
