@@ -17,6 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ankipress.build.pipeline import BuildOptions, build
+from ankipress.diagnostics import Diagnostics
+from ankipress.identity.lockfile import read_lock
 from tests.hostile import SHAPES, question_note
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"fuzz" * 8
@@ -77,6 +79,9 @@ def test_random_notes_build_with_every_question_once(note: tuple[str, list[int]]
         (root / "fig.png").write_bytes(PNG)
         result = build(BuildOptions(paths=(root,), out=Path(tmp, "decks"), timestamp=0))
         packages = list(Path(tmp, "decks").rglob("*.apkg"))
+        read = Diagnostics()  # the lock this build wrote reads back: a fresh checkout builds
+        lock = read_lock(root / "ankipress.lock", "ankipress.lock", read)
+        assert lock is not None, [str(d) for d in read.sorted()]
     assert result.diagnostics.error_count == 0, [str(d) for d in result.diagnostics.sorted()]
     notes_built = [note for deck in result.decks for note in deck.notes]
     found = Counter(
