@@ -128,19 +128,30 @@ def roots_sharing_guids(decks: list[Deck], diagnostics: Diagnostics) -> set[Path
     of one GUID would be one in Anki (the second import updates the first). Within a folder
     its lock sees to that; across folders only a lock can give one (book keys differ), so
     the later folder's lock is the error, and nothing is built from that folder."""
-    owner: dict[str, tuple[Path, str, str]] = {}
+    by_root: dict[Path, list[Deck]] = {}
+    for deck in decks:
+        by_root.setdefault(deck.book.root, []).append(deck)
     refused: set[Path] = set()
-    for deck in sorted(decks, key=lambda d: str(d.book.root)):
-        root = deck.book.root
-        for note in deck.notes:
-            first = owner.setdefault(note.guid, (root, note.question, note.source))
-            if first[0] != root and root not in refused:
-                refused.add(root)
-                message = (
-                    f"the GUID {note.guid!r} of {unescape(note.question)!r} "
-                    f"({unescape(note.source)}) is also the GUID of {unescape(first[1])!r} "
-                    f"({unescape(first[2])}), in another content folder: nothing is built "
-                    "from this folder until its lock no longer gives it"
-                )
-                diagnostics.error(display_path(lock_path(root)), 0, message, "lock")
+    seen: dict[str, tuple[str, str]] = {}  # GUID -> question, source, of an earlier folder
+    for root in sorted(by_root, key=str):  # sets first: one folder, or none shared, is cheap
+        guids = {note.guid for deck in by_root[root] for note in deck.notes}
+        shared = guids & seen.keys()
+        if shared:
+            refused.add(root)
+            note = min(
+                (n for deck in by_root[root] for n in deck.notes if n.guid in shared),
+                key=lambda n: n.source,
+            )
+            question, source = seen[note.guid]
+            message = (
+                f"the GUID {note.guid!r} of {unescape(note.question)!r} "
+                f"({unescape(note.source)}) is also the GUID of {unescape(question)!r} "
+                f"({unescape(source)}), in another content folder: nothing is built "
+                "from this folder until its lock no longer gives it"
+            )
+            diagnostics.error(display_path(lock_path(root)), 0, message, "lock")
+        elif len(by_root) > 1:
+            seen.update(
+                (n.guid, (n.question, n.source)) for deck in by_root[root] for n in deck.notes
+            )
     return refused
