@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -42,6 +42,9 @@ class BookIndex(NamedTuple):
     file: str  # its file, relative to the root ('' when only removed notes are left)
     file_key: str  # that file's cache key (filecache) when its notes were reconciled
     token: str  # of its state file: one written by another build is not taken for it
+    # The state file as written (inode, size, modification and change times): one still
+    # the same is read without its MAC checked, the (sealed) index vouching for it.
+    stamp: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,12 +80,21 @@ class LockStates:
         """A book's state, if its file is the one of ``token`` (None: whichever it is)."""
         return _book_state(self._folder(root) / _book_file(book), token)
 
+    def _vouched(self, root: Path, book: str, index: BookIndex) -> BookState | None:
+        """A book's state, its MAC not checked if its file is the one the index stamped."""
+        return _book_state(self._folder(root) / _book_file(book), index.token, index.stamp)
+
     def save(self, root: Path, state: RootState, books: dict[str, bytes]) -> None:
         """``books``: the state files (from ``book_file``) that changed; then the index,
         last; then the files of books no longer in it are deleted."""
         folder = self._folder(root)
         for book, data in books.items():
             write_cache(self.out, folder / _book_file(book), data)
+        stamped = {
+            book: i._replace(stamp=_stamp(folder / _book_file(book)))
+            for book, i in state.books.items()
+        }
+        state = replace(state, books=stamped)
         write_cache(self.out, folder / _INDEX, seal(state))
         wanted = {_book_file(book) for book in state.books} | {_INDEX}
         for name in os.listdir(folder) if self._own(folder) else ():
@@ -105,7 +117,7 @@ class LockStates:
             books = {}
             for book, index in state.books.items():
                 if (index.file == "" or keys.get(index.file) == index.file_key) and (
-                    taken := self.book(root, book, index.token)
+                    taken := self._vouched(root, book, index)
                 ) is not None:
                     books[book] = taken
             found[root] = Remembered(state, lock, books)
@@ -146,12 +158,22 @@ class LockStates:
         return self.folder / f"lock-{hashlib.sha256(str(root).encode()).hexdigest()[:16]}"
 
 
-def _book_state(path: Path, token: str | None) -> BookState | None:
+def _stamp(path: Path) -> tuple[int, ...]:
+    try:
+        found = os.stat(path, follow_symlinks=False)
+    except OSError:
+        return ()
+    return (found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+
+
+def _book_state(path: Path, token: str | None, stamp: tuple[int, ...] = ()) -> BookState | None:
     try:
         with open_cache(path) as f:
-            if unseal(f) != token and token is not None:
+            found = os.fstat(f.fileno())
+            same = stamp == (found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+            if unseal(f, verify=not same) != token and token is not None:
                 return None
-            state = unseal(f)
+            state = unseal(f, verify=not same)
     except _ERRORS:
         return None
     return state if isinstance(state, BookState) else None

@@ -17,7 +17,7 @@ from typing import Any
 
 import nh3
 
-from ankipress.notes.dollars import UNSAFE_TEX
+from ankipress.notes.mathjax import UNSAFE_TEX
 
 # <wbr> is left out: MathJax joins the text around it, so `\h<wbr>ref` would be \href to it.
 ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS) - {"wbr"}

@@ -28,16 +28,11 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.dollarmath.index import math_block_dollar, math_inline_dollar
 
+from ankipress.notes.mathjax import UNSAFE_TEX
+
 _DIGITS = frozenset("0123456789")
 # Lines a $$ block never runs through: ATX headings and the HTML that opens a question.
 _STOP = re.compile(r"(?:#{1,6}(?:[ \t]|$)|<(?:h[1-6]|details|summary)\b)", re.I)
-
-
-# MathJax commands that link, load, run or style: a note's math is only math (issue 17, 6)
-UNSAFE_TEX = re.compile(
-    r"\\(?:href|url|style|class|cssId|unicode|require|data|toggle|mmlToken|bbox|"
-    r"htmlData|htmlClass|htmlStyle|htmlId|texttip|statusline|mathtip)(?![A-Za-z])"
-)
 
 
 def render_math(tex: str, options: dict[str, Any]) -> str:

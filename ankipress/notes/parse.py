@@ -16,11 +16,12 @@ from ankipress.notes.chapters import (
 )
 from ankipress.notes.config import Settings, parse_settings
 from ankipress.notes.coverage import Coverage
-from ankipress.notes.dollars import UNSAFE_TEX, runaway_math
+from ankipress.notes.dollars import runaway_math
 from ankipress.notes.drafts import BEFORE_CHAPTERS, TOC, ChapterDraft, ChapterStart
 from ankipress.notes.elements import Element, elements
 from ankipress.notes.leads import strip_answer_marker
 from ankipress.notes.markdown import parse_blocks
+from ankipress.notes.mathjax import UNSAFE_TEX
 from ankipress.notes.nesting import TOO_DEEP
 from ankipress.notes.outline import Walker
 from ankipress.notes.rawblocks import UNCLOSED
