@@ -90,7 +90,7 @@ def load_templates(
     _warn_remote(folder / "style.css", texts["style.css"], diagnostics)
     if diagnostics.error_count > errors:
         return None
-    from ankipress.notes.markdown import code_css  # Pygments: only when templates load
+    from ankipress.notes.codestyle import code_css  # Pygments: only when templates load
 
     assets_used = tuple(assets.values())
     return Templates(tuple(cards), css + "\n" + code_css(), assets_used, shown_name(note_type))

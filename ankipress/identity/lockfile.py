@@ -109,7 +109,8 @@ def _confined(path: Path) -> None:
 
 def written_now(data: bytes) -> bool:
     """Whether a lock is of the format this build writes (else it is read, and written, anew)."""
-    first = data.split(b"\n", 1)[0]
+    end = data.find(b"\n")
+    first = data[: end if end >= 0 else len(data)]  # not a split: that copies the rest
     try:
         header = json.loads(first)
     except (ValueError, RecursionError):

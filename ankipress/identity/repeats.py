@@ -132,6 +132,8 @@ def roots_sharing_guids(decks: list[Deck], diagnostics: Diagnostics) -> set[Path
     for deck in decks:
         by_root.setdefault(deck.book.root, []).append(deck)
     refused: set[Path] = set()
+    if len(by_root) < 2:
+        return refused
     seen: dict[str, tuple[str, str]] = {}  # GUID -> question, source, of an earlier folder
     for root in sorted(by_root, key=str):  # sets first: one folder, or none shared, is cheap
         guids = {note.guid for deck in by_root[root] for note in deck.notes}
@@ -150,7 +152,7 @@ def roots_sharing_guids(decks: list[Deck], diagnostics: Diagnostics) -> set[Path
                 "from this folder until its lock no longer gives it"
             )
             diagnostics.error(display_path(lock_path(root)), 0, message, "lock")
-        elif len(by_root) > 1:
+        else:
             seen.update(
                 (n.guid, (n.question, n.source)) for deck in by_root[root] for n in deck.notes
             )

@@ -24,13 +24,12 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from ankipress.notes.callouts import callouts_plugin
+from ankipress.notes.codestyle import CODE_CSS_CLASS
 from ankipress.notes.dollars import dollar_math_plugin
 from ankipress.notes.editors import editors_plugin
 from ankipress.notes.nesting import nesting_guard_plugin
 from ankipress.notes.prose import cjk_prose_plugin
 from ankipress.notes.rawblocks import unclosed_html_plugin
-
-CODE_CSS_CLASS = "highlight"  # on highlighted code blocks; code_css() styles it
 
 
 def highlight_code(code: str, lang: str, _attrs: Any) -> str:
@@ -46,16 +45,6 @@ def highlight_code(code: str, lang: str, _attrs: Any) -> str:
         body = pygments_highlight(code, lexer, HtmlFormatter(nowrap=True))
     lang_class = f' class="language-{escape(name)}"' if name else ""
     return f'<pre class="{CODE_CSS_CLASS}"><code{lang_class}>{body}</code></pre>\n'
-
-
-@lru_cache(maxsize=1)
-def code_css() -> str:
-    """Pygments rules for highlighted code: a light theme, and a dark one in night mode."""
-    light = HtmlFormatter(style="default").get_style_defs(f".{CODE_CSS_CLASS}")
-    dark = HtmlFormatter(style="monokai").get_style_defs(
-        [f".nightMode .{CODE_CSS_CLASS}", f".night_mode .{CODE_CSS_CLASS}"]
-    )
-    return f"/* code: light */\n{light}\n/* code: night mode */\n{dark}\n"
 
 
 _PENDING = "ankipress_inline_pending"  # token meta: the env its inline parse is to use
