@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
-from html import escape, unescape
+from html import escape
 from pathlib import Path
 from typing import NamedTuple
 
@@ -80,9 +80,10 @@ def reconcile(
     changes: list[Change] = []
     notes: dict[int, list[Note]] = {deck.deck_id: [] for deck in decks}
     moved: list[tuple[str, str]] = []  # notes whose GUID is not the one of their question
+    hashes = {deck.deck_id: deck_hash(deck.deck_id, deck.name) for deck in decks}
     for deck, note in placed:
         old = matched.get(note.guid) or known.get(note.guid)
-        entry, kind = _entry(deck, note, old, now, note.guid in matched)
+        entry, kind = _entry(deck, note, old, now, note.guid in matched, hashes[deck.deck_id])
         entries.append(entry)
         before = _question(old.text) if kind == "matched" and old is not None else ""
         was = _moved_from(old, deck, recall)
@@ -125,12 +126,12 @@ def _loose(moved: list[tuple[str, str]], entries: list[LockEntry]) -> set[str]:
 
 
 def _entry(
-    deck: Deck, note: Note, old: LockEntry | None, now: int, matched: bool
+    deck: Deck, note: Note, old: LockEntry | None, now: int, matched: bool, where: str
 ) -> tuple[LockEntry, str]:
+    """The note's new lock entry, and the kind of change; ``where``: its deck's hash."""
     guid = old.guid if old is not None else note.guid
     digest = content_hash(*note.fields, *note.tags)
-    at = f"{deck.book.rel.as_posix()}:{unescape(note.source).rpartition(':')[2]}"
-    where = deck_hash(deck.deck_id, deck.name)
+    at = f"{deck.book.rel.as_posix()}:{note.source.rpartition(':')[2]}"  # a line: no entity
     if (  # the common case, kept cheap: nothing about the note changed
         old is not None
         and not matched
