@@ -61,12 +61,10 @@ def test_a_guid_a_lock_gives_that_another_content_folder_has_is_refused(
 ) -> None:
     """Two notes of one GUID are one in Anki: the second import replaced the first."""
     first = write_tree({"a.md": BOOK})
-    second = tmp_path / "second"
-    second.mkdir()
-    (second / "b.md").write_text("# Other\n\n## What is Q?\n\nAnswer Q.\n", encoding="utf-8")
+    second = other_folder(tmp_path / "second")
     assert run_cli("build", str(first), "-o", str(tmp_path / "o1")).exit_code == 0
     assert run_cli("build", str(second), "-o", str(tmp_path / "o2")).exit_code == 0
-    (taken,) = [n[0] for n in [[json.loads(x)["guid"]] for x in _lines(first)]]
+    (taken,) = [json.loads(line)["guid"] for line in _lines(first)]
     lock = (second / "ankipress.lock").read_text(encoding="utf-8").split("\n")
     entry = json.loads(lock[1])
     entry["guid"] = taken
@@ -87,13 +85,18 @@ def _lines(root: Path) -> list[str]:
     return (root / "ankipress.lock").read_text(encoding="utf-8").splitlines()[1:]
 
 
+def other_folder(folder: Path) -> Path:
+    """A second content folder, of one book and one question."""
+    folder.mkdir()
+    (folder / "b.md").write_text("# Other\n\n## What is Q?\n\nAnswer Q.\n", encoding="utf-8")
+    return folder
+
+
 def test_a_lock_of_json_nested_too_deep_is_an_error_of_its_folder(
     run_cli, write_tree, tmp_path: Path
 ) -> None:
     good = write_tree({"a.md": BOOK})
-    bad = tmp_path / "bad"
-    bad.mkdir()
-    (bad / "b.md").write_text("# Other\n\n## What is Q?\n\nAnswer Q.\n", encoding="utf-8")
+    bad = other_folder(tmp_path / "bad")
     deep = '{"tags":' + "[" * 100_000 + "]" * 100_000 + "}"
     (bad / "ankipress.lock").write_text('{"ankipress_lock":2}\n' + deep + "\n", "utf-8")
     out = tmp_path / "out"
