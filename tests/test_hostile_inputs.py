@@ -265,8 +265,8 @@ def test_a_commented_out_section_stays_hidden_and_a_pre_keeps_its_hash_lines(
 def test_a_retired_notes_deck_name_from_the_lock_is_checked(
     run_cli, write_tree, tmp_path: Path
 ) -> None:
-    """A lock of the first format kept deck names: one holding markup is never a deck's
-    name (a template's {{Deck}} shows it as HTML); the retired note gets one of its book."""
+    """A lock of the first format kept deck names: one holding markup is text in a deck's
+    name, as a title's is (a template's {{Deck}} shows it as HTML)."""
     root = write_tree({"a.md": GOOD + "\n## Gone?\n\nSoon.\n"})
     build(run_cli, root, tmp_path)
     lines = (root / "ankipress.lock").read_text().split("\n")
@@ -280,7 +280,7 @@ def test_a_retired_notes_deck_name_from_the_lock_is_checked(
     code, errors, packages = build(run_cli, root, tmp_path, "--no-cache")
     assert (code, errors) == (0, [])
     names = {name for p in packages for name in dump_package(p)["decks"].values()}
-    assert names == {"a::Removed notes", "a"}, names
+    assert names == {"Evil‹img src=x onerror=alert(1)›::x", "a"}, names
 
 
 def first_format(entry: dict) -> dict:

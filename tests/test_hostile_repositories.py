@@ -140,3 +140,59 @@ def test_every_lock_the_tool_writes_reads_back(run_cli, write_tree, tmp_path: Pa
     result = run_cli("build", str(root), "-o", str(tmp_path / "o2"), "--no-cache")
     assert result.exit_code == 0, result.output
     assert os.path.exists(tmp_path / "o2")
+
+
+def test_no_mathjax_command_that_links_reaches_any_field_or_name(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """Second round. MathJax finds its math by its own rules (a ``\\)`` inside braces does
+    not close a span), and typesets titles in the Context field and file names in the
+    Source field as much as answers: the commands go from the whole text, not from the
+    spans a regex finds; in code, which MathJax never typesets, they stay, inert."""
+    href = "\\href{javascript:alert(1)}{X}"
+    note = (
+        f"# \\\\({href}\\\\)\n\n## 第1章 `\\({href}\\)`\n\n### Why braces?\n\n"
+        f"<div>\\( {{ \\) {href} }} \\)</div>\n\n"
+        f"### Why escapes?\n\n\\\\( \\\\\\\\) {href} \\\\)\n\n"
+        "### Why code?\n\n`\\url{x}` and\n\n```latex\n\\href{https://a.test}{b}\n```\n"
+    )
+    name = f"n\\({href}\\).md"
+    root = write_tree({name: note, "ankipress.yaml": "tags: ['\\\\(\\\\href{x}{y}\\\\)']\n"})
+    assert run_cli("build", str(root), "-o", str(tmp_path / "out")).exit_code == 0
+    packages = sorted((tmp_path / "out").rglob("*.apkg"))
+    dumped = [dump_package(p) for p in packages]
+    text = json.dumps([[n["fields"], n["tags"]] for d in dumped for n in d["notes"]])
+    text += json.dumps([list(d["decks"].values()) for d in dumped])
+    assert "\\\\href" not in text and "\\\\url" not in text
+    assert "\\\\\\u2060url{x}" in text and "\\\\\\u2060href</span>" in text  # as written
+
+
+def test_a_retired_note_from_the_lock_carries_no_command_either(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """A lock line alone (no note of its GUID) is a retired note: its question, its book
+    (a deck name) and its tags reach a card."""
+    root = write_tree({"a.md": BOOK})
+    assert run_cli("build", str(root), "-o", str(tmp_path / "o")).exit_code == 0
+    header, *lines = (root / "ankipress.lock").read_text(encoding="utf-8").splitlines()
+    evil = json.loads(lines[0]) | {"guid": "evil-guid-1", "at": "gone.md:1"}
+    evil |= {"text": "\\( \\\\) \\href{javascript:alert(11)}{LOCK} \\)", "book": "\\href{b}{c}"}
+    lock = "\n".join([header, *lines, json.dumps(evil)]) + "\n"
+    (root / "ankipress.lock").write_text(lock, encoding="utf-8")
+    result = run_cli("build", str(root), "-o", str(tmp_path / "o2"))
+    assert result.exit_code == 0, result.output
+    dumped = [dump_package(p) for p in sorted((tmp_path / "o2").rglob("*.apkg"))]
+    text = json.dumps(
+        [[n["fields"] for n in d["notes"]] + list(d["decks"].values()) for d in dumped]
+    )
+    assert "LOCK" in text and "\\\\href" not in text
+    evil["tags"] = ["\\(x\\)"]  # a tag may hold no backslash: {{Tags}} is typeset too
+    assert read_lock_error(root, header, evil) == "a tag is empty or holds a space or markup"
+
+
+def read_lock_error(root: Path, header: str, entry: dict) -> str:
+    (root / "ankipress.lock").write_text(f"{header}\n{json.dumps(entry)}\n", encoding="utf-8")
+    diagnostics = Diagnostics()
+    assert read_lock(root / "ankipress.lock", "lock", diagnostics) is None
+    (message,) = [str(d) for d in diagnostics.sorted()]
+    return message.rpartition(": ")[2]

@@ -13,7 +13,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from ankipress.atomic import inside
-from ankipress.cards.sanitize import safe_math, sanitize
+from ankipress.cards.sanitize import sanitize
+from ankipress.cardtext import card_text, inert_tex
 from ankipress.identity.guids import deck_id
 from ankipress.identity.retire import REMOVED_TAG
 from ankipress.records import Book, Chapter, Deck, MediaFile, Note
@@ -40,10 +41,7 @@ def make_deck(book: Book, chapter: Chapter, notes: tuple[Note, ...], width: int)
 def _deck_name_part(text: str) -> str:
     """A part of a deck name: no ``::`` (it nests decks), no ``<``/``>`` (a template's
     ``{{Deck}}`` shows the name as HTML; a title is text)."""
-    return " ".join(text.replace("::", ":").translate(_NO_TAGS).split())
-
-
-_NO_TAGS = str.maketrans({"<": "‹", ">": "›"})
+    return " ".join(card_text(text.replace("::", ":")).split())
 
 
 @dataclass(frozen=True)
@@ -139,7 +137,7 @@ def _checked(note: Note) -> Note:
     if REMOVED_TAG not in note.tags:
         return note
     fields = [
-        safe_math(sanitize(f, {s: s for s in _OWN_MEDIA.findall(f)})) for f in note.fields[:4]
+        inert_tex(sanitize(f, {s: s for s in _OWN_MEDIA.findall(f)})) for f in note.fields[:4]
     ]
     return replace(note, question=fields[0], answer=fields[1], context=fields[2], source=fields[3])
 

@@ -12,6 +12,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ankipress.cardtext import card_text
 from ankipress.identity.guids import SALT, stable_id
 from ankipress.records import MediaFile
 
@@ -64,10 +65,7 @@ class Templates:
 def shown_name(name: str) -> str:
     """A note type's or card template's name as Anki may show it: ``{{Type}}`` and
     ``{{Card}}`` put it in a card as HTML, so its ``<`` and ``>`` are ‹ › (as a deck's)."""
-    return name.translate(_NO_TAGS)
-
-
-_NO_TAGS = str.maketrans({"<": "‹", ">": "›"})
+    return card_text(name)
 
 
 def note_type_id(name: str) -> int:

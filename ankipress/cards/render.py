@@ -14,9 +14,9 @@ from ankipress.cards.sanitize import (
     MAX_DEPTH,
     escape_unclosed,
     nesting_depth,
-    safe_math,
     sanitize,
 )
+from ankipress.cardtext import inert_tex
 from ankipress.identity.repeats import NoteIdentity
 from ankipress.notes.asking import MARKUP
 from ankipress.notes.editors import EMBED
@@ -57,16 +57,16 @@ def render_note(
         images.media.clear()
         safe = f'<pre class="too-deep">{escape(answer, quote=False)}</pre>'
     else:
-        safe = safe_math(sanitize(answer, images.sources))
+        safe = inert_tex(sanitize(answer, images.sources))
     if re.search(r"!\[|<img\b", question.markdown, re.I):
         message = "an image in a question is not shown on the card; put it in the answer"
         resolver.diagnostics.warning(book.source.display, question.line, message, "image")
     return Note(
         guid=identity.guid,
-        question=safe_math(question_html(question)),
+        question=inert_tex(question_html(question)),
         answer=safe,
-        context=escape(context(book, chapter, question), quote=False),
-        source=escape(f"{book.source.source_name}:{question.line}", quote=False),
+        context=inert_tex(escape(context(book, chapter, question), quote=False)),
+        source=inert_tex(escape(f"{book.source.source_name}:{question.line}", quote=False)),
         media=tuple(sorted(set(images.media), key=lambda m: m.name)),
         tags=book.tags,
         key=identity.key,

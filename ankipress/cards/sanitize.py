@@ -17,8 +17,6 @@ from typing import Any
 
 import nh3
 
-from ankipress.notes.mathjax import UNSAFE_TEX
-
 # <wbr> is left out: MathJax joins the text around it, so `\h<wbr>ref` would be \href to it.
 ALLOWED_TAGS = frozenset(nh3.ALLOWED_TAGS) - {"wbr"}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -136,15 +134,3 @@ def escape_unclosed(html: str) -> tuple[str, list[str]]:
             parts += [html[at : match.start()], escape(match[0])]
             at = match.end()
     return "".join([*parts, html[at:]]), found
-
-
-# Math that Anki's MathJax typesets wherever it is in a card: \( \) and \[ \] spans.
-_MATH_SPAN = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]", re.DOTALL)
-
-
-def safe_math(html: str) -> str:
-    """``html`` with the MathJax commands that link, load or style taken out of every math
-    span, the ones a note wrote as ``\\(...\\)`` in its text as much as ``$...$``."""
-    if "\\" not in html:
-        return html
-    return _MATH_SPAN.sub(lambda span: UNSAFE_TEX.sub("", span[0]), html)

@@ -75,8 +75,9 @@ def digest(value: Any, what: str) -> str:
     return value
 
 
-# What a tag may not hold: Anki splits tags at spaces, and {{Tags}} shows them as HTML.
-TAG_UNSAFE = re.compile(r"[\s<>&\"']+")
+# What a tag may not hold: Anki splits tags at spaces, {{Tags}} shows them as HTML (and
+# MathJax typesets them there: no backslash, so no command).
+TAG_UNSAFE = re.compile(r"[\s<>&\"'\\]+")
 
 
 def tags(values: Any) -> tuple[str, ...]:
@@ -87,11 +88,3 @@ def tags(values: Any) -> tuple[str, ...]:
     if any(not t or TAG_UNSAFE.search(t) for t in values):
         raise ValueError("a tag is empty or holds a space or markup")
     return tuple(values)
-
-
-def deck_name(value: Any) -> str:
-    """A retired note's deck name: text (a template's ``{{Deck}}`` shows it as HTML)."""
-    name = text(value, "deck name")
-    if not name or "<" in name or ">" in name:
-        raise ValueError("its deck name is empty or holds markup")
-    return name

@@ -16,8 +16,8 @@ from html import escape
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
+from ankipress.cardtext import card_text
 from ankipress.identity.guids import deck_id
-from ankipress.identity.lockcheck import deck_name
 from ankipress.identity.lockentry import LockEntry, deck_hash
 from ankipress.records import Deck, Note, SourceFile
 
@@ -94,13 +94,10 @@ def removed_deck(entry: LockEntry, recall: Recall, titles: dict[str, str]) -> tu
     """The deck a retired note was last built in, if the cache knows it; else one named
     after its book (``titles``: book key -> the deck name prefix this build gives it)."""
     known = recall(entry.guid)
-    if known is not None:
-        try:
-            return deck_name(known.deck), known.deck_id
-        except ValueError:
-            pass
-    name = f"{titles.get(entry.book, entry.book)}::{REMOVED_DECK}"
-    return name, deck_id(entry.book, REMOVED_DECK)
+    if known is not None:  # text, as any deck's name: {{Deck}} shows it as HTML
+        return card_text(str(known.deck)), known.deck_id
+    book = card_text(entry.book.replace("::", ":"))
+    return f"{titles.get(entry.book, book)}::{REMOVED_DECK}", deck_id(entry.book, REMOVED_DECK)
 
 
 def removed_decks(

@@ -28,7 +28,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.dollarmath.index import math_block_dollar, math_inline_dollar
 
-from ankipress.notes.mathjax import UNSAFE_TEX
+from ankipress.cardtext import UNSAFE_TEX
 
 _DIGITS = frozenset("0123456789")
 # Lines a $$ block never runs through: ATX headings and the HTML that opens a question.

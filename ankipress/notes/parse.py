@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from ankipress.cardtext import UNSAFE_TEX
 from ankipress.diagnostics import Diagnostics
 from ankipress.identity.guids import normalise_question, strip_numbering
 from ankipress.notes.asking import asks
@@ -21,7 +22,6 @@ from ankipress.notes.drafts import BEFORE_CHAPTERS, TOC, ChapterDraft, ChapterSt
 from ankipress.notes.elements import Element, elements
 from ankipress.notes.leads import strip_answer_marker
 from ankipress.notes.markdown import parse_blocks
-from ankipress.notes.mathjax import UNSAFE_TEX
 from ankipress.notes.nesting import TOO_DEEP
 from ankipress.notes.outline import Walker
 from ankipress.notes.rawblocks import UNCLOSED
@@ -77,7 +77,7 @@ def parse_book(
     for number, line in enumerate(lines if UNSAFE_TEX.search(text) else (), start=1):
         if "\\" in line and (command := UNSAFE_TEX.search(line)):
             message = (
-                f"MathJax command {command[0]} taken out of any math: "
+                f"MathJax command {command[0]} taken out of the card (in code, made inert): "
                 "math links, loads or styles nothing"
             )
             diagnostics.warning(source.display, number, message, "math")
