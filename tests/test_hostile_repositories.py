@@ -196,3 +196,21 @@ def read_lock_error(root: Path, header: str, entry: dict) -> str:
     assert read_lock(root / "ankipress.lock", "lock", diagnostics) is None
     (message,) = [str(d) for d in diagnostics.sorted()]
     return message.rpartition(": ")[2]
+
+
+def test_an_svg_that_could_run_is_not_packed(run_cli, write_tree, tmp_path: Path) -> None:
+    """Third round: an SVG opened on its own (a link to it, in a card or the preview) is a
+    page, and runs its script; as a picture it never does. One that holds script, handlers
+    or loads is not packed; a plain one is."""
+    script = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    plain = b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>'
+    note = "# Book\n\n## What is drawn?\n\n![a](evil.svg) ![b](ok.svg)\n"
+    root = write_tree({"a.md": note, "evil.svg": script, "ok.svg": plain})
+    result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 0
+    assert result.stderr == (
+        "content/a.md:5: warning: image 'evil.svg' holds '<script', which could run or load "
+        "opened on its own; not packaged\n"
+    )
+    (package,) = sorted((tmp_path / "out").rglob("*.apkg"))
+    assert list(dump_package(package)["media"].values()) == [len(plain)]

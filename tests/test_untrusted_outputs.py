@@ -113,7 +113,16 @@ ACTIVE_BACKS = [
     ('<div title="{{Deck}}">x</div>', "a {{...}} inside a tag"),
     ("<{{Extra}}script>alert(1)</script>", "a {{...}} inside a tag"),
     ("{{#Extra}}<!--{{/Extra}}<script>x</script>{{#Extra}}-->{{/Extra}}", "comment"),
-    ("{{#Extra}}<textarea>{{/Extra}}<b>x</b></textarea>", "a {{...}} inside"),
+    ("{{#Extra}}<textarea>{{/Extra}}<b>x</b></textarea>", "<textarea>"),
+    # Third round: where Python's parser and a browser disagree, and MathJax in a template.
+    ("<!--><img title='>' src=x onerror=alert(1)>-->", "markup declaration"),
+    ("<!--a--!><img title='>' src=x onerror=alert(1)>", "markup declaration"),
+    ("<![CDATA[><img title='>' src=x onerror=alert(1)>", "markup declaration"),
+    ("<xmp><p title=\"</xmp><img title='>' src=x onerror=alert(1)>\"></xmp>", "<xmp>"),
+    ('<noscript><p title="</noscript><img src=x onerror=alert(1)>">', "<noscript>"),
+    ("<div>\\(\\href{javascript:alert(1)}{x}\\)</div>", "the MathJax command \\href"),
+    ("<div>&#92;(&#92;class{x}{y}&#92;)</div>", "the MathJax command \\class"),
+    ('<img src="/home/someone/secret.png">', "a path out of the media folder"),
     # Anki's text: filter decodes the escaped '<' of a question into markup.
     ("{{text:Question}}", "{{text:Question}} (Anki decodes"),
 ]

@@ -21,12 +21,14 @@ images in notes do.
 from __future__ import annotations
 
 import re
+from html import unescape
 from html.parser import HTMLParser
 from typing import Any
 
+from ankipress.cards.activecss import Found, active_css
 from ankipress.cards.cardrender import TEMPLATE_TAG
+from ankipress.cardtext import UNSAFE_TEX
 
-Found = tuple[int, str]  # (line, what)
 WORD = "ankipressfield"  # what a {{...}} is read as: letters, so '<' before it opens a tag
 ELEMENTS = frozenset(
     {"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "meta"}
@@ -64,6 +66,9 @@ def active_html(text: str) -> Found | None:
             what = f"{tag[0]} (Anki decodes the field's escaped '<' into markup)"
             return _line(text, tag.start()), what
     marked = TEMPLATE_TAG.sub(lambda tag: WORD + "\n" * tag[0].count("\n"), text)
+    found = _unread(marked)
+    if found is not None:
+        return found
     checker = _Checker()
     try:
         checker.feed(marked)
@@ -83,42 +88,28 @@ def active_html(text: str) -> Found | None:
     return None
 
 
-def active_css(text: str) -> Found | None:
-    """Where CSS ``text`` first holds script, loads from a scheme other than http(s) or
-    ``data:``, or ends the ``<style>`` it is put in; and what. None if it does none."""
-    end = re.search(r"</style", text, re.I)  # the HTML parser knows no CSS comment
-    if end:
-        return _line(text, end.start()), "'</style', which ends the <style> the CSS is in"
-    plain = _css_plain(text)
-    for found in _CSS_ACTIVE.finditer(plain):
-        scheme = (found[1] or "").lower()
-        if scheme in ("http", "https", "data"):
-            continue
-        what = f"a {scheme}: URL" if scheme else f"{found[0]!r} (script in CSS)"
-        return _line(plain, found.start()), what
+# What Python's parser and a browser read differently, refused before the parse: a markup
+# declaration other than a plain comment (no '<', '>' or '--' in it: '<!-->', '--!>' and
+# their kin end one early in a browser), '<?', and elements whose content a browser reads
+# as text but Python's parser as markup. And MathJax's commands: it typesets templates too.
+_PLAIN_COMMENT = re.compile(r"<!--(?![->])(?:(?!--)[^<>])*-->")
+_DECLARATION = re.compile(r"<[!?]")
+_TEXT_ELEMENTS = re.compile(r"<\s*(xmp|plaintext|noscript|noembed|noframes|textarea|title)\b", re.I)
+
+
+def _unread(text: str) -> Found | None:
+    for found in _DECLARATION.finditer(text):
+        if not _PLAIN_COMMENT.match(text, found.start()):
+            what = "a markup declaration other than a plain comment (browsers end some early)"
+            return _line(text, found.start()), what
+    element = _TEXT_ELEMENTS.search(text)
+    if element:
+        what = f"<{element[1].lower()}> (a browser reads its content as text, the check as markup)"
+        return _line(text, element.start()), what
+    command = UNSAFE_TEX.search(unescape(text))
+    if command:
+        return _line(unescape(text), command.start()), f"the MathJax command {command[0]}"
     return None
-
-
-_CSS_ACTIVE = re.compile(
-    r"(?:url\(|@import)\s*['\"]?\s*([a-z][a-z0-9+.-]*):|(?:java|vb|live)script:"
-    r"|expression\s*\(|-moz-binding|behavior\s*:",
-    re.I,
-)
-_CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|$)", re.S)
-_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\r\f\n]?|\\(.)")
-
-
-def _css_plain(text: str) -> str:
-    """CSS as a browser reads it: comments blanked (their lines kept), escapes decoded."""
-    text = _CSS_COMMENT.sub(lambda c: "\n" * c[0].count("\n"), text)
-
-    def decoded(escape: re.Match[str]) -> str:
-        if escape[2] is not None:
-            return escape[2]
-        code = int(escape[1], 16)
-        return chr(code) if 0 < code <= 0x10FFFF else "\ufffd"
-
-    return _CSS_ESCAPE.sub(decoded, text)
 
 
 def _line(text: str, position: int) -> int:
@@ -156,6 +147,8 @@ class _Checker(HTMLParser):
             self.say("srcdoc=" if name == "srcdoc" else f"a script URL in {name}=")
         elif name == "style" and (css := active_css(value)) is not None:
             self.say(f"{css[1]} in style=")
+        elif name in URL_ATTRIBUTES and not scheme and plain.startswith(("/", "\\", "..")):
+            self.say(f"a path out of the media folder in {name}=")
         elif name in URL_ATTRIBUTES and scheme and scheme[1] not in SCHEMES:
             image = scheme[1] == "data" and (tag, name) == ("img", "src")
             if not image:
