@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from ankipress.build.pipeline import BuildOptions, build
+from ankipress.cards.activecontent import active_html
 from ankipress.cards.notetype import DEFAULT_TEMPLATES
 from ankipress.cards.templates import load_templates
 from ankipress.diagnostics import Diagnostics
@@ -144,6 +145,12 @@ def test_active_content_in_a_template_is_refused(tmp_path: Path, html: str, what
         "which could run or load code in every card; nothing is stripped from a template: "
         "the default back.html is used instead"
     )
+
+
+def test_a_template_with_a_plain_comment_is_read() -> None:
+    """A comment, commented-out markup included, ends where a browser ends it."""
+    template = '<!-- the front -->\n<!-- <div class="old">{{Question}}</div> -->\n<div>x</div>'
+    assert active_html(template) is None
 
 
 @pytest.mark.parametrize(

@@ -89,10 +89,11 @@ def active_html(text: str) -> Found | None:
 
 
 # What Python's parser and a browser read differently, refused before the parse: a markup
-# declaration other than a plain comment (no '<', '>' or '--' in it: '<!-->', '--!>' and
-# their kin end one early in a browser), '<?', and elements whose content a browser reads
-# as text but Python's parser as markup. And MathJax's commands: it typesets templates too.
-_PLAIN_COMMENT = re.compile(r"<!--(?![->])(?:(?!--)[^<>])*-->")
+# declaration other than a plain comment (a browser ends '<!-->', '<!--->' and one at
+# '--!>' early; Python's parser ends one at '-- >', earlier than a browser, which only
+# makes it check more), '<?', and elements whose content a browser reads as text but
+# Python's parser as markup. And MathJax's commands: it typesets templates too.
+_PLAIN_COMMENT = re.compile(r"<!--(?![->])(?:(?!--!>).)*?-->", re.DOTALL)
 _DECLARATION = re.compile(r"<[!?]")
 _TEXT_ELEMENTS = re.compile(r"<\s*(xmp|plaintext|noscript|noembed|noframes|textarea|title)\b", re.I)
 
