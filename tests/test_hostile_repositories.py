@@ -203,7 +203,11 @@ def test_an_svg_that_could_run_is_not_packed(run_cli, write_tree, tmp_path: Path
     page, and runs its script; as a picture it never does. One that holds script, handlers
     or loads is not packed; a plain one is."""
     script = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
-    plain = b'<svg xmlns="http://www.w3.org/2000/svg"><circle r="4"/></svg>'
+    plain = (  # what drawing programs write: gradients, uses, embedded pictures
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        b'<defs><linearGradient id="g"/></defs><circle id="a" r="4" fill="url(#g)"/>'
+        b'<use xlink:href="#a"/><image href="data:image/png;base64,iVBORw0KGgo="/></svg>'
+    )
     note = "# Book\n\n## What is drawn?\n\n![a](evil.svg) ![b](ok.svg)\n"
     root = write_tree({"a.md": note, "evil.svg": script, "ok.svg": plain})
     result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)

@@ -58,8 +58,8 @@ def _line(text: str, position: int) -> int:
 # preview) it is a page, and runs its scripts, handlers and frames, or loads from elsewhere.
 _SVG_ACTIVE = re.compile(
     r"<\s*(?:script|foreignobject|iframe|embed|object|handler|!entity)\b|\bon[a-z]+\s*="
-    r"|(?:java|vb|live)script:|@import|\bhref\s*=\s*['\"]?\s*(?!#)"
-    r"|url\(\s*['\"]?\s*(?!#|data:image/)",
+    r"|(?:java|vb|live)script:|@import|\bhref\s*=\s*+(?:['\"]\s*+)?+(?!['\"#]|data:image/)"
+    r"|url\(\s*+(?:['\"]\s*+)?+(?!['\"#]|data:image/)",
     re.I,
 )
 
