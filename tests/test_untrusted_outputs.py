@@ -357,3 +357,23 @@ def test_a_template_asset_over_the_size_of_an_image_is_not_packed(tmp_path: Path
     assert [str(d).removeprefix(f"{folder}/") for d in diagnostics.sorted()] == [
         "_big.woff: warning: asset refused: 2.5 GB, over the 20 MB limit; not packed"
     ]
+
+
+def test_a_script_planted_in_the_previews_mathjax_folder_is_deleted(
+    run_cli, write_tree, tmp_path
+) -> None:
+    """Third round: only the extensions the preview ships were replaced; a file of another
+    name there (``html.js``, or any) stayed, for MathJax to load if anything asked."""
+    content = write_tree({"a.md": "<h2>A?</h2>\n\n$x$\n"})
+    site = tmp_path / "site"
+    extensions = site / "_mathjax/input/tex/extensions"
+    extensions.mkdir(parents=True)
+    (extensions / "html.js").write_text("document.title = 'planted'", encoding="utf-8")
+    (extensions / "evil.js").write_text("document.title = 'planted'", encoding="utf-8")
+    outside = tmp_path / "mine.js"
+    outside.write_text("mine", encoding="utf-8")
+    (extensions / "link.js").symlink_to(outside)
+    assert run_cli("preview", str(content), "-o", str(site), cwd=tmp_path).exit_code == 0
+    names = {p.name for p in extensions.iterdir()}
+    assert not names & {"html.js", "evil.js", "link.js"} and "cancel.js" in names
+    assert outside.read_text(encoding="utf-8") == "mine"

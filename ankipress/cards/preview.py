@@ -89,14 +89,17 @@ def write_preview(
     site = SiteFiles(out, diagnostics)
     mathjax = files("mathjax") / "static/mathjax/es5"
     copied = site.copy(MATHJAX, (mathjax / "tex-svg.js").read_bytes())
+    shipped = {MATHJAX}
     for extension in (mathjax / EXTENSIONS).iterdir() if copied else ():  # as in Anki
         if extension.name.endswith(".js") and extension.name not in _UNSAFE:
             name = f"_mathjax/{EXTENSIONS}/{extension.name}"
             copied = copied and site.copy(name, extension.read_bytes())
+            shipped.add(name)
     if not copied:  # the pages would load whatever is there in its place
         message = "the preview's MathJax cannot be written there; no page written"
         diagnostics.error(display_path(out / "_mathjax"), 0, message, "io")
         return out / "index.html"
+    site.clear("_mathjax", shipped)
     rows, pages = [], set()
     for number, deck in enumerate(sorted(decks, key=lambda d: d.name), start=1):
         templates = note_types.get(deck.book.root)

@@ -11,6 +11,7 @@ that does not hold its bytes is replaced.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
@@ -65,6 +66,17 @@ class SiteFiles:
                 except OSError as exc:
                     message = f"cannot delete: {exc.strerror or exc}"
                     self.diagnostics.warning(display_path(path), 0, message, "io")
+
+    def clear(self, folder: str, keep: set[str]) -> None:
+        """Delete every file in ``folder`` (the tool's own: ``_mathjax``) that is not in
+        ``keep`` (paths in the site): a script planted there is never loaded. Links are
+        deleted as links; nothing is followed."""
+        for here, _dirs, names in os.walk(self.out / folder):
+            for name in names:
+                path = Path(here, name)
+                if path.relative_to(self.out).as_posix() not in keep:
+                    with contextlib.suppress(OSError):
+                        path.unlink()
 
     def _write(self, name: str, data: bytes) -> bool:
         try:
