@@ -206,7 +206,9 @@ def test_an_svg_that_could_run_is_not_packed(run_cli, write_tree, tmp_path: Path
     plain = (  # what drawing programs write: gradients, uses, embedded pictures
         b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
         b'<defs><linearGradient id="g"/></defs><circle id="a" r="4" fill="url(#g)"/>'
-        b'<use xlink:href="#a"/><image href="data:image/png;base64,iVBORw0KGgo="/></svg>'
+        b'<use xlink:href="#a"/><image href="data:image/png;base64,iVBORw0KGgo="/>'
+        b'<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">label</div></foreignObject>'
+        b"</svg>"
     )
     note = "# Book\n\n## What is drawn?\n\n![a](evil.svg) ![b](ok.svg)\n"
     root = write_tree({"a.md": note, "evil.svg": script, "ok.svg": plain})

@@ -57,7 +57,8 @@ def _line(text: str, position: int) -> int:
 # What makes an SVG more than a picture: opened on its own (a link to it, in a card or the
 # preview) it is a page, and runs its scripts, handlers and frames, or loads from elsewhere.
 _SVG_ACTIVE = re.compile(
-    r"<\s*(?:script|foreignobject|iframe|embed|object|handler|!entity)\b|\bon[a-z]+\s*="
+    r"<\s*(?:script|iframe|frame|embed|object|handler|meta|link|base|form|!entity)\b"
+    r"|\bon[a-z]+\s*="
     r"|(?:java|vb|live)script:|@import|\bhref\s*=\s*+(?:['\"]\s*+)?+(?!['\"#]|data:image/)"
     r"|url\(\s*+(?:['\"]\s*+)?+(?!['\"#]|data:image/)",
     re.I,
