@@ -186,16 +186,12 @@ def test_a_retired_note_from_the_lock_carries_no_command_either(
         [[n["fields"] for n in d["notes"]] + list(d["decks"].values()) for d in dumped]
     )
     assert "LOCK" in text and "\\\\href" not in text
-    evil["tags"] = ["\\(x\\)"]  # a tag may hold no backslash: {{Tags}} is typeset too
-    assert read_lock_error(root, header, evil) == "a tag is empty or holds a space or markup"
-
-
-def read_lock_error(root: Path, header: str, entry: dict) -> str:
-    (root / "ankipress.lock").write_text(f"{header}\n{json.dumps(entry)}\n", encoding="utf-8")
-    diagnostics = Diagnostics()
-    assert read_lock(root / "ankipress.lock", "lock", diagnostics) is None
-    (message,) = [str(d) for d in diagnostics.sorted()]
-    return message.rpartition(": ")[2]
+    # A tag holds no backslash ({{Tags}} is typeset too): one a lock gives is read as the
+    # settings now write it, so a lock written before that rule still builds.
+    evil["tags"] = ["\\(x\\)"]
+    (root / "ankipress.lock").write_text(f"{header}\n{json.dumps(evil)}\n", encoding="utf-8")
+    lock = read_lock(root / "ankipress.lock", "lock", Diagnostics())
+    assert lock is not None and lock.entries[0].tags == ("_(x_)",)
 
 
 def test_an_svg_that_could_run_is_not_packed(run_cli, write_tree, tmp_path: Path) -> None:
@@ -208,7 +204,8 @@ def test_an_svg_that_could_run_is_not_packed(run_cli, write_tree, tmp_path: Path
         b'<defs><linearGradient id="g"/></defs><circle id="a" r="4" fill="url(#g)"/>'
         b'<use xlink:href="#a"/><image href="data:image/png;base64,iVBORw0KGgo="/>'
         b'<foreignObject><div xmlns="http://www.w3.org/1999/xhtml">label</div></foreignObject>'
-        b"</svg>"
+        b'<a xlink:href="https://example.test/faq">help</a><text>one = two</text>'
+        b'<style>@font-face{src:url("https://fonts.test/a.woff2")}</style></svg>'
     )
     note = "# Book\n\n## What is drawn?\n\n![a](evil.svg) ![b](ok.svg)\n"
     root = write_tree({"a.md": note, "evil.svg": script, "ok.svg": plain})

@@ -104,8 +104,8 @@ def test_mathjax_commands_that_link_load_or_style_are_taken_out(
     assert "\\href" not in answer and "\\style" not in answer
     assert "{javascript:alert(1)}{x}" in answer  # the arguments stay, as plain groups
     assert built.warnings == [
-        "content/book.md:3: warning: MathJax command \\href taken out of the card (in code, made "
-        "inert): math links, loads or styles nothing"
+        "content/book.md:3: warning: MathJax command \\href, \\style taken out of the card (in "
+        "code, made inert): math links, loads or styles nothing"
     ]
 
 

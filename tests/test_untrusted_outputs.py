@@ -124,6 +124,10 @@ ACTIVE_BACKS = [
     ("<div>\\(\\href{javascript:alert(1)}{x}\\)</div>", "the MathJax command \\href"),
     ("<div>&#92;(&#92;class{x}{y}&#92;)</div>", "the MathJax command \\class"),
     ('<img src="/home/someone/secret.png">', "a path out of the media folder"),
+    # Review: MathJax joins text across <wbr> and comments, and a section may be empty.
+    ("<div>\\(\\hr<wbr>ef{https://x.test}{x}\\)</div>", "the MathJax command \\href"),
+    ("<div>\\(\\hr<!-- -->ef{https://x.test}{x}\\)</div>", "the MathJax command \\href"),
+    ("<div>\\(\\hr{{^Question}}{{/Question}}ef{a}{b}\\)</div>", "the MathJax command \\href"),
     # Anki's text: filter decodes the escaped '<' of a question into markup.
     ("{{text:Question}}", "{{text:Question}} (Anki decodes"),
 ]
@@ -377,3 +381,22 @@ def test_a_script_planted_in_the_previews_mathjax_folder_is_deleted(
     names = {p.name for p in extensions.iterdir()}
     assert not names & {"html.js", "evil.js", "link.js"} and "cancel.js" in names
     assert outside.read_text(encoding="utf-8") == "mine"
+
+
+def test_a_symlinked_mathjax_folder_holding_the_same_files_is_not_emptied(
+    run_cli, write_tree, tmp_path
+) -> None:
+    """Review: with the files there already the preview's own bytes, nothing was written,
+    so the link was never refused, and the clearing walked through it."""
+    content = write_tree({"a.md": "<h2>A?</h2>\n\n$x$\n"})
+    assert run_cli("preview", str(content), "-o", str(tmp_path / "first")).exit_code == 0
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(tmp_path / "first/_mathjax", elsewhere)
+    (elsewhere / "precious.txt").write_text("mine", encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "_mathjax").symlink_to(elsewhere)
+    result = run_cli("preview", str(content), "-o", str(site), cwd=tmp_path)
+    assert result.exit_code == 1 and "no page written" in result.stderr
+    assert (elsewhere / "precious.txt").read_text(encoding="utf-8") == "mine"
+    assert not (site / "deck-001.html").exists()

@@ -42,8 +42,8 @@ class BookIndex(NamedTuple):
     file: str  # its file, relative to the root ('' when only removed notes are left)
     file_key: str  # that file's cache key (filecache) when its notes were reconciled
     token: str  # of its state file: one written by another build is not taken for it
-    # The state file as written (inode, size, modification and change times): one still
-    # the same is read without its MAC checked, the (sealed) index vouching for it.
+    # The state file as written (device, inode, size, modification and change times): one
+    # still the same is read without its MAC checked, the (sealed) index vouching for it.
     stamp: tuple[int, ...] = ()
 
 
@@ -163,14 +163,22 @@ def _stamp(path: Path) -> tuple[int, ...]:
         found = os.stat(path, follow_symlinks=False)
     except OSError:
         return ()
-    return (found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+    return _stamp_of(found)
+
+
+def _stamp_of(found: os.stat_result) -> tuple[int, ...]:
+    """A file as written: one a clone or a pull writes differs (device, inode, change
+    time). None where change times are too coarse to tell (FAT, some network drives)."""
+    if found.st_ctime_ns % 1_000_000 == 0:
+        return ()
+    return (found.st_dev, found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
 
 
 def _book_state(path: Path, token: str | None, stamp: tuple[int, ...] = ()) -> BookState | None:
     try:
         with open_cache(path) as f:
             found = os.fstat(f.fileno())
-            same = stamp == (found.st_ino, found.st_size, found.st_mtime_ns, found.st_ctime_ns)
+            same = bool(stamp) and stamp == _stamp_of(found)
             if unseal(f, verify=not same) != token and token is not None:
                 return None
             state = unseal(f, verify=not same)

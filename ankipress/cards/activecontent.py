@@ -66,7 +66,7 @@ def active_html(text: str) -> Found | None:
             what = f"{tag[0]} (Anki decodes the field's escaped '<' into markup)"
             return _line(text, tag.start()), what
     marked = TEMPLATE_TAG.sub(lambda tag: WORD + "\n" * tag[0].count("\n"), text)
-    found = _unread(marked)
+    found = _unread(marked, text)
     if found is not None:
         return found
     checker = _Checker()
@@ -93,23 +93,34 @@ def active_html(text: str) -> Found | None:
 # '--!>' early; Python's parser ends one at '-- >', earlier than a browser, which only
 # makes it check more), '<?', and elements whose content a browser reads as text but
 # Python's parser as markup. And MathJax's commands: it typesets templates too.
-_PLAIN_COMMENT = re.compile(r"<!--(?![->])(?:(?!--!>).)*?-->", re.DOTALL)
-_DECLARATION = re.compile(r"<[!?]")
+# One scan: a comment (to its first end, '--!>' included, as a browser ends it) or any
+# other '<!' or '<?'; only a comment that starts as one and ends at '-->' is read.
+_MARKUP = re.compile(r"<!--(?![->]).*?(?:--!>|-->)|<[!?]", re.DOTALL)
 _TEXT_ELEMENTS = re.compile(r"<\s*(xmp|plaintext|noscript|noembed|noframes|textarea|title)\b", re.I)
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_WBR = re.compile(r"<\s*wbr\b[^>]*>", re.I)
 
 
-def _unread(text: str) -> Found | None:
-    for found in _DECLARATION.finditer(text):
-        if not _PLAIN_COMMENT.match(text, found.start()):
+def _lines(found: re.Match[str]) -> str:
+    """What replaces a removed span: its line breaks, so lines keep their numbers."""
+    return "\n" * found[0].count("\n")
+
+
+def _unread(text: str, template: str) -> Found | None:
+    """``text``: the template with each ``{{...}}`` a word; ``template``: as written."""
+    for found in _MARKUP.finditer(text):
+        if not found[0].endswith("-->") or found[0].endswith("--!>"):
             what = "a markup declaration other than a plain comment (browsers end some early)"
             return _line(text, found.start()), what
     element = _TEXT_ELEMENTS.search(text)
     if element:
         what = f"<{element[1].lower()}> (a browser reads its content as text, the check as markup)"
         return _line(text, element.start()), what
-    command = UNSAFE_TEX.search(unescape(text))
+    # As MathJax reads the card: fields and sections may be empty, comments and <wbr> gone.
+    seen = unescape(_WBR.sub("", _COMMENT.sub(_lines, TEMPLATE_TAG.sub(_lines, template))))
+    command = UNSAFE_TEX.search(seen)
     if command:
-        return _line(unescape(text), command.start()), f"the MathJax command {command[0]}"
+        return _line(seen, command.start()), f"the MathJax command {command[0]}"
     return None
 
 

@@ -5,6 +5,7 @@ CSS is put in. Read as a browser reads CSS: comments out, escapes decoded."""
 from __future__ import annotations
 
 import re
+from html import unescape
 
 Found = tuple[int, str]  # (line, what)
 
@@ -55,17 +56,35 @@ def _line(text: str, position: int) -> int:
 
 
 # What makes an SVG more than a picture: opened on its own (a link to it, in a card or the
-# preview) it is a page, and runs its scripts, handlers and frames, or loads from elsewhere.
-_SVG_ACTIVE = re.compile(
-    r"<\s*(?:script|iframe|frame|embed|object|handler|meta|link|base|form|!entity)\b"
-    r"|\bon[a-z]+\s*="
-    r"|(?:java|vb|live)script:|@import|\bhref\s*=\s*+(?:['\"]\s*+)?+(?!['\"#]|data:image/)"
-    r"|url\(\s*+(?:['\"]\s*+)?+(?!['\"#]|data:image/)",
+# preview) it is a page, and runs its scripts, handlers and frames. Remote loads (fonts,
+# pictures, a link) are not code, as a note's remote images are not: they pass.
+_SVG_ELEMENT = re.compile(
+    r"<\s*(?:[\w.-]+:)?(?:script|iframe|frame|embed|object|handler|meta|link|base|form)\b"
+    r"|<!entity",
+    re.I,
+)
+_SVG_TAG = re.compile(r"<[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>")  # quotes may hold '>'
+_SVG_HANDLER = re.compile(r"[\s\"'/]on[a-z-]+\s*=", re.I)
+_SVG_SCHEME = re.compile(
+    r"(?:\b(?:href|src)\s*=|url\(|@import)\s*(?:url\()?\s*['\"]?\s*([a-z][a-z0-9+.-]*):([a-z]*)",
     re.I,
 )
 
 
 def active_svg(data: bytes) -> str | None:
-    """What in an SVG could run or load, if anything (its first such mark)."""
-    found = _SVG_ACTIVE.search(data.decode("utf-8", "replace"))
-    return None if found is None else repr(found[0].strip())
+    """What in an SVG could run, if anything (its first such mark)."""
+    bom = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    text = data.decode("utf-16" if bom else "utf-8", "replace")
+    text = re.sub(r"<!--.*?-->", "", text, flags=re.DOTALL)
+    found = _SVG_ELEMENT.search(text)
+    if found:
+        return repr(found[0].strip())
+    for tag in _SVG_TAG.finditer(text):
+        handler = _SVG_HANDLER.search(tag[0])
+        if handler:
+            return repr(handler[0].strip(" \"'/"))
+    for ref in _SVG_SCHEME.finditer(unescape(text)):  # '&#106;avascript:' too
+        scheme, kind = ref[1].lower(), ref[2].lower()
+        if scheme not in ("http", "https") and not (scheme == "data" and kind in ("image", "font")):
+            return repr(f"{scheme}:")
+    return None

@@ -51,6 +51,7 @@ class SiteFiles:
         try:
             found = path.lstat()  # a symlink is never read: it is replaced
             same = stat.S_ISREG(found.st_mode) and found.st_size == len(data)
+            same = same and self._real_folders(name)  # else: the write refuses, and says
             if same and path.read_bytes() == data:
                 return True
         except OSError:
@@ -67,10 +68,21 @@ class SiteFiles:
                     message = f"cannot delete: {exc.strerror or exc}"
                     self.diagnostics.warning(display_path(path), 0, message, "io")
 
+    def _real_folders(self, name: str) -> bool:
+        """Whether every folder on the way to ``name`` in the site is a real folder."""
+        here = self.out
+        for part in Path(name).parts[:-1]:
+            here = here / part
+            if not stat.S_ISDIR(here.lstat().st_mode):
+                return False
+        return True
+
     def clear(self, folder: str, keep: set[str]) -> None:
         """Delete every file in ``folder`` (the tool's own: ``_mathjax``) that is not in
         ``keep`` (paths in the site): a script planted there is never loaded. Links are
-        deleted as links; nothing is followed."""
+        deleted as links; nothing is followed, ``folder`` itself included."""
+        if not stat.S_ISDIR((self.out / folder).lstat().st_mode):
+            return
         for here, _dirs, names in os.walk(self.out / folder):
             for name in names:
                 path = Path(here, name)

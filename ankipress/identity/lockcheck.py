@@ -85,6 +85,9 @@ def tags(values: Any) -> tuple[str, ...]:
     the settings make of any tag (``notes.config``), so a lock the tool wrote reads back."""
     if not isinstance(values, list) or not all(isinstance(t, str) for t in values):
         raise ValueError("its tags are not a list of texts")
-    if any(not t or TAG_UNSAFE.search(t) for t in values):
+    # A backslash, which locks written before it was refused may hold: as the settings
+    # now write it (the note's hash moves, so it is shipped once more with that tag).
+    tags = [t.replace("\\", "_") for t in values]
+    if any(not t or TAG_UNSAFE.search(t) for t in tags):
         raise ValueError("a tag is empty or holds a space or markup")
-    return tuple(values)
+    return tuple(tags)

@@ -75,10 +75,10 @@ def parse_book(
             message = f"{opening!r} is never closed; read as text"
             diagnostics.warning(source.display, start + 1, message, "html")
     for number, line in enumerate(lines if UNSAFE_TEX.search(text) else (), start=1):
-        if "\\" in line and (command := UNSAFE_TEX.search(line)):
+        if "\\" in line and (commands := list(dict.fromkeys(UNSAFE_TEX.findall(line)))):
             message = (
-                f"MathJax command {command[0]} taken out of the card (in code, made inert): "
-                "math links, loads or styles nothing"
+                f"MathJax command {', '.join(commands)} taken out of the card (in code, made "
+                "inert): math links, loads or styles nothing"
             )
             diagnostics.warning(source.display, number, message, "math")
     for first, last in runaway_math(tokens):
