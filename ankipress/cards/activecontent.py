@@ -14,8 +14,12 @@ in what follows it, the back after ``{{FrontSide}}``), ``{{text:...}}`` (Anki de
 the field's escaped ``&lt;`` into ``<``), and in CSS: script (``expression(``,
 ``-moz-binding``, ``behavior:``), a ``url(``/``@import`` of any scheme but http(s) and
 ``data:`` (``file:``, ``javascript:``), and ``</style`` (Anki puts the CSS in a
-``<style>`` element). Remote loads stay warnings (``templates._warn_remote``), as remote
-images in notes do.
+``<style>`` element; ``activecss``). Remote loads stay warnings
+(``templates._warn_remote``), as remote images in notes do. Refused before the parse,
+where Python's parser and a browser read a template differently: a markup declaration
+other than a plain comment, and ``<xmp>``, ``<noscript>``, ``<textarea>``, ``<title>``...;
+a MathJax command that links, loads or styles, read as MathJax reads the card (fields and
+sections empty, comments and ``<wbr>`` gone); a path out of the media folder.
 """
 
 from __future__ import annotations
