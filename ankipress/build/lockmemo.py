@@ -76,10 +76,6 @@ class LockStates:
             return None
         return state if isinstance(state, RootState) else None
 
-    def book(self, root: Path, book: str, token: str | None) -> BookState | None:
-        """A book's state, if its file is the one of ``token`` (None: whichever it is)."""
-        return _book_state(self._folder(root) / _book_file(book), token)
-
     def _vouched(self, root: Path, book: str, index: BookIndex) -> BookState | None:
         """A book's state, its MAC not checked if its file is the one the index stamped."""
         return _book_state(self._folder(root) / _book_file(book), index.token, index.stamp)

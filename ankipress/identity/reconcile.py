@@ -86,7 +86,7 @@ def reconcile(
         entry, kind = _entry(deck, note, old, now, note.guid in matched, hashes[deck.deck_id])
         entries.append(entry)
         before = _question(old.text) if kind == "matched" and old is not None else ""
-        was = _moved_from(old, deck, recall)
+        was = _moved_from(old, deck, hashes[deck.deck_id], recall)
         change = Change(kind, entry.guid, note.question, deck.name, note.source, before, was)
         changes.append(change)
         notes[deck.deck_id].append(_with(note, entry.guid, entry.changed))
@@ -166,9 +166,10 @@ def _question(text: str) -> str:
     return escape(text, quote=False)
 
 
-def _moved_from(old: LockEntry | None, deck: Deck, recall: Recall) -> str:
-    """The deck a note was in before, if another: as the last build named it."""
-    if old is None or old.deck == deck_hash(deck.deck_id, deck.name):
+def _moved_from(old: LockEntry | None, deck: Deck, where: str, recall: Recall) -> str:
+    """The deck a note was in before, if another: as the last build named it. ``where``:
+    the hash of the deck it is in now."""
+    if old is None or old.deck == where:
         return ""
     known = recall(old.guid)
     if known is None:
