@@ -68,19 +68,12 @@ def entry_of(data: Any) -> LockEntry:
         raise ValueError("a note line is not an object")
     if "fields" in data:
         return _first_format(data)
-    removed = data.get("removed")
     return LockEntry(
-        guid=guid(data["guid"]),
-        book=text(data["book"], "book"),
-        question=text(data["question"], "question", empty=True),
+        **_identity(data),
         text=text(data["text"], "text", empty=True),
         at=_at(data["at"]),
         deck=digest(data["deck"], "deck"),
-        hash=digest(data["hash"], "hash"),
         answer=digest(data["answer"], "answer hash"),
-        changed=count(data["changed"], "changed"),
-        tags=tags(data.get("tags", [])),
-        removed=None if removed is None else count(removed, "removed"),
     )
 
 
@@ -98,20 +91,27 @@ def _first_format(data: dict[str, Any]) -> LockEntry:
     if not isinstance(deck, list) or len(deck) < 2:
         raise ValueError("its deck is not a list")
     line = html.unescape(fields[3]).rpartition(":")[2] if len(fields) > 3 else ""
-    removed = data.get("removed")
     return LockEntry(
-        guid=guid(data["guid"]),
-        book=text(data["book"], "book"),
-        question=text(data["question"], "question", empty=True),
+        **_identity(data),
         text=plain_question(fields[0]),
         at=_at(f"{data['source']}:{line if line.isdigit() else 0}"),
         deck=deck_hash(count(deck[0], "deck id"), text(deck[1], "deck name")),
-        hash=digest(data["hash"], "hash"),
         answer=answer_hash(fields[1]),
-        changed=count(data["changed"], "changed"),
-        tags=tags(data.get("tags", [])),
-        removed=None if removed is None else count(removed, "removed"),
     )
+
+
+def _identity(data: dict[str, Any]) -> dict[str, Any]:
+    """What both formats hold alike, checked: GUID, book, question, hash, times, tags."""
+    removed = data.get("removed")
+    return {
+        "guid": guid(data["guid"]),
+        "book": text(data["book"], "book"),
+        "question": text(data["question"], "question", empty=True),
+        "hash": digest(data["hash"], "hash"),
+        "changed": count(data["changed"], "changed"),
+        "tags": tags(data.get("tags", [])),
+        "removed": None if removed is None else count(removed, "removed"),
+    }
 
 
 def _at(value: Any) -> str:

@@ -68,7 +68,8 @@ def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None
         note_type, changed = note_type_of(header)
         body = [line for line in lines[1:] if line.strip()]
         try:  # one parse of them all; line by line only to say where a mistake is
-            entries = read_entries(body)
+            parsed = _parsed(body)
+            entries = [entry_of(line) for line in parsed]
         except _BAD:
             for line in lines[1:]:
                 number += 1
@@ -86,9 +87,7 @@ def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None
         return None
     raw = {id(entry): (entry, line) for entry, line in zip(entries, body, strict=True)}
     raw = raw if version == FORMAT else {}  # lines of another format are not written again
-    first = {}
-    if version == 1:
-        first = {line["guid"]: line for line in json.loads("[" + ",".join(body) + "]")}
+    first = {line["guid"]: line for line in parsed} if version == 1 else {}
     return Lock(tuple(entries), note_type, changed, True, raw, data, version, first)
 
 
@@ -120,7 +119,12 @@ def written_now(data: bytes) -> bool:
 
 def read_entries(lines: list[str]) -> list[LockEntry]:
     """The entries of note lines of a lock."""
-    return [entry_of(data) for data in json.loads("[" + ",".join(lines) + "]")]
+    return [entry_of(data) for data in _parsed(lines)]
+
+
+def _parsed(lines: list[str]) -> list[Any]:
+    """The JSON values of note lines of a lock, in one parse."""
+    return json.loads("[" + ",".join(lines) + "]")
 
 
 def header_line(note_type_hash: str, note_type_changed: int) -> bytes:
