@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from html import unescape
+from pathlib import Path
 
 Found = tuple[int, str]  # (line, what)
 
@@ -69,6 +70,18 @@ _SVG_SCHEME = re.compile(
     r"(?:\b(?:href|src)\s*=|url\(|@import)\s*(?:url\()?\s*['\"]?\s*([a-z][a-z0-9+.-]*):([a-z]*)",
     re.I,
 )
+
+
+def active_picture(path: Path, data: bytes | None = None) -> str | None:
+    """What in a picture could run opened on its own, if anything: an SVG's script (a
+    compressed one, ``.svgz``, is not read: 'gzip'); never any other kind of picture.
+    ``data``: its bytes, when they are already read."""
+    suffix = path.suffix.lower()
+    if suffix == ".svgz":
+        return "gzip"
+    if suffix != ".svg":
+        return None
+    return active_svg(path.read_bytes() if data is None else data)
 
 
 def active_svg(data: bytes) -> str | None:

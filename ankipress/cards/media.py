@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ankipress.cards.activecss import active_svg
+from ankipress.cards.activecss import active_picture
 from ankipress.diagnostics import Diagnostics
 from ankipress.folders import walk
 from ankipress.limits import DEFAULT_LIMITS, over
@@ -74,11 +74,10 @@ class MediaResolver:
             message = f"image {shown_source(src)!r} {why}"
             self.diagnostics.warning(source.display, line, message, "size")
             return None
-        if path.suffix.lower() in (".svg", ".svgz"):
-            found = active_svg(path.read_bytes()) if path.suffix.lower() == ".svg" else "gzip"
-            if found is not None:
-                why = f"holds {found}, which could run or load opened on its own; not packaged"
-                return self._refuse(source, line, src, why)
+        found = active_picture(path)
+        if found is not None:
+            why = f"holds {found}, which could run or load opened on its own; not packaged"
+            return self._refuse(source, line, src, why)
         return self._media(path)
 
     def _nearest(self, target: str, source: SourceFile) -> Path | None:

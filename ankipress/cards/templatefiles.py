@@ -18,7 +18,7 @@ import stat
 from pathlib import Path
 
 from ankipress.cards.activecontent import active_html
-from ankipress.cards.activecss import active_css, active_svg
+from ankipress.cards.activecss import active_css, active_picture
 from ankipress.diagnostics import Diagnostics, display_path
 from ankipress.limits import DEFAULT_LIMITS, over
 from ankipress.records import MediaFile
@@ -94,10 +94,9 @@ def _read_asset(path: Path, inside: Path, diagnostics: Diagnostics) -> tuple[byt
             found = active_css(data.decode("utf-8", "replace"))
             if found is not None:
                 raise Refused(f"a style sheet with {found[1]} (line {found[0]})")
-        if path.suffix.lower() in (".svg", ".svgz"):
-            svg = active_svg(data) if path.suffix.lower() == ".svg" else "gzip"
-            if svg is not None:
-                raise Refused(f"an SVG holding {svg}, which could run opened on its own")
+        svg = active_picture(path, data)
+        if svg is not None:
+            raise Refused(f"an SVG holding {svg}, which could run opened on its own")
     except Refused as why:
         diagnostics.warning(shown, 0, f"asset refused: {why}; not packed", "templates")
         return None
