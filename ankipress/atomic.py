@@ -146,6 +146,24 @@ def _running(pid: int) -> bool:
     return True
 
 
+class NotRegular(OSError):
+    """A path that is not a regular file of its own: never opened."""
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` open for reading, only if it is a regular file itself: never through a
+    symlink at its place, and never a FIFO (which would wait for a writer), a device or a
+    folder; one swapped in between the look and the open is caught after. ``NotRegular``
+    otherwise (an ``OSError``)."""
+    if not stat.S_ISREG(os.lstat(path).st_mode):
+        raise NotRegular(errno.EINVAL, "not a regular file", str(path))
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        os.close(descriptor)
+        raise NotRegular(errno.EINVAL, "not a regular file", str(path))
+    return os.fdopen(descriptor, "rb")
+
+
 def make_folders(folder: Path) -> None:
     """``folder.mkdir(parents=True, exist_ok=True)`` one level at a time: pathlib's recurses
     once a level, and a note a thousand folders deep would exhaust Python's stack."""

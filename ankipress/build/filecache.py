@@ -15,9 +15,9 @@ import pickle
 from dataclasses import asdict, replace
 from pathlib import Path
 
-from ankipress.atomic import write_cache
+from ankipress.atomic import open_regular, write_cache
 from ankipress.build.filestage import FileOutcome
-from ankipress.build.sealed import open_cache, seal, skip, unseal
+from ankipress.build.sealed import seal, skip, unseal
 from ankipress.folders import walk
 from ankipress.limits import DEFAULT_LIMITS, Limits
 from ankipress.notes.config import Settings
@@ -62,7 +62,7 @@ class FileCache:
         """The file's outcome without its decks (``fill`` loads them): a build that needs
         nothing new from the lock never unpickles the cards."""
         try:
-            with open_cache(self._path(source)) as f:
+            with open_regular(self._path(source)) as f:
                 stored_key, outcome = unseal(f)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError):
             return None
@@ -73,7 +73,7 @@ class FileCache:
         if not outcome.cached:
             return True
         try:
-            with open_cache(self._path(outcome.source)) as f:
+            with open_regular(self._path(outcome.source)) as f:
                 skip(f)
                 outcome.decks = unseal(f)
         except (OSError, EOFError, pickle.UnpicklingError, ValueError, AttributeError):

@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
-from ankipress.atomic import write_cache
+from ankipress.atomic import open_regular, write_cache
 from ankipress.build.filecache import CACHE_DIR
-from ankipress.build.sealed import open_cache, seal, seal_pickled, unseal
+from ankipress.build.sealed import seal, seal_pickled, unseal
 from ankipress.identity.lockfile import LOCK_FILE
 from ankipress.identity.reconcile import Change
 from ankipress.identity.retire import Recall, Recalled
@@ -70,7 +70,7 @@ class LockStates:
 
     def root(self, root: Path) -> RootState | None:
         try:
-            with open_cache(self._folder(root) / _INDEX) as f:
+            with open_regular(self._folder(root) / _INDEX) as f:
                 state = unseal(f)
         except _ERRORS:
             return None
@@ -172,7 +172,7 @@ def _stamp_of(found: os.stat_result) -> tuple[int, ...]:
 
 def _book_state(path: Path, token: str | None, stamp: tuple[int, ...] = ()) -> BookState | None:
     try:
-        with open_cache(path) as f:
+        with open_regular(path) as f:
             found = os.fstat(f.fileno())
             same = bool(stamp) and stamp == _stamp_of(found)
             if unseal(f, verify=not same) != token and token is not None:

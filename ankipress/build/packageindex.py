@@ -16,9 +16,9 @@ from pathlib import Path, PurePosixPath
 
 from ankipress.apkg.manifest import MANIFEST_FILE, notes_listing
 from ankipress.apkg.package import Written
-from ankipress.atomic import write_cache
+from ankipress.atomic import open_regular, write_cache
 from ankipress.build.filecache import CACHE_DIR
-from ankipress.build.sealed import open_cache, seal, unseal
+from ankipress.build.sealed import seal, unseal
 from ankipress.cards.notetype import Templates
 from ankipress.records import Deck
 
@@ -34,7 +34,7 @@ class PackageIndex:
         self._dirty = False
         if enabled:
             try:  # sealed: a repository's own index could vouch for packages it committed
-                with open_cache(out / INDEX) as f:
+                with open_regular(out / INDEX) as f:
                     entries = unseal(f)
             except (OSError, ValueError, EOFError, pickle.UnpicklingError):
                 entries = {}

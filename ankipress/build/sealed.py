@@ -15,10 +15,11 @@ import contextlib
 import hmac
 import os
 import pickle
-import stat
 from functools import cache
 from pathlib import Path
 from typing import IO, Any
+
+from ankipress.atomic import open_regular
 
 _MAC = 32  # bytes of a sha256 HMAC
 _LENGTH = 8  # bytes of a sealed pickle's length
@@ -53,27 +54,13 @@ def _key() -> bytes:
 
 
 def _read_key(path: Path) -> bytes:
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    with os.fdopen(descriptor, "rb") as f:
-        info = os.fstat(f.fileno())
-        if not stat.S_ISREG(info.st_mode) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+    with open_regular(path) as f:
+        if hasattr(os, "getuid") and os.fstat(f.fileno()).st_uid != os.getuid():
             raise ValueError("not this user's own file")
         key = f.read(KEY_BYTES + 1)
     if len(key) != KEY_BYTES:
         raise ValueError("not a key")
     return key
-
-
-def open_cache(path: Path) -> IO[bytes]:
-    """A cache file, opened for reading only if it is a regular file: never through a
-    symlink, never a FIFO or a device (a repository may commit either in its output
-    folder, and opening one could hang the build). OSError otherwise."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
-    descriptor = os.open(path, flags)
-    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
-        os.close(descriptor)
-        raise OSError(f"{path} is not a regular file")
-    return os.fdopen(descriptor, "rb")
 
 
 def seal(value: Any) -> bytes:

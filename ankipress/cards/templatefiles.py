@@ -14,9 +14,9 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
-import stat
 from pathlib import Path
 
+from ankipress.atomic import NotRegular, open_regular
 from ankipress.cards.activecontent import active_html
 from ankipress.cards.activecss import active_css, active_picture
 from ankipress.diagnostics import Diagnostics, display_path
@@ -46,13 +46,12 @@ def read_confined(path: Path, inside: Path) -> bytes:
         raise Refused("a symlink loop") from exc
     if not real.is_relative_to(inside):
         raise Refused(f"a symlink to {real}, outside the content root")
-    if not stat.S_ISREG(os.stat(real).st_mode):
-        raise Refused("not a regular file")
-    fd = os.open(real, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-    with os.fdopen(fd, "rb") as f:
-        found = os.fstat(fd)
-        if not stat.S_ISREG(found.st_mode):  # swapped since: still never read
-            raise Refused("not a regular file")
+    try:
+        opened = open_regular(real)
+    except NotRegular as exc:
+        raise Refused("not a regular file") from exc
+    with opened as f:
+        found = os.fstat(f.fileno())
         data = f.read(ASSET_LIMIT + 1)
     if max(found.st_size, len(data)) > ASSET_LIMIT:  # packed into every deck
         raise Refused(over(max(found.st_size, len(data)), ASSET_LIMIT))
