@@ -17,7 +17,7 @@ from ankipress.build.outcome import Progress
 from ankipress.build.pipeline import BuildOptions, BuildResult
 from ankipress.build.pipeline import build as run_build
 from ankipress.cli.summary import count
-from ankipress.diagnostics import Diagnostics
+from ankipress.diagnostics import Diagnostic, Diagnostics, Severity
 from ankipress.limits import DEFAULT_LIMITS, Limits, parse_size, shown_size
 
 DEFAULT_CONTENT = Path("content")
@@ -33,10 +33,10 @@ def chosen_out(out: Path) -> Path:
     source = click.get_current_context().get_parameter_source("out")
     if source == click.core.ParameterSource.DEFAULT and out.is_symlink():
         message = (
-            f"{out}: error: the default output folder is a symlink (to {os.readlink(out)}); "
+            f"the default output folder is a symlink (to {os.readlink(out)}); "
             "nothing written through it: give -o to write there"
         )
-        click.echo(message, err=True)
+        say(str(Diagnostic(str(out), 0, Severity.ERROR, message)), err=True)
         sys.exit(1)
     return out
 
