@@ -16,7 +16,7 @@ import os
 import stat
 from pathlib import Path
 
-from ankipress.atomic import write_inside
+from ankipress.atomic import inside, open_regular, write_inside
 from ankipress.diagnostics import Diagnostics, display_path
 
 GENERATOR = '<meta name="generator" content="ankipress preview">'
@@ -47,11 +47,10 @@ class SiteFiles:
     def copy(self, name: str, data: bytes) -> bool:
         """A file named by the tool, unless a regular file with these bytes is there;
         False if it cannot be written (the warning says why)."""
-        path = self.out / name
         try:
+            path = inside(self.out, name)  # a symlink where a folder should be: the write says
             found = path.lstat()  # a symlink is never read: it is replaced
             same = stat.S_ISREG(found.st_mode) and found.st_size == len(data)
-            same = same and self._real_folders(name)  # else: the write refuses, and says
             if same and path.read_bytes() == data:
                 return True
         except OSError:
@@ -67,15 +66,6 @@ class SiteFiles:
                 except OSError as exc:
                     message = f"cannot delete: {exc.strerror or exc}"
                     self.diagnostics.warning(display_path(path), 0, message, "io")
-
-    def _real_folders(self, name: str) -> bool:
-        """Whether every folder on the way to ``name`` in the site is a real folder."""
-        here = self.out
-        for part in Path(name).parts[:-1]:
-            here = here / part
-            if not stat.S_ISDIR(here.lstat().st_mode):
-                return False
-        return True
 
     def clear(self, folder: str, keep: set[str]) -> None:
         """Delete every file in ``folder`` (the tool's own: ``_mathjax``) that is not in
@@ -103,10 +93,7 @@ class SiteFiles:
 def ours(path: Path) -> bool:
     """Whether ``path`` is a regular file (not a symlink) the preview wrote."""
     try:
-        if not stat.S_ISREG(path.lstat().st_mode):
-            return False
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
-        with os.fdopen(fd, "rb") as f:
+        with open_regular(path) as f:
             head = f.read(_HEAD)
     except OSError:
         return False
