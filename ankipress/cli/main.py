@@ -26,6 +26,7 @@ from ankipress.cli.shared import (
     source_options,
 )
 from ankipress.cli.summary import count, summary_lines
+from ankipress.cli.sync import sync_command
 from ankipress.diagnostics import one_line
 
 
@@ -179,3 +180,4 @@ main.add_command(check)
 main.add_command(plan)
 main.add_command(preview)
 main.add_command(outline)
+main.add_command(sync_command)

@@ -157,7 +157,7 @@ def run(options: BuildOptions, quiet: bool = False, verbose: bool = False) -> Bu
     """The pipeline; a bug outside any one file's stages is one line (exit 1), its
     traceback only with --verbose."""
     try:
-        result = run_build(options, progress=_progress(quiet))
+        result = run_build(options, progress=progress_bars(quiet))
     except Exception as exc:
         if verbose:
             say(format_exc(), err=True)
@@ -181,7 +181,7 @@ def print_diagnostics(result: BuildResult, errors_only: bool = False) -> None:
             say(str(diagnostic), err=True)
 
 
-def _progress(quiet: bool) -> Progress:
+def progress_bars(quiet: bool) -> Progress:
     """A progress bar on stderr for a stage of 20 items or more, when it is a terminal."""
 
     def show(items: list[Any], label: str) -> Iterable[Any]:

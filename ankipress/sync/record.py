@@ -1,0 +1,94 @@
+"""What the last sync into one Anki found there: each note's id and the deck it put the
+note in. The user's own state (``$XDG_STATE_HOME/ankipress/anki/``, else
+``~/.local/state/...``), one file per Anki (its AnkiConnect address, or its collection
+file), never in a notes repository: it says which note in Anki is which of ours, and a
+repository must not say that.
+
+Through AnkiConnect it is what recognises a note after the user edited it in Anki; for
+both ways in, which deck a note's cards were last put in, so that cards the user moved to
+a deck of their own stay there. Losing it costs only that: notes are recognised again by
+what ankipress wrote into them. A record that cannot be read is ignored, with a warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ankipress.atomic import open_regular, write_bytes
+from ankipress.identity.lockcheck import count, guid, text
+
+FORMAT = 1
+_LIMIT = 100 * 1000**2  # bytes: larger is not a record this tool wrote
+
+
+@dataclass(frozen=True)
+class Record:
+    target: str
+    notes: Mapping[str, tuple[int, str]] = field(default_factory=dict)  # GUID -> id, deck
+
+    def note_ids(self) -> dict[str, int]:
+        return {g: nid for g, (nid, _) in self.notes.items()}
+
+    def deck(self, guid: str) -> str | None:
+        found = self.notes.get(guid)
+        return None if found is None else found[1]
+
+
+def record_path(target: str) -> Path:
+    base = os.environ.get("XDG_STATE_HOME") or os.path.join(
+        os.path.expanduser("~"), ".local", "state"
+    )
+    name = hashlib.sha256(target.encode()).hexdigest()[:24]
+    return Path(base) / "ankipress" / "anki" / f"{name}.json"
+
+
+def read_record(target: str) -> tuple[Record, str]:
+    """The record of ``target``, and a warning ('' if none): an empty one if there is
+    none, or it cannot be read."""
+    path = record_path(target)
+    try:
+        with open_regular(path) as f:
+            data = f.read(_LIMIT + 1)
+        if len(data) > _LIMIT:
+            raise ValueError("larger than any record")
+        return _parsed(json.loads(data), target), ""
+    except FileNotFoundError:
+        return Record(target), ""
+    except (OSError, ValueError, RecursionError) as exc:
+        why = f"sync record not read ({exc}); notes are recognised anew"
+        return Record(target), f"{path}: warning: {why}"
+
+
+def _parsed(data: object, target: str) -> Record:
+    if not isinstance(data, dict) or data.get("ankipress_sync") != FORMAT:
+        raise ValueError(f"not a record of format {FORMAT}")
+    if data.get("target") != target:
+        raise ValueError("the record of another Anki")
+    notes = data.get("notes")
+    if not isinstance(notes, dict):
+        raise ValueError("its notes are not an object")
+    found: dict[str, tuple[int, str]] = {}
+    for key, value in notes.items():
+        if not isinstance(value, list) or len(value) != 2:
+            raise ValueError("a note is not [id, deck]")
+        found[guid(key)] = (count(value[0], "note id"), text(value[1], "deck", empty=True))
+    return Record(target, found)
+
+
+def write_record(record: Record) -> str:
+    """Save ``record`` (owner-only); a warning if it cannot be ('' if saved)."""
+    path = record_path(record.target)
+    notes = {g: [nid, deck] for g, (nid, deck) in sorted(record.notes.items())}
+    data = {"ankipress_sync": FORMAT, "target": record.target, "notes": notes}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        write_bytes(path, json.dumps(data, ensure_ascii=False).encode(), private=True)
+    except OSError as exc:
+        why = f"sync record not saved ({exc}); the next sync recognises notes anew"
+        return f"{path}: warning: {why}"
+    return ""

@@ -1,0 +1,84 @@
+"""A sync, step by step: look, import every package, look again, then move, retire and
+tidy. Moves and retirements run only once every import succeeded; each step leaves the
+collection whole, so a sync stopped half-way is finished by the next one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ankipress.build.outcome import Progress, plain
+from ankipress.identity.retire import REMOVED_TAG
+from ankipress.sync.decks import emptied
+from ankipress.sync.live import Anki, Snapshot
+from ankipress.sync.plan import SyncPlan, plan
+from ankipress.sync.recognise import carry_over, recognise
+from ankipress.sync.record import Record, read_record, write_record
+from ankipress.sync.wanted import Wanted
+
+
+@dataclass
+class SyncOutcome:
+    plan: SyncPlan
+    removed_decks: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def dry_run(anki: Anki, wanted: Wanted, removed: str) -> SyncOutcome:
+    """What ``sync`` would do, predicted from the collection as it is; nothing written."""
+    record, warning = read_record(anki.target)
+    live = recognise(anki.snapshot(wanted.note_types), wanted, record.note_ids())
+    found = plan(wanted, live, record, removed)
+    decks = emptied(found.left, _targets(wanted), live.decks, anki.cards_in)
+    return SyncOutcome(found, decks, [w for w in (warning,) if w])
+
+
+def sync(
+    anki: Anki, wanted: Wanted, removed: str, ankiweb: bool = False, progress: Progress = plain
+) -> SyncOutcome:
+    record, warning = read_record(anki.target)
+    before = recognise(anki.snapshot(wanted.note_types), wanted, record.note_ids())
+    for package in progress(list(wanted.packages), "Importing into Anki"):
+        anki.import_package(package)
+    after = carry_over(anki.snapshot(wanted.note_types), before)
+    after = recognise(after, wanted, record.note_ids())
+    done = plan(wanted, after, record, removed, before=before)
+    for deck, cards in done.moves.items():
+        anki.change_deck(cards, deck)
+    if done.tag:
+        anki.add_tag(done.tag, REMOVED_TAG)
+    if done.suspend:
+        anki.suspend(done.suspend, True)
+    if done.unsuspend:
+        anki.suspend(done.unsuspend, False)
+    if done.delete:
+        anki.delete_notes(done.delete)
+    left = dict.fromkeys(done.left, 0)  # the cards have left
+    decks = emptied(left, _targets(wanted), after.decks, anki.cards_in)
+    for deck in decks:
+        anki.delete_empty_deck(deck)
+    warnings = [w for w in (warning, write_record(_recorded(record, wanted, after, done))) if w]
+    if ankiweb:
+        anki.sync_ankiweb()
+    return SyncOutcome(done, decks, warnings)
+
+
+def _targets(wanted: Wanted) -> set[str]:
+    return {shipped.deck for shipped in wanted.shipped.values()}
+
+
+def _recorded(record: Record, wanted: Wanted, after: Snapshot, done: SyncPlan) -> Record:
+    """The record with each note of ours as this sync left it: its id, and the deck it
+    belongs in (where its cards now are, unless the user put them elsewhere)."""
+    notes = dict(record.notes)
+    deleted = set(done.delete)
+    for note in after.notes:
+        if note.guid is None or not wanted.knows(note.guid):
+            continue
+        if note.note_id in deleted:
+            notes.pop(note.guid, None)
+            continue
+        shipped = wanted.shipped.get(note.guid)
+        deck = shipped.deck if shipped else (note.cards[0].deck if note.cards else "")
+        notes[note.guid] = (note.note_id, deck)
+    return Record(record.target, notes)
