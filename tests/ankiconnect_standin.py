@@ -34,9 +34,10 @@ class StandIn:
         self.api_key: str | None = None
         self.api_version = 6
         self.profile = "User 1"
-        self.notes_info_mod = True  # add-ons before 2024 gave no 'mod'
+        self.old = False  # as add-ons before 2024: no notesModTime, no 'mod' in notesInfo
         self.delay = 0.0  # seconds before each answer
         self.not_anki = False  # answer as some other server on the port would
+        self.failing_import = 0  # the import (1, 2, ...) that fails, as a broken file's does
         self.calls: list[str] = []
         self.server = HTTPServer(("127.0.0.1", 0), _handler(self))
         self.url = f"http://127.0.0.1:{self.server.server_port}"
@@ -129,11 +130,17 @@ def _notes_info(s: StandIn, notes: list[int]) -> list[dict[str, Any]]:
             f["name"]: {"value": note.fields[f["ord"]], "order": f["ord"]} for f in model["flds"]
         }
         info = {"noteId": note.id, "tags": note.tags, "fields": fields, "modelName": model["name"]}
-        if s.notes_info_mod:
+        if not s.old:
             info["mod"] = note.mod
         info["cards"] = s.col.db.list("select id from cards where nid = ? order by ord", nid)
         found.append(info)
     return found
+
+
+def _notes_mod_time(s: StandIn, notes: list[int]) -> list[dict[str, int]]:
+    if s.old:
+        raise LookupError("unsupported action")
+    return [{"noteId": nid, "mod": s.col.get_note(nid).mod} for nid in notes]
 
 
 def _get_decks(s: StandIn, cards: list[int]) -> dict[str, list[int]]:
@@ -153,6 +160,8 @@ def _deck_names(s: StandIn) -> list[str]:
 
 
 def _import_package(s: StandIn, path: str) -> bool:
+    if s.calls.count("importPackage") == s.failing_import:
+        raise OSError(f"Import failed: {Path(path).name} could not be read")
     # The add-on's ``from anki.importing import AnkiPackageImporter`` is this class (its
     # deprecated name prints a warning, into the CLI's captured output here).
     from anki.importing import _LegacyAnkiPackageImporter as AnkiPackageImporter
@@ -218,6 +227,7 @@ _ACTIONS: dict[str, Callable[..., Any]] = {
     "findNotes": _find_notes,
     "findCards": _find_cards,
     "notesInfo": _notes_info,
+    "notesModTime": _notes_mod_time,
     "getDecks": _get_decks,
     "areSuspended": _are_suspended,
     "deckNames": _deck_names,

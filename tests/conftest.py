@@ -4,16 +4,19 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from ankipress.cli.main import main
+from tests.synctools import CollectionTarget, ConnectTarget, Target
 
 # The key that seals the cache (build/sealed.py) is the user's own: the tests make theirs.
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="ankipress-test-cache-")
+# And what a sync records of each Anki it reached (sync/record.py): each test its own.
+os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="ankipress-test-state-")
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
@@ -51,6 +54,23 @@ def write_tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
         return root
 
     return write
+
+
+@pytest.fixture(params=["collection", "anki-connect"])
+def target(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Target]:
+    """Where ``ankipress sync`` goes, once each way: a collection file, Anki closed; and
+    a running Anki with AnkiConnect (the stand-in, the real backend behind it)."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    if request.param == "collection":
+        yield CollectionTarget(tmp_path / "profile")
+        return
+    found = ConnectTarget(tmp_path / "anki-desktop")
+    try:
+        yield found
+    finally:
+        found.standin.close()
 
 
 def copy_project(target: Path) -> Path:

@@ -306,7 +306,7 @@ def test_progress_bars_only_on_a_terminal_and_not_when_quiet(monkeypatch) -> Non
     import io
     import sys
 
-    from ankipress.cli.shared import _progress
+    from ankipress.cli.shared import progress_bars
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -316,8 +316,8 @@ def test_progress_bars_only_on_a_terminal_and_not_when_quiet(monkeypatch) -> Non
     for quiet, tty, shown in [(False, True, True), (True, True, False), (False, False, False)]:
         stream = Terminal() if tty else io.StringIO()
         monkeypatch.setattr(sys, "stderr", stream)
-        assert list(_progress(quiet)(items, "Writing decks")) == items
+        assert list(progress_bars(quiet)(items, "Writing decks")) == items
         assert ("Writing decks" in stream.getvalue()) is shown
     monkeypatch.setattr(sys, "stderr", Terminal())
-    assert list(_progress(False)(items[:19], "Few")) == items[:19]
+    assert list(progress_bars(False)(items[:19], "Few")) == items[:19]
     assert sys.stderr.getvalue() == ""

@@ -2,8 +2,8 @@
 
 A request is ``{"action", "version": 6, "params", "key"?}``; the answer
 ``{"result", "error"}``. Only documented actions are used: ``version``,
-``getActiveProfile``, ``findNotes``,
-``notesInfo`` (with each note's ``mod``, which add-ons of 2024 on give), ``getDecks``,
+``getActiveProfile``, ``findNotes``, ``notesInfo``, ``notesModTime`` (which add-ons of
+2024 on have: asked first, so an older one is refused before anything), ``getDecks``,
 ``areSuspended``, ``deckNames``, ``findCards``, ``importPackage`` (the add-on imports as
 File › Import does), ``changeDeck``, ``suspend``, ``unsuspend``, ``addTags``,
 ``deleteNotes``, ``deleteDecks`` and ``sync``. AnkiConnect does not tell a note's GUID:
@@ -50,6 +50,7 @@ class AnkiConnect:
                 f"{API_VERSION}: {_UPDATE}"
             )
         profile = self.call("getActiveProfile")  # note ids are a profile's own
+        self.call("notesModTime", notes=[])  # what add-ons before 2024 lack, asked up front
         self.target = f"AnkiConnect {self.url} profile {profile}"
         self.shown = f"AnkiConnect at {self.url} (profile {profile!r})"
 
@@ -131,12 +132,9 @@ class AnkiConnect:
         paused = self.call("areSuspended", cards=card_ids) if card_ids else []
         suspended = dict(zip(card_ids, _shape(paused, "", list), strict=True))
         notes = []
+        mods = self.call("notesModTime", notes=ids) if ids else []
+        mod_of = {m["noteId"]: m["mod"] for m in _shape(mods, "", list)}
         for info in infos:
-            if "mod" not in info:
-                raise AnkiUnreachable(
-                    f"error: {self.shown} does not tell when a note changed (notesInfo "
-                    f"without 'mod'): the add-on is too old; {_UPDATE}"
-                )
             fields = sorted(_shape(info, "fields", dict).values(), key=lambda f: f["order"])
             cards = tuple(
                 LiveCard(c, deck_of.get(c, ""), bool(suspended.get(c))) for c in info["cards"]
@@ -145,7 +143,7 @@ class AnkiConnect:
                 LiveNote(
                     info["noteId"],
                     None,
-                    info["mod"],
+                    mod_of[info["noteId"]],
                     tuple(f["value"] for f in fields),
                     tuple(info["tags"]),
                     cards,

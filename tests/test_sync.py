@@ -1,0 +1,250 @@
+"""``ankipress sync`` into the real Anki backend, both ways in (the ``target`` fixture: a
+collection file, and AnkiConnect's stand-in): the same assertions hold through each, and
+each dry run predicts exactly what the sync after it does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from anki.collection import Collection
+
+from tests.ankitools import import_packages
+from tests.synctools import Target, cards, note_mods, review, same_plan, synced, totals
+
+BOOK = """\
+# Vision Notes
+
+## 第一章 Transformers
+
+### 1. What is attention?
+
+Weights from a softmax over scores.
+
+### 2. What is a patch?
+
+A square of pixels, flattened.
+
+## 第二章 Diffusion
+
+### 1. What is DDPM?
+
+A denoising diffusion model.
+"""
+FIRST = "Vision Notes::01 Transformers"
+RENAMED = "Vision Notes::01 Attention"
+SECOND = "Vision Notes::02 Diffusion"
+
+
+def _both(run_cli, content: Path, target: Target, *extra: str, epoch: int) -> dict:
+    """A dry run, then the sync: the sync's report, once the dry run's was the same."""
+    dry = synced(run_cli, content, target, "--dry-run", *extra, epoch=epoch)
+    done = synced(run_cli, content, target, *extra, epoch=epoch)
+    assert dry["dry_run"] and not done["dry_run"]
+    assert same_plan(dry, done), (dry, done)
+    return done
+
+
+def _edit(content: Path, old: str, new: str) -> None:
+    path = content / "vision.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_a_second_sync_changes_nothing(run_cli, write_tree, target: Target) -> None:
+    content = write_tree({"vision.md": BOOK})
+    first = _both(run_cli, content, target, epoch=1_000_000)
+    assert totals(first) == {"new": 3}
+    assert [n["where"] for n in first["decks"][FIRST]["new"]] == [
+        "content/vision.md:5",
+        "content/vision.md:9",
+    ]
+    with target.anki() as col:
+        review(col, "What is attention?")
+        mods, studied = note_mods(col), cards(col, "What is attention?")
+    again = _both(run_cli, content, target, epoch=1_100_000)
+    assert totals(again) == {"unchanged": 3}
+    with target.anki() as col:
+        assert note_mods(col) == mods  # no note rewritten
+        assert cards(col, "What is attention?") == studied
+
+
+def test_an_answer_edit_is_updated_and_its_history_kept(
+    run_cli, write_tree, target: Target
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)
+    with target.anki() as col:
+        review(col, "What is a patch?")
+        (studied,) = cards(col, "What is a patch?")
+    assert studied.interval > 0 and studied.reviews == 1
+    _edit(content, "A square of pixels, flattened.", "A 16x16 square of pixels.")
+    done = _both(run_cli, content, target, epoch=2_000_000)
+    assert totals(done) == {"updated": 1, "unchanged": 2}
+    assert done["decks"][FIRST]["updated"][0]["where"] == "content/vision.md:9"
+    with target.anki() as col:
+        (nid,) = col.find_notes('"Question:What is a patch?"')
+        assert col.get_note(nid)["Answer"] == "<p>A 16x16 square of pixels.</p>"
+        assert cards(col, "What is a patch?") == [studied]
+
+
+def test_a_renamed_chapter_moves_its_cards_and_its_old_deck_goes(
+    run_cli, write_tree, target: Target
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)
+    with target.anki() as col:
+        review(col, "What is attention?")
+        before = {q: cards(col, q) for q in ("What is attention?", "What is a patch?")}
+    _edit(content, "第一章 Transformers", "第一章 Attention")
+    done = _both(run_cli, content, target, epoch=2_000_000)
+    assert totals(done) == {"updated": 2, "moved": 2, "unchanged": 1}
+    assert {m["from"] for m in done["decks"][RENAMED]["moved"]} == {FIRST}
+    assert done["removed_decks"] == [FIRST]
+    with target.anki() as col:
+        for question, was in before.items():
+            now = cards(col, question)
+            assert [(c.card_id, c.interval, c.reviews) for c in now] == [
+                (c.card_id, c.interval, c.reviews) for c in was
+            ]
+            assert {c.deck for c in now} == {RENAMED}
+        assert FIRST not in [d.name for d in col.decks.all_names_and_ids()]
+    assert totals(synced(run_cli, content, target, epoch=2_100_000)) == {"unchanged": 3}
+
+
+def test_a_removed_question_is_tagged_and_suspended(run_cli, write_tree, target: Target) -> None:
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)
+    with target.anki() as col:
+        review(col, "What is a patch?")
+    _edit(content, "### 2. What is a patch?\n\nA square of pixels, flattened.\n\n", "")
+    done = _both(run_cli, content, target, epoch=2_000_000)
+    assert totals(done) == {"retired": 1, "updated": 1, "unchanged": 1}  # DDPM's line moved
+    (retired,) = done["decks"][FIRST]["retired"]
+    assert (retired["question"], retired["where"], retired["how"]) == (
+        "What is a patch?",
+        "content/vision.md:9",
+        "suspended",
+    )
+    with target.anki() as col:
+        (card,) = cards(col, "What is a patch?")
+        assert card.suspended and card.reviews == 1
+        (nid,) = col.find_notes('"Question:What is a patch?"')
+        assert "ankipress::removed" in col.get_note(nid).tags
+    assert totals(synced(run_cli, content, target, epoch=2_100_000)) == {"unchanged": 2}
+
+
+def test_removed_delete_deletes_and_removed_tag_only_tags(
+    run_cli, write_tree, target: Target
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)
+    _edit(content, "### 2. What is a patch?\n\nA square of pixels, flattened.\n\n", "")
+    tagged = _both(run_cli, content, target, "--removed", "tag", epoch=2_000_000)
+    assert tagged["decks"][FIRST]["retired"][0]["how"] == "tagged"
+    with target.anki() as col:
+        assert not cards(col, "What is a patch?")[0].suspended
+    done = _both(run_cli, content, target, "--removed", "delete", epoch=2_100_000)
+    assert totals(done) == {"retired": 1, "unchanged": 2}
+    assert done["decks"][FIRST]["retired"][0]["how"] == "deleted"
+    with target.anki() as col:
+        assert cards(col, "What is a patch?") == []
+        assert len(col.find_notes("")) == 2
+
+
+def test_notes_of_another_type_or_added_by_hand_are_untouched(
+    run_cli, write_tree, target: Target
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)
+    with target.anki() as col:
+        deck = col.decks.id(FIRST)
+        own = _add(col, "ankipress", {"Question": "My own question?", "Answer": "Mine."}, deck)
+        basic = _add(col, "Basic", {"Front": "A basic card", "Back": "Back"}, deck)
+        untouched = {nid: _state(col, nid) for nid in (own, basic)}
+    _edit(content, "第一章 Transformers", "第一章 Attention")
+    _edit(content, "### 1. What is DDPM?\n\nA denoising diffusion model.\n", "")
+    done = _both(run_cli, content, target, epoch=2_000_000)
+    assert totals(done) == {"updated": 2, "moved": 2, "retired": 1}
+    assert done["not_ours"] == 1  # the note of ankipress's type added by hand
+    assert done["removed_decks"] == []  # the old deck still holds the hand-made notes
+    with target.anki() as col:
+        assert {nid: _state(col, nid) for nid in untouched} == untouched
+
+
+def test_cards_put_in_a_deck_of_ones_own_stay_there(run_cli, write_tree, target: Target) -> None:
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)
+    with target.anki() as col:
+        (card,) = cards(col, "What is attention?")
+        col.set_deck([card.card_id], col.decks.id("My hard cards"))
+    _edit(content, "第一章 Transformers", "第一章 Attention")
+    done = _both(run_cli, content, target, epoch=2_000_000)
+    assert [(e["question"], e["deck"]) for e in done["elsewhere"]] == [
+        ("What is attention?", "My hard cards")
+    ]
+    assert [m["question"] for m in done["decks"][RENAMED]["moved"]] == ["What is a patch?"]
+    with target.anki() as col:
+        assert cards(col, "What is attention?")[0].deck == "My hard cards"
+
+
+def test_an_edit_made_in_anki_stays_and_its_note_is_still_known(
+    run_cli, write_tree, target: Target
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)
+    with target.anki() as col:
+        (nid,) = col.find_notes('"Question:What is a patch?"')
+        note = col.get_note(nid)
+        note["Answer"] = "A square of pixels (my words)."
+        col.update_note(note)  # now: newer than anything the notes ship
+    _edit(content, "第一章 Transformers", "第一章 Attention")
+    done = _both(run_cli, content, target, epoch=2_000_000)
+    assert [u["question"] for u in done["decks"][RENAMED]["updated"]] == ["What is attention?"]
+    assert len(done["decks"][RENAMED]["moved"]) == 2  # the edited note too: it is known
+    with target.anki() as col:
+        assert col.get_note(nid)["Answer"] == "A square of pixels (my words)."
+        assert cards(col, "What is a patch?")[0].deck == RENAMED
+
+
+def test_a_first_sync_after_importing_by_hand_knows_the_notes(
+    run_cli, write_tree, target: Target, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    built = run_cli("build", str(content), "-o", str(tmp_path / "decks"), epoch=1_000_000)
+    assert built.exit_code == 0, built.output
+    with target.anki() as col:
+        assert len(import_packages(col, sorted((tmp_path / "decks").rglob("*.apkg"))).new) == 3
+    _edit(content, "第一章 Transformers", "第一章 Attention")
+    done = _both(run_cli, content, target, epoch=2_000_000)
+    assert totals(done) == {"updated": 2, "moved": 2, "unchanged": 1}
+    assert done["removed_decks"] == [FIRST]
+
+
+def test_ankiweb_asks_the_running_anki_to_sync(run_cli, write_tree, target: Target) -> None:
+    content = write_tree({"vision.md": BOOK})
+    if target.name == "collection":
+        result = run_cli("sync", str(content), *target.args, "--ankiweb")
+        assert result.exit_code == 2
+        assert "--ankiweb asks a running Anki to sync; not with --collection" in result.output
+        return
+    synced(run_cli, content, target, "--ankiweb", epoch=1_000_000)
+    assert target.standin.calls[-1] == "sync"  # type: ignore[attr-defined]
+
+
+def _add(col: Collection, kind: str, fields: dict[str, str], deck: int) -> int:
+    model = col.models.by_name(kind)
+    assert model is not None
+    note = col.new_note(model)
+    for name, value in fields.items():
+        note[name] = value
+    col.add_note(note, deck)
+    return int(note.id)
+
+
+def _state(col: Collection, nid: int) -> tuple:
+    note = col.get_note(nid)
+    return (
+        tuple(note.fields),
+        note.mod,
+        tuple(note.tags),
+        tuple((col.decks.name(c.did), c.queue) for c in note.cards()),
+    )
