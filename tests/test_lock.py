@@ -192,3 +192,31 @@ def test_a_file_that_fails_to_build_keeps_its_entries(run_cli, write_tree, tmp_p
     result = run_cli("build", str(content), "-o", str(tmp_path / "o2"), epoch=2_000_000)
     assert result.exit_code == 1 and "Removed" not in result.stdout
     assert [e.get("removed") for e in lock_lines(content)[1:]] == [None, None, None]
+
+
+def test_a_change_dated_no_later_than_the_last_reaches_anki(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """Anki updates a note or note type on import only if the package's copy is newer: a
+    change built in the same second, or with an older SOURCE_DATE_EPOCH (a CI build after
+    a local one), is dated a second after the last change instead of being skipped."""
+    content, col, _ = imported_once(run_cli, write_tree, tmp_path)
+    templates = tmp_path / "templates"
+    shutil.copytree(DEFAULT_TEMPLATES, templates)
+    build(run_cli, content, tmp_path / "o", 1_000_000, "--templates", str(templates))
+    for epoch, answer in [(1_000_000, "A 16x16 square."), (900_000, "A 14x14 square.")]:
+        path = content / "vision.md"
+        path.write_text(path.read_text().replace("A square of pixels.", answer))
+        with (templates / "style.css").open("a") as css:
+            css.write(f"\n.card {{ --answer: '{answer}'; }}\n")
+        log = import_packages(
+            col, build(run_cli, content, tmp_path / "o", epoch, "--templates", str(templates))
+        )
+        assert len(log.updated) == 1, epoch
+        col.close()
+        col = open_collection(tmp_path / "anki")  # the note type as stored, not a cached copy
+        (nid,) = col.find_notes('"Question:What is a patch?"')
+        note = col.get_note(nid)
+        assert note["Answer"] == f"<p>{answer}</p>"
+        assert answer in note.note_type()["css"]
+        path.write_text(path.read_text().replace(answer, "A square of pixels."))

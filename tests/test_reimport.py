@@ -63,14 +63,24 @@ def test_edit_and_renumber_update_in_place(run_cli, write_tree, tmp_path: Path) 
     assert after[before["What is a patch?"]].mod == 2_000_000
 
 
-def test_same_timestamp_is_ignored_by_anki(run_cli, write_tree, tmp_path: Path) -> None:
-    """Why the default is the build time: Anki skips notes that are not newer."""
-    content = write_tree({"vision.md": BOOK})
-    col = open_collection(tmp_path / "anki")
-    import_packages(col, _build(run_cli, content, tmp_path / "v1", epoch=1_000_000))
-    (content / "vision.md").write_text(BOOK.replace("pixels", "pels"), encoding="utf-8")
-    again = import_packages(col, _build(run_cli, content, tmp_path / "v2", epoch=1_000_000))
-    assert again.updated == [] and len(again.duplicate) == 4
+def test_same_timestamp_is_ignored_by_anki_unless_the_lock_dates_the_edit(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """Anki skips notes that are not newer: without a lock (the build time stands for every
+    note) an edit built at the same time is lost; with one, the edit is dated a second
+    after the note's last time, and reaches Anki."""
+    for lock, updated in [("--no-lock", 0), ("--lock", 1)]:
+        here = tmp_path / lock.strip("-")
+        content = write_tree({f"{here.name}/vision.md": BOOK}) / here.name
+        col = open_collection(here / "anki")
+        build = ("build", str(content), lock, "--out")
+        run_cli(*build, str(here / "v1"), epoch=1_000_000)
+        import_packages(col, sorted((here / "v1").rglob("*.apkg")))
+        (content / "vision.md").write_text(BOOK.replace("pixels", "pels"), encoding="utf-8")
+        run_cli(*build, str(here / "v2"), epoch=1_000_000)
+        again = import_packages(col, sorted((here / "v2").rglob("*.apkg")))
+        assert (len(again.updated), len(again.duplicate)) == (updated, 4 - updated), lock
+        col.close()
 
 
 def test_cards_render_through_the_templates_in_anki(run_cli, write_tree, tmp_path: Path) -> None:

@@ -86,6 +86,24 @@ def test_an_answer_edit_is_updated_and_its_history_kept(
         assert cards(col, "What is a patch?") == [studied]
 
 
+def test_an_edit_dated_no_later_than_the_last_sync_is_still_updated(
+    run_cli, write_tree, target: Target
+) -> None:
+    """Anki updates only an older copy: an edit built in the same second as the last sync,
+    or with a SOURCE_DATE_EPOCH before it, is dated just after the note's last time."""
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)
+    for epoch, answer in [(1_000_000, "A 16x16 square."), (900_000, "A 14x14 square.")]:
+        _edit(content, "A square of pixels, flattened.", answer)
+        done = _both(run_cli, content, target, epoch=epoch)
+        assert totals(done) == {"updated": 1, "unchanged": 2}, epoch
+        with target.anki() as col:
+            (nid,) = col.find_notes('"Question:What is a patch?"')
+            assert col.get_note(nid)["Answer"] == f"<p>{answer}</p>"
+        _edit(content, answer, "A square of pixels, flattened.")
+        synced(run_cli, content, target, epoch=epoch)
+
+
 def test_a_renamed_chapter_moves_its_cards_and_its_old_deck_goes(
     run_cli, write_tree, target: Target
 ) -> None:

@@ -20,7 +20,7 @@ from ankipress.identity.lockfile import (
     lock_path,
     read_lock,
 )
-from ankipress.identity.reconcile import Change, Reconciled, reconcile
+from ankipress.identity.reconcile import Change, Reconciled, later, reconcile
 from ankipress.identity.retire import Recall, either, forgotten, from_first_format
 from ankipress.records import Deck
 
@@ -103,7 +103,10 @@ def apply_locks(
             diagnostics.warning(display_path(path), 0, message, "lock")
         note_type_hash = note_types.get(root, "")
         same_type = lock is not None and lock.note_type_hash == note_type_hash
-        type_mod = lock.note_type_changed if same_type and lock is not None else now
+        if lock is None:
+            type_mod = now
+        else:  # a changed note type, like a changed note, is dated after its last change
+            type_mod = lock.note_type_changed if same_type else later(lock.note_type_changed, now)
         locked.note_type_mod[root] = type_mod
         if lock is None:  # new GUIDs would duplicate every card on the next import
             continue

@@ -99,7 +99,7 @@ def reconcile(
         if entry.guid in claimed:
             continue
         if entry.removed is None and (entry.source in built or not (root / entry.source).exists()):
-            entry = replace(entry, removed=now, changed=now)
+            entry = replace(entry, removed=now, changed=later(entry.changed, now))
             note = retired_note(entry, recall, root)
             deck = home(entry)
             if deck is not None:  # the chapter is still built: its package takes it
@@ -140,12 +140,14 @@ def _entry(
         and (old.deck, old.book, old.at) == (where, deck.book_key, at)
     ):
         return old, "unchanged"
-    if old is None or matched:
-        kind, changed = ("new" if old is None else "matched"), now
+    if old is None:
+        kind, changed = "new", now
+    elif matched:
+        kind, changed = "matched", later(old.changed, now)
     elif old.hash == digest and old.removed is None:
         kind, changed = "unchanged", old.changed
     else:
-        kind, changed = "changed", now
+        kind, changed = "changed", later(old.changed, now)
     entry = LockEntry(
         guid=guid,
         book=deck.book_key,
@@ -159,6 +161,14 @@ def _entry(
         tags=note.tags,
     )
     return entry, kind
+
+
+def later(before: int, now: int) -> int:
+    """A note's time after a change: ``now``, or just after the time it had, whichever is
+    later. Anki updates a note on import only if the package's copy is newer than its own
+    (measured), so a change dated no later than the last one (two builds in a second, a
+    ``SOURCE_DATE_EPOCH`` older than a local build's clock) would be skipped silently."""
+    return max(now, before + 1)
 
 
 def _question(text: str) -> str:
