@@ -100,7 +100,8 @@ def moved_lines(result: BuildResult, out: Path) -> list[str]:
         )
         lines.append(
             '  To move them: Browse, search deck:"OLD NAME" (or, where that is not known, '
-            "the notes' own text), select all, Cards > Change Deck."
+            "the notes' own text), select all, Cards > Change Deck; or let ankipress sync "
+            "move them."
         )
     return lines
 
