@@ -117,3 +117,25 @@ def test_a_cache_file_that_is_a_fifo_or_a_link_is_not_opened(write_tree, tmp_pat
     assert done.returncode == 0, done.stderr
     (package,) = sorted(out.rglob("*.apkg"))
     assert dump_package(package)["notes"][0]["fields"][1] == "<p>A square of bytes.</p>"
+
+
+def test_a_package_put_in_the_place_of_ones_own_is_written_anew(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """This user's own index vouches for a package: a pull or a copy that puts other bytes
+    of the same size in its place (another file, or a symlink to one) is not kept."""
+    content = write_tree({"vision.md": BOOK})
+    out = tmp_path / "decks"
+    assert run_cli("build", str(content), "-o", str(out)).exit_code == 0
+    (package,) = sorted(out.rglob("*.apkg"))
+    good = package.read_bytes()
+    other = tmp_path / "theirs.apkg"
+    other.write_bytes(good[::-1])
+    for place in (
+        lambda: package.write_bytes(other.read_bytes()),
+        lambda: package.symlink_to(other),
+    ):
+        package.unlink()
+        place()
+        assert run_cli("build", str(content), "-o", str(out)).exit_code == 0
+        assert package.read_bytes() == good and not package.is_symlink()

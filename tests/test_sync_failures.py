@@ -1,8 +1,10 @@
 """``ankipress sync`` when Anki cannot be reached or refuses: one line saying what to do,
-exit status 3, and nothing moved or retired."""
+exit status 3, and nothing moved or retired; and when the output folder holds a package
+the build did not make: nothing imported."""
 
 from __future__ import annotations
 
+import os
 import socket
 import sqlite3
 import sys
@@ -221,3 +223,37 @@ def test_a_sync_after_a_failure_finishes_the_work(run_cli, write_tree, standin: 
 class _Args:
     def __init__(self, args: list[str]) -> None:
         self.args = args
+
+
+@pytest.mark.parametrize("how", ["replaced", "symlink", "in place"])
+def test_a_package_changed_in_the_output_folder_is_never_imported(
+    run_cli, write_tree, standin: StandIn, tmp_path: Path, how: str
+) -> None:
+    """Other bytes of the same size where the build left a package: a file put in its
+    place (a checkout, a symlink) is built anew; one rewritten in place with its times
+    kept, which the build cannot tell, is refused by the sync, which imports only the
+    bytes the build wrote."""
+    content = write_tree({"vision.md": BOOK})
+    assert run_cli("build", str(content), "-o", str(content.parent / "decks")).exit_code == 0
+    package = next((content.parent / "decks").rglob("01-*.apkg"))
+    built, times = package.read_bytes(), package.stat()
+    other = tmp_path / "other.apkg"
+    other.write_bytes(built[::-1])  # other bytes, the same size
+    if how == "in place":
+        with package.open("r+b") as f:
+            f.write(other.read_bytes())
+        os.utime(package, ns=(times.st_atime_ns, times.st_mtime_ns))
+    else:
+        package.unlink()
+        package.symlink_to(other) if how == "symlink" else package.write_bytes(other.read_bytes())
+    result = _sync(run_cli, content, "--anki-connect", standin.url)
+    if how != "in place":
+        assert result.exit_code == 0, result.output
+        assert package.read_bytes() == built and not package.is_symlink()
+        return
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[-1] == (
+        f"{package}: error: not the package this build made (it changed since); nothing "
+        "was imported: delete it, then sync again"
+    )
+    assert "importPackage" not in standin.calls

@@ -68,6 +68,7 @@ class BuildResult:
     changes: list[Change] = field(default_factory=list)  # against the lock, note by note
     # by deck.output: the file written that holds the deck (it, or the one of every deck)
     packages: dict[PurePosixPath, PurePosixPath] = field(default_factory=dict)
+    digests: dict[PurePosixPath, str] = field(default_factory=dict)  # each file's sha256
     note_types: dict[Path, Templates] = field(default_factory=dict)  # by content root
     pruned: list[PurePosixPath] = field(default_factory=list)  # stale packages deleted
     sources: list[SourceFile] = field(default_factory=list)  # every file found to build

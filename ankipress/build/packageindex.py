@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import pickle
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -30,7 +31,7 @@ class PackageIndex:
     def __init__(self, out: Path, enabled: bool) -> None:
         self.out = out
         self.enabled = enabled
-        self._entries: dict[str, dict[str, str | int]] = {}
+        self._entries: dict[str, dict[str, str | int | None]] = {}
         self._dirty = False
         if enabled:
             try:  # sealed: a repository's own index could vouch for packages it committed
@@ -41,19 +42,18 @@ class PackageIndex:
             self._entries = entries if isinstance(entries, dict) else {}
 
     def unchanged(self, file: PurePosixPath, inputs: str) -> str | None:
-        """The sha256 of ``file`` if it was written from ``inputs`` and is still there."""
+        """The sha256 of ``file`` if it was written from ``inputs`` and is still the file
+        written: the same regular file (not a symlink), size and modification time, so a
+        file put in its place (a checkout, a copy) is written anew."""
         entry = self._entries.get(file.as_posix())
         if not self.enabled or entry is None or entry.get("inputs") != inputs:
             return None
-        try:
-            size = (self.out / file).stat().st_size
-        except OSError:
-            return None
-        return str(entry["sha256"]) if size == entry.get("size") else None
+        found = _identity(self.out / file)
+        return str(entry["sha256"]) if found is not None and found == entry.get("file") else None
 
     def record(self, file: PurePosixPath, inputs: str, written: Written) -> str:
         """Note ``file`` as just written from ``inputs``; its sha256."""
-        entry = {"inputs": inputs, "sha256": written.sha256, "size": written.size}
+        entry = {"inputs": inputs, "sha256": written.sha256, "file": _identity(self.out / file)}
         self._entries[file.as_posix()] = entry
         self._dirty = True
         return written.sha256
@@ -76,6 +76,17 @@ class PackageIndex:
         if not (self.enabled and self._dirty):
             return
         write_cache(self.out, self.out / INDEX, seal(self._entries))
+
+
+def _identity(path: Path) -> str | None:
+    """What tells the file at ``path`` from one put in its place, if it is a regular file."""
+    try:
+        found = path.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISREG(found.st_mode):
+        return None
+    return f"{found.st_dev}:{found.st_ino}:{found.st_size}:{found.st_mtime_ns}"
 
 
 @dataclass

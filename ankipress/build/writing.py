@@ -95,6 +95,7 @@ def write_all(
     written = [(deck, file) for decks, file in groups if file in digests for deck in decks]
     result.decks = [deck for deck, _ in written]
     result.packages = {deck.output: file for deck, file in written}
+    result.digests = {file: digests[file] for _, file in written}
     if len(result.decks) < count:
         index.save()
         return False  # the manifest and the locks describe complete builds only

@@ -111,8 +111,9 @@ def sync_command(
     straight into a collection file while Anki is closed. --dry-run says what would change,
     note by note, with path:line.
 
-    Exit status: 0 synced, 1 some file had errors (the others are synced), 2 usage error,
-    3 Anki could not be reached or refused (nothing moved or retired).
+    Exit status: 0 synced, 1 some file had errors (the others are synced) or a package
+    changed after the build (nothing imported), 2 usage error, 3 Anki could not be reached
+    or refused (nothing moved or retired).
     """
     if url is not None and collection is not None:
         raise click.UsageError("--anki-connect and --collection exclude each other")
@@ -133,6 +134,9 @@ def sync_command(
     except AnkiUnreachable as exc:
         say(one_line(str(exc)), err=True)
         sys.exit(UNREACHABLE)
+    except syncing.NotBuilt as exc:
+        say(one_line(str(exc)), err=True)
+        sys.exit(1)
     finally:
         anki.close()
     for warning in outcome.warnings:

@@ -5,8 +5,12 @@ collection whole, so a sync stopped half-way is finished by the next one.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from ankipress.atomic import open_regular
 from ankipress.build.outcome import Progress, plain
 from ankipress.identity.retire import REMOVED_TAG
 from ankipress.sync.decks import emptied
@@ -36,9 +40,10 @@ def dry_run(anki: Anki, wanted: Wanted, removed: str) -> SyncOutcome:
 def sync(
     anki: Anki, wanted: Wanted, removed: str, ankiweb: bool = False, progress: Progress = plain
 ) -> SyncOutcome:
+    unaltered(wanted.packages)
     record, warning = read_record(anki.target)
     before = recognise(anki.snapshot(wanted.note_types), wanted, record.note_ids())
-    for package in progress(list(wanted.packages), "Importing into Anki"):
+    for package, _ in progress(list(wanted.packages), "Importing into Anki"):
         anki.import_package(package)
     after = carry_over(anki.snapshot(wanted.note_types), before)
     after = recognise(after, wanted, record.note_ids())
@@ -61,6 +66,27 @@ def sync(
     if ankiweb:
         anki.sync_ankiweb()
     return SyncOutcome(done, decks, warnings)
+
+
+class NotBuilt(Exception):
+    """A package in the output folder is not the one the build made or kept."""
+
+
+def unaltered(packages: Iterable[tuple[Path, str]]) -> None:
+    """Each package holds the bytes the build wrote or found (its sha256), read as a
+    regular file: the output folder is not ours alone, and what a sync imports reaches the
+    user's collection. ``NotBuilt`` otherwise, before anything is imported."""
+    for path, sha256 in packages:
+        try:
+            with open_regular(path) as f:
+                found = hashlib.file_digest(f, "sha256").hexdigest()
+        except OSError as exc:
+            raise NotBuilt(f"{path}: error: cannot read the package: {exc.strerror}") from None
+        if found != sha256:
+            raise NotBuilt(
+                f"{path}: error: not the package this build made (it changed since); "
+                "nothing was imported: delete it, then sync again"
+            )
 
 
 def _targets(wanted: Wanted) -> set[str]:

@@ -57,7 +57,7 @@ class Wanted:
     prints: dict[str, str]  # fingerprint -> GUID
     tag_sets: tuple[tuple[str, ...], ...]  # the tags our notes carry, each set once
     note_types: tuple[int, ...]
-    packages: tuple[Path, ...]  # the files to import, in order
+    packages: tuple[tuple[Path, str], ...]  # the files to import, in order, and sha256s
 
     def knows(self, guid: str) -> bool:
         return guid in self.shipped or guid in self.retired
@@ -96,10 +96,13 @@ def wanted(result: BuildResult, before: Mapping[Path, Lock], out: Path, now: int
                 where = f"{root.name}/{entry.at}" if root.name else entry.at
                 retired.setdefault(entry.guid, Retired(entry.guid, entry.text, where))
     kinds = sorted({note_type_id(t.note_type) for t in result.note_types.values()})
-    files = dict.fromkeys(
-        out / result.packages[d.output] for d in result.decks if d.output in result.packages
+    files = {
+        out / file: result.digests[file]
+        for file in (result.packages[d.output] for d in result.decks if d.output in result.packages)
+    }
+    return Wanted(
+        shipped, retired, prints, tuple(sorted(tag_sets)), tuple(kinds), tuple(files.items())
     )
-    return Wanted(shipped, retired, prints, tuple(sorted(tag_sets)), tuple(kinds), tuple(files))
 
 
 def locks_before(paths: Iterable[Path]) -> dict[Path, Lock]:
