@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from anki.collection import Collection
+from anki.errors import NotFoundError
 
 
 class StandIn:
@@ -123,7 +124,11 @@ def _find_cards(s: StandIn, query: str | None = None) -> list[int]:
 def _notes_info(s: StandIn, notes: list[int]) -> list[dict[str, Any]]:
     found = []
     for nid in notes:
-        note = s.col.get_note(nid)
+        try:
+            note = s.col.get_note(nid)
+        except NotFoundError:  # the add-on answers {} for a note that is not there
+            found.append({})
+            continue
         model = note.note_type()
         assert model is not None
         fields = {
@@ -140,7 +145,13 @@ def _notes_info(s: StandIn, notes: list[int]) -> list[dict[str, Any]]:
 def _notes_mod_time(s: StandIn, notes: list[int]) -> list[dict[str, int]]:
     if s.old:
         raise LookupError("unsupported action")
-    return [{"noteId": nid, "mod": s.col.get_note(nid).mod} for nid in notes]
+    found: list[dict[str, int]] = []
+    for nid in notes:
+        try:
+            found.append({"noteId": nid, "mod": s.col.get_note(nid).mod})
+        except NotFoundError:
+            found.append({})
+    return found
 
 
 def _get_decks(s: StandIn, cards: list[int]) -> dict[str, list[int]]:
@@ -157,6 +168,14 @@ def _are_suspended(s: StandIn, cards: list[int]) -> list[bool]:
 
 def _deck_names(s: StandIn) -> list[str]:
     return [d.name for d in s.col.decks.all_names_and_ids()]
+
+
+def _deck_names_and_ids(s: StandIn) -> dict[str, int]:
+    return {d.name: d.id for d in s.col.decks.all_names_and_ids()}
+
+
+def _model_names_and_ids(s: StandIn) -> dict[str, int]:
+    return {m.name: m.id for m in s.col.models.all_names_and_ids()}
 
 
 def _import_package(s: StandIn, path: str) -> bool:
@@ -231,6 +250,8 @@ _ACTIONS: dict[str, Callable[..., Any]] = {
     "getDecks": _get_decks,
     "areSuspended": _are_suspended,
     "deckNames": _deck_names,
+    "deckNamesAndIds": _deck_names_and_ids,
+    "modelNamesAndIds": _model_names_and_ids,
     "importPackage": _import_package,
     "changeDeck": _change_deck,
     "deleteDecks": _delete_decks,

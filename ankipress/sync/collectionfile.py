@@ -62,6 +62,20 @@ class CollectionFile:
         )
         return Snapshot(notes, frozenset(names.values()))
 
+    def foreign(
+        self, guids: Iterable[str], note_ids: Iterable[int], note_types: Iterable[int]
+    ) -> int:
+        """How many notes hold one of ``guids`` with a note type not ours: notes of ours
+        whose note type was changed in Anki."""
+        kinds = ",".join(str(int(n)) for n in note_types) or "0"
+        wanted, found = sorted(set(guids)), 0
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            query = f"select count() from notes where guid in ({marks}) and mid not in ({kinds})"
+            found += int(self.col.db.scalar(query, *chunk))
+        return found
+
     def import_package(self, path: Path) -> None:
         from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 

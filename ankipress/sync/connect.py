@@ -4,152 +4,96 @@ A request is ``{"action", "version": 6, "params", "key"?}``; the answer
 ``{"result", "error"}``. Only documented actions are used: ``version``,
 ``getActiveProfile``, ``findNotes``, ``notesInfo``, ``notesModTime`` (which add-ons of
 2024 on have: asked first, so an older one is refused before anything), ``getDecks``,
-``areSuspended``, ``deckNames``, ``findCards``, ``importPackage`` (the add-on imports as
-File › Import does), ``changeDeck``, ``suspend``, ``unsuspend``, ``addTags``,
-``deleteNotes``, ``deleteDecks`` and ``sync``. AnkiConnect does not tell a note's GUID:
-``recognise`` finds which note is which.
+``areSuspended``, ``deckNames``, ``deckNamesAndIds``, ``modelNamesAndIds``, ``findCards``,
+``importPackage`` (the add-on imports as File › Import does), ``changeDeck``, ``suspend``,
+``unsuspend``, ``addTags``, ``deleteNotes``, ``deleteDecks`` and ``sync``. AnkiConnect
+does not tell a note's GUID: ``recognise`` finds which note is which.
 
 Every way this can fail is one ``AnkiUnreachable`` saying what to do.
 """
 
 from __future__ import annotations
 
-import http.client
-import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
 
-from ankipress.sync.decks import deck_search
+from ankipress.sync.connectwire import API_VERSION, UPDATE, Wire, shape
+from ankipress.sync.decks import deck_key
 from ankipress.sync.live import AnkiUnreachable, LiveCard, LiveNote, Snapshot
 
 DEFAULT_URL = "http://127.0.0.1:8765"
-API_VERSION = 6
-ADD_ON = "AnkiConnect add-on (code 2055492159)"
-_UPDATE = "update it: Tools > Add-ons > Check for Updates, then restart Anki"
-_KEY = "valid api key must be provided"
 
 
-class AnkiConnect:
+class AnkiConnect(Wire):
     sees_guids = False
 
     def __init__(self, url: str, key: str | None, timeout: float) -> None:
-        self.url = url.rstrip("/")
+        super().__init__(url, key, timeout)
         self.target = f"AnkiConnect {self.url}"
-        self.shown = f"AnkiConnect at {self.url}"
-        self.key, self.timeout = key, timeout
-        self._open = urllib.request.build_opener(urllib.request.ProxyHandler({})).open
         version = self.call("version")
         if type(version) is not int:
             raise AnkiUnreachable(self._not_ankiconnect("its version is not a number"))
         if version < API_VERSION:
             raise AnkiUnreachable(
                 f"error: {self.shown} speaks version {version} of its API; ankipress needs "
-                f"{API_VERSION}: {_UPDATE}"
+                f"{API_VERSION}: {UPDATE}"
             )
         profile = self.call("getActiveProfile")  # note ids are a profile's own
         self.call("notesModTime", notes=[])  # what add-ons before 2024 lack, asked up front
         self.target = f"AnkiConnect {self.url} profile {profile}"
         self.shown = f"AnkiConnect at {self.url} (profile {profile!r})"
 
-    def call(self, action: str, **params: Any) -> Any:
-        body: dict[str, Any] = {"action": action, "version": API_VERSION, "params": params}
-        if self.key is not None:
-            body["key"] = self.key
-        request = urllib.request.Request(
-            self.url, json.dumps(body).encode(), {"Content-Type": "application/json"}
-        )
-        try:
-            with self._open(request, timeout=self.timeout) as response:
-                raw = response.read()
-        except urllib.error.HTTPError as exc:
-            raise AnkiUnreachable(self._not_ankiconnect(f"HTTP {exc.code}")) from None
-        except TimeoutError:
-            raise AnkiUnreachable(self._timed_out(action)) from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
-                raise AnkiUnreachable(self._timed_out(action)) from None
-            raise AnkiUnreachable(self._unreachable(exc.reason)) from None
-        except (OSError, http.client.HTTPException) as exc:
-            raise AnkiUnreachable(self._unreachable(exc)) from None
-        return self._result(action, raw)
-
-    def _result(self, action: str, raw: bytes) -> Any:
-        try:
-            answer = json.loads(raw)
-        except ValueError:
-            raise AnkiUnreachable(self._not_ankiconnect("not JSON")) from None
-        if not isinstance(answer, dict) or set(answer) != {"result", "error"}:
-            if action == "version" and type(answer) is int:  # versions 4 and before
-                return answer
-            raise AnkiUnreachable(self._not_ankiconnect("not a version 6 answer"))
-        error = answer["error"]
-        if error is None:
-            return answer["result"]
-        if error == _KEY:
-            how = "the key is wrong" if self.key is not None else "it needs one"
-            raise AnkiUnreachable(
-                f"error: {self.shown} refused the API key ({how}): give the key of the "
-                "add-on's config (Tools > Add-ons > AnkiConnect > Config, apiKey) with "
-                "--api-key or ANKIPRESS_API_KEY"
-            )
-        if error == "unsupported action":
-            raise AnkiUnreachable(
-                f"error: {self.shown} has no action {action!r}: the add-on is too old; {_UPDATE}"
-            )
-        raise AnkiUnreachable(f"error: {self.shown}: {action} failed: {error}")
-
-    def _not_ankiconnect(self, why: str) -> str:
-        return (
-            f"error: {self.url} answered, but not as AnkiConnect does ({why}): "
-            f"is the {ADD_ON} installed, and listening there?"
-        )
-
-    def _unreachable(self, why: object) -> str:
-        if isinstance(why, ConnectionRefusedError):
-            why = "connection refused"
-        return (
-            f"error: cannot reach {self.shown} ({why}): start Anki with the {ADD_ON}, "
-            "or sync into a closed collection with --collection PATH"
-        )
-
-    def _timed_out(self, action: str) -> str:
-        return (
-            f"error: {self.shown} did not answer {action} within {self.timeout:g} s: is a "
-            "dialog open in Anki? Close it, or give more time with --timeout"
-        )
-
     def snapshot(self, note_types: Iterable[int]) -> Snapshot:
+        try:
+            return self._snapshot(note_types)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise AnkiUnreachable(
+                f"error: {self.shown} answered in a shape ankipress does not know ({exc!r})"
+            ) from None
+
+    def _snapshot(self, note_types: Iterable[int]) -> Snapshot:
         ids: list[int] = []
         for kind in note_types:
-            ids += self.call("findNotes", query=f"mid:{int(kind)}")
-        infos = self.call("notesInfo", notes=ids) if ids else []
-        card_ids = [cid for info in infos for cid in _shape(info, "cards", list)]
+            ids += shape(self.call("findNotes", query=f"mid:{int(kind)}"), "", list)
+        infos = shape(self.call("notesInfo", notes=ids) if ids else [], "", list)
+        infos = [info for info in infos if shape(info, "", dict)]  # {}: deleted meanwhile
+        card_ids = [int(cid) for info in infos for cid in shape(info, "cards", list)]
         decks = self.call("getDecks", cards=card_ids) if card_ids else {}
-        deck_of = {cid: name for name, cids in _shape(decks, "", dict).items() for cid in cids}
-        paused = self.call("areSuspended", cards=card_ids) if card_ids else []
-        suspended = dict(zip(card_ids, _shape(paused, "", list), strict=True))
+        deck_of = {cid: name for name, cids in shape(decks, "", dict).items() for cid in cids}
+        paused = shape(self.call("areSuspended", cards=card_ids) if card_ids else [], "", list)
+        suspended = dict(zip(card_ids, paused, strict=True))
+        mods = shape(self.call("notesModTime", notes=ids) if ids else [], "", list)
+        mod_of = {m["noteId"]: int(m["mod"]) for m in mods if m}  # {}: deleted meanwhile
         notes = []
-        mods = self.call("notesModTime", notes=ids) if ids else []
-        mod_of = {m["noteId"]: m["mod"] for m in _shape(mods, "", list)}
         for info in infos:
-            fields = sorted(_shape(info, "fields", dict).values(), key=lambda f: f["order"])
+            if info["noteId"] not in mod_of:
+                continue
+            fields = sorted(shape(info, "fields", dict).values(), key=lambda f: f["order"])
             cards = tuple(
                 LiveCard(c, deck_of.get(c, ""), bool(suspended.get(c))) for c in info["cards"]
             )
+            values = tuple(str(f["value"]) for f in fields)
+            tags = tuple(str(t) for t in shape(info, "tags", list))
             notes.append(
-                LiveNote(
-                    info["noteId"],
-                    None,
-                    mod_of[info["noteId"]],
-                    tuple(f["value"] for f in fields),
-                    tuple(info["tags"]),
-                    cards,
-                )
+                LiveNote(int(info["noteId"]), None, mod_of[info["noteId"]], values, tags, cards)
             )
-        return Snapshot(tuple(notes), frozenset(self.call("deckNames")))
+        names = shape(self.call("deckNames"), "", list)
+        return Snapshot(tuple(notes), frozenset(str(n) for n in names))
+
+    def foreign(
+        self, guids: Iterable[str], note_ids: Iterable[int], note_types: Iterable[int]
+    ) -> int:
+        """How many of ``note_ids`` (the record's: AnkiConnect tells no GUIDs) are notes
+        of a note type not ours: notes of ours whose note type was changed in Anki."""
+        asked = sorted(set(note_ids))
+        infos = shape(self.call("notesInfo", notes=asked) if asked else [], "", list)
+        ours = {str(int(n)) for n in note_types}
+        found = [info for info in infos if isinstance(info, dict) and info.get("noteId")]
+        if not found:
+            return 0
+        models = shape(self.call("modelNamesAndIds"), "", dict)
+        names = {name for name, mid in models.items() if str(mid) in ours}
+        return sum(info.get("modelName") not in names for info in found)
 
     def import_package(self, path: Path) -> None:
         if self.call("importPackage", path=str(path.resolve())) is not True:
@@ -168,7 +112,19 @@ class AnkiConnect:
         self.call("deleteNotes", notes=note_ids)
 
     def cards_in(self, deck: str) -> int:
-        return len(self.call("findCards", query=deck_search(deck)))
+        """Counted by deck ids (``did:``, which takes in cards a filtered deck borrowed):
+        a search by name would read ``filtered`` or ``current`` as Anki's keywords."""
+        decks = shape(self.call("deckNamesAndIds"), "", dict)
+        key = deck_key(deck)
+        ids = [
+            int(did)
+            for name, did in decks.items()
+            if deck_key(name) == key or deck_key(name).startswith(key + "::")
+        ]
+        if not ids:
+            return 0
+        query = "did:" + ",".join(str(i) for i in ids)
+        return len(shape(self.call("findCards", query=query), "", list))
 
     def delete_empty_deck(self, deck: str) -> None:
         if self.cards_in(deck) == 0:  # cardsToo: Anki deletes no deck without; it has none
@@ -179,13 +135,3 @@ class AnkiConnect:
 
     def close(self) -> None:
         pass
-
-
-def _shape(value: Any, key: str, kind: type) -> Any:
-    found = value.get(key) if key and isinstance(value, dict) else value
-    if not isinstance(found, kind):
-        what = key or kind.__name__
-        raise AnkiUnreachable(
-            f"error: AnkiConnect answered in a shape ankipress does not know ({what})"
-        )
-    return found

@@ -50,10 +50,3 @@ def emptied(
             gone.add(key)
             found.append(every[key])
     return found
-
-
-def deck_search(name: str) -> str:
-    """An Anki search for the cards of deck ``name`` and the decks under it: quoted, its
-    wildcards (``*``, ``_``) and escapes taken as the characters they are."""
-    escaped = "".join("\\" + c if c in '\\"*_' else c for c in name)
-    return f'"deck:{escaped}"'

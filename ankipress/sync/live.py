@@ -53,10 +53,18 @@ class Snapshot:
 class Anki(Protocol):
     """What a sync does to a collection: each call a step of its own, done or not."""
 
-    target: str  # what it is, for messages and the record's name
+    target: str  # what it is, for the record's name
+    shown: str  # what it is, for messages
     sees_guids: bool  # whether snapshots carry each note's GUID
 
     def snapshot(self, note_types: Iterable[int]) -> Snapshot: ...
+
+    def foreign(
+        self, guids: Iterable[str], note_ids: Iterable[int], note_types: Iterable[int]
+    ) -> int:
+        """How many notes of ours (by GUID, or by the record's note ids where Anki tells no
+        GUIDs) are of a note type not ours now: changed in Anki, which an import with
+        note types merged would overwrite with our fields."""
 
     def import_package(self, path: Path) -> None:
         """As File › Import does it (AnkiConnect's ``importPackage``): notes updated only

@@ -47,6 +47,7 @@ class SyncPlan:
     unsuspend: list[int] = field(default_factory=list)
     delete: list[int] = field(default_factory=list)  # note ids
     left: dict[str, int] = field(default_factory=dict)  # deck -> cards that leave it
+    paused: dict[str, list[int]] = field(default_factory=dict)  # GUID -> cards suspended
     elsewhere: list[Item] = field(default_factory=list)  # in a deck the user chose
     missing: list[Item] = field(default_factory=list)  # shipped, yet not in Anki after
     strangers: int = 0  # notes of our note types that are none of these notes'
@@ -75,7 +76,8 @@ def plan(
             updated = was is not None and was.mod != note.mod
         kinds = ["new"] if was is None else ["updated"] if updated else []
         if was is not None and REMOVED_TAG in was.tags:  # retired before, back in the notes
-            result.unsuspend += [c.card_id for c in note.cards if c.suspended]
+            ours = set(record.suspended.get(shipped.guid, ()))  # not the user's own
+            result.unsuspend += [c.card_id for c in note.cards if c.suspended and c.card_id in ours]
         left = _moves(result, shipped, note, record)
         kinds += ["moved"] if left else []
         for kind in kinds or ["unchanged"]:
@@ -83,7 +85,7 @@ def plan(
     for retired in wanted.retired.values():
         note = held.get(retired.guid)
         if note is not None:
-            _retire(result, retired, note, removed, earlier)
+            _retire(result, retired, note, removed, earlier, record.deck(retired.guid))
     known = set(wanted.shipped) | set(wanted.retired)
     result.strangers = sum(note.guid not in known for note in live.notes)
     return result
@@ -120,7 +122,10 @@ def _retire(
     note: LiveNote,
     removed: str,
     earlier: dict[int, LiveNote] | None,
+    ours: str | None,
 ) -> None:
+    """``ours``: the deck the last sync put the note in; a deck it leaves when deleted
+    (that a sync may then remove) is only that one, never one the user put it in."""
     if earlier is None:  # predicted: the import updates a copy older than the package's
         imported = retired.mod is not None and note.mod < retired.mod
         tagged = imported or REMOVED_TAG in note.tags
@@ -132,13 +137,16 @@ def _retire(
     if removed == "delete":
         result.delete.append(note.note_id)
         for card in note.cards:
-            result.left[card.deck] = result.left.get(card.deck, 0) + 1
+            if ours is not None and deck_key(card.deck) == deck_key(ours):
+                result.left[card.deck] = result.left.get(card.deck, 0) + 1
         result.items.append(_retired(retired, deck, "deleted"))
         return
     awake = [c.card_id for c in note.cards if not c.suspended] if removed == "suspend" else []
     if not tagged:
         result.tag.append(note.note_id)
     result.suspend += awake
+    if awake:
+        result.paused[retired.guid] = awake
     if imported or not tagged or awake:
         how = "suspended" if removed == "suspend" else "tagged"
         result.items.append(_retired(retired, deck, how))

@@ -30,6 +30,9 @@ _LIMIT = 100 * 1000**2  # bytes: larger is not a record this tool wrote
 class Record:
     target: str
     notes: Mapping[str, tuple[int, str]] = field(default_factory=dict)  # GUID -> id, deck
+    # GUID -> the cards a sync suspended when it retired the note: a note back in the notes
+    # gets these unsuspended, and no card the user suspended
+    suspended: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
     def note_ids(self) -> dict[str, int]:
         return {g: nid for g, (nid, _) in self.notes.items()}
@@ -76,19 +79,27 @@ def _parsed(data: object, target: str) -> Record:
     for key, value in notes.items():
         if not isinstance(value, list) or len(value) != 2:
             raise ValueError("a note is not [id, deck]")
-        found[guid(key)] = (count(value[0], "note id"), text(value[1], "deck", empty=True))
-    return Record(target, found)
+        deck = text(value[1], "deck", empty=True)
+        deck.encode()  # a lone surrogate is no deck name Anki has, nor one written back
+        found[guid(key)] = (count(value[0], "note id"), deck)
+    paused = data.get("suspended", {})
+    if not isinstance(paused, dict) or not all(isinstance(v, list) for v in paused.values()):
+        raise ValueError("its suspended cards are not an object of lists")
+    suspended = {guid(k): tuple(count(c, "card id") for c in v) for k, v in paused.items()}
+    return Record(target, found, suspended)
 
 
 def write_record(record: Record) -> str:
     """Save ``record`` (owner-only); a warning if it cannot be ('' if saved)."""
     path = record_path(record.target)
     notes = {g: [nid, deck] for g, (nid, deck) in sorted(record.notes.items())}
+    paused = {g: list(ids) for g, ids in sorted(record.suspended.items()) if ids}
     data = {"ankipress_sync": FORMAT, "target": record.target, "notes": notes}
+    data["suspended"] = paused
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         write_bytes(path, json.dumps(data, ensure_ascii=False).encode(), private=True)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         why = f"sync record not saved ({exc}); the next sync recognises notes anew"
         return f"{path}: warning: {why}"
     return ""

@@ -14,7 +14,7 @@ from ankipress.atomic import open_regular
 from ankipress.build.outcome import Progress, plain
 from ankipress.identity.retire import REMOVED_TAG
 from ankipress.sync.decks import emptied
-from ankipress.sync.live import Anki, Snapshot
+from ankipress.sync.live import Anki, AnkiUnreachable, Snapshot
 from ankipress.sync.plan import SyncPlan, plan
 from ankipress.sync.recognise import carry_over, recognise
 from ankipress.sync.record import Record, read_record, write_record
@@ -31,6 +31,7 @@ class SyncOutcome:
 def dry_run(anki: Anki, wanted: Wanted, removed: str) -> SyncOutcome:
     """What ``sync`` would do, predicted from the collection as it is; nothing written."""
     record, warning = read_record(anki.target)
+    _no_foreign(anki, wanted, record)
     live = recognise(anki.snapshot(wanted.note_types), wanted, record.note_ids())
     found = plan(wanted, live, record, removed)
     decks = emptied(found.left, _targets(wanted), live.decks, anki.cards_in)
@@ -42,6 +43,7 @@ def sync(
 ) -> SyncOutcome:
     unaltered(wanted.packages)
     record, warning = read_record(anki.target)
+    _no_foreign(anki, wanted, record)
     before = recognise(anki.snapshot(wanted.note_types), wanted, record.note_ids())
     for package, _ in progress(list(wanted.packages), "Importing into Anki"):
         anki.import_package(package)
@@ -89,6 +91,20 @@ def unaltered(packages: Iterable[tuple[Path, str]]) -> None:
             )
 
 
+def _no_foreign(anki: Anki, wanted: Wanted, record: Record) -> None:
+    """Refuse before anything when a note of ours is of another note type now."""
+    guids = [*wanted.shipped, *wanted.retired]
+    ids = [nid for guid, nid in record.note_ids().items() if wanted.knows(guid)]
+    found = anki.foreign(guids, ids, wanted.note_types)
+    if found:
+        raise AnkiUnreachable(
+            f"error: {found} of the notes ankipress made are of another note type in "
+            f"{anki.shown} (changed in Anki, Browse > Notes > Change Note Type): importing "
+            "would overwrite their fields; change them back to the ankipress note type, or "
+            "delete them, and sync again"
+        )
+
+
 def _targets(wanted: Wanted) -> set[str]:
     return {shipped.deck for shipped in wanted.shipped.values()}
 
@@ -96,15 +112,21 @@ def _targets(wanted: Wanted) -> set[str]:
 def _recorded(record: Record, wanted: Wanted, after: Snapshot, done: SyncPlan) -> Record:
     """The record with each note of ours as this sync left it: its id, and the deck it
     belongs in (where its cards now are, unless the user put them elsewhere)."""
-    notes = dict(record.notes)
+    notes, paused = dict(record.notes), dict(record.suspended)
     deleted = set(done.delete)
     for note in after.notes:
         if note.guid is None or not wanted.knows(note.guid):
             continue
         if note.note_id in deleted:
             notes.pop(note.guid, None)
+            paused.pop(note.guid, None)
             continue
         shipped = wanted.shipped.get(note.guid)
-        deck = shipped.deck if shipped else (note.cards[0].deck if note.cards else "")
+        if shipped is not None:  # alive: what was suspended for it is unsuspended now
+            paused.pop(note.guid, None)
+        else:  # retired: the deck it was ours in stays the one (not a deck of the user's)
+            now = done.paused.get(note.guid, [])
+            paused[note.guid] = tuple(sorted({*paused.get(note.guid, ()), *now}))
+        deck = shipped.deck if shipped else (record.deck(note.guid) or "")
         notes[note.guid] = (note.note_id, deck)
-    return Record(record.target, notes)
+    return Record(record.target, notes, paused)
