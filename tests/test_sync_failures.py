@@ -257,3 +257,23 @@ def test_a_package_changed_in_the_output_folder_is_never_imported(
         "was imported: delete it, then sync again"
     )
     assert "importPackage" not in standin.calls
+
+
+def test_a_failed_first_sync_after_importing_by_hand_is_finished_by_the_next(
+    run_cli, write_tree, standin: StandIn, tmp_path: Path
+) -> None:
+    """The build wrote its lock (the old deck no longer in it) before the import failed:
+    the record written before any import still says which deck the cards leave."""
+    from tests.ankitools import import_packages
+
+    content = write_tree({"vision.md": BOOK})
+    built = run_cli("build", str(content), "-o", str(tmp_path / "by-hand"), epoch=1_000_000)
+    assert built.exit_code == 0, built.output
+    with standin.collection() as col:
+        import_packages(col, sorted((tmp_path / "by-hand").rglob("*.apkg")))
+    (content / "vision.md").write_text(BOOK.replace("Transformers", "Attention"), encoding="utf-8")
+    standin.failing_import = 1
+    assert _sync(run_cli, content, "--anki-connect", standin.url).exit_code == 3
+    done = synced(run_cli, content, _Args(["--anki-connect", standin.url]), epoch=2_000_000)
+    assert done["totals"]["moved"] == 2 and done["removed_decks"] == [FIRST]
+    assert done["elsewhere"] == []

@@ -45,6 +45,9 @@ def sync(
     record, warning = read_record(anki.target)
     _no_foreign(anki, wanted, record)
     before = recognise(anki.snapshot(wanted.note_types), wanted, record.note_ids())
+    # What the build's lock no longer says (it is written already), kept before any import:
+    # a sync stopped half-way still knows each note's id, and the decks it moves cards from.
+    warnings = [write_record(_before_import(record, wanted, before, removed))]
     for package, _ in progress(list(wanted.packages), "Importing into Anki"):
         anki.import_package(package)
     after = carry_over(anki.snapshot(wanted.note_types), before)
@@ -64,7 +67,9 @@ def sync(
     decks = emptied(left, _targets(wanted), after.decks, anki.cards_in)
     for deck in decks:
         anki.delete_empty_deck(deck)
-    warnings = [w for w in (warning, write_record(_recorded(record, wanted, after, done))) if w]
+    warnings = [
+        w for w in (warning, *warnings, write_record(_recorded(record, wanted, after, done))) if w
+    ]
     if ankiweb:
         anki.sync_ankiweb()
     return SyncOutcome(done, decks, warnings)
@@ -107,6 +112,21 @@ def _no_foreign(anki: Anki, wanted: Wanted, record: Record) -> None:
 
 def _targets(wanted: Wanted) -> set[str]:
     return {shipped.deck for shipped in wanted.shipped.values()}
+
+
+def _before_import(record: Record, wanted: Wanted, before: Snapshot, removed: str) -> Record:
+    """The record with each note of ours recognised now: its id, and the deck it is ours
+    in (the one the sync is to move its cards from, else the one recorded or shipped)."""
+    predicted = plan(wanted, before, record, removed).items
+    moving = {item.guid: item.detail for item in predicted if item.kind == "moved"}
+    notes = dict(record.notes)
+    for note in before.notes:
+        if note.guid is None or not wanted.knows(note.guid):
+            continue
+        shipped = wanted.shipped.get(note.guid)
+        deck = moving.get(note.guid) or record.deck(note.guid)
+        notes[note.guid] = (note.note_id, deck or (shipped.deck if shipped else ""))
+    return Record(record.target, notes, record.suspended)
 
 
 def _recorded(record: Record, wanted: Wanted, after: Snapshot, done: SyncPlan) -> Record:
