@@ -127,6 +127,7 @@ def test_a_failed_import_moves_and_retires_nothing(run_cli, write_tree, standin:
         "Import failed: 02-Diffusion.apkg could not be read",
     )
     assert not {"changeDeck", "suspend", "addTags", "deleteNotes"} & set(standin.calls)
+    assert not list((content.parent / "decks").glob(".ankipress-sync-*"))  # its copies gone
     with standin.collection() as col:
         assert {
             c.deck for q in ("What is attention?", "What is a patch?") for c in cards(col, q)
@@ -257,6 +258,7 @@ def test_a_package_changed_in_the_output_folder_is_never_imported(
         "was imported: delete it, then sync again"
     )
     assert "importPackage" not in standin.calls
+    assert not list((content.parent / "decks").glob(".ankipress-sync-*"))
 
 
 def test_a_failed_first_sync_after_importing_by_hand_is_finished_by_the_next(

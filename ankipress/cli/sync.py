@@ -26,6 +26,7 @@ from ankipress.diagnostics import one_line
 from ankipress.sync import run as syncing
 from ankipress.sync.connect import DEFAULT_URL
 from ankipress.sync.live import Anki, AnkiUnreachable
+from ankipress.sync.packages import NotBuilt
 from ankipress.sync.plan import REMOVED_MODES
 from ankipress.sync.wanted import locks_before, wanted
 
@@ -113,7 +114,7 @@ def sync_command(
 
     Exit status: 0 synced, 1 some file had errors (the others are synced) or a package
     changed after the build (nothing imported), 2 usage error, 3 Anki could not be reached
-    or refused (nothing moved or retired).
+    or refused (before every import succeeded: nothing moved or retired).
     """
     if url is not None and collection is not None:
         raise click.UsageError("--anki-connect and --collection exclude each other")
@@ -134,7 +135,7 @@ def sync_command(
     except AnkiUnreachable as exc:
         say(one_line(str(exc)), err=True)
         sys.exit(UNREACHABLE)
-    except syncing.NotBuilt as exc:
+    except NotBuilt as exc:
         say(one_line(str(exc)), err=True)
         sys.exit(1)
     finally:

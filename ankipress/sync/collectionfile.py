@@ -76,7 +76,7 @@ class CollectionFile:
             found += int(self.col.db.scalar(query, *chunk))
         return found
 
-    def import_package(self, path: Path) -> None:
+    def import_package(self, path: Path, named: Path) -> None:
         from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
         options = ImportAnkiPackageOptions(**IMPORT_OPTIONS)
@@ -84,7 +84,8 @@ class CollectionFile:
         try:
             self.col.import_anki_package(request)
         except Exception as exc:
-            raise AnkiUnreachable(f"{path}: error: Anki could not import it: {exc}") from None
+            why = str(exc).replace(str(path), named.name)
+            raise AnkiUnreachable(f"{named}: error: Anki could not import it: {why}") from None
 
     def change_deck(self, card_ids: list[int], deck: str) -> None:
         self.col.set_deck(card_ids, self.col.decks.id(deck))

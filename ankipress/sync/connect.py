@@ -95,9 +95,13 @@ class AnkiConnect(Wire):
         names = {name for name, mid in models.items() if str(mid) in ours}
         return sum(info.get("modelName") not in names for info in found)
 
-    def import_package(self, path: Path) -> None:
-        if self.call("importPackage", path=str(path.resolve())) is not True:
-            raise AnkiUnreachable(f"error: {self.shown} did not import {path}: is a profile open?")
+    def import_package(self, path: Path, named: Path) -> None:
+        try:
+            done = self.call("importPackage", path=str(path.resolve()))
+        except AnkiUnreachable as exc:
+            raise AnkiUnreachable(str(exc).replace(str(path.resolve()), str(named))) from None
+        if done is not True:
+            raise AnkiUnreachable(f"error: {self.shown} did not import {named}: is a profile open?")
 
     def change_deck(self, card_ids: list[int], deck: str) -> None:
         self.call("changeDeck", cards=card_ids, deck=deck)

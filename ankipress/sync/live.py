@@ -66,9 +66,10 @@ class Anki(Protocol):
         GUIDs) are of a note type not ours now: changed in Anki, which an import with
         note types merged would overwrite with our fields."""
 
-    def import_package(self, path: Path) -> None:
+    def import_package(self, path: Path, named: Path) -> None:
         """As File › Import does it (AnkiConnect's ``importPackage``): notes updated only
-        where the package's are newer, note types merged, scheduling kept."""
+        where the package's are newer, note types merged, scheduling kept. ``path``: the
+        sync's own copy of the package ``named`` (the name messages give)."""
 
     def change_deck(self, card_ids: list[int], deck: str) -> None: ...
 

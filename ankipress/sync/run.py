@@ -5,16 +5,14 @@ collection whole, so a sync stopped half-way is finished by the next one.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ankipress.atomic import open_regular
 from ankipress.build.outcome import Progress, plain
 from ankipress.identity.retire import REMOVED_TAG
 from ankipress.sync.decks import emptied
 from ankipress.sync.live import Anki, AnkiUnreachable, Snapshot
+from ankipress.sync.packages import checked_copies
 from ankipress.sync.plan import SyncPlan, plan
 from ankipress.sync.recognise import carry_over, recognise
 from ankipress.sync.record import Record, read_record, write_record
@@ -41,15 +39,27 @@ def dry_run(anki: Anki, wanted: Wanted, removed: str) -> SyncOutcome:
 def sync(
     anki: Anki, wanted: Wanted, removed: str, ankiweb: bool = False, progress: Progress = plain
 ) -> SyncOutcome:
-    unaltered(wanted.packages)
+    with checked_copies(wanted.packages, wanted.out) as packages:
+        return _sync(anki, wanted, removed, ankiweb, progress, packages)
+
+
+def _sync(
+    anki: Anki,
+    wanted: Wanted,
+    removed: str,
+    ankiweb: bool,
+    progress: Progress,
+    packages: list[Path],
+) -> SyncOutcome:
     record, warning = read_record(anki.target)
     _no_foreign(anki, wanted, record)
     before = recognise(anki.snapshot(wanted.note_types), wanted, record.note_ids())
     # What the build's lock no longer says (it is written already), kept before any import:
     # a sync stopped half-way still knows each note's id, and the decks it moves cards from.
     warnings = [write_record(_before_import(record, wanted, before, removed))]
-    for package, _ in progress(list(wanted.packages), "Importing into Anki"):
-        anki.import_package(package)
+    named = [path for path, _ in wanted.packages]
+    for copy, package in progress(list(zip(packages, named, strict=True)), "Importing into Anki"):
+        anki.import_package(copy, package)
     after = carry_over(anki.snapshot(wanted.note_types), before)
     after = recognise(after, wanted, record.note_ids())
     done = plan(wanted, after, record, removed, before=before)
@@ -73,27 +83,6 @@ def sync(
     if ankiweb:
         anki.sync_ankiweb()
     return SyncOutcome(done, decks, warnings)
-
-
-class NotBuilt(Exception):
-    """A package in the output folder is not the one the build made or kept."""
-
-
-def unaltered(packages: Iterable[tuple[Path, str]]) -> None:
-    """Each package holds the bytes the build wrote or found (its sha256), read as a
-    regular file: the output folder is not ours alone, and what a sync imports reaches the
-    user's collection. ``NotBuilt`` otherwise, before anything is imported."""
-    for path, sha256 in packages:
-        try:
-            with open_regular(path) as f:
-                found = hashlib.file_digest(f, "sha256").hexdigest()
-        except OSError as exc:
-            raise NotBuilt(f"{path}: error: cannot read the package: {exc.strerror}") from None
-        if found != sha256:
-            raise NotBuilt(
-                f"{path}: error: not the package this build made (it changed since); "
-                "nothing was imported: delete it, then sync again"
-            )
 
 
 def _no_foreign(anki: Anki, wanted: Wanted, record: Record) -> None:

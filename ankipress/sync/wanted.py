@@ -58,6 +58,8 @@ class Wanted:
     tag_sets: tuple[tuple[str, ...], ...]  # the tags our notes carry, each set once
     note_types: tuple[int, ...]
     packages: tuple[tuple[Path, str], ...]  # the files to import, in order, and sha256s
+    out: Path  # the output folder they are in
+    out: Path  # the output folder they are in
 
     def knows(self, guid: str) -> bool:
         return guid in self.shipped or guid in self.retired
@@ -101,7 +103,7 @@ def wanted(result: BuildResult, before: Mapping[Path, Lock], out: Path, now: int
         for file in (result.packages[d.output] for d in result.decks if d.output in result.packages)
     }
     return Wanted(
-        shipped, retired, prints, tuple(sorted(tag_sets)), tuple(kinds), tuple(files.items())
+        shipped, retired, prints, tuple(sorted(tag_sets)), tuple(kinds), tuple(files.items()), out
     )
 
 
