@@ -218,6 +218,7 @@ def test_an_edit_made_in_anki_stays_and_its_note_is_still_known(
     done = _both(run_cli, content, target, epoch=2_000_000)
     assert [u["question"] for u in done["decks"][RENAMED]["updated"]] == ["What is attention?"]
     assert len(done["decks"][RENAMED]["moved"]) == 2  # the edited note too: it is known
+    assert [k["question"] for k in done["decks"][RENAMED]["kept"]] == ["What is a patch?"]
     with target.anki() as col:
         assert col.get_note(nid)["Answer"] == "A square of pixels (my words)."
         assert cards(col, "What is a patch?")[0].deck == RENAMED

@@ -31,6 +31,11 @@ def report_lines(outcome: SyncOutcome, anki: Anki, dry: bool) -> list[str]:
             if item.kind != "unchanged":
                 detail = f" (from {item.detail!r})" if item.kind == "moved" else ""
                 detail = f" ({item.detail})" if item.kind == "retired" else detail
+                detail = (
+                    " (newer in Anki, edited there: not replaced)"
+                    if item.kind == "kept"
+                    else detail
+                )
                 lines.append(f"    {item.kind:<8} {item.where}: {item.question}{detail}")
     if outcome.removed_decks:
         verb = "Would remove" if dry else "Removed"

@@ -5,6 +5,8 @@ decides (measured, and read in its importer): a note it lacks is new, a note it 
 updated only where ours is newer, and no import moves a card it already holds. After the
 import it observes, comparing the notes with the snapshot taken before. Either way:
 
+- a note Anki holds a newer copy of (edited there) is not updated by the import: where
+  it differs from ours it is ``kept``, as Anki has it;
 - a card of a note ours is moved to the note's deck when it sits in a deck ankipress put
   it in before (the last sync's, the last build's); a card in any other deck is where the
   user put it, and stays;
@@ -22,9 +24,9 @@ from ankipress.identity.retire import REMOVED_TAG
 from ankipress.sync.decks import deck_key
 from ankipress.sync.live import LiveNote, Snapshot
 from ankipress.sync.record import Record
-from ankipress.sync.wanted import Retired, Shipped, Wanted
+from ankipress.sync.wanted import Retired, Shipped, Wanted, fingerprint
 
-KINDS = ("new", "updated", "moved", "retired", "unchanged")
+KINDS = ("new", "updated", "kept", "moved", "retired", "unchanged")
 REMOVED_MODES = ("tag", "suspend", "delete")
 
 
@@ -75,6 +77,8 @@ def plan(
         else:
             updated = was is not None and was.mod != note.mod
         kinds = ["new"] if was is None else ["updated"] if updated else []
+        if was is not None and not updated and fingerprint(note.fields) != shipped.content:
+            kinds = ["kept"]  # Anki's copy is newer (edited there): the import leaves it
         if was is not None and REMOVED_TAG in was.tags:  # retired before, back in the notes
             ours = set(record.suspended.get(shipped.guid, ()))  # not the user's own
             result.unsuspend += [c.card_id for c in note.cards if c.suspended and c.card_id in ours]

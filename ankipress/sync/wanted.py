@@ -38,6 +38,7 @@ class Shipped:
     mod: int  # the note's time in its package: Anki updates only an older copy
     earlier: frozenset[str]  # decks the last build put it in, by name, where known
     earlier_hash: str  # the deck the lock knew it in (``deck_hash``), '' if none
+    content: str  # ``fingerprint`` of its fields alone: what a card shows
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,7 @@ def _shipped(
         now if note.mod is None else int(note.mod),
         frozenset({earlier} - {"", EARLIER_DECK}),
         entry.deck if entry is not None else "",
+        fingerprint(note.fields),
     )
 
 
