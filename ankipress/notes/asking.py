@@ -103,3 +103,25 @@ def question_markdown(source: str) -> str:
     if lead:
         text = text[lead.end() :]
     return question_text(text)
+
+
+# A word that names a container, not a question: a <details> summary or a front that says
+# only "expand", "answer", "show" (点击展开, 查看答案, Click to expand, Show answer...).
+_GENERIC_LABEL = re.compile(
+    r"^(?:(?:点击|点我|单击|click(?:\s+(?:here|me))?(?:\s+to)?|tap(?:\s+to)?|"
+    r"(?:see|view|show|reveal|toggle)(?:\s+the)?)\s*)?"
+    r"(?:展开|展开答案|展开查看|查看|查看答案|查看解析|显示|显示答案|答案|参考答案|答案解析|解析|解答|"
+    r"题解|详情|详细|更多|提示|示例|例子|代码|思路|收起|折叠|"
+    r"expand|answers?|solutions?|explanation|details?|more|hints?|examples?|code|output|"
+    r"result|spoiler|show|here|me)"
+    r"(?:\s*(?:answers?|solutions?|details?|more|code|here))?$",
+    re.IGNORECASE,
+)
+_DECORATION = re.compile(r"[\s\W_]+$|^[\s\W_]+")  # ▶, 👉, arrows, colons, brackets
+
+
+def is_generic_label(text: str) -> bool:
+    """Whether a line names a container rather than asking or naming anything: ``展开``,
+    ``Answer``, ``Click to expand``, ``👉 查看答案``."""
+    core = _DECORATION.sub("", text.strip())
+    return bool(core) and len(core) <= 30 and bool(_GENERIC_LABEL.match(core))

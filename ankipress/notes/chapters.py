@@ -80,17 +80,21 @@ def is_toc_heading(text: str) -> bool:
 
 
 def is_toc_list(tokens: Sequence[Any]) -> bool:
-    """A list whose items are nothing but links, at least one to an anchor in the page.
+    """A list whose items are nothing but links, at least one to an anchor in the page,
+    or short labels grouping such links (at most one label for two links).
 
     (Tables of contents written by hand often have a target or two missing its ``#``.)
     """
-    items, anchors = 0, 0
-    for token in tokens:
+    items, anchors, labels = 0, 0, 0
+    for index, token in enumerate(tokens):
         if token.type == "list_item_open":
             items += 1
         elif token.type == "inline":
             if token.content.lstrip()[:1] not in ("[", "<"):  # no link first: not parsed
-                return False
+                if not _groups_links(tokens, index):
+                    return False
+                labels += 1
+                continue
             ensure_inline([token])
             hrefs = _link_only_hrefs(token.children or [])
             if not hrefs:
@@ -98,7 +102,20 @@ def is_toc_list(tokens: Sequence[Any]) -> bool:
             anchors += sum(href.startswith("#") for href in hrefs)
         elif token.type not in _LIST_STRUCTURE:
             return False
-    return items > 0 and anchors > 0
+    return items > 0 and anchors > 0 and anchors >= 2 * labels
+
+
+def _groups_links(tokens: Sequence[Any], index: int) -> bool:
+    """Whether the inline at ``index`` is a short label over a nested list (``* 传输层``
+    over its links): a group of a table of contents."""
+    text = tokens[index].content.strip()
+    if not text or len(text) > _GROUP_LABEL or "\n" in text:
+        return False
+    after = tokens[index + 1 : index + 3]
+    return len(after) == 2 and after[1].type in ("bullet_list_open", "ordered_list_open")
+
+
+_GROUP_LABEL = 40  # characters: a longer line is content, not the name of a group
 
 
 _LIST_STRUCTURE = {

@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from markdown_it.token import Token
+
 from ankipress.notes.asking import question_text
 from ankipress.notes.blocks import Block, common_indent, parse_region
 from ankipress.notes.fileblocks import FileBlocks
@@ -30,6 +32,16 @@ class DetailsFound:
     end: int  # line of the closing tag (or the last line of an unclosed element)
     tail: str | None  # what follows the closing tag on its line
     closed: bool
+    summary: str = ""  # the summary's HTML as written
+
+    def folded(self, first: int) -> Block:
+        """The element as a fold in an answer: summary and body, on lines ``first..end``."""
+        opening = Token("html_block", "", 0, block=True, map=[first - 1, first])
+        opening.content = f"<details><summary>{self.summary}</summary>\n"
+        closing = Token("html_block", "", 0, block=True, map=[self.end - 1, self.end])
+        closing.content = "</details>\n"
+        body = tuple(token for block in self.asked.answer for token in block.tokens)
+        return Block((opening, *body, closing), first, self.end)
 
 
 def starts_details(block: Block) -> bool:
@@ -63,7 +75,8 @@ def find_details(
         tuple(answer),
         question,
     )
-    return DetailsFound(found, end, tail if tail and tail.strip() else None, close_at is not None)
+    tail = tail if tail and tail.strip() else None
+    return DetailsFound(found, end, tail, close_at is not None, summary[1])
 
 
 def closing_line(lines: Sequence[str], first: int, limit: int) -> int:

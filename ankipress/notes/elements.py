@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from ankipress.diagnostics import Diagnostics
-from ankipress.notes.asking import asks
+from ankipress.notes.asking import asks, is_generic_label
 from ankipress.notes.blocks import Block, parse_region, reparse
 from ankipress.notes.chapters import is_toc_heading, is_toc_list
 from ankipress.notes.details import OPENS_HTML_BLOCK, closing_line, find_details, starts_details
@@ -59,9 +59,13 @@ def elements(
     shapes: Collection[str],
     diagnostics: Diagnostics,
     path: str,
+    details_answer: bool = False,
 ) -> Iterator[Element]:
     """Each element in file order. A ``<details>`` element may end inside a later block:
-    the blocks it covers are consumed, and the rest of the block it ends in is parsed again."""
+    the blocks it covers are consumed, and the rest of the block it ends in is parsed again.
+    A ``<details>`` whose summary only names its box (``展开``, ``Answer``), or every one
+    where ``details_answer`` is set, wraps the answer of the question before it: its body
+    is prose, not a question."""
     headings = [b.first for b in blocks if b.heading_level]
     openers = [b.first for b in blocks if starts_details(b)]
     parsed = FileBlocks(blocks, lines)
@@ -92,7 +96,11 @@ def elements(
                         f"<details> is never closed; its answer runs to line {found.end}",
                         "details",
                     )
-                yield Element("question", block.first, found.end, asked=found.asked)
+                if details_answer or is_generic_label(found.asked.written):
+                    yield _wrapper(block.first, found.end, found.asked.answer)
+                else:
+                    folded = found.folded(block.first)
+                    yield Element("question", block.first, found.end, folded, found.asked)
                 consumed = max(consumed, found.end)
                 if block.last > found.end:
                     queue.appendleft((block, _BLOCK))  # its rest is parsed again
@@ -101,6 +109,15 @@ def elements(
                     queue.extendleft((b, _AFTER_TAG) for b in reversed(tail))
                 continue
         yield from _classify(block, lines, env, shapes)
+
+
+def _wrapper(first: int, last: int, answer: tuple[Block, ...]) -> Element:
+    """A ``<details>`` that only wraps an answer: its body, as one block of prose spanning
+    the element's lines (so its tags are on the card with it)."""
+    tokens = tuple(token for block in answer for token in block.tokens)
+    if not tokens:
+        return Element("skip", first, last, text="an empty <details>")
+    return Element("prose", first, last, Block(tokens, first, last))
 
 
 def _before(starts: list[int], line: int, lines: Sequence[str]) -> int:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from ankipress.notes.asking import (
     WHOLE_BOLD,
+    asks,
     has_q_prefix,
     question_markdown,
     question_text,
@@ -30,10 +31,13 @@ def lead_paragraph(block: Block, lines: Sequence[str], env: dict) -> Asked | Non
         return None
     plain = plain_line(first_line)
     bold = WHOLE_BOLD.fullmatch(first_line)
+    numbered = False
     if has_q_prefix(plain):
         shape = "q"
     elif bold and not has_q_prefix(bold[2]) and plain_line(bold[2]):
         shape = "bold"
+    elif (label := _bold_label(first_line)) is not None:
+        shape, numbered = "bold", label
     else:
         return None
     ends = block.first  # a Q: question wrapped onto more lines runs to its A: line
@@ -47,7 +51,30 @@ def lead_paragraph(block: Block, lines: Sequence[str], env: dict) -> Asked | Non
     if not text:
         return None
     answer = answer_blocks(lines, ends + 1, block.last, env)
-    return Asked(text, block.first, shape, answer, plain, markdown=question_markdown(first_line))
+    markdown = question_markdown(first_line)
+    return Asked(text, block.first, shape, answer, plain, markdown=markdown, numbered=numbered)
+
+
+# A bold run at the head of a line that is not all of it: a number (``**1)** The number
+# of active ads.``, ``**2) Factorial**. Calculate...``), or a question followed by a
+# remark in brackets (``**Why X?**（see above）``).
+_HEAD_BOLD = re.compile(r"(\*\*|__)(?P<bold>(?:(?!\1).)+?)\1(?P<rest>.*)")
+_NUMBER_MARK = re.compile(r"^\s*(?:[0-9]{1,3}|[A-Za-z])\s*[.)）、:：]")
+_REMARK = re.compile(r"^\s*[(（\[【].*[)）\]】]\s*[:：.。]?\s*$")
+
+
+def _bold_label(line: str) -> bool | None:
+    """Whether ``line`` is led by a bold label that makes it its paragraph's question:
+    True for a number (``**1)** ...``: it asks where its siblings are numbered alike),
+    False for a question with a remark after it; None for neither."""
+    head = _HEAD_BOLD.match(line)
+    if head is None or not head["rest"].strip():
+        return None
+    if _NUMBER_MARK.match(head["bold"]):
+        return True
+    if asks(plain_line(head["bold"])) and _REMARK.match(head["rest"]):
+        return False
+    return None
 
 
 def _answers(line: str) -> bool:

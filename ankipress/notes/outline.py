@@ -28,7 +28,7 @@ from ankipress.notes.drafts import (
 )
 from ankipress.notes.elements import Element
 from ankipress.notes.noncontent import skipped_sections
-from ankipress.notes.roles import Roles, ends_answer, is_question, rank
+from ankipress.notes.roles import Roles, ends_answer, is_details, is_question, rank
 from ankipress.records import BREADCRUMB
 
 Report = Callable[[int, str], None]  # a warning at a line of the file
@@ -61,10 +61,17 @@ class Walker:
         self.following: Element | None = None  # the element after the one being walked
         self.asked = False  # whether a question came yet: prose before it may introduce
         self.ends: dict[int, int] = {}  # the last line of a group label, by its first
+        self.prose: Draft | None = None  # the topic the last prose joined, while no other
+        # element came since: a <details> after it is a fold in that text
 
     def walk(self, elements: Sequence[Element]) -> None:
         for index, element in enumerate(elements):
             self.following = elements[index + 1] if index + 1 < len(elements) else None
+            prose, self.prose = self.prose, None
+            if element.kind not in ("toc", "skip"):
+                self.prose = prose if element.kind == "prose" or is_details(element) else None
+            else:
+                self.prose = prose
             start = self.chapter_of(element) if element.kind == "heading" else None
             if start is TOC:
                 self.coverage.not_content(element.first, element.last, "table of contents")
@@ -74,6 +81,8 @@ class Walker:
                 self._enter_chapter(start, element)
             elif self._absorbed(element):
                 self._absorb(element)
+            elif self.prose is not None and is_details(element):
+                self._stray(element)  # a fold in the section's own text
             elif is_question(element, self.roles):
                 self._question(element)
             elif element.kind in ("heading", "label"):
@@ -135,6 +144,8 @@ class Walker:
         """Whether the open question's answer takes this element."""
         if self.open is None or element.kind == "skip" or element.block is None:
             return False
+        if self.open.answer and self.open.shape == "topic" and is_details(element):
+            return True  # a <details> after a heading's answer text is a fold in it
         ends = ends_answer(element, self.following, self.open, self.roles)
         return not ends and rank(element, self.roles) > self.open.rank
 
@@ -167,6 +178,7 @@ class Walker:
             topic = self.topics[key] = topic_draft(self.path, self.chapter, intro)
             self.questions.append(topic)
         topic.answer.append(element.block)
+        self.prose = topic
         self._nested(element, topic)
         return True
 

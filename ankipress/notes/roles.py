@@ -64,8 +64,9 @@ def assign_roles(elements: Sequence[Element], title_line: int) -> Roles:
             continue
         elif element.kind not in _NOT_CONTENT:
             top = stack[-1]
+            folded = top.content and top is not root and is_details(element)  # in its answer
             top.content = True
-            marked = element.kind == "question" or element.first in questions
+            marked = (element.kind == "question" and not folded) or element.first in questions
             top.holds |= marked
             top.marks |= marked
     while len(stack) > 1:
@@ -133,6 +134,9 @@ def _bold_questions(elements: Sequence[Element]) -> list[int]:
     for element in [*elements, Element("heading", 0, 0)]:
         if element.kind == "heading":
             asking = [b for b in run if b.asks]
+            numbered = [b for b in run if b.asked is not None and b.asked.numbered]
+            if len(numbered) >= 2 and not has_q:  # numbered alike: siblings that ask
+                asking = [b for b in run if b.asks or b in numbered]
             if asking and not has_q:
                 found.extend(b.first for b in (run if 2 * len(asking) > len(run) else asking))
             run, has_q = [], False
@@ -193,3 +197,8 @@ def ends_answer(element: Element, following: Element | None, draft: Draft, roles
     if following is None or not is_question(following, roles):
         return False
     return rank(following, roles) <= draft.rank
+
+
+def is_details(element: Element) -> bool:
+    """A ``<details>`` question: after a heading's own text, a fold in its answer."""
+    return element.asked is not None and element.asked.shape == "details"

@@ -32,6 +32,7 @@ class Asked:
     _: KW_ONLY
     until: int = 0  # a label of a group of questions: its last line
     markdown: str = ""  # the question as written in markdown ('' for HTML: h2, details)
+    numbered: bool = False  # led by a bold number (``**1)** ...``): asks among its like
 
 
 _LABEL = re.compile(r"^[0-9０-９]+(?:[.．][0-9０-９]+)+[.．]?\s*\S.{0,80}[:：]\s*$")
