@@ -62,11 +62,22 @@ def term_list(
         asked = [_term_item(h, lines, env, False, bare) for h in found]
     elif 2 * sum(h.asking or (groups and h.groups) for h in found) > len(found):
         asked = [_term_item(h, lines, env, groups, bare) for h in found]
+    elif _question_log(found):
+        asked = [_term_item(h, lines, env, False, False, logged=True) for h in found]
     else:
         return None
     if any(a is None for a in asked):
         return None
     return [one for group in asked if group is not None for one in group]
+
+
+def _question_log(heads: Sequence[_TermHead]) -> bool:
+    """A log of questions, each with its answer nested under it (an interview written up
+    as a list): one-line items, most with a body, enough of them asking that the others
+    read as questions put in other words (``jvm内存划分，堆和栈的区别``)."""
+    bodies = sum(h.body for h in heads)
+    asking = sum(h.asking for h in heads)
+    return len(heads) >= 3 and 2 * bodies >= len(heads) and 4 * asking >= len(heads)
 
 
 @dataclass(frozen=True)
@@ -109,12 +120,17 @@ def _term_head(item: Token, block: Block, lines: Sequence[str]) -> _TermHead | N
 
 
 def _term_item(
-    head: _TermHead, lines: Sequence[str], env: dict, group: bool, bare: bool
+    head: _TermHead,
+    lines: Sequence[str],
+    env: dict,
+    group: bool,
+    bare: bool,
+    logged: bool = False,  # an item of a log of questions: asks whatever its form
 ) -> list[Asked] | None:
     answer = reparse(lines, head.first + 1, head.last, env, strip=head.width)
     plain = plain_line(head.term)
     text = question_text(plain)
-    if not text or not (answer or head.asking or group):
+    if not text or not (answer or head.asking or group or logged):
         return None
     if group and not head.asking and len(answer) == 1:
         inner = term_list(answer[0], lines, env, groups=False)  # one level of groups
