@@ -20,6 +20,7 @@ CODES = (
     "details",
     "uncovered",
     "nested-question",
+    "suspect",
     "duplicate-question",
     "duplicate-book",
     "duplicate-output",

@@ -125,3 +125,72 @@ def is_generic_label(text: str) -> bool:
     ``Answer``, ``Click to expand``, ``👉 查看答案``."""
     core = _DECORATION.sub("", text.strip())
     return bool(core) and len(core) <= 30 and bool(_GENERIC_LABEL.match(core))
+
+
+# A name for one aspect of the thing above it (its definition, pros, cons, how it works,
+# an example): a part of that thing's answer, never a question of its own.
+_ASPECTS = {
+    *"概念 定义 含义 简介 介绍 特点 特性 特征 优点 缺点 优缺点 优势 劣势 好处 坏处 原理 基本原理 实现 "
+    "具体实现 实现层面 实现机制 实现方式 实现原理 适用场景 应用场景 使用场景 场景 应用 作用 用途 目的 "
+    "原因 影响 区别 联系 步骤 流程 过程 方法 解决方法 解决方案 解决办法 如何解决 如何避免 如何使用 "
+    "产生的条件 条件 分类 类型 种类 举例 例子 示例 总结 小结 注意 注意事项 背景 动机 结构 输入 输出 "
+    "公式 代码 复杂度 时间复杂度 空间复杂度 参考 备注 补充 问题 缺陷 改进 思路".split(),
+    "definition",
+    "concept",
+    "concepts",
+    "key concepts",
+    "overview",
+    "summary",
+    "in summary",
+    "advantages",
+    "disadvantages",
+    "limitations",
+    "pros",
+    "cons",
+    "pros and cons",
+    "advantages and disadvantages",
+    "advantages and limitations",
+    "strengths",
+    "weaknesses",
+    "example",
+    "examples",
+    "inputs",
+    "outputs",
+    "input",
+    "output",
+    "process",
+    "steps",
+    "how it works",
+    "motivation",
+    "intuition",
+    "use cases",
+    "applications",
+    "usage",
+    "implementation",
+    "complexity",
+    "time complexity",
+    "space complexity",
+    "notes",
+    "note",
+    "remarks",
+    "background",
+    "purpose",
+    "formula",
+    "properties",
+    "characteristics",
+    "types",
+    "variants",
+    "idea",
+    "key idea",
+    "key ideas",
+    "solution",
+    "problem",
+    "problems",
+}
+
+
+def names_an_aspect(text: str) -> bool:
+    """Whether a heading or term names an aspect of what is above it (``概念：``,
+    ``Advantages``, ``如何解决？``), not a topic of its own."""
+    core = re.sub(r"[\s:：?？.。!！*_`]+$", "", strip_numbering(text).strip()).strip()
+    return core.casefold() in _ASPECTS

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from ankipress.identity.guids import normalise_question
-from ankipress.notes.asking import question_key
+from ankipress.notes.asking import asks, question_key
 from ankipress.notes.blocks import Block
 from ankipress.notes.coverage import Coverage
 from ankipress.notes.drafts import (
@@ -183,8 +183,8 @@ class Walker:
         return True
 
     def _nested(self, element: Element, draft: Draft) -> None:
-        if not element.asks:
-            return
+        if not element.asks or (is_details(element) and not asks(element.written)):
+            return  # a fold named by a word (its summary does not ask) hides no question
         if question_key(element.written) != normalise_question(draft.text):
             message = f"question {element.written!r} is kept in the answer of {draft.text!r}"
             self.report(element.first, f"{message} (line {draft.line}), with no card of its own")

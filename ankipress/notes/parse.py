@@ -26,6 +26,7 @@ from ankipress.notes.nesting import TOO_DEEP
 from ankipress.notes.outline import Walker
 from ankipress.notes.rawblocks import UNCLOSED
 from ankipress.notes.roles import Roles, assign_roles
+from ankipress.notes.suspect import suspects
 from ankipress.notes.titles import titled
 from ankipress.records import Book, Chapter, SourceFile
 
@@ -91,7 +92,10 @@ def parse_book(
     title = settings.title or (title_block.text if title_block else "") or _file_title(source)
     chapters = tuple(_chapter(d) for d in walker.finish(title))
     key = settings.id or source.key or source.rel.stem
-    return Book(source, key, title, chapters, env, settings.tags, coverage.report(lines))
+    book = Book(source, key, title, chapters, env, settings.tags, coverage.report(lines))
+    for suspect in suspects(book, lines):
+        diagnostics.warning(source.display, suspect.line, suspect.message, "suspect")
+    return book
 
 
 _FOLDER_NOTES = {"readme", "index", "_index"}  # a file that speaks for its folder

@@ -13,6 +13,7 @@ from ankipress.notes.asking import (
     MARKUP,
     WHOLE_BOLD,
     asks,
+    names_an_aspect,
     question_markdown,
     question_text,
 )
@@ -37,6 +38,7 @@ class Asked:
 
 _LABEL = re.compile(r"^[0-9０-９]+(?:[.．][0-9０-９]+)+[.．]?\s*\S.{0,80}[:：]\s*$")
 _TERM_END = re.compile(r"[:：?？]\s*$")
+_TASK = re.compile(r"^\[[ xX]\]\s+")  # - [x] done / - [ ] to do
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
 MAX_TERM = 80  # characters: a longer first line is a sentence, not a term
 MAX_QUESTION = 300  # characters of a list item that asks
@@ -57,6 +59,8 @@ def term_list(
     if not heads or any(head is None for head in heads):
         return None
     found = [h for h in heads if h is not None]
+    if 2 * sum(names_an_aspect(plain_line(h.term)) for h in found) >= len(found):
+        return None  # the aspects of one thing (概念, 优点, 如何解决): one answer's parts
     bare = len(found) > 1 and not any(h.body for h in found)  # none takes what follows
     if all(h.asking or (h.is_term and h.body) for h in found):
         asked = [_term_item(h, lines, env, False, bare) for h in found]
@@ -100,7 +104,7 @@ def _term_head(item: Token, block: Block, lines: Sequence[str]) -> _TermHead | N
     marker = _LIST_MARKER.match(head)
     if marker is None:
         return None
-    term = head[marker.end() :].strip()
+    term = _TASK.sub("", head[marker.end() :].strip(), count=1)  # a task list's box too
     bold = re.fullmatch(r"(\*\*|__)(.+?)\1\s*[:：]?", term)
     body = any(line.strip() for line in lines[first:last])
     raw = term.lstrip("*_ \t")

@@ -1,0 +1,137 @@
+"""Signs that a file was read wrongly: cards a reader may call wrong, each reported as a
+``suspect`` warning at its line, with the setting that would help.
+
+The parse never knows for sure which lines ask; where its reading of a file looks unlike
+how notes are written, it says so instead of building quietly:
+- a front that only names a box (``展开``, ``Answer``, ``Example``): the question is
+  elsewhere, usually the line before it;
+- an answer far longer than the file's usual one, or one holding several lines that read as
+  questions: questions of another shape were taken for answer text;
+- a run of headings that ask and have no answer: their answers are written in a shape that
+  was not recognised as one;
+- a file of many lines that ask which gives one or two cards;
+- a whole file with no question, made one card.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from statistics import median
+
+from ankipress.notes.asking import asks, is_generic_label
+from ankipress.records import Book, Question
+
+LONG_ANSWER = 150  # lines: an answer shorter than this is never called long
+LONG_FACTOR = 8  # times the file's median answer
+HEADING_RUN = 3  # unanswered heading questions in a row
+MANY_ASKING = 6  # lines that ask, in a file that gives one or two cards
+
+
+@dataclass(frozen=True)
+class Suspect:
+    line: int
+    message: str
+
+
+def suspects(book: Book, lines: Sequence[str]) -> list[Suspect]:
+    """Every sign that ``book`` (parsed from ``lines``) holds a card read wrongly."""
+    questions = sorted((q for c in book.chapters for q in c.questions), key=lambda q: q.line)
+    answered = [q for q in questions if q.answered]
+    found = [*_generic_fronts(answered), *_long_answers(answered), *_heading_runs(questions)]
+    found.extend(_too_few(answered, lines))
+    return sorted(found, key=lambda s: s.line)
+
+
+def _generic_fronts(answered: Sequence[Question]) -> Iterator[Suspect]:
+    for q in answered:
+        if is_generic_label(q.text):
+            hint = (
+                "set 'details: answer' if each <details> holds the answer of the line above it"
+                if q.shape == "details"
+                else "make the question the heading or bold line of its card"
+            )
+            yield Suspect(q.line, f"the front {q.text!r} names no question: {hint}")
+
+
+def _span(q: Question) -> int:
+    assert q.answer_lines is not None
+    return q.answer_lines[1] - q.answer_lines[0] + 1
+
+
+def _long_answers(answered: Sequence[Question]) -> Iterator[Suspect]:
+    usual = median(_span(q) for q in answered) if len(answered) >= 3 else 0
+    for q in answered:
+        span = _span(q)
+        asking = [line for line, _ in q.kept]
+        if len(asking) >= 2:
+            where = ", ".join(str(line) for line in asking[:5]) + (", ..." * (len(asking) > 5))
+            yield Suspect(
+                q.line,
+                f"the answer of {q.text!r} holds {len(asking)} lines that read as questions "
+                f"(lines {where}): if they are questions, write them as its siblings are "
+                "written, or set 'question_level' to their heading level",
+            )
+        elif usual and span >= LONG_ANSWER and span >= LONG_FACTOR * usual:
+            yield Suspect(
+                q.line,
+                f"the answer of {q.text!r} runs {span} lines, {span // max(int(usual), 1)} "
+                "times this file's usual answer: questions inside it may have no card "
+                "(see 'ankipress outline'; 'question_level' or 'shapes' sets what asks)",
+            )
+
+
+def _heading_runs(questions: Sequence[Question]) -> Iterator[Suspect]:
+    run: list[Question] = []
+    for q in [*questions, None]:
+        if q is not None and not q.answered and q.why == "no answer" and q.shape == "topic":
+            run.append(q)
+            continue
+        if len(run) >= HEADING_RUN:
+            yield Suspect(
+                run[0].line,
+                f"{len(run)} questions in a row (lines {run[0].line}-{run[-1].line}) have no "
+                "answer: if their answers are written in another shape (a <details>, a "
+                "list), set 'details: answer' or 'shapes'",
+            )
+        run = []
+
+
+_MARKERS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|[-*+]\s+|[0-9]{1,3}[.)]\s+|>\s*)*")
+_FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
+
+
+def _asking_lines(lines: Sequence[str]) -> int:
+    """Lines outside code that read as questions, whatever their shape."""
+    count, fenced = 0, False
+    for line in lines:
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        text = _MARKERS.sub("", line).strip().strip("*_").strip()
+        if not fenced and 2 <= len(text) <= 300 and asks(text):
+            count += 1
+    return count
+
+
+def _too_few(answered: Sequence[Question], lines: Sequence[str]) -> Iterator[Suspect]:
+    if len(answered) > 2:
+        return
+    asking = _asking_lines(lines)
+    if asking >= MANY_ASKING and asking > 3 * len(answered):
+        cards = f"{len(answered)} card{'s' * (len(answered) != 1)}"
+        yield Suspect(
+            answered[0].line if answered else 1,
+            f"{asking} lines read as questions, but the file gives {cards}: its questions "
+            "may be written in a shape not recognised ('question_level' or 'shapes' sets "
+            "what asks)",
+        )
+    elif len(answered) == 1 and answered[0].shape == "topic" and not asks(answered[0].text):
+        q = answered[0]
+        if q.answer_lines and _span(q) >= 20:
+            yield Suspect(
+                q.line,
+                f"the whole file is one card, {q.text!r}: no line in it asks a question "
+                "(if it is not notes to study, keep it out of the notes folder)",
+            )
