@@ -129,12 +129,15 @@ def is_generic_label(text: str) -> bool:
 
 # A name for one aspect of the thing above it (its definition, pros, cons, how it works,
 # an example): a part of that thing's answer, never a question of its own.
+_ASPECT_WORDS = """
+概念 定义 含义 简介 介绍 特点 特性 特征 优点 缺点 优缺点 优势 劣势 好处 坏处 原理 基本原理
+实现 具体实现 实现层面 实现机制 实现方式 实现原理 适用场景 应用场景 使用场景 场景 应用 作用
+用途 目的 原因 影响 区别 联系 步骤 流程 过程 方法 解决方法 解决方案 解决办法 如何解决 如何避免
+如何使用 产生的条件 条件 分类 类型 种类 举例 例子 示例 总结 小结 注意 注意事项 背景 动机 结构
+输入 输出 公式 代码 复杂度 时间复杂度 空间复杂度 参考 备注 补充 问题 缺陷 改进 思路
+"""
 _ASPECTS = {
-    *"概念 定义 含义 简介 介绍 特点 特性 特征 优点 缺点 优缺点 优势 劣势 好处 坏处 原理 基本原理 实现 "
-    "具体实现 实现层面 实现机制 实现方式 实现原理 适用场景 应用场景 使用场景 场景 应用 作用 用途 目的 "
-    "原因 影响 区别 联系 步骤 流程 过程 方法 解决方法 解决方案 解决办法 如何解决 如何避免 如何使用 "
-    "产生的条件 条件 分类 类型 种类 举例 例子 示例 总结 小结 注意 注意事项 背景 动机 结构 输入 输出 "
-    "公式 代码 复杂度 时间复杂度 空间复杂度 参考 备注 补充 问题 缺陷 改进 思路".split(),
+    *_ASPECT_WORDS.split(),
     "definition",
     "concept",
     "concepts",
