@@ -37,12 +37,3 @@ def test_layers() -> None:
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-
-
-def test_modules_are_small() -> None:
-    too_long = {
-        path.relative_to(REPO).as_posix(): n
-        for path in (REPO / "ankipress").rglob("*.py")
-        if (n := len(path.read_text(encoding="utf-8").splitlines())) > 200
-    }
-    assert too_long == {}
