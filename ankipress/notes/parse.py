@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from ankipress.cardtext import UNSAFE_TEX
@@ -185,10 +186,27 @@ def _title_heading(blocks: list[Block]) -> Block | None:
     if not headings:
         return None
     first = headings[0]
-    if any(h.heading_level <= first.heading_level for h in headings[1:]):
+    peers = [h for h in headings[1:] if h.heading_level <= first.heading_level]
+    if peers and not _numbered_apart(first, peers):
         return None
     if is_toc_heading(first.text) or parse_chapter_heading(first.text) or not first.text:
         return None
     if asks(first.text):  # a question, not the file's title
         return None
     return first
+
+
+_NUMBER = re.compile(r"^\s*([0-9]{1,3})\s*[.、)）](?![0-9])")  # 3. or 3、, not 1.2
+
+
+def _numbered_apart(first: Block, peers: list[Block]) -> bool:
+    """Whether the headings after the first one at its level are numbered 1, 2, 3... and it
+    is not one of them (unnumbered, or numbered out of their run): it titles the file."""
+    numbers = [_NUMBER.match(p.text) for p in peers]
+    if any(n is None for n in numbers):
+        return False
+    run = [int(n[1]) for n in numbers if n is not None]
+    if len(run) < 2 or run != list(range(1, len(run) + 1)):
+        return False
+    own = _NUMBER.match(first.text)
+    return own is None or int(own[1]) != 0
