@@ -95,7 +95,7 @@ def main(ctx: click.Context) -> None:
 @click.option(
     "--strict",
     is_flag=True,
-    help="Fail (exit 1) if any line of the notes is on no card.",
+    help="Fail (exit 1) if any line of the notes is on no card, or a card is suspect.",
 )
 def build(
     paths: tuple[Path, ...],
@@ -130,8 +130,12 @@ def build(
     summary counts them. Settings for the cases a rule gets wrong go in each file's YAML
     front matter or in ankipress.yaml at the top of the content folder.
 
+    A card that may be read wrongly (a front like 'Answer', an answer holding questions,
+    a run of unanswered headings) gets a 'suspect' warning naming the setting that helps;
+    'ankipress outline FILE' shows each in place.
+
     Exit status: 0 built (warnings allowed), 1 some file had errors (or, with --strict,
-    some line is on no card), 2 usage error.
+    some line is on no card or some card is suspect), 2 usage error.
     """
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose exclude each other")
@@ -144,9 +148,12 @@ def build(
     if not quiet:
         for line in summary_lines(result, out):
             say(one_line(line))
-    failed = result.diagnostics.error_count or (strict and result.uncovered_lines)
+    suspect = sum(d.code == "suspect" for d in result.diagnostics.sorted())
+    failed = result.diagnostics.error_count or (strict and (result.uncovered_lines or suspect))
     if strict and result.uncovered_lines:
         say(f"error: --strict: {count(result.uncovered_lines, 'line')} on no card", err=True)
+    if strict and suspect:
+        say(f"error: --strict: {count(suspect, 'suspect card')}", err=True)
     sys.exit(1 if failed else 0)
 
 

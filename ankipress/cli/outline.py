@@ -21,6 +21,7 @@ from ankipress.notes.encoding import decode
 from ankipress.records import Book, SourceFile
 
 NESTED = "nested-question"
+SUSPECT = "suspect"  # shown in place, under the question it is about
 
 
 @click.command(cls=NamesProgram)
@@ -42,11 +43,15 @@ def outline(paths: tuple[Path, ...], output_format: str) -> None:
           L15  What is a ViT?  [topic]  (unanswered: placeholder answer 'TODO')
 
     A question kept inside another's answer has no card of its own: to give it one, make
-    it a heading of the level of the question holding it. Settings that change the
-    outline, in the file's front matter or the content folder's ankipress.yaml:
-    chapter_level (which headings are chapters), shapes (h2, details, q, term, topic:
-    the shapes recognised), skip_sections (sections that are not content), title (deck
-    names).
+    it a heading of the level of the question holding it. A 'suspect' line under a
+    question says why its card may be read wrongly, and which setting would help.
+
+    Settings that change the outline, in the file's front matter or the content folder's
+    ankipress.yaml: chapter_level (which headings are chapters), question_level (which
+    headings ask; deeper ones are part of their answers), details (answer: every
+    <details> holds the answer of the line above it; question: its summary asks),
+    shapes (h2, details, q, term, topic: the shapes recognised), skip_sections
+    (sections that are not content), title (deck names).
 
     Exit status: 0, or 1 if some file has errors.
     """
@@ -80,7 +85,7 @@ def _file(source: SourceFile, settings: Settings) -> dict[str, Any]:
     """One file's outline: what the build makes of it (decks, diagnostics) and the book its
     parse gives (chapters, sections, questions)."""
     report: dict[str, Any] = {"path": source.display, "title": None, "cards": 0, "decks": 0}
-    report.update(chapters=[], nested=[], diagnostics=[])
+    report.update(chapters=[], nested=[], suspects=[], diagnostics=[])
     try:
         outcome = process_file(source, settings, ())
         book = _book(source, settings) if outcome.key else None
@@ -91,7 +96,12 @@ def _file(source: SourceFile, settings: Settings) -> dict[str, Any]:
         return report
     report["cards"] = sum(len(deck.notes) for deck in outcome.decks)
     report["decks"] = len(outcome.decks)
-    report["diagnostics"] = [_diagnostic(d) for d in outcome.diagnostics if d.code != NESTED]
+    report["diagnostics"] = [
+        _diagnostic(d) for d in outcome.diagnostics if d.code not in (NESTED, SUSPECT)
+    ]
+    report["suspects"] = [
+        {"line": d.line, "message": d.message} for d in outcome.diagnostics if d.code == SUSPECT
+    ]
     if book is None:
         return report
     report["title"] = book.title
@@ -152,6 +162,8 @@ def outline_lines(file: dict[str, Any]) -> list[str]:
     starts = sorted((q["first"], i) for i, c in enumerate(chapters) for q in c["questions"])
     for nested in file["nested"]:
         homes.setdefault(_home(starts, nested["line"]), []).append(nested)
+    for suspect in file["suspects"]:
+        homes.setdefault(_home(starts, suspect["line"]), []).append(suspect)
     for index, chapter in enumerate(chapters):
         if chapter["deck"]:
             lines.append(f"  {chapter['deck']}  (chapter at L{chapter['line']})")
@@ -159,9 +171,12 @@ def outline_lines(file: dict[str, Any]) -> list[str]:
             title = chapter["title"] or "(before the first chapter)"
             lines.append(f"  {title}  (L{chapter['line']}; no deck: no question answered)")
         items = [(q["first"], 0, q) for q in chapter["questions"]]
-        items += [(n["line"], 1, n) for n in homes.get(index, [])]
+        items += [(n["line"], 1 if "host" in n else 2, n) for n in homes.get(index, [])]
         section = ""
         for line, nested, item in sorted(items, key=lambda i: (i[0], i[1])):
+            if nested == 2:
+                lines.append(f"      L{line}  suspect: {item['message']}")
+                continue
             if nested:
                 where = f"line {item['host']}" if item["host"] else "another question"
                 lines.append(f"      L{line}  (kept in the answer of {where}) {item['text']}")

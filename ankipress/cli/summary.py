@@ -34,6 +34,7 @@ def summary_lines(result: BuildResult, out: Path) -> list[str]:
     lines.extend(lock_lines(result))
     lines.extend(moved_lines(result, out))
     lines.append(coverage_line(result))
+    lines.extend(suspect_lines(result))
     diagnostics = result.diagnostics
     warnings, errors = diagnostics.warning_count, diagnostics.error_count
     lines.append(f"{count(warnings, 'warning')}, {count(errors, 'error')}")
@@ -129,6 +130,19 @@ def skipped_lines(result: BuildResult) -> list[str]:
         )
         lines.extend(f"  {path}:{first}-{last}" for path, (first, last) in sorted(intros))
     return lines
+
+
+def suspect_lines(result: BuildResult) -> list[str]:
+    """How many cards may be read wrongly, and where to look."""
+    suspects = [d for d in result.diagnostics.sorted() if d.code == "suspect"]
+    if not suspects:
+        return []
+    files = len({d.path for d in suspects})
+    return [
+        f"Suspect: {count(len(suspects), 'card')} in {count(files, 'file')} may be read "
+        "wrongly (the warnings above that name a setting; 'ankipress outline FILE' shows "
+        "each in place)"
+    ]
 
 
 def coverage_line(result: BuildResult) -> str:

@@ -19,6 +19,7 @@ from ankipress.notes.discover import outside
 
 PROJECT_FILE = "ankipress.yaml"
 SHAPES = ("h2", "details", "q", "term", "topic")
+DETAILS = ("answer", "question")  # what a <details> is, where the settings say
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,9 @@ class Settings:
     title: str | None = None  # the book's title (deck names, context)
     id: str | None = None  # the book's key: part of every GUID
     chapter_level: int | None = None  # heading level of chapters, 1-6
+    question_level: int | None = None  # heading level of questions, 1-6 (deeper: answer)
+    details: str | None = None  # "answer": every <details> wraps the answer above it;
+    # "question": its summary is the question; None: a summary that names no question wraps
     shapes: frozenset[str] = frozenset(SHAPES)  # note shapes recognised
     skip_sections: tuple[str, ...] = ()  # headings whose sections are not content
     tags: tuple[str, ...] = ()  # extra tags on every note
@@ -144,6 +148,14 @@ def _level(value: Any) -> int | _Invalid | None:
     return _Invalid(f"must be a heading level from 1 to 6, not {value!r}")
 
 
+def _details(value: Any) -> str | _Invalid | None:
+    if value is None:
+        return None
+    if value in DETAILS:
+        return str(value)
+    return _Invalid(f"must be one of {', '.join(DETAILS)}, not {value!r}")
+
+
 def _texts(value: Any) -> tuple[str, ...] | _Invalid:
     if value is None:
         return ()
@@ -187,6 +199,8 @@ _CHECKS = {
     "title": _text,
     "id": _text,
     "chapter_level": _level,
+    "question_level": _level,
+    "details": _details,
     "shapes": _shapes,
     "skip_sections": _texts,
     "tags": _tags,

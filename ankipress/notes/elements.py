@@ -59,13 +59,13 @@ def elements(
     shapes: Collection[str],
     diagnostics: Diagnostics,
     path: str,
-    details_answer: bool = False,
+    details: str | None = None,
 ) -> Iterator[Element]:
     """Each element in file order. A ``<details>`` element may end inside a later block:
     the blocks it covers are consumed, and the rest of the block it ends in is parsed again.
-    A ``<details>`` whose summary only names its box (``展开``, ``Answer``), or every one
-    where ``details_answer`` is set, wraps the answer of the question before it: its body
-    is prose, not a question."""
+    A ``<details>`` whose summary only names its box (``展开``, ``Answer``) wraps the answer
+    of the question before it: its body is prose, not a question. The setting ``details``
+    makes every one a wrapper (``answer``) or a question (``question``)."""
     headings = [b.first for b in blocks if b.heading_level]
     openers = [b.first for b in blocks if starts_details(b)]
     parsed = FileBlocks(blocks, lines)
@@ -96,7 +96,8 @@ def elements(
                         f"<details> is never closed; its answer runs to line {found.end}",
                         "details",
                     )
-                if details_answer or is_generic_label(found.asked.written):
+                generic = is_generic_label(found.asked.written) and details != "question"
+                if details == "answer" or generic:
                     yield _wrapper(block.first, found.end, found.asked.answer)
                 else:
                     folded = found.folded(block.first)

@@ -51,9 +51,11 @@ def parse_book(
         coverage.not_content(1, (tokens[0].map or [0, 1])[1], "front matter")
     blocks = top_level_blocks(tokens, lines)
     title_block = _title_heading(blocks)
-    stream = elements(blocks, lines, env, settings.shapes, diagnostics, source.display)
+    stream = elements(
+        blocks, lines, env, settings.shapes, diagnostics, source.display, settings.details
+    )
     stream = titled(list(stream), lines, env)
-    roles = assign_roles(stream, title_block.first if title_block else 0)
+    roles = assign_roles(stream, title_block.first if title_block else 0, settings.question_level)
 
     def report(line: int, message: str) -> None:
         diagnostics.warning(source.display, line, message, "nested-question")

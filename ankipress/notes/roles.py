@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ankipress.notes.asking import question_key
 from ankipress.notes.chapters import parse_chapter_heading
@@ -38,6 +38,7 @@ class Roles:
     # headings ask most of the file's questions: no <h2> or Q: answer runs past a heading
     # that asks one (else those answers may hold headings)
     headings_lead: bool = False
+    question_level: int = 0  # set: headings of this level ask, deeper ones are answer
 
 
 @dataclass
@@ -50,7 +51,32 @@ class _Heading:
     question: bool = False
 
 
-def assign_roles(elements: Sequence[Element], title_line: int) -> Roles:
+def assign_roles(
+    elements: Sequence[Element], title_line: int, question_level: int | None = None
+) -> Roles:
+    roles = _assign_roles(elements, title_line)
+    return _at_level(roles, elements, question_level) if question_level else roles
+
+
+def _at_level(roles: Roles, elements: Sequence[Element], level: int) -> Roles:
+    """The roles where the settings name the question level: its headings ask, deeper
+    ones are parts of their answers, shallower ones group them."""
+    headings = [e for e in elements if e.kind == "heading" and e.first not in (roles.title_line, 0)]
+    asking = {e.first for e in headings if e.level == level}
+    others = {e.first for e in headings}
+    parts = {e.first for e in headings if e.level > level}
+    above = [e.level for e in headings if e.level < level]
+    return replace(
+        roles,
+        questions=frozenset((roles.questions - others) | asking),
+        chapter_level=min(above, default=0),
+        parts=frozenset(parts),
+        headings_lead=True,
+        question_level=level,
+    )
+
+
+def _assign_roles(elements: Sequence[Element], title_line: int) -> Roles:
     questions = set(_bold_questions(elements))
     parts = _parts(elements, title_line)
     root = _Heading(Element("heading", 0, 0, level=0))
@@ -190,6 +216,8 @@ def ends_answer(element: Element, following: Element | None, draft: Draft, roles
     asked in, or it stands right above a question of the answer's rank (it groups them)."""
     if element.kind != "heading":
         return False
+    if roles.question_level:  # the settings say which headings ask
+        return element.level <= roles.question_level
     if element.asks or (roles.headings_lead and element.first in roles.questions):
         return True
     if draft.within and element.level <= draft.within:
