@@ -81,7 +81,7 @@ def is_toc_heading(text: str) -> bool:
 
 def is_toc_list(tokens: Sequence[Any]) -> bool:
     """A list whose items are nothing but links, at least one to an anchor in the page,
-    or short labels grouping such links (at most one label for two links).
+    or short labels over nested lists of such links (fewer labels than links).
 
     (Tables of contents written by hand often have a target or two missing its ``#``.)
     """
@@ -102,7 +102,7 @@ def is_toc_list(tokens: Sequence[Any]) -> bool:
             anchors += sum(href.startswith("#") for href in hrefs)
         elif token.type not in _LIST_STRUCTURE:
             return False
-    return items > 0 and anchors > 0 and anchors >= 2 * labels
+    return items > 0 and anchors > 0 and anchors > labels
 
 
 def _groups_links(tokens: Sequence[Any], index: int) -> bool:

@@ -51,8 +51,17 @@ def lead_paragraph(block: Block, lines: Sequence[str], env: dict) -> Asked | Non
     if not text:
         return None
     answer = answer_blocks(lines, ends + 1, block.last, env)
+    if numbered:  # the bold number goes with the numbering: "**1)** The number of ads."
+        first_line = _HEAD_BOLD.sub(_unbold_number, first_line, count=1)
     markdown = question_markdown(first_line)
     return Asked(text, block.first, shape, answer, plain, markdown=markdown, numbered=numbered)
+
+
+def _unbold_number(head: re.Match[str]) -> str:
+    number = _NUMBER_MARK.match(head["bold"])
+    assert number is not None
+    title = head["bold"][number.end() :].strip()
+    return (f"{head[1]}{title}{head[1]}" if title else "") + head["rest"]
 
 
 # A bold run at the head of a line that is not all of it: a number (``**1)** The number

@@ -39,8 +39,9 @@ def suspects(book: Book, lines: Sequence[str]) -> list[Suspect]:
     """Every sign that ``book`` (parsed from ``lines``) holds a card read wrongly."""
     questions = sorted((q for c in book.chapters for q in c.questions), key=lambda q: q.line)
     answered = [q for q in questions if q.answered]
-    found = [*_generic_fronts(answered), *_long_answers(answered), *_heading_runs(questions)]
-    found.extend(_too_few(answered, lines))
+    found = [*_generic_fronts(answered), *_too_few(answered, lines)]
+    if len(found) == len(list(_generic_fronts(answered))):  # not the whole file's sign
+        found.extend([*_long_answers(answered), *_heading_runs(questions)])
     return sorted(found, key=lambda s: s.line)
 
 

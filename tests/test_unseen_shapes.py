@@ -1,0 +1,295 @@
+"""The structure model on shapes of notes the parser was not written for (docs/structure.md),
+in our own words: built by the CLI, imported into the real Anki backend, and every card a
+reader might dispute reported as ``suspect``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import pytest
+
+from tests.ankitools import AnkiNote, import_packages, notes, open_collection
+from tests.conftest import PYTHON, REPO
+
+FILES = {
+    # a heading asks; a <details> named only "展开" / "Answer" holds its answer
+    "folded.md": (
+        "# 网络\n\n### 什么是三次握手？\n\n客户端与服务器交换三个报文。\n\n"
+        "##### 为什么不是两次？\n<details>\n<summary>展开</summary>\n\n"
+        "服务器无法确认客户端收到了它的序列号。\n</details>\n\n"
+        "##### What happens when the last ACK is lost?\n\n<details><summary>Answer</summary>\n\n"
+        "The server resends its SYN-ACK.\n\n</details>\n"
+    ),
+    # a <details> after a heading's own answer text is a fold in that answer
+    "inline-folds.md": (
+        "# Transport\n\n### TCP compared with UDP\n\n1. TCP sets up a connection first;\n"
+        "<details>\n<summary>What does connectionless mean?</summary>\n\n"
+        "UDP sends without any setup.\n</details>\n\n2. TCP retransmits lost segments.\n\n"
+        "### Why does TCP need a handshake?\n\nBoth sides agree on sequence numbers.\n"
+    ),
+    # a table of contents of in-page links, grouped by plain labels
+    "contents.md": (
+        "# Systems\n\n<!-- TOC -->\n* Processes\n    * [What is a process?](#what-is-a-process)\n"
+        "    * [What is a thread?](#what-is-a-thread)\n* Memory\n"
+        "    * [What is paging?](#what-is-paging)\n<!-- TOC -->\n\n"
+        "## What is a process?\n\nA program in execution.\n\n## What is a thread?\n\n"
+        "A unit of scheduling inside a process.\n\n"
+        "## What is paging?\n\nFixed-size memory blocks.\n"
+    ),
+    # bold numbers lead each task, the answer is code; and a bold question with a remark
+    "tasks.md": (
+        "# Queries\n\n## SQL\n\nWrite queries for the following:\n\n"
+        "**1)** The number of users.\n\n```sql\nSELECT count(*) FROM users;\n```\n\n<br/>\n\n"
+        "**2)** The newest order.\n\n```sql\nSELECT max(created) FROM orders;\n```\n\n"
+        "## Theory\n\n**Why index a column?**（see the chapter on trees）\n\n"
+        "Lookups stop scanning the whole table.\n\n**Why not index every column?**\n\n"
+        "Every write must update each index.\n"
+    ),
+    # an interview written up as a list: items ask, answers nested, some left bare
+    "interview.md": (
+        "# Interview notes\n\n# Round one\n\n- Arrays compared with linked lists?\n"
+        "  - arrays index in constant time\n  - lists insert cheaply\n"
+        "- heap and stack, the difference\n  - the stack holds frames\n"
+        "- sorting, which algorithms are stable\n- 快排什么时候最坏？\n  - 选到最大或最小的基准\n"
+    ),
+    # a topic heading whose list names its aspects: one card, not one per aspect
+    "aspects.md": (
+        "# Locks\n\n## Deadlock\n\n- 概念：\n  - two transactions wait on each other\n"
+        "- 产生的条件：\n  - mutual exclusion, hold and wait\n"
+        "- 如何避免？\n  - lock in one order\n\n"
+        "## Optimistic locking\n\n- Definition:\n  - check a version when committing\n"
+        "- Advantages:\n  - no waiting readers\n"
+    ),
+    # a task list of terms, each with its answer
+    "tasklist.md": (
+        "# Coding round\n\n### Algorithm questions\n\n- [x] **Square root of a number**\n\n"
+        "  Binary search between 1 and the number.\n\n- [ ] **Square root to two decimals**\n\n"
+        "  **To Do**\n\n- [x] **Find the single number**\n\n  XOR every element.\n"
+    ),
+    # the first heading stands apart from its numbered peers: it titles the file
+    "titled.md": (
+        "# Inference notes\n\n> Translated from a talk.\n\nThis page collects what I read.\n\n"
+        "# 1. Batching\n\nGroup requests to fill the device.\n\n"
+        "# 2. Caching\n\nKeep the keys and values of earlier tokens.\n"
+    ),
+    # the settings: a question level, and <details> as answers whatever their summary
+    "levels.md": (
+        "---\nquestion_level: 3\n---\n# Networking\n\n## Transport\n\n### TCP handshake\n\n"
+        "Three messages.\n\n#### Why not two?\n\nThe server could not confirm the client.\n\n"
+        "### Congestion control\n\nSlow start, then avoidance.\n"
+    ),
+    "wrappers.md": (
+        "---\ndetails: answer\n---\n# Quiz\n\n## What is a port?\n\n"
+        "<details><summary>Reveal it</summary>\n\nA number naming an endpoint.\n\n</details>\n"
+    ),
+    # suspect: a front that names a box, a run of unanswered headings
+    "suspect.md": (
+        "---\ndetails: question\n---\n# Quiz\n\n<details><summary>展开</summary>\n\n"
+        "A protocol.\n</details>\n\n## What is a socket?\n\n## What is a port?\n\n"
+        "## What is a packet?\n"
+    ),
+    # suspect: many lines ask, but none in a shape that makes a card
+    "question-bank.md": (
+        "# Bank\n\nThis page lists questions to revise:\n\n"
+        + "".join(f"Question {n} asks what part {n} does?\n\n" for n in range(1, 8))
+        + "Answers will follow later, once written up in full for every one of them.\n"
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict, list[AnkiNote]]:
+    project = tmp_path_factory.mktemp("unseen")
+    content = project / "content"
+    content.mkdir()
+    for name, text in FILES.items():
+        (content / name).write_text(text, encoding="utf-8")
+    run = [PYTHON, str(REPO / "build_deck.py")]
+    done = subprocess.run(
+        [*run, "build", "content", "-o", "decks"], cwd=project, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    check = subprocess.run(
+        [*run, "check", "content", "--format", "json"], cwd=project, capture_output=True, text=True
+    )
+    col = open_collection(project / "anki")
+    import_packages(col, sorted((project / "decks").rglob("*.apkg")))
+    found = notes(col)
+    col.close()
+    return done.stdout + done.stderr, json.loads(check.stdout), found
+
+
+def cards(found: list[AnkiNote], name: str) -> dict[str, str]:
+    return {
+        n.fields["Question"]: n.fields["Answer"]
+        for n in found
+        if f"content/{name}:" in n.fields["Source"]
+    }
+
+
+def suspects(report: dict, name: str) -> list[tuple[int, str]]:
+    return [
+        (d["line"], d["message"])
+        for d in report["diagnostics"]
+        if d["code"] == "suspect" and d["path"] == f"content/{name}"
+    ]
+
+
+def test_a_details_named_only_expand_holds_the_answer_of_the_heading(built) -> None:
+    _, report, found = built
+    got = cards(found, "folded.md")
+    assert set(got) == {
+        "什么是三次握手？",
+        "为什么不是两次？",
+        "What happens when the last ACK is lost?",
+    }
+    assert "服务器无法确认客户端收到了它的序列号" in got["为什么不是两次？"]
+    assert "resends its SYN-ACK" in got["What happens when the last ACK is lost?"]
+    assert "服务器无法确认" not in got["什么是三次握手？"]
+    assert not [u for u in report["unanswered"] if u["path"] == "content/folded.md"]
+    assert suspects(report, "folded.md") == []
+
+
+def test_a_details_after_answer_text_is_a_fold_in_that_answer(built) -> None:
+    _, report, found = built
+    got = cards(found, "inline-folds.md")
+    assert set(got) == {"TCP compared with UDP", "Why does TCP need a handshake?"}
+    answer = got["TCP compared with UDP"]
+    assert "What does connectionless mean?" in answer and "without any setup" in answer
+    assert "retransmits lost segments" in answer
+    nested = [q for q in report["nested_questions"] if q["path"] == "content/inline-folds.md"]
+    assert [q["line"] for q in nested] == [6]  # the fold asks: said, no card of its own
+
+
+def test_a_grouped_table_of_contents_is_not_questions(built) -> None:
+    _, report, found = built
+    got = cards(found, "contents.md")
+    assert got == {
+        "What is a process?": "<p>A program in execution.</p>",
+        "What is a thread?": "<p>A unit of scheduling inside a process.</p>",
+        "What is paging?": "<p>Fixed-size memory blocks.</p>",
+    }
+    assert not [u for u in report["unanswered"] if u["path"] == "content/contents.md"]
+
+
+def test_a_bold_label_at_the_head_of_a_paragraph_is_its_question(built) -> None:
+    _, _, found = built
+    got = cards(found, "tasks.md")
+    remark = "<strong>Why index a column?</strong>（see the chapter on trees）"  # as written
+    assert set(got) == {
+        "SQL",  # the section's own line: its text is its card, as a topic's is
+        "The number of users.",
+        "The newest order.",
+        remark,
+        "Why not index every column?",
+    }
+    assert got["SQL"] == "<p>Write queries for the following:</p>"
+    assert ">count<" in got["The number of users."]
+    assert "max(created)" not in got["The number of users."]
+    assert "scanning the whole table" in got[remark]
+
+
+def test_an_interview_log_of_list_items_is_one_card_a_question(built) -> None:
+    _, report, found = built
+    got = cards(found, "interview.md")
+    assert set(got) == {
+        "Arrays compared with linked lists?",
+        "heap and stack, the difference",
+        "快排什么时候最坏？",
+    }
+    assert "insert cheaply" in got["Arrays compared with linked lists?"]
+    assert "the stack holds frames" in got["heap and stack, the difference"]
+    bare = [u["question"] for u in report["unanswered"] if u["path"] == "content/interview.md"]
+    assert bare == ["sorting, which algorithms are stable"]
+
+
+def test_terms_naming_aspects_of_a_topic_are_its_answer(built) -> None:
+    _, _, found = built
+    got = cards(found, "aspects.md")
+    assert set(got) == {"Deadlock", "Optimistic locking"}
+    assert "lock in one order" in got["Deadlock"] and "mutual exclusion" in got["Deadlock"]
+    assert "no waiting readers" in got["Optimistic locking"]
+
+
+def test_a_task_list_of_terms_is_a_card_each(built) -> None:
+    _, report, found = built
+    got = cards(found, "tasklist.md")
+    assert set(got) == {"Square root of a number", "Find the single number"}
+    assert "XOR every element" in got["Find the single number"]
+    reasons = {u["question"]: u["reason"] for u in report["unanswered"]}
+    assert reasons["Square root to two decimals"].startswith("placeholder answer")
+
+
+def test_a_heading_apart_from_its_numbered_peers_titles_the_file(built) -> None:
+    _, report, found = built
+    got = cards(found, "titled.md")
+    assert set(got) == {"Batching", "Caching"}
+    assert {n.deck for n in found if "content/titled.md:" in n.fields["Source"]} == {
+        "Inference notes"
+    }
+    intros = [i for i in report["introductions"] if i["path"] == "content/titled.md"]
+    assert intros == [{"path": "content/titled.md", "first": 3, "last": 5}]
+
+
+def test_question_level_makes_deeper_headings_part_of_the_answer(built) -> None:
+    _, _, found = built
+    got = cards(found, "levels.md")
+    assert set(got) == {"TCP handshake", "Congestion control"}
+    assert "could not confirm the client" in got["TCP handshake"]
+
+
+def test_details_answer_makes_every_summary_a_wrapper(built) -> None:
+    _, _, found = built
+    got = cards(found, "wrappers.md")
+    assert set(got) == {"What is a port?"}
+    assert "naming an endpoint" in got["What is a port?"]
+
+
+def test_a_front_naming_a_box_and_a_run_of_bare_headings_are_suspect(built) -> None:
+    output, report, found = built
+    assert set(cards(found, "suspect.md")) == {"展开"}
+    assert suspects(report, "suspect.md") == [
+        (
+            6,
+            "the front '展开' names no question: set 'details: answer' if each <details> "
+            "holds the answer of the line above it",
+        ),
+        (
+            11,
+            "3 questions in a row (lines 11-15) have no answer: if their answers are written "
+            "in another shape (a <details>, a list), set 'details: answer' or 'shapes'",
+        ),
+    ]
+    assert "content/suspect.md:6: warning: the front '展开' names no question" in output
+    assert "Suspect: 3 cards in 2 files may be read wrongly" in output
+
+
+def test_many_asking_lines_and_one_card_is_suspect(built) -> None:
+    _, report, found = built
+    assert len(cards(found, "question-bank.md")) == 1
+    assert suspects(report, "question-bank.md") == [
+        (
+            1,
+            "7 lines read as questions, but the file gives 1 card: its questions may be "
+            "written in a shape not recognised ('question_level' or 'shapes' sets what asks)",
+        )
+    ]
+
+
+def test_strict_fails_on_a_suspect_card(tmp_path) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "quiz.md").write_text(FILES["suspect.md"], encoding="utf-8")
+    run = [PYTHON, str(REPO / "build_deck.py")]
+    done = subprocess.run(
+        [*run, "build", "notes", "-o", "decks", "--strict"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert "error: --strict: 2 suspect cards" in done.stderr
+    outline = subprocess.run(
+        [*run, "outline", "notes"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert "      L6  suspect: the front '展开' names no question" in outline.stdout
