@@ -83,6 +83,12 @@ FILES = {
         "---\ndetails: answer\n---\n# Quiz\n\n## What is a port?\n\n"
         "<details><summary>Reveal it</summary>\n\nA number naming an endpoint.\n\n</details>\n"
     ),
+    # answers that are notes to self: a to-do with a remark, a labelled pointer elsewhere
+    "to-self.md": (
+        "# Vision\n\n### How do detectors differ?\n\n**TO DO** read the survey first\n\n"
+        "### What is a flex layout?\n\n> - Related Reference : [a guide](https://example.org/f)\n\n"
+        "### What is a receptive field?\n\nThe input region one unit sees.\n"
+    ),
     # suspect: a front that names a box, a run of unanswered headings
     "suspect.md": (
         "---\ndetails: question\n---\n# Quiz\n\n<details><summary>展开</summary>\n\n"
@@ -293,3 +299,13 @@ def test_strict_fails_on_a_suspect_card(tmp_path) -> None:
         [*run, "outline", "notes"], cwd=tmp_path, capture_output=True, text=True
     )
     assert "      L6  suspect: the front '展开' names no question" in outline.stdout
+
+
+def test_a_to_do_with_a_remark_and_a_labelled_pointer_are_no_answers(built) -> None:
+    _, report, found = built
+    assert set(cards(found, "to-self.md")) == {"What is a receptive field?"}
+    reasons = {u["line"]: u["reason"] for u in report["unanswered"] if "to-self" in u["path"]}
+    assert reasons == {
+        3: "placeholder answer 'TO DO read the survey first'",
+        7: "the answer is only a link",
+    }

@@ -16,7 +16,7 @@ _PLACEHOLDER = re.compile(
     r"coming soon|placeholder|answer placeholder|answer here|your answer(?: here)?|"
     r"xxx+|\?+|\.{2,}|…+|-+|"
     r"待补充|待完善|待更新|待续|未完待续|待定|待填|待写|暂无|略|占位|补充中|更新中|"
-    r"(?:todo|tbd|fixme)\b.{0,60})[\])）】]?$",
+    r"(?:todo|to do|tbd|fixme)\b.{0,60})[\])）】]?$",
     re.IGNORECASE,
 )
 _TRIM = " \t\n\r.,;:!。，；：！、*_~`>-"
@@ -30,6 +30,7 @@ _URL = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 _CHECKBOX = re.compile(r"^\s*\[[ xX]\](?:\s+|$)")  # a task list's box ("[]" is an empty list)
 _POINTERS = re.compile(
     r"^(?:see(?: also)?|refer to|read|links?|references?|further reading|sources?|"
+    r"related(?: references?| links?| reading)?|"
     r"参考资料|参考文献|参考链接|相关链接|参见|详见|见|参考|请看|链接)\s*[:：]?\s*",
     re.IGNORECASE,
 )
