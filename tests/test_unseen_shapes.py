@@ -89,6 +89,15 @@ FILES = {
         "### What is a flex layout?\n\n> - Related Reference : [a guide](https://example.org/f)\n\n"
         "### What is a receptive field?\n\nThe input region one unit sees.\n"
     ),
+    # topic headings at three levels, none asking: a heading over sub-headings that have
+    # sub-headings of their own is not one question; each topic with text is a card
+    "topics.md": (
+        "# Launch modes\n\n## Tasks\n\nA task is a stack of screens.\n\n"
+        "## Modes\n\nEach mode places a new screen differently.\n\n"
+        "### standard\n\nA new instance every time.\n\n### singleTask\n\n"
+        "One instance, in its own task.\n\n#### reparenting\n\nA screen may move tasks.\n\n"
+        "### singleTop\n\nReused when already on top.\n\n## Uses\n\nMost apps use standard.\n"
+    ),
     # suspect: a front that names a box, a run of unanswered headings
     "suspect.md": (
         "---\ndetails: question\n---\n# Quiz\n\n<details><summary>展开</summary>\n\n"
@@ -308,4 +317,18 @@ def test_a_to_do_with_a_remark_and_a_labelled_pointer_are_no_answers(built) -> N
     assert reasons == {
         3: "placeholder answer 'TO DO read the survey first'",
         7: "the answer is only a link",
+    }
+
+
+def test_topic_headings_over_deeper_topics_are_a_card_each(built) -> None:
+    _, _, found = built
+    got = cards(found, "topics.md")
+    assert got == {
+        "Tasks": "<p>A task is a stack of screens.</p>",
+        "Modes": "<p>Each mode places a new screen differently.</p>",
+        "standard": "<p>A new instance every time.</p>",
+        "singleTask": "<p>One instance, in its own task.</p>",
+        "reparenting": "<p>A screen may move tasks.</p>",
+        "singleTop": "<p>Reused when already on top.</p>",
+        "Uses": "<p>Most apps use standard.</p>",
     }

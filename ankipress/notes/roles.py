@@ -133,7 +133,8 @@ def _promote(root: _Heading) -> int:
     levels = Counter(h.element.level for h in found if h.question)
     level = max(sorted(levels, reverse=True), key=lambda n: levels[n], default=0)
     for heading in found:
-        if heading.element.level == level and heading.children and not heading.marks:
+        plain = all(not child.children for child in heading.children)  # only leaves
+        if heading.element.level == level and heading.children and plain and not heading.marks:
             heading.question = True
     return sum(1 for h in found if h.question and not parse_chapter_heading(h.element.text))
 
