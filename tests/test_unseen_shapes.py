@@ -327,8 +327,11 @@ def test_topic_headings_over_deeper_topics_are_a_card_each(built) -> None:
         "Tasks": "<p>A task is a stack of screens.</p>",
         "Modes": "<p>Each mode places a new screen differently.</p>",
         "standard": "<p>A new instance every time.</p>",
-        "singleTask": "<p>One instance, in its own task.</p>",
-        "reparenting": "<p>A screen may move tasks.</p>",
+        # at the question level (most topics are ### leaves), over a plain leaf: one card
+        "singleTask": (
+            "<p>One instance, in its own task.</p>\n<h4>reparenting</h4>\n"
+            "<p>A screen may move tasks.</p>"
+        ),
         "singleTop": "<p>Reused when already on top.</p>",
         "Uses": "<p>Most apps use standard.</p>",
     }
