@@ -96,7 +96,8 @@ FILES = {
         "## Modes\n\nEach mode places a new screen differently.\n\n"
         "### standard\n\nA new instance every time.\n\n### singleTask\n\n"
         "One instance, in its own task.\n\n#### reparenting\n\nA screen may move tasks.\n\n"
-        "### singleTop\n\nReused when already on top.\n\n## Uses\n\nMost apps use standard.\n"
+        "### singleTop\n\nReused when already on top.\n\n## Uses\n\nMost apps use standard.\n\n"
+        "## History\n\nThe modes date from the first release.\n"
     ),
     # suspect: a front that names a box, a run of unanswered headings
     "suspect.md": (
@@ -327,11 +328,9 @@ def test_topic_headings_over_deeper_topics_are_a_card_each(built) -> None:
         "Tasks": "<p>A task is a stack of screens.</p>",
         "Modes": "<p>Each mode places a new screen differently.</p>",
         "standard": "<p>A new instance every time.</p>",
-        # at the question level (most topics are ### leaves), over a plain leaf: one card
-        "singleTask": (
-            "<p>One instance, in its own task.</p>\n<h4>reparenting</h4>\n"
-            "<p>A screen may move tasks.</p>"
-        ),
+        "singleTask": "<p>One instance, in its own task.</p>",
+        "reparenting": "<p>A screen may move tasks.</p>",
         "singleTop": "<p>Reused when already on top.</p>",
         "Uses": "<p>Most apps use standard.</p>",
+        "History": "<p>The modes date from the first release.</p>",
     }
