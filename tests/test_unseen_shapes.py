@@ -99,6 +99,12 @@ FILES = {
         "### singleTop\n\nReused when already on top.\n\n## Uses\n\nMost apps use standard.\n\n"
         "## History\n\nThe modes date from the first release.\n"
     ),
+    # Obsidian inline fields (Dataview metadata) under a heading of their own
+    "fields.md": (
+        "# Metadata\n\n**Title** :: Persistence layer\n\n**Status** :: #draft\n\n"
+        "tags:: java, orm\n\n# Persistence layer\n\n## 1.1 Why not plain JDBC?\n\n"
+        "Connections and statements are repeated in every call.\n"
+    ),
     # suspect: a front that names a box, a run of unanswered headings
     "suspect.md": (
         "---\ndetails: question\n---\n# Quiz\n\n<details><summary>展开</summary>\n\n"
@@ -334,3 +340,9 @@ def test_topic_headings_over_deeper_topics_are_a_card_each(built) -> None:
         "Uses": "<p>Most apps use standard.</p>",
         "History": "<p>The modes date from the first release.</p>",
     }
+
+
+def test_obsidian_inline_fields_are_metadata_not_a_card(built) -> None:
+    _, report, found = built
+    assert set(cards(found, "fields.md")) == {"Why not plain JDBC?"}
+    assert not [u for u in report["unanswered"] if u["path"] == "content/fields.md"]

@@ -1,5 +1,5 @@
 """Blocks that are never on a card: rules, comments, style sheets, badges, ``[TOC]``
-markers, bare anchors, and lists of nothing but links."""
+markers, bare anchors, Obsidian's inline metadata fields, and lists of nothing but links."""
 
 from __future__ import annotations
 
@@ -48,6 +48,8 @@ def skipped_sections(settings: Iterable[str]) -> dict[str, str]:
 _BADGE_HOSTS = ("shields.io", "badge", "badgen.net")
 _REPO_HOSTS = ("github.com", "gitlab.com", "gitee.com", "bitbucket.org")
 _TOC_MARKER = re.compile(r"^\s*\[{1,2}\s*toc\s*\]{1,2}\s*$", re.IGNORECASE)
+# Obsidian's inline fields (Dataview): "**Status** :: #draft", "tags:: a, b" — metadata
+_INLINE_FIELD = re.compile(r"^\s*(?:(\*\*|__)[\w \t-]{1,40}\1|[\w-]{1,40})\s*::(?:\s|$)")
 _ANCHOR = re.compile(
     r"^\s*(?:<a\s+(?:name|id)\s*=\s*['\"]?[^'\">]*['\"]?\s*/?>\s*(?:</a>)?\s*)+$", re.I
 )
@@ -69,6 +71,8 @@ def not_content(block: Block) -> str | None:
     source = block.tokens[1].content if len(block.tokens) > 1 else ""
     if _TOC_MARKER.match(source):
         return "table of contents marker"
+    if all(_INLINE_FIELD.match(line) for line in source.splitlines()):
+        return "metadata fields"
     if _ANCHOR.match(source):
         return "anchor"
     if source.lstrip().startswith("[") and _is_badge_line(block.inline):
