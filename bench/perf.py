@@ -1,8 +1,10 @@
 """How fast a large personal collection builds: 40 books x 10 chapters x 50 questions.
 
-    python3 bench/perf.py [--books 40] [--keep DIR] [--repeat 3]
+    python3 bench/perf.py [--corpus every|four|both] [--books 40] [--keep DIR] [--repeat 3]
 
-Generates the corpus from the seeds' own answers (bench/corpus.py), then measures, each
+Generates the corpus from the seeds' own answers (bench/corpus.py): under every question
+shape a reader writes, with the seeds' figures as files (``every``), or under the four
+shapes of the tests (``four``). Then it measures, each
 in a fresh process: a cold build, a no-op rebuild, a rebuild after one file changed, their
 peak memory, ``build_deck.py --help``, and genanki itself packaging the same notes into the
 same number of decks (same run, so the ratios hold on a noisy machine). Each measure runs
@@ -27,7 +29,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench.corpus import clean_answers, write_corpus  # noqa: E402
+from bench.corpus import EVERY_SHAPE, SHAPES, clean_answers, write_corpus  # noqa: E402
 
 GENANKI = """
 import glob, json, os, sqlite3, sys, tempfile, time, zipfile
@@ -104,10 +106,23 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of each measure; the fastest counts"
     )
+    parser.add_argument(
+        "--corpus",
+        choices=("every", "four", "both"),
+        default="both",
+        help="every: each shape a reader writes, figures included; four: the tests' shapes",
+    )
     options = parser.parse_args()
+    for name in ("every", "four") if options.corpus == "both" else (options.corpus,):
+        measure(options, name)
+
+
+def measure(options: argparse.Namespace, corpus: str) -> None:
     work = options.keep or Path(tempfile.mkdtemp(prefix="ankipress-bench-"))
     shutil.rmtree(work / "content", ignore_errors=True)
-    count = write_corpus(work / "content", clean_answers(REPO / "content"), books=options.books)
+    shapes, figures = (EVERY_SHAPE, True) if corpus == "every" else (SHAPES, False)
+    answers = clean_answers(REPO / "content", shapes, figures)
+    count = write_corpus(work / "content", answers, books=options.books, shapes=shapes)
     build = [sys.executable, str(REPO / "build_deck.py"), "build", "content", "-o", "decks", "-q"]
     changed = work / "content/book01.md"
     original = changed.read_text(encoding="utf-8")
@@ -126,7 +141,11 @@ def main() -> None:
     base = min(runs.pop("genanki"), key=lambda r: float(r[2].split()[0]))
     genanki_s, notes, decks = base[2].split()
     reference = float(genanki_s)
-    print(f"Corpus: {count} questions -> {notes} notes in {decks} decks; {os.cpu_count()} CPUs")
+    what = "every shape, with figures" if corpus == "every" else "the tests' four shapes"
+    print(
+        f"\nCorpus ({what}): {count} questions -> {notes} notes in {decks} decks; "
+        f"{os.cpu_count()} CPUs"
+    )
     print(f"Fastest of {options.repeat} runs of each measure, interleaved")
     print(f"{'measure':28} {'seconds':>8} {'x genanki':>10} {'peak MB':>8}")
     print(f"{'genanki packaging alone':28} {reference:8.2f} {1.0:10.2f} {base[1]:8}")

@@ -37,6 +37,7 @@ class Asked:
 
 
 _LABEL = re.compile(r"^[0-9０-９]+(?:[.．][0-9０-９]+)+[.．]?\s*\S.{0,80}[:：]\s*$")
+_MAY_LABEL = re.compile(r"^[\s*_<\[]*[0-9０-９]")  # a label's number, maybe behind markup
 _TERM_END = re.compile(r"[:：?？]\s*$")
 _TASK = re.compile(r"^\[[ xX]\]\s+")  # - [x] done / - [ ] to do
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
@@ -149,6 +150,8 @@ def _term_item(
 def group_label(block: Block) -> str | None:
     """``1.2.1 DDPM算法原理部分：`` alone on a line: it names the group of cards below it."""
     if block.kind != "paragraph_open" or block.first != block.last:
+        return None
+    if not _MAY_LABEL.match(block.tokens[1].content):  # most paragraphs: no inline parse
         return None
     text = block.text
     return text.rstrip(" \t:：") if _LABEL.match(text) else None
