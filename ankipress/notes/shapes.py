@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import KW_ONLY, dataclass
 
 from markdown_it.token import Token
@@ -17,7 +18,7 @@ from ankipress.notes.asking import (
     question_markdown,
     question_text,
 )
-from ankipress.notes.blocks import Block, indent_width, inline_text, reparse
+from ankipress.notes.blocks import Block, indent_width, inline_text, reparse, top_level_blocks
 from ankipress.notes.markdown import markdown
 
 
@@ -55,8 +56,8 @@ def term_list(
     first line is checked before any body is parsed."""
     if block.kind not in ("bullet_list_open", "ordered_list_open"):
         return None
-    items = [t for t in block.tokens if t.type == "list_item_open" and t.level == 1]
-    heads = [_term_head(item, block, lines) for item in items]
+    items = [i for i, t in enumerate(block.tokens) if t.type == "list_item_open" and t.level == 1]
+    heads = [_term_head(index, block, lines) for index in items]
     if not heads or any(head is None for head in heads):
         return None
     found = [h for h in heads if h is not None]
@@ -95,9 +96,12 @@ class _TermHead:
     is_term: bool  # a bold phrase, or a short line ending in a colon
     body: bool  # lines under it
     groups: bool  # its body starts with an item that asks: it names a group of questions
+    parsed: tuple[Token, ...] | None = None  # its body's tokens from the file's parse,
+    # when the head is a paragraph of its own (else its body is parsed from its lines)
 
 
-def _term_head(item: Token, block: Block, lines: Sequence[str]) -> _TermHead | None:
+def _term_head(index: int, block: Block, lines: Sequence[str]) -> _TermHead | None:
+    item = block.tokens[index]
     if item.map is None:
         return None
     first, last = item.map[0] + 1, min(item.map[1], block.last)
@@ -121,7 +125,33 @@ def _term_head(item: Token, block: Block, lines: Sequence[str]) -> _TermHead | N
     if marker.end() == len(head):  # a term alone on its line: content is one space past it
         width = indent_width(re.sub(r"\S", " ", head.rstrip())) + 1
     text = bold[2] if bold else term
-    return _TermHead(first, last, text, width, asking, is_term, body, groups)
+    parsed = _parsed_body(block.tokens, index, first) if body else ()
+    return _TermHead(first, last, text, width, asking, is_term, body, groups, parsed)
+
+
+def _parsed_body(tokens: Sequence[Token], index: int, first: int) -> tuple[Token, ...] | None:
+    """The tokens of the body of the item opened at ``tokens[index]``, as top-level tokens
+    (copies: a paragraph of a tight list shown as one), when its head is a paragraph of
+    line ``first`` alone; None when the body begins inside the head's paragraph."""
+    head = tokens[index + 1 : index + 4]
+    if [t.type for t in head] != ["paragraph_open", "inline", "paragraph_close"]:
+        return None
+    if head[0].map is None or head[0].map[1] != first:
+        return None
+    depth, end = 0, index
+    for end in range(index, len(tokens)):
+        depth += tokens[end].nesting
+        if depth == 0:
+            break
+    shift = tokens[index].level + 1
+    body = []
+    for token in tokens[index + 4 : end]:
+        twin = copy(token)
+        twin.meta, twin.level = dict(token.meta), token.level - shift
+        if token.type in ("paragraph_open", "paragraph_close") and twin.level == 0:
+            twin.hidden = False  # at the top of the body: nested lists keep their own
+        body.append(twin)
+    return tuple(body)
 
 
 def _term_item(
@@ -132,7 +162,10 @@ def _term_item(
     bare: bool,
     logged: bool = False,  # an item of a log of questions: asks whatever its form
 ) -> list[Asked] | None:
-    answer = reparse(lines, head.first + 1, head.last, env, strip=head.width)
+    if head.parsed is not None:  # parsed once, with the file
+        answer = top_level_blocks(head.parsed, lines)
+    else:
+        answer = reparse(lines, head.first + 1, head.last, env, strip=head.width)
     plain = plain_line(head.term)
     text = question_text(plain)
     if not text or not (answer or head.asking or group or logged):
