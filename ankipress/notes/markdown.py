@@ -76,6 +76,15 @@ def ensure_inline(tokens: Iterable[Token]) -> None:
     text_join(state)
 
 
+def pending_inline(token: Token, content: str, env: dict) -> Token:
+    """A copy of the inline ``token`` holding ``content`` instead, its parse left pending
+    (with the file's ``env``: its link references) like the tokens of ``parse_blocks``."""
+    twin = Token("inline", "", 0, content=content, map=token.map, level=0, block=True)
+    twin.children = None
+    twin.meta[_PENDING] = env
+    return twin
+
+
 def _without_debug_calls() -> None:
     """markdown-it's block rules log each line they try, at debug level: 150,000 calls of
     ``Logger.debug`` for 2,000 notes, 7% of a parse, all to say nothing (the level is off).

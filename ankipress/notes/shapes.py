@@ -19,7 +19,7 @@ from ankipress.notes.asking import (
     question_text,
 )
 from ankipress.notes.blocks import Block, indent_width, inline_text, reparse, top_level_blocks
-from ankipress.notes.markdown import markdown
+from ankipress.notes.markdown import markdown, pending_inline
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def term_list(
     if block.kind not in ("bullet_list_open", "ordered_list_open"):
         return None
     items = [i for i, t in enumerate(block.tokens) if t.type == "list_item_open" and t.level == 1]
-    heads = [_term_head(index, block, lines) for index in items]
+    heads = [_term_head(index, block, lines, env) for index in items]
     if not heads or any(head is None for head in heads):
         return None
     found = [h for h in heads if h is not None]
@@ -100,7 +100,7 @@ class _TermHead:
     # when the head is a paragraph of its own (else its body is parsed from its lines)
 
 
-def _term_head(index: int, block: Block, lines: Sequence[str]) -> _TermHead | None:
+def _term_head(index: int, block: Block, lines: Sequence[str], env: dict) -> _TermHead | None:
     item = block.tokens[index]
     if item.map is None:
         return None
@@ -125,26 +125,41 @@ def _term_head(index: int, block: Block, lines: Sequence[str]) -> _TermHead | No
     if marker.end() == len(head):  # a term alone on its line: content is one space past it
         width = indent_width(re.sub(r"\S", " ", head.rstrip())) + 1
     text = bold[2] if bold else term
-    parsed = _parsed_body(block.tokens, index, first) if body else ()
+    parsed = _parsed_body(block.tokens, index, first, env) if body else ()
     return _TermHead(first, last, text, width, asking, is_term, body, groups, parsed)
 
 
-def _parsed_body(tokens: Sequence[Token], index: int, first: int) -> tuple[Token, ...] | None:
-    """The tokens of the body of the item opened at ``tokens[index]``, as top-level tokens
-    (copies: a paragraph of a tight list shown as one), when its head is a paragraph of
-    line ``first`` alone; None when the body begins inside the head's paragraph."""
+def _parsed_body(
+    tokens: Sequence[Token], index: int, first: int, env: dict
+) -> tuple[Token, ...] | None:
+    """The tokens of the body of the item opened at ``tokens[index]`` (its head on line
+    ``first``) from the file's parse, as top-level tokens: copies, a paragraph of a tight
+    list shown as one. Where the body's first lines continue the head's paragraph, they are
+    a paragraph of their own. None where the head is not a paragraph."""
     head = tokens[index + 1 : index + 4]
     if [t.type for t in head] != ["paragraph_open", "inline", "paragraph_close"]:
         return None
-    if head[0].map is None or head[0].map[1] != first:
+    if head[0].map is None or head[0].map[0] != first - 1:
         return None
+    rest: list[Token] = []
+    if head[0].map[1] > first:  # "- **term**" with its answer on the next lines
+        cut = head[1].content.find("\n")
+        if cut < 0:
+            return None
+        where = [first, head[0].map[1]]
+        opening, closing = copy(head[0]), copy(head[2])
+        for twin in (opening, closing):
+            twin.map, twin.level, twin.hidden = where, 0, False
+        inline = pending_inline(head[1], head[1].content[cut + 1 :].lstrip(), env)
+        inline.map, inline.level = where, 1
+        rest = [opening, inline, closing]
     depth, end = 0, index
     for end in range(index, len(tokens)):
         depth += tokens[end].nesting
         if depth == 0:
             break
     shift = tokens[index].level + 1
-    body = []
+    body = rest
     for token in tokens[index + 4 : end]:
         twin = copy(token)
         twin.meta, twin.level = dict(token.meta), token.level - shift
