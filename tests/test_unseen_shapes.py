@@ -105,6 +105,13 @@ FILES = {
         "tags:: java, orm\n\n# Persistence layer\n\n## 1.1 Why not plain JDBC?\n\n"
         "Connections and statements are repeated in every call.\n"
     ),
+    # numbered alike: a bold 1.2 after a heading 1.1 is its sibling, not its answer
+    "numbered.md": (
+        "# Attention\n\n### 1. Basics\n\n#### **1.1 What is attention?**\n\n"
+        "Weights over the inputs.\n\n**1.2 How is it computed?**\n\n"
+        "Scores, a softmax, then a weighted sum.\n\n#### 1.3 Why scale the scores?\n\n"
+        "To keep the softmax out of saturation.\n"
+    ),
     # suspect: a front that names a box, a run of unanswered headings
     "suspect.md": (
         "---\ndetails: question\n---\n# Quiz\n\n<details><summary>展开</summary>\n\n"
@@ -346,3 +353,13 @@ def test_obsidian_inline_fields_are_metadata_not_a_card(built) -> None:
     _, report, found = built
     assert set(cards(found, "fields.md")) == {"Why not plain JDBC?"}
     assert not [u for u in report["unanswered"] if u["path"] == "content/fields.md"]
+
+
+def test_a_question_numbered_next_is_a_sibling_whatever_its_shape(built) -> None:
+    _, report, found = built
+    assert cards(found, "numbered.md") == {
+        "What is attention?": "<p>Weights over the inputs.</p>",
+        "How is it computed?": "<p>Scores, a softmax, then a weighted sum.</p>",
+        "Why scale the scores?": "<p>To keep the softmax out of saturation.</p>",
+    }
+    assert not [q for q in report["nested_questions"] if q["path"] == "content/numbered.md"]

@@ -53,6 +53,7 @@ class Draft:
     nested: list[tuple[int, str]] = field(default_factory=list)  # questions kept: line, text
     markdown: str = ""  # the question as written in markdown, if it was
     within: int = 0  # the level of the section heading it was asked under (0: none)
+    number: tuple[int, ...] = ()  # its numbering as written (1.1 -> (1, 1)), if any
     intro: bool = False  # prose under the file's title, before any chapter or section
 
     def freeze(self, book_title: str) -> Question:

@@ -9,6 +9,7 @@ question is reported (``nested-question``): it has no card of its own."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 
 from ankipress.identity.guids import normalise_question
@@ -132,6 +133,7 @@ class Walker:
         section = BREADCRUMB.join(text for _, text, _ in self.path)
         draft = question_draft(element, section, self.chapter, rank(element, self.roles))
         draft.within = next((level for level, _, _ in reversed(self.path) if level < 7), 0)
+        draft.number = numbering(element.written)
         prior = self.open  # "### What is X?" then "Q: What is X?": one question
         if prior and prior.extent and draft.extent and not prior.answer and same(prior, draft):
             self.questions.remove(prior)
@@ -146,6 +148,8 @@ class Walker:
             return False
         if self.open.answer and self.open.shape == "topic" and is_details(element):
             return True  # a <details> after a heading's answer text is a fold in it
+        if follows(self.open.number, numbering(element.written)):
+            return False  # numbered next after the question: its sibling, not its answer
         ends = ends_answer(element, self.following, self.open, self.roles)
         return not ends and rank(element, self.roles) > self.open.rank
 
@@ -210,3 +214,17 @@ class Walker:
         for chapter in chapters:
             chapter.questions.sort(key=lambda q: q.line)
         return [c for c in chapters if c.questions]
+
+
+_NUMBERING = re.compile(r"^\s*([0-9]{1,3}(?:\.[0-9]{1,3})+)[.、)）]?\s*\S")  # 1.2, 3.1.4
+
+
+def numbering(written: str) -> tuple[int, ...]:
+    """The section-style numbering a question is written with (``1.2 Why...?``)."""
+    found = _NUMBERING.match(written)
+    return tuple(int(n) for n in found[1].split(".")) if found else ()
+
+
+def follows(before: tuple[int, ...], after: tuple[int, ...]) -> bool:
+    """Whether ``after`` is the number right after ``before`` (1.1 then 1.2)."""
+    return bool(before) and len(before) == len(after) and after == (*before[:-1], before[-1] + 1)
