@@ -91,7 +91,12 @@ def _outside_links(children: list[Any]) -> tuple[str, int, bool]:
             depth, links = depth + 1, links + 1
         elif child.type == "link_close":
             depth -= 1
-        elif depth == 0 and child.type in ("text", "code_inline", "math_inline"):
+        elif depth == 0 and child.type in (
+            "text",
+            "code_inline",
+            "math_inline",
+            "math_inline_double",
+        ):
             parts.append(child.content)
         elif depth == 0 and child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
