@@ -58,7 +58,7 @@ def test_repeated_question_keeps_its_guid_when_labels_and_chapters_are_renumbere
     tmp_path: Path,
 ) -> None:
     text = (
-        "### {a}.0 Intro\n\ntext\n\n### {a}.1 Part\n\n"
+        "### {a}.0 Basics\n\ntext\n\n### {a}.1 Part\n\n"
         "{a}.1.1 One：\n\n- Lora：\n  x\n\n{a}.1.2 Two：\n\n- Lora：\n  y\n"
     )
     before, _ = _guids(tmp_path, text.format(a="1"))

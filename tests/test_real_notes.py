@@ -292,10 +292,11 @@ def test_the_question_level_takes_plain_sub_headings_into_an_answer(built) -> No
 
 
 def test_sub_headings_repeated_under_each_heading_are_parts_of_it(built) -> None:
-    _, _, found = built
+    _, report, found = built
     got = cards(found, "parts.md")
-    # with no title heading, the file's name titles it and its first prose is its card
-    assert set(got) == {"parts", "Overfitting", "Underfitting"}
+    # the prose before the first question introduces the file, title heading or not
+    assert set(got) == {"Overfitting", "Underfitting"}
+    assert {"path": "content/parts.md", "first": 1, "last": 1} in report["introductions"]
     over = got["Overfitting"].fields["Answer"]
     assert "too many parameters" in over and "more data" in over
     assert "too few features" not in over

@@ -112,6 +112,11 @@ FILES = {
         "Scores, a softmax, then a weighted sum.\n\n#### 1.3 Why scale the scores?\n\n"
         "To keep the softmax out of saturation.\n"
     ),
+    # a heading that names the introduction, before the first question: on no card
+    "preface.md": (
+        "# Transformer questions\n\n### 写在前面\n\n这些问题来自一次面试，答案是我自己的整理。\n\n"
+        "### 正文\n\n#### 1. 为什么要做多头注意力？\n\n让模型在不同子空间里关注不同信息。\n"
+    ),
     # suspect: a front that names a box, a run of unanswered headings
     "suspect.md": (
         "---\ndetails: question\n---\n# Quiz\n\n<details><summary>展开</summary>\n\n"
@@ -363,3 +368,10 @@ def test_a_question_numbered_next_is_a_sibling_whatever_its_shape(built) -> None
         "Why scale the scores?": "<p>To keep the softmax out of saturation.</p>",
     }
     assert not [q for q in report["nested_questions"] if q["path"] == "content/numbered.md"]
+
+
+def test_a_section_named_as_the_introduction_is_on_no_card(built) -> None:
+    _, report, found = built
+    assert set(cards(found, "preface.md")) == {"为什么要做多头注意力？"}
+    intros = [i for i in report["introductions"] if i["path"] == "content/preface.md"]
+    assert intros == [{"path": "content/preface.md", "first": 5, "last": 5}]

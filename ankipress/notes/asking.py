@@ -197,3 +197,29 @@ def names_an_aspect(text: str) -> bool:
     ``Advantages``, ``如何解决？``), not a topic of its own."""
     core = re.sub(r"[\s:：?？.。!！*_`]+$", "", strip_numbering(text).strip()).strip()
     return core.casefold() in _ASPECTS
+
+
+# A heading that names the file's introduction, not a topic of it.
+_INTRODUCTION_WORDS = (
+    "前言 简介 简单介绍 写在前面 写在最前面 序 序言 引言 导言 导读 说明 本文说明 开篇"
+)
+_INTRODUCTIONS = {
+    *_INTRODUCTION_WORDS.split(),
+    "introduction",
+    "intro",
+    "preface",
+    "foreword",
+    "motivation",
+    "about",
+    "about this",
+    "about this page",
+    "about this repo",
+    "about this repository",
+    "read me first",
+}
+
+
+def names_introduction(text: str) -> bool:
+    """Whether a heading names an introduction (``前言``, ``写在前面``, ``Motivation``)."""
+    core = re.sub(r"[\s:：.。!！*_`]+$", "", strip_numbering(text).strip()).strip()
+    return core.casefold() in _INTRODUCTIONS

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 from ankipress.identity.guids import normalise_question
-from ankipress.notes.asking import asks, question_key
+from ankipress.notes.asking import asks, names_introduction, question_key
 from ankipress.notes.blocks import Block
 from ankipress.notes.coverage import Coverage
 from ankipress.notes.drafts import (
@@ -173,7 +173,7 @@ class Walker:
         if not self.topics_on and new:
             self.coverage.uncovered(element.first, element.last, "text outside any question")
         self._in_scope(element.first)
-        intro = not self.path and not self.asked
+        intro = not self.asked and (not self.path or names_introduction(self.path[-1][1]))
         key = (self.chapter.start.ident, tuple(line for _, _, line in self.path), intro)
         topic = self.topics.get(key)
         if not self.topics_on or (topic is None and not new):
@@ -196,15 +196,13 @@ class Walker:
 
     def finish(self, book_title: str) -> list[ChapterDraft]:
         """The chapters with their questions. The prose before a file's first question,
-        under its title heading or its only chapter's, introduces it: on no card."""
+        before any chapter, under its only chapter's heading, or under a heading that
+        names an introduction (``前言``, ``Motivation``), introduces it: on no card."""
         asks = any(draft.extent is not None for draft in self.questions)
         for draft in self.questions:
             first = draft.chapter.start is BEFORE_CHAPTERS  # else the only chapter's:
-            if (
-                draft.intro
-                and asks
-                and (self.roles.title_line if first else len(self.chapters) == 2)
-            ):
+            named = names_introduction(draft.text)
+            if draft.intro and asks and (first or named or len(self.chapters) == 2):
                 self.coverage.introduction(draft.answer[0].first, draft.answer[-1].last)
                 continue
             question = draft.freeze(book_title)
