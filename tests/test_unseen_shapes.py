@@ -52,6 +52,7 @@ FILES = {
         "  - arrays index in constant time\n  - lists insert cheaply\n"
         "- heap and stack, the difference\n  - the stack holds frames\n"
         "- sorting, which algorithms are stable\n- 快排什么时候最坏？\n  - 选到最大或最小的基准\n"
+        "- B+ trees in indexes\n  - leaves hold the rows, linked in order\n"
     ),
     # a topic heading whose list names its aspects: one card, not one per aspect
     "aspects.md": (
@@ -116,6 +117,13 @@ FILES = {
     "preface.md": (
         "# Transformer questions\n\n### 写在前面\n\n这些问题来自一次面试，答案是我自己的整理。\n\n"
         "### 正文\n\n#### 1. 为什么要做多头注意力？\n\n让模型在不同子空间里关注不同信息。\n"
+    ),
+    # a list item that asks and holds its answer is its own card, ending the heading's
+    "contained.md": (
+        "# Locks\n\n## 2.1 Table locks\n\n- Two kinds:\n  - shared\n  - exclusive\n"
+        "- Cheap to take.\n- Why do they suit read-heavy tables?\n"
+        "  - writers wait, readers never block each other\n\n## 2.2 Row locks\n\n"
+        "Finer grained, more overhead.\n"
     ),
     # suspect: a front that names a box, a run of unanswered headings
     "suspect.md": (
@@ -231,6 +239,7 @@ def test_an_interview_log_of_list_items_is_one_card_a_question(built) -> None:
         "Arrays compared with linked lists?",
         "heap and stack, the difference",
         "快排什么时候最坏？",
+        "B+ trees in indexes",
     }
     assert "insert cheaply" in got["Arrays compared with linked lists?"]
     assert "the stack holds frames" in got["heap and stack, the difference"]
@@ -375,3 +384,13 @@ def test_a_section_named_as_the_introduction_is_on_no_card(built) -> None:
     assert set(cards(found, "preface.md")) == {"为什么要做多头注意力？"}
     intros = [i for i in report["introductions"] if i["path"] == "content/preface.md"]
     assert intros == [{"path": "content/preface.md", "first": 5, "last": 5}]
+
+
+def test_an_item_that_asks_over_its_own_answer_is_a_card_of_its_own(built) -> None:
+    _, report, found = built
+    got = cards(found, "contained.md")
+    assert set(got) == {"Table locks", "Why do they suit read-heavy tables?", "Row locks"}
+    assert "exclusive" in got["Table locks"] and "Cheap to take" in got["Table locks"]
+    assert "writers wait" not in got["Table locks"]
+    assert "readers never block" in got["Why do they suit read-heavy tables?"]
+    assert not [q for q in report["nested_questions"] if q["path"] == "content/contained.md"]

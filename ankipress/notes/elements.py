@@ -19,7 +19,13 @@ from ankipress.notes.fileblocks import FileBlocks
 from ankipress.notes.leads import lead_paragraph
 from ankipress.notes.noncontent import is_link_list, not_content
 from ankipress.notes.questions import h2_question
-from ankipress.notes.shapes import Asked, group_label, is_bold_line, term_list
+from ankipress.notes.shapes import (
+    Asked,
+    group_label,
+    is_bold_line,
+    term_list,
+    trailing_questions,
+)
 
 
 @dataclass(frozen=True)
@@ -187,6 +193,14 @@ def _classify(
                 yield Element("label", one.line, one.until, block, text=one.text)
             else:
                 yield Element("question", one.line, last, block, asked=one)
+        return
+    split = trailing_questions(block, lines, env) if "term" in shapes else None
+    if split is not None:
+        lead_items, questions = split
+        if lead_items is not None:
+            yield Element("prose", lead_items.first, lead_items.last, lead_items)
+        for item, one in questions:
+            yield Element("question", item.first, item.last, item, asked=one)
         return
     label = group_label(block)
     if label is not None:

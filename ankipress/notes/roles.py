@@ -182,6 +182,8 @@ def rank(element: Element, roles: Roles) -> int:
     if element.kind == "bold":
         return _RANKS["bold"] if element.first in roles.questions else 75
     if element.kind == "question" and element.asked is not None:
+        if element.asked.contained:  # it holds its whole answer: it ends any other
+            return _RANKS["details"]
         return _RANKS[element.asked.shape]
     return 100
 

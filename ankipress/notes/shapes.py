@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from copy import copy
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, replace
 
 from markdown_it.token import Token
 
@@ -35,6 +35,7 @@ class Asked:
     until: int = 0  # a label of a group of questions: its last line
     markdown: str = ""  # the question as written in markdown ('' for HTML: h2, details)
     numbered: bool = False  # led by a bold number (``**1)** ...``): asks among its like
+    contained: bool = False  # an item that asks and holds its whole answer nested under it
 
 
 _LABEL = re.compile(r"^[0-9０-９]+(?:[.．][0-9０-９]+)+[.．]?\s*\S.{0,80}[:：]\s*$")
@@ -44,6 +45,7 @@ _TASK = re.compile(r"^\[[ xX]\]\s+")  # - [x] done / - [ ] to do
 _LIST_MARKER = re.compile(r"^[ \t]*(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
 MAX_TERM = 80  # characters: a longer first line is a sentence, not a term
 MAX_QUESTION = 300  # characters of a list item that asks
+LOG_ITEMS = 5  # a log of questions is longer than a list of points
 
 
 def term_list(
@@ -83,7 +85,51 @@ def _question_log(heads: Sequence[_TermHead]) -> bool:
     read as questions put in other words (``jvm内存划分，堆和栈的区别``)."""
     bodies = sum(h.body for h in heads)
     asking = sum(h.asking for h in heads)
-    return len(heads) >= 3 and 2 * bodies >= len(heads) and 4 * asking >= len(heads)
+    return len(heads) >= LOG_ITEMS and 2 * bodies >= len(heads) and 4 * asking >= len(heads)
+
+
+def trailing_questions(
+    block: Block, lines: Sequence[str], env: dict
+) -> tuple[Block | None, list[tuple[Block, Asked]]] | None:
+    """A list whose last items each ask and hold their answer nested under them, after
+    items that do not ask (``- 特点：...`` then ``- 为什么X？`` over its answer): the leading
+    items as a list of their own (None if there are none), and each asking item, with its
+    own list block, as a question. None for other lists."""
+    if block.kind not in ("bullet_list_open", "ordered_list_open"):
+        return None
+    starts = [i for i, t in enumerate(block.tokens) if t.type == "list_item_open" and t.level == 1]
+    heads = [_term_head(index, block, lines, env) for index in starts]
+    if not heads or any(head is None for head in heads):
+        return None
+    found = [h for h in heads if h is not None]
+    split = len(found)
+    while split > 0 and _self_contained(found[split - 1]):
+        split -= 1
+    if split == len(found) or split == 0:
+        return None  # none asks so, or all do (a list of questions: term_list's)
+    ends = [*starts[1:], len(block.tokens) - 1]
+    opening, closing = block.tokens[0], block.tokens[-1]
+    lead = Block(
+        (opening, *block.tokens[starts[0] : ends[split - 1]], closing),
+        block.first,
+        found[split].first - 1,
+    )
+    questions = []
+    for index in range(split, len(found)):
+        head = found[index]
+        items = block.tokens[starts[index] : ends[index]]
+        item_block = Block((opening, *items, closing), head.first, head.last)
+        asked = _term_item(head, lines, env, False, False)
+        if asked is None or len(asked) != 1:
+            return None
+        questions.append((item_block, replace(asked[0], shape="item", contained=True)))
+    return lead, questions
+
+
+def _self_contained(head: _TermHead) -> bool:
+    """An item that asks a question of its own (not an aspect of what is above it:
+    ``如何避免？``) and holds its answer nested under it."""
+    return head.asking and head.body and not names_an_aspect(plain_line(head.term))
 
 
 @dataclass(frozen=True)
