@@ -394,3 +394,18 @@ def test_an_item_that_asks_over_its_own_answer_is_a_card_of_its_own(built) -> No
     assert "writers wait" not in got["Table locks"]
     assert "readers never block" in got["Why do they suit read-heavy tables?"]
     assert not [q for q in report["nested_questions"] if q["path"] == "content/contained.md"]
+
+
+@pytest.mark.parametrize(
+    ("line", "asking"),
+    [
+        ("简单介绍", False),
+        ("简单介绍一下 LoRA", True),
+        ("Explain:", False),
+        ("Explain dropout", True),
+    ],
+)
+def test_an_asking_verb_asks_only_about_something(line: str, asking: bool) -> None:
+    from ankipress.notes.asking import asks
+
+    assert asks(line) is asking

@@ -47,7 +47,9 @@ def asks(text: str) -> bool:
     """Whether a line of plain text is written as a question."""
     if _QUESTION_MARK.search(text) or has_q_prefix(text) or _DIFFICULTY.match(text):
         return True
-    return bool(_ASKING_VERB.match(strip_numbering(text)))
+    text = strip_numbering(text)
+    verb = _ASKING_VERB.match(text)  # and what it asks about: "简单介绍" alone asks nothing
+    return verb is not None and len(text[verb.end() :].strip(" \t:：.。,，")) >= 2
 
 
 def question_text(text: str) -> str:
