@@ -148,7 +148,7 @@ class Walker:
             return False
         if self.open.answer and self.open.shape == "topic" and is_details(element):
             return True  # a <details> after a heading's answer text is a fold in it
-        if follows(self.open.number, numbering(element.written)):
+        if self.open.number and follows(self.open.number, numbering(_asking_text(element))):
             return False  # numbered next after the question: its sibling, not its answer
         ends = ends_answer(element, self.following, self.open, self.roles)
         return not ends and rank(element, self.roles) > self.open.rank
@@ -226,3 +226,11 @@ def numbering(written: str) -> tuple[int, ...]:
 def follows(before: tuple[int, ...], after: tuple[int, ...]) -> bool:
     """Whether ``after`` is the number right after ``before`` (1.1 then 1.2)."""
     return bool(before) and len(before) == len(after) and after == (*before[:-1], before[-1] + 1)
+
+
+def _asking_text(element: Element) -> str:
+    """What a heading or a question of any shape says (prose never asks as a sibling: its
+    text is not worth parsing for that)."""
+    if element.asked is not None:
+        return element.asked.written
+    return element.text if element.kind == "heading" else ""
