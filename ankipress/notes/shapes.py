@@ -59,7 +59,7 @@ def term_list(
     if block.kind not in ("bullet_list_open", "ordered_list_open"):
         return None
     items = [i for i, t in enumerate(block.tokens) if t.type == "list_item_open" and t.level == 1]
-    heads = [_term_head(index, block, lines, env) for index in items]
+    heads = [_term_head(index, block, lines) for index in items]
     if not heads or any(head is None for head in heads):
         return None
     found = [h for h in heads if h is not None]
@@ -98,7 +98,7 @@ def trailing_questions(
     if block.kind not in ("bullet_list_open", "ordered_list_open"):
         return None
     starts = [i for i, t in enumerate(block.tokens) if t.type == "list_item_open" and t.level == 1]
-    heads = [_term_head(index, block, lines, env) for index in starts]
+    heads = [_term_head(index, block, lines) for index in starts]
     if not heads or any(head is None for head in heads):
         return None
     found = [h for h in heads if h is not None]
@@ -142,11 +142,11 @@ class _TermHead:
     is_term: bool  # a bold phrase, or a short line ending in a colon
     body: bool  # lines under it
     groups: bool  # its body starts with an item that asks: it names a group of questions
-    parsed: tuple[Token, ...] | None = None  # its body's tokens from the file's parse,
-    # when the head is a paragraph of its own (else its body is parsed from its lines)
+    tokens: tuple[Token, ...] = ()  # the list's tokens, its body's among them
+    index: int = 0  # where its item opens in them
 
 
-def _term_head(index: int, block: Block, lines: Sequence[str], env: dict) -> _TermHead | None:
+def _term_head(index: int, block: Block, lines: Sequence[str]) -> _TermHead | None:
     item = block.tokens[index]
     if item.map is None:
         return None
@@ -171,8 +171,7 @@ def _term_head(index: int, block: Block, lines: Sequence[str], env: dict) -> _Te
     if marker.end() == len(head):  # a term alone on its line: content is one space past it
         width = indent_width(re.sub(r"\S", " ", head.rstrip())) + 1
     text = bold[2] if bold else term
-    parsed = _parsed_body(block.tokens, index, first, env) if body else ()
-    return _TermHead(first, last, text, width, asking, is_term, body, groups, parsed)
+    return _TermHead(first, last, text, width, asking, is_term, body, groups, block.tokens, index)
 
 
 def _parsed_body(
@@ -223,8 +222,9 @@ def _term_item(
     bare: bool,
     logged: bool = False,  # an item of a log of questions: asks whatever its form
 ) -> list[Asked] | None:
-    if head.parsed is not None:  # parsed once, with the file
-        answer = top_level_blocks(head.parsed, lines)
+    parsed = _parsed_body(head.tokens, head.index, head.first, env) if head.body else ()
+    if parsed is not None:  # parsed once, with the file
+        answer = top_level_blocks(parsed, lines)
     else:
         answer = reparse(lines, head.first + 1, head.last, env, strip=head.width)
     plain = plain_line(head.term)
