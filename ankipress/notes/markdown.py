@@ -79,7 +79,7 @@ def ensure_inline(tokens: Iterable[Token]) -> None:
 def pending_inline(token: Token, content: str, env: dict) -> Token:
     """A copy of the inline ``token`` holding ``content`` instead, its parse left pending
     (with the file's ``env``: its link references) like the tokens of ``parse_blocks``."""
-    twin = Token("inline", "", 0, content=content, map=token.map, level=0, block=True)
+    twin = Token("inline", "", 0, content=content, map=token.map, level=token.level, block=True)
     twin.children = None
     twin.meta[_PENDING] = env
     return twin

@@ -84,8 +84,9 @@ def is_link_list(tokens: Sequence[Token]) -> bool:
     """A list whose items are only links (an index of other pages): not a card. In a long
     one, an item or two broken by the markup inside their link text may be forgiven."""
     verdicts: list[bool] = []  # per item: nothing but one line of links
+    level = tokens[0].level + 1 if tokens else 1  # of the list's own items
     for token in tokens:
-        if token.type == "list_item_open" and token.level == 1:
+        if token.type == "list_item_open" and token.level == level:
             verdicts.append(True)
         elif token.type == "inline" and verdicts:
             if token.content.lstrip()[:1] not in ("[", "<"):  # no link first: not parsed

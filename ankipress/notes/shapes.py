@@ -58,7 +58,7 @@ def term_list(
     first line is checked before any body is parsed."""
     if block.kind not in ("bullet_list_open", "ordered_list_open"):
         return None
-    items = [i for i, t in enumerate(block.tokens) if t.type == "list_item_open" and t.level == 1]
+    items = _item_starts(block)
     heads = [_term_head(index, block, lines) for index in items]
     if not heads or any(head is None for head in heads):
         return None
@@ -97,7 +97,7 @@ def trailing_questions(
     own list block, as a question. None for other lists."""
     if block.kind not in ("bullet_list_open", "ordered_list_open"):
         return None
-    starts = [i for i, t in enumerate(block.tokens) if t.type == "list_item_open" and t.level == 1]
+    starts = _item_starts(block)
     heads = [_term_head(index, block, lines) for index in starts]
     if not heads or any(head is None for head in heads):
         return None
@@ -124,6 +124,14 @@ def trailing_questions(
             return None
         questions.append((item_block, replace(asked[0], shape="item", contained=True)))
     return lead, questions
+
+
+def _item_starts(block: Block) -> list[int]:
+    """Where the list's own items open (not those of lists nested in them)."""
+    level = block.tokens[0].level + 1
+    return [
+        i for i, t in enumerate(block.tokens) if t.type == "list_item_open" and t.level == level
+    ]
 
 
 def _self_contained(head: _TermHead) -> bool:
@@ -194,23 +202,25 @@ def _parsed_body(
         where = [first, head[0].map[1]]
         opening, closing = copy(head[0]), copy(head[2])
         for twin in (opening, closing):
-            twin.map, twin.level, twin.hidden = where, 0, False
+            twin.map, twin.hidden = where, False
         inline = pending_inline(head[1], head[1].content[cut + 1 :].lstrip(), env)
-        inline.map, inline.level = where, 1
+        inline.map, inline.level = where, head[1].level
         rest = [opening, inline, closing]
     depth, end = 0, index
     for end in range(index, len(tokens)):
         depth += tokens[end].nesting
         if depth == 0:
             break
-    shift = tokens[index].level + 1
+    top = tokens[index].level + 1  # the level of the body's own blocks (levels are kept:
+    # lists are read by the level of their first token)
     body = rest
     for token in tokens[index + 4 : end]:
-        twin = copy(token)
-        twin.meta, twin.level = dict(token.meta), token.level - shift
-        if token.type in ("paragraph_open", "paragraph_close") and twin.level == 0:
-            twin.hidden = False  # at the top of the body: nested lists keep their own
-        body.append(twin)
+        if token.type == "inline":  # its parse is its own: the list's stays pending
+            token = pending_inline(token, token.content, env) if token.children is None else token
+        elif token.hidden and token.level == top:  # a tight list's paragraph, shown as one
+            token = copy(token)
+            token.hidden = False
+        body.append(token)
     return tuple(body)
 
 
