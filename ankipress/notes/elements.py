@@ -124,7 +124,10 @@ def _wrapper(first: int, last: int, answer: tuple[Block, ...]) -> Element:
     tokens = tuple(token for block in answer for token in block.tokens)
     if not tokens:
         return Element("skip", first, last, text="an empty <details>")
-    return Element("prose", first, last, Block(tokens, first, last))
+    return Element("prose", first, last, Block(tokens, first, last), text=WRAPPER)
+
+
+WRAPPER = "<details> wrapping an answer"  # a wrapper's text: prose, held by what it follows
 
 
 def _before(starts: list[int], line: int, lines: Sequence[str]) -> int:

@@ -27,7 +27,7 @@ from ankipress.notes.drafts import (
     same,
     topic_draft,
 )
-from ankipress.notes.elements import Element
+from ankipress.notes.elements import WRAPPER, Element
 from ankipress.notes.noncontent import skipped_sections
 from ankipress.notes.roles import Roles, ends_answer, is_details, is_question, rank
 from ankipress.records import BREADCRUMB
@@ -62,15 +62,19 @@ class Walker:
         self.following: Element | None = None  # the element after the one being walked
         self.asked = False  # whether a question came yet: prose before it may introduce
         self.ends: dict[int, int] = {}  # the last line of a group label, by its first
+        self.boxed: Draft | None = None  # the question just asked (a wrapper follows it)
         self.prose: Draft | None = None  # the topic the last prose joined, while no other
         # element came since: a <details> after it is a fold in that text
 
     def walk(self, elements: Sequence[Element]) -> None:
         for index, element in enumerate(elements):
             self.following = elements[index + 1] if index + 1 < len(elements) else None
+            boxed, self.boxed = self.boxed, None
+            if element.text == WRAPPER:
+                self.boxed = boxed  # more of the same answer may follow
             prose, self.prose = self.prose, None
             if element.kind not in ("toc", "skip"):
-                self.prose = prose if element.kind == "prose" or is_details(element) else None
+                self.prose = prose if element.kind == "prose" or self._folds(element) else None
             else:
                 self.prose = prose
             start = self.chapter_of(element) if element.kind == "heading" else None
@@ -82,7 +86,9 @@ class Walker:
                 self._enter_chapter(start, element)
             elif self._absorbed(element):
                 self._absorb(element)
-            elif self.prose is not None and is_details(element):
+            elif element.text == WRAPPER and self.boxed is not None:
+                self.boxed.answer.append(element.block)  # the answer of the question it follows
+            elif self.prose is not None and self._folds(element):
                 self._stray(element)  # a fold in the section's own text
             elif is_question(element, self.roles):
                 self._question(element)
@@ -140,16 +146,23 @@ class Walker:
             draft.extent = (prior.extent[0], draft.extent[1])
         self.questions.append(draft)
         self.asked = True
+        self.boxed = draft  # a <details> wrapping an answer right after it is that answer
+        if element.asked is not None and element.asked.contained:
+            return  # it holds its whole answer: the answer it stands in goes on after it
         self.open = draft if draft.shape not in ("details", "bare") else None
+
+    def _folds(self, element: Element) -> bool:
+        return element.first in self.roles.folds and is_details(element)
 
     def _absorbed(self, element: Element) -> bool:
         """Whether the open question's answer takes this element."""
         if self.open is None or element.kind == "skip" or element.block is None:
             return False
-        if self.open.answer and self.open.shape == "topic" and is_details(element):
+        if self.open.answer and self.open.shape == "topic" and self._folds(element):
             return True  # a <details> after a heading's answer text is a fold in it
-        if self.open.number and follows(self.open.number, numbering(_asking_text(element))):
-            return False  # numbered next after the question: its sibling, not its answer
+        number = numbering(_asking_text(element)) if self.open.number else ()
+        if follows(self.open.number, number) and is_question(element, self.roles):
+            return False  # a question numbered next after the open one: its sibling
         ends = ends_answer(element, self.following, self.open, self.roles)
         return not ends and rank(element, self.roles) > self.open.rank
 

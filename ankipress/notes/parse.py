@@ -55,7 +55,8 @@ def parse_book(
         blocks, lines, env, settings.shapes, diagnostics, source.display, settings.details
     )
     stream = titled(list(stream), lines, env)
-    roles = assign_roles(stream, title_block.first if title_block else 0, settings.question_level)
+    title_line = title_block.first if title_block else 0
+    roles = assign_roles(stream, title_line, settings.question_level, settings.details)
 
     def report(line: int, message: str) -> None:
         diagnostics.warning(source.display, line, message, "nested-question")

@@ -14,13 +14,13 @@ never where the section's questions are ``Q:`` paragraphs, whose answers they si
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from ankipress.notes.asking import question_key
 from ankipress.notes.chapters import parse_chapter_heading
 from ankipress.notes.drafts import Draft
-from ankipress.notes.elements import Element
+from ankipress.notes.elements import WRAPPER, Element
 
 _NOT_CONTENT = ("toc", "skip")
 # The rank of each question shape: an answer runs to the next element of its rank or a
@@ -39,6 +39,10 @@ class Roles:
     # that asks one (else those answers may hold headings)
     headings_lead: bool = False
     question_level: int = 0  # set: headings of this level ask, deeper ones are answer
+    # <details> questions that may fold into the answer text before them: not next to
+    # another <details> question (a run of them are siblings), nor where 'details:
+    # question' says every summary asks
+    folds: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -52,10 +56,25 @@ class _Heading:
 
 
 def assign_roles(
-    elements: Sequence[Element], title_line: int, question_level: int | None = None
+    elements: Sequence[Element],
+    title_line: int,
+    question_level: int | None = None,
+    details: str | None = None,
 ) -> Roles:
-    roles = _assign_roles(elements, title_line)
+    folds = frozenset(_folds(elements)) if details != "question" else frozenset()
+    roles = replace(_assign_roles(elements, title_line, folds), folds=folds)
     return _at_level(roles, elements, question_level) if question_level else roles
+
+
+def _folds(elements: Sequence[Element]) -> Iterator[int]:
+    """The ``<details>`` questions that stand alone, no other one right before or after."""
+    boxes = [is_details(e) or e.text == WRAPPER for e in elements]  # any <details>
+    for index, element in enumerate(elements):
+        alone = not (index and boxes[index - 1]) and not (
+            index + 1 < len(boxes) and boxes[index + 1]
+        )
+        if is_details(element) and alone:
+            yield element.first
 
 
 def _at_level(roles: Roles, elements: Sequence[Element], level: int) -> Roles:
@@ -76,7 +95,7 @@ def _at_level(roles: Roles, elements: Sequence[Element], level: int) -> Roles:
     )
 
 
-def _assign_roles(elements: Sequence[Element], title_line: int) -> Roles:
+def _assign_roles(elements: Sequence[Element], title_line: int, folds: frozenset[int]) -> Roles:
     questions = set(_bold_questions(elements))
     parts = _parts(elements, title_line)
     root = _Heading(Element("heading", 0, 0, level=0))
@@ -90,7 +109,7 @@ def _assign_roles(elements: Sequence[Element], title_line: int) -> Roles:
             continue
         elif element.kind not in _NOT_CONTENT:
             top = stack[-1]
-            folded = top.content and top is not root and is_details(element)  # in its answer
+            folded = top.content and top is not root and element.first in folds  # an answer's
             top.content = True
             marked = (element.kind == "question" and not folded) or element.first in questions
             top.holds |= marked
