@@ -68,8 +68,8 @@ FILES = {
         "  Binary search between 1 and the number.\n\n- [ ] **Square root to two decimals**\n\n"
         "  **To Do**\n\n- [x] **Find the single number**\n\n  XOR every element.\n"
     ),
-    # the first heading stands apart from its numbered peers: it titles the file
-    "titled.md": (
+    # the first heading, named as the file is, stands apart from its numbered peers
+    "inference-notes.md": (
         "# Inference notes\n\n> Translated from a talk.\n\nThis page collects what I read.\n\n"
         "# 1. Batching\n\nGroup requests to fill the device.\n\n"
         "# 2. Caching\n\nKeep the keys and values of earlier tokens.\n"
@@ -124,6 +124,27 @@ FILES = {
         "- Cheap to take.\n- Why do they suit read-heavy tables?\n"
         "  - writers wait, readers never block each other\n\n## 2.2 Row locks\n\n"
         "Finer grained, more overhead.\n"
+    ),
+    # what the rules must not take for questions (from a review of them)
+    "not-questions.md": (
+        "# Setup\n\n## Steps\n\n**1.** Download the installer.\n\n**2.** Run it.\n\n"
+        "**3.** Restart.\n\n## Notation\n\n**X:** the inputs.\n\n**y:** the targets.\n\n"
+        "## Plan\n\n- [x] Explain the handshake\n  - done\n- [ ] Review the JVM\n  - by Friday\n"
+        "- [ ] Practise\n  - daily\n- [x] Describe CAP\n  - read\n- [ ] Read chapter five\n"
+        "  - weekend\n\n## Types\n\n### What is the type of map?\n\n"
+        "map :: (a -> b) -> [a] -> [b]\n"
+    ),
+    # questions the rules must keep: <details> siblings after a section's text, a wrapper
+    # after a <details> question, aspects of several things in one list
+    "keep-questions.md": (
+        "# Trees\n\n## Binary trees\n\nCommon questions on binary trees.\n\n"
+        "<details><summary>What is a search tree?</summary>\n\nLeft smaller, right larger.\n\n"
+        "</details>\n\n<details><summary>What is a balanced tree?</summary>\n\n"
+        "Heights differ by one at most.\n\n</details>\n\n<details><summary>Code</summary>\n\n"
+        "```python\ndef height(t): ...\n```\n\n</details>\n\n## Caches\n\n"
+        "- **What is cache penetration?**\n  Lookups of keys that never exist.\n"
+        "- **如何解决？**\n  A bloom filter.\n- **What is a cache avalanche?**\n"
+        "  Many keys expire at once.\n- **如何解决？**\n  Random expiry times.\n"
     ),
     # suspect: a front that names a box, a run of unanswered headings
     "suspect.md": (
@@ -266,13 +287,13 @@ def test_a_task_list_of_terms_is_a_card_each(built) -> None:
 
 def test_a_heading_apart_from_its_numbered_peers_titles_the_file(built) -> None:
     _, report, found = built
-    got = cards(found, "titled.md")
+    got = cards(found, "inference-notes.md")
     assert set(got) == {"Batching", "Caching"}
-    assert {n.deck for n in found if "content/titled.md:" in n.fields["Source"]} == {
+    assert {n.deck for n in found if "content/inference-notes.md:" in n.fields["Source"]} == {
         "Inference notes"
     }
-    intros = [i for i in report["introductions"] if i["path"] == "content/titled.md"]
-    assert intros == [{"path": "content/titled.md", "first": 3, "last": 5}]
+    intros = [i for i in report["introductions"] if i["path"] == "content/inference-notes.md"]
+    assert intros == [{"path": "content/inference-notes.md", "first": 3, "last": 5}]
 
 
 def test_question_level_makes_deeper_headings_part_of_the_answer(built) -> None:
@@ -409,3 +430,30 @@ def test_an_asking_verb_asks_only_about_something(line: str, asking: bool) -> No
     from ankipress.notes.asking import asks
 
     assert asks(line) is asking
+
+
+def test_steps_notation_checklists_and_code_are_not_questions(built) -> None:
+    _, report, found = built
+    got = cards(found, "not-questions.md")
+    assert set(got) == {"Steps", "Notation", "Plan", "What is the type of map?"}
+    assert "Restart." in got["Steps"] and "the targets." in got["Notation"]
+    assert "weekend" in got["Plan"]
+    assert "map :: (a -&gt; b)" in got["What is the type of map?"]
+    assert not [u for u in report["unanswered"] if u["path"] == "content/not-questions.md"]
+
+
+def test_details_siblings_wrappers_and_aspects_keep_their_questions(built) -> None:
+    _, _, found = built
+    got = cards(found, "keep-questions.md")
+    assert set(got) == {
+        "Binary trees",
+        "What is a search tree?",
+        "What is a balanced tree?",
+        "What is cache penetration?",
+        "What is a cache avalanche?",
+    }
+    assert got["Binary trees"] == "<p>Common questions on binary trees.</p>"
+    assert "def" in got["What is a balanced tree?"] and "height" in got["What is a balanced tree?"]
+    assert "bloom filter" in got["What is cache penetration?"]
+    assert "Random expiry" in got["What is a cache avalanche?"]
+    assert "Random expiry" not in got["What is cache penetration?"]

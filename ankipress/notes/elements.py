@@ -103,8 +103,9 @@ def elements(
                         "details",
                     )
                 generic = is_generic_label(found.asked.written) and details != "question"
-                if details == "answer" or generic:
-                    yield _wrapper(block.first, found.end, found.asked.answer)
+                if details == "answer" or generic:  # a summary that says something stays
+                    held = found.asked.answer if generic else (found.folded(block.first),)
+                    yield _wrapper(block.first, found.end, held)
                 else:
                     folded = found.folded(block.first)
                     yield Element("question", block.first, found.end, folded, found.asked)

@@ -68,7 +68,7 @@ def _unbold_number(head: re.Match[str]) -> str:
 # of active ads.``, ``**2) Factorial**. Calculate...``), or a question followed by a
 # remark in brackets (``**Why X?**（see above）``).
 _HEAD_BOLD = re.compile(r"(\*\*|__)(?P<bold>(?:(?!\1).)+?)\1(?P<rest>.*)")
-_NUMBER_MARK = re.compile(r"^\s*(?:[0-9]{1,3}|[A-Za-z])\s*[.)）、:：]")
+_NUMBER_MARK = re.compile(r"^\s*[0-9]{1,3}\s*[.)）、:：]")  # not a letter: options, notation
 _REMARK = re.compile(r"^\s*[(（\[【].*[)）\]】]\s*[:：.。]?\s*$")
 
 

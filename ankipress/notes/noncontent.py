@@ -49,7 +49,9 @@ _BADGE_HOSTS = ("shields.io", "badge", "badgen.net")
 _REPO_HOSTS = ("github.com", "gitlab.com", "gitee.com", "bitbucket.org")
 _TOC_MARKER = re.compile(r"^\s*\[{1,2}\s*toc\s*\]{1,2}\s*$", re.IGNORECASE)
 # Obsidian's inline fields (Dataview): "**Status** :: #draft", "tags:: a, b" — metadata
-_INLINE_FIELD = re.compile(r"^\s*(?:(\*\*|__)[\w \t-]{1,40}\1|[\w-]{1,40})\s*::(?:\s|$)")
+# (a bold key, or a lowercase one written against its '::'; "map :: a -> b" is code, and
+# "Term:: its meaning" a spaced-repetition card)
+_INLINE_FIELD = re.compile(r"^\s*(?:(\*\*|__)[\w \t-]{1,40}\1\s*|[a-z][a-z0-9_-]{0,39})::(?:\s|$)")
 _ANCHOR = re.compile(
     r"^\s*(?:<a\s+(?:name|id)\s*=\s*['\"]?[^'\">]*['\"]?\s*/?>\s*(?:</a>)?\s*)+$", re.I
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 from ankipress.cardtext import UNSAFE_TEX
@@ -50,7 +51,7 @@ def parse_book(
         settings = loaded
         coverage.not_content(1, (tokens[0].map or [0, 1])[1], "front matter")
     blocks = top_level_blocks(tokens, lines)
-    title_block = _title_heading(blocks)
+    title_block = _title_heading(blocks, source.rel.stem)
     stream = elements(
         blocks, lines, env, settings.shapes, diagnostics, source.display, settings.details
     )
@@ -183,14 +184,15 @@ def _toc_headings(blocks: list[Block]) -> set[int]:
     return found
 
 
-def _title_heading(blocks: list[Block]) -> Block | None:
-    """A heading that titles the whole file: the first, alone at its level or above."""
+def _title_heading(blocks: list[Block], name: str) -> Block | None:
+    """A heading that titles the whole file: the first, alone at its level or above, or
+    named as the file is and standing apart from its numbered peers."""
     headings = [b for b in blocks if b.heading_level]
     if not headings:
         return None
     first = headings[0]
     peers = [h for h in headings[1:] if h.heading_level <= first.heading_level]
-    if peers and not _numbered_apart(first, peers):
+    if peers and not (_names(first.text, name) and _numbered_apart(first, peers)):
         return None
     if is_toc_heading(first.text) or parse_chapter_heading(first.text) or not first.text:
         return None
@@ -213,3 +215,13 @@ def _numbered_apart(first: Block, peers: list[Block]) -> bool:
         return False
     own = _NUMBER.match(first.text)
     return own is None or int(own[1]) != 0
+
+
+def _names(text: str, name: str) -> bool:
+    """Whether a heading's text and a file's name say the same (one holds the other)."""
+    plain = [
+        "".join(c for c in unicodedata.normalize("NFKC", t).casefold() if c.isalnum())
+        for t in (strip_numbering(text), name)
+    ]
+    short, long = sorted(plain, key=len)
+    return len(short) >= 3 and short in long

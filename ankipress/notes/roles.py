@@ -177,12 +177,14 @@ def _bold_questions(elements: Sequence[Element]) -> list[int]:
     found: list[int] = []
     run: list[Element] = []
     has_q = False
+    followed: set[int] = set()  # bold lines with other content after them, before the next
     for element in [*elements, Element("heading", 0, 0)]:
         if element.kind == "heading":
             asking = [b for b in run if b.asks]
             numbered = [b for b in run if b.asked is not None and b.asked.numbered]
-            if len(numbered) >= 2 and not has_q:  # numbered alike: siblings that ask
-                asking = [b for b in run if b.asks or b in numbered]
+            answered = [b for b in numbered if b.first in followed]
+            if len(numbered) >= 2 and 2 * len(answered) >= len(numbered) and not has_q:
+                asking = [b for b in run if b.asks or b in numbered]  # numbered alike: they ask
             if asking and not has_q:
                 found.extend(b.first for b in (run if 2 * len(asking) > len(run) else asking))
             run, has_q = [], False
@@ -190,6 +192,8 @@ def _bold_questions(elements: Sequence[Element]) -> list[int]:
             run.append(element)
         elif element.kind == "question" and element.asked and element.asked.shape == "q":
             has_q = True
+        elif run and element.kind not in ("bold", "toc", "skip"):
+            followed.add(run[-1].first)  # numbered steps follow each other with nothing between
     return found
 
 

@@ -63,8 +63,12 @@ def term_list(
     if not heads or any(head is None for head in heads):
         return None
     found = [h for h in heads if h is not None]
-    if 2 * sum(names_an_aspect(plain_line(h.term)) for h in found) >= len(found):
+    aspects = [names_an_aspect(plain_line(h.term)) for h in found]
+    things = [h for h, aspect in zip(found, aspects, strict=True) if not aspect]
+    if 2 * sum(aspects) >= len(found) and not any(h.asking for h in things):
         return None  # the aspects of one thing (概念, 优点, 如何解决): one answer's parts
+    if any(aspects) and not aspects[0]:  # each aspect is part of the item above it
+        found = _with_aspects(found, aspects)
     bare = len(found) > 1 and not any(h.body for h in found)  # none takes what follows
     if all(h.asking or (h.is_term and h.body) for h in found):
         asked = [_term_item(h, lines, env, False, bare) for h in found]
@@ -83,6 +87,8 @@ def _question_log(heads: Sequence[_TermHead]) -> bool:
     """A log of questions, each with its answer nested under it (an interview written up
     as a list): one-line items, most with a body, enough of them asking that the others
     read as questions put in other words (``jvm内存划分，堆和栈的区别``)."""
+    if any(h.task for h in heads):
+        return False  # a checklist: things to do, whatever their words
     bodies = sum(h.body for h in heads)
     asking = sum(h.asking for h in heads)
     return len(heads) >= LOG_ITEMS and 2 * bodies >= len(heads) and 4 * asking >= len(heads)
@@ -126,6 +132,17 @@ def trailing_questions(
     return lead, questions
 
 
+def _with_aspects(heads: list[_TermHead], aspects: list[bool]) -> list[_TermHead]:
+    """The items, each aspect item (``- 如何解决？``) part of the body of the item above."""
+    merged: list[_TermHead] = []
+    for head, aspect in zip(heads, aspects, strict=True):
+        if aspect and merged:
+            merged[-1] = replace(merged[-1], last=head.last, body=True, merged=True)
+        else:
+            merged.append(head)
+    return merged
+
+
 def _item_starts(block: Block) -> list[int]:
     """Where the list's own items open (not those of lists nested in them)."""
     level = block.tokens[0].level + 1
@@ -152,6 +169,8 @@ class _TermHead:
     groups: bool  # its body starts with an item that asks: it names a group of questions
     tokens: tuple[Token, ...] = ()  # the list's tokens, its body's among them
     index: int = 0  # where its item opens in them
+    task: bool = False  # a task list's item ("- [ ] ..."): a to-do, not a question asked
+    merged: bool = False  # its body reaches over the aspect items after it
 
 
 def _term_head(index: int, block: Block, lines: Sequence[str]) -> _TermHead | None:
@@ -163,7 +182,9 @@ def _term_head(index: int, block: Block, lines: Sequence[str]) -> _TermHead | No
     marker = _LIST_MARKER.match(head)
     if marker is None:
         return None
-    term = _TASK.sub("", head[marker.end() :].strip(), count=1)  # a task list's box too
+    written = head[marker.end() :].strip()
+    term = _TASK.sub("", written, count=1)  # a task list's box too
+    task = term != written
     bold = re.fullmatch(r"(\*\*|__)(.+?)\1\s*[:：]?", term)
     body = any(line.strip() for line in lines[first:last])
     raw = term.lstrip("*_ \t")
@@ -179,7 +200,9 @@ def _term_head(index: int, block: Block, lines: Sequence[str]) -> _TermHead | No
     if marker.end() == len(head):  # a term alone on its line: content is one space past it
         width = indent_width(re.sub(r"\S", " ", head.rstrip())) + 1
     text = bold[2] if bold else term
-    return _TermHead(first, last, text, width, asking, is_term, body, groups, block.tokens, index)
+    return _TermHead(
+        first, last, text, width, asking, is_term, body, groups, block.tokens, index, task
+    )
 
 
 def _parsed_body(
@@ -232,7 +255,9 @@ def _term_item(
     bare: bool,
     logged: bool = False,  # an item of a log of questions: asks whatever its form
 ) -> list[Asked] | None:
-    parsed = _parsed_body(head.tokens, head.index, head.first, env) if head.body else ()
+    parsed = None if head.merged else ()
+    if head.body and not head.merged:
+        parsed = _parsed_body(head.tokens, head.index, head.first, env)
     if parsed is not None:  # parsed once, with the file
         answer = top_level_blocks(parsed, lines)
     else:
