@@ -146,6 +146,12 @@ FILES = {
         "- **如何解决？**\n  A bloom filter.\n- **What is a cache avalanche?**\n"
         "  Many keys expire at once.\n- **如何解决？**\n  Random expiry times.\n"
     ),
+    # suspect: a shallower heading after a question, at a level where no heading asks
+    "shallower.md": (
+        "##### What is softmax?\n\nIt turns scores into probabilities.\n\n"
+        "### Example\n\nScores 1, 2 and 3 give 0.09, 0.24 and 0.67.\n\n"
+        "##### What is argmax?\n\nThe index of the largest score.\n"
+    ),
     # suspect: a front that names a box, a run of unanswered headings
     "suspect.md": (
         "---\ndetails: question\n---\n# Quiz\n\n<details><summary>展开</summary>\n\n"
@@ -457,3 +463,15 @@ def test_details_siblings_wrappers_and_aspects_keep_their_questions(built) -> No
     assert "bloom filter" in got["What is cache penetration?"]
     assert "Random expiry" in got["What is a cache avalanche?"]
     assert "Random expiry" not in got["What is cache penetration?"]
+
+
+def test_a_heading_shallower_than_the_question_before_it_is_suspect(built) -> None:
+    _, report, _ = built
+    assert suspects(report, "shallower.md") == [
+        (
+            5,
+            "heading 'Example' is shallower than the question before it ('What is softmax?', "
+            "line 1), at a level where no heading asks: if it goes on answering that "
+            "question, make it a deeper heading",
+        )
+    ]

@@ -43,6 +43,9 @@ class Roles:
     # another <details> question (a run of them are siblings), nor where 'details:
     # question' says every summary asks
     folds: frozenset[int] = frozenset()
+    # headings shallower than the heading question before them, at a level where no
+    # heading asks: maybe more of that answer (a suspect card where they make one)
+    shallower: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -63,7 +66,23 @@ def assign_roles(
 ) -> Roles:
     folds = frozenset(_folds(elements)) if details != "question" else frozenset()
     roles = replace(_assign_roles(elements, title_line, folds), folds=folds)
+    roles = replace(roles, shallower=frozenset(_shallower(elements, title_line)))
     return _at_level(roles, elements, question_level) if question_level else roles
+
+
+def _shallower(elements: Sequence[Element], title_line: int) -> Iterator[int]:
+    """Headings that ask nothing, shallower than the heading question before them, at a
+    level where no heading of the file asks (``### Example`` after ``##### What is
+    argmax?``): the file's levels say they group questions, its order that they go on
+    answering one."""
+    headings = [e for e in elements if e.kind == "heading" and e.first != title_line]
+    asking = {e.level for e in headings if e.asks}
+    question = 0  # the level of the last heading that asked
+    for heading in headings:
+        if heading.asks:
+            question = heading.level
+        elif question and heading.level < question and heading.level < min(asking):
+            yield heading.first
 
 
 def _folds(elements: Sequence[Element]) -> Iterator[int]:

@@ -16,7 +16,7 @@ how notes are written, it says so instead of building quietly:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from statistics import median
 
@@ -35,14 +35,33 @@ class Suspect:
     message: str
 
 
-def suspects(book: Book, lines: Sequence[str]) -> list[Suspect]:
-    """Every sign that ``book`` (parsed from ``lines``) holds a card read wrongly."""
+def suspects(book: Book, lines: Sequence[str], shallower: Collection[int] = ()) -> list[Suspect]:
+    """Every sign that ``book`` (parsed from ``lines``) holds a card read wrongly;
+    ``shallower`` are the lines of headings shallower than the question before them."""
     questions = sorted((q for c in book.chapters for q in c.questions), key=lambda q: q.line)
     answered = [q for q in questions if q.answered]
     found = [*_generic_fronts(answered), *_too_few(answered, lines)]
     if len(found) == len(list(_generic_fronts(answered))):  # not the whole file's sign
         found.extend([*_long_answers(answered), *_heading_runs(questions)])
+        found.extend(_out_of_level(questions, answered, shallower))
     return sorted(found, key=lambda s: s.line)
+
+
+def _out_of_level(
+    questions: Sequence[Question], answered: Sequence[Question], shallower: Collection[int]
+) -> Iterator[Suspect]:
+    """A card of a heading shallower than the question before it, at a level where no
+    heading asks: it may go on answering that question."""
+    for q in answered:
+        if q.line in shallower and q.shape == "topic":
+            before = [p for p in questions if p.line < q.line and asks(p.text)]
+            asked = f" ({before[-1].text!r}, line {before[-1].line})" if before else ""
+            yield Suspect(
+                q.line,
+                f"heading {q.text!r} is shallower than the question before it{asked}, at a "
+                "level where no heading asks: if it goes on answering that question, make "
+                "it a deeper heading",
+            )
 
 
 def _generic_fronts(answered: Sequence[Question]) -> Iterator[Suspect]:
