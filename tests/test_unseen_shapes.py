@@ -149,7 +149,7 @@ FILES = {
     # suspect: a shallower heading after a question, at a level where no heading asks
     "shallower.md": (
         "##### What is softmax?\n\nIt turns scores into probabilities.\n\n"
-        "### Example\n\nScores 1, 2 and 3 give 0.09, 0.24 and 0.67.\n\n"
+        "### A worked case\n\nScores 1, 2 and 3 give 0.09, 0.24 and 0.67.\n\n"
         "##### What is argmax?\n\nThe index of the largest score.\n"
     ),
     # suspect: a front that names a box, a run of unanswered headings
@@ -332,7 +332,7 @@ def test_a_front_naming_a_box_and_a_run_of_bare_headings_are_suspect(built) -> N
         ),
     ]
     assert "content/suspect.md:6: warning: the front '展开' names no question" in output
-    assert "Suspect: 3 cards in 2 files may be read wrongly" in output
+    assert "Suspect: 4 cards in 3 files may be read wrongly" in output
 
 
 def test_many_asking_lines_and_one_card_is_suspect(built) -> None:
@@ -470,7 +470,7 @@ def test_a_heading_shallower_than_the_question_before_it_is_suspect(built) -> No
     assert suspects(report, "shallower.md") == [
         (
             5,
-            "heading 'Example' is shallower than the question before it ('What is softmax?', "
+            "heading 'A worked case' is shallower than the question before it ('What is softmax?', "
             "line 1), at a level where no heading asks: if it goes on answering that "
             "question, make it a deeper heading",
         )
