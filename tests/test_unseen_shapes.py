@@ -152,6 +152,11 @@ FILES = {
         "### A worked case\n\nScores 1, 2 and 3 give 0.09, 0.24 and 0.67.\n\n"
         "##### What is argmax?\n\nThe index of the largest score.\n"
     ),
+    # Chinese ordinals number questions and chapters as digits do: not on the front
+    "ordinals.md": (
+        "# Redis\n\n# 一、概述\n\nRedis 是内存数据库。\n\n# 二、数据类型\n\n## STRING\n\n"
+        "字符串。\n\n## LIST\n\n列表。\n\n### （一）为什么快？\n\n单线程加多路复用。\n"
+    ),
     # suspect: a front that names a box, a run of unanswered headings
     "suspect.md": (
         "---\ndetails: question\n---\n# Quiz\n\n<details><summary>展开</summary>\n\n"
@@ -475,3 +480,8 @@ def test_a_heading_shallower_than_the_question_before_it_is_suspect(built) -> No
             "question, make it a deeper heading",
         )
     ]
+
+
+def test_chinese_ordinals_leave_the_front(built) -> None:
+    _, _, found = built
+    assert set(cards(found, "ordinals.md")) == {"概述", "STRING", "LIST", "为什么快？"}

@@ -33,6 +33,10 @@ _ASKING_VERB = re.compile(
     r"列举|(?:explain|describe|compare|define|discuss|derive)\b)",
     re.IGNORECASE,
 )
+# 一、 / 十三、 / （二） before a question: numbering in Chinese ("第一章" is a chapter's)
+_CHINESE_ORDINAL = re.compile(
+    r"^\s*(?:[一二三四五六七八九十百]{1,4}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）])\s*(?=\S)"
+)
 _PADDED = re.compile(r"^0[0-9]+\s+(?=\S)")  # "001 什么是回环检测？": a zero-padded number
 _CLOSING_HASHES = re.compile(r"(?<=[?？])#+\s*$")  # "Q15: ...?###": closed with no space
 # 1.13.6, 3. or 3、 alone (not a year: "## 2017" is a title)
@@ -57,6 +61,7 @@ def question_text(text: str) -> str:
     (``Lora：`` -> ``Lora``)."""
     text = _Q_LABEL.sub("", text, count=1)
     text = _BRACKETED.sub("", text, count=1)
+    text = _CHINESE_ORDINAL.sub("", text, count=1)
     text = _CLOSING_HASHES.sub("", _PADDED.sub("", strip_numbering(text), count=1))
     return text.rstrip(" \t:：") or text
 

@@ -102,7 +102,7 @@ def topic_draft(path: list[tuple[int, str, int]], chapter: ChapterDraft, intro: 
     if path:
         text, line = question_text(path[-1][1]), path[-1][2]
     else:
-        text, line = chapter.start.title, chapter.line
+        text, line = question_text(chapter.start.title), chapter.line
     section = BREADCRUMB.join(text for _, text, _ in path[:-1])
     return Draft(text, line, section, "topic", chapter, 100, intro=intro)
 
