@@ -157,6 +157,13 @@ FILES = {
         "# Redis\n\n# 一、概述\n\nRedis 是内存数据库。\n\n# 二、数据类型\n\n## STRING\n\n"
         "字符串。\n\n## LIST\n\n列表。\n\n### （一）为什么快？\n\n单线程加多路复用。\n"
     ),
+    # bold questions whose answers have bold sub-labels: a label is no question
+    "sublabels.md": (
+        "# Models\n\n**What is T5?**\n\nA text-to-text transformer.\n\n**其核心创新包括**\n\n"
+        "- 统一的文本到文本格式\n\n**创新点和优势**\n\n迁移方便。\n\n**What is BERT?**\n\n"
+        "An encoder pretrained by masking.\n\n**What is GPT?**\n\n"
+        "A decoder trained left to right.\n"
+    ),
     # suspect: a front that names a box, a run of unanswered headings
     "suspect.md": (
         "---\ndetails: question\n---\n# Quiz\n\n<details><summary>展开</summary>\n\n"
@@ -485,3 +492,10 @@ def test_a_heading_shallower_than_the_question_before_it_is_suspect(built) -> No
 def test_chinese_ordinals_leave_the_front(built) -> None:
     _, _, found = built
     assert set(cards(found, "ordinals.md")) == {"概述", "STRING", "LIST", "为什么快？"}
+
+
+def test_bold_sub_labels_of_an_answer_are_not_questions(built) -> None:
+    _, _, found = built
+    got = cards(found, "sublabels.md")
+    assert set(got) == {"What is T5?", "What is BERT?", "What is GPT?"}
+    assert "统一的文本到文本格式" in got["What is T5?"] and "迁移方便" in got["What is T5?"]

@@ -142,6 +142,8 @@ _ASPECT_WORDS = """
 用途 目的 原因 影响 区别 联系 步骤 流程 过程 方法 解决方法 解决方案 解决办法 如何解决 如何避免
 如何使用 产生的条件 条件 分类 类型 种类 举例 例子 示例 总结 小结 注意 注意事项 背景 动机 结构
 输入 输出 公式 代码 复杂度 时间复杂度 空间复杂度 参考 备注 补充 问题 缺陷 改进 思路
+挑战 核心思想 主要思想 基本思想 思想 模型结构 网络结构 创新点 创新 贡献 主要贡献 局限 局限性
+不足 改进方向 关键点 要点 细节 实现细节 损失函数 训练 推理 效果 实验 结论 评价 对比 意义 作用机制
 """
 _ASPECTS = {
     *_ASPECT_WORDS.split(),
@@ -201,9 +203,13 @@ _ASPECTS = {
 
 def names_an_aspect(text: str) -> bool:
     """Whether a heading or term names an aspect of what is above it (``概念：``,
-    ``Advantages``, ``如何解决？``), not a topic of its own."""
+    ``Advantages``, ``如何解决？``, ``创新点和优势``), not a topic of its own."""
     core = re.sub(r"[\s:：?？.。!！*_`]+$", "", strip_numbering(text).strip()).strip()
-    return core.casefold() in _ASPECTS
+    parts = [p.strip() for p in _JOINED.split(core.casefold())]
+    return all(part in _ASPECTS for part in parts) and bool(parts)
+
+
+_JOINED = re.compile(r"和|与|及|、|/|&|\band\b")  # 优点和缺点, pros and cons
 
 
 # A heading that names the file's introduction, not a topic of it.
@@ -230,3 +236,18 @@ def names_introduction(text: str) -> bool:
     """Whether a heading names an introduction (``前言``, ``写在前面``, ``Motivation``)."""
     core = re.sub(r"[\s:：.。!！*_`]+$", "", strip_numbering(text).strip()).strip()
     return core.casefold() in _INTRODUCTIONS
+
+
+# A line that leads into what follows it: "其核心创新包括", "主要步骤如下：", "includes:"
+_LEAD_IN = re.compile(
+    r"(?:包括|包含|如下|以下.{0,12}|有以下.{0,8}|分为|\binclud(?:es?|ing)|\bare|\bfollowing)"
+    r"\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+
+
+def leads_in(text: str) -> bool:
+    """Whether a line only leads into the text after it (``其核心创新包括``, ``Steps are:``)
+    or names an aspect of what is above it (``影响``, ``Advantages``): a sub-label of an
+    answer, never a question for being among lines that ask."""
+    return bool(_LEAD_IN.search(text.strip())) or names_an_aspect(text)

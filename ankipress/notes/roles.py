@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
-from ankipress.notes.asking import question_key
+from ankipress.notes.asking import leads_in, question_key
 from ankipress.notes.chapters import parse_chapter_heading
 from ankipress.notes.drafts import Draft
 from ankipress.notes.elements import WRAPPER, Element
@@ -205,7 +205,8 @@ def _bold_questions(elements: Sequence[Element]) -> list[int]:
             if len(numbered) >= 2 and 2 * len(answered) >= len(numbered) and not has_q:
                 asking = [b for b in run if b.asks or b in numbered]  # numbered alike: they ask
             if asking and not has_q:
-                found.extend(b.first for b in (run if 2 * len(asking) > len(run) else asking))
+                alike = [b for b in run if b.asks or not leads_in(b.written)]  # not "X包括："
+                found.extend(b.first for b in (alike if 2 * len(asking) > len(run) else asking))
             run, has_q = [], False
         elif element.kind == "bold" and element.asked is not None:
             run.append(element)
