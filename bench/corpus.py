@@ -71,8 +71,9 @@ def question_of(shape: str, book: int, chapter: int, number: int, answer: str) -
         return f"### {number}. {asked}\n\n{answer}\n"
     if shape == "bold":
         return f"**{asked}**\n\n{answer}\n"
-    if shape == "item":
-        body = "\n".join(("   " + line) if line.strip() else "" for line in answer.splitlines())
+    if shape == "item":  # indented to the item's content column, as CommonMark wants
+        pad = " " * len(f"{number}. ")
+        body = "\n".join((pad + line) if line.strip() else "" for line in answer.splitlines())
         return f"{number}. {asked}\n\n{body}\n"
     return question_note(shape, number, asked, answer)
 

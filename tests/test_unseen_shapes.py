@@ -162,7 +162,8 @@ FILES = {
         "# Models\n\n**What is T5?**\n\nA text-to-text transformer.\n\n**其核心创新包括**\n\n"
         "- 统一的文本到文本格式\n\n**创新点和优势**\n\n迁移方便。\n\n**What is BERT?**\n\n"
         "An encoder pretrained by masking.\n\n**What is GPT?**\n\n"
-        "A decoder trained left to right.\n"
+        "A decoder trained left to right.\n\n**What is CLIP?**\n\n**Two encoders**\n\n"
+        "- one for images\n- one for text\n"
     ),
     # suspect: a front that names a box, a run of unanswered headings
     "suspect.md": (
@@ -497,5 +498,6 @@ def test_chinese_ordinals_leave_the_front(built) -> None:
 def test_bold_sub_labels_of_an_answer_are_not_questions(built) -> None:
     _, _, found = built
     got = cards(found, "sublabels.md")
-    assert set(got) == {"What is T5?", "What is BERT?", "What is GPT?"}
+    assert set(got) == {"What is T5?", "What is BERT?", "What is GPT?", "What is CLIP?"}
     assert "统一的文本到文本格式" in got["What is T5?"] and "迁移方便" in got["What is T5?"]
+    assert "Two encoders" in got["What is CLIP?"] and "one for text" in got["What is CLIP?"]

@@ -197,7 +197,13 @@ def _bold_questions(elements: Sequence[Element]) -> list[int]:
     run: list[Element] = []
     has_q = False
     followed: set[int] = set()  # bold lines with other content after them, before the next
+    opening: set[int] = set()  # bold lines right after a bold line that asks: its answer's
+    previous: Element | None = None
     for element in [*elements, Element("heading", 0, 0)]:
+        after = previous is not None and previous.kind == "bold" and previous.asks
+        if element.kind == "bold" and after:
+            opening.add(element.first)
+        previous = element
         if element.kind == "heading":
             asking = [b for b in run if b.asks]
             numbered = [b for b in run if b.asked is not None and b.asked.numbered]
@@ -205,7 +211,9 @@ def _bold_questions(elements: Sequence[Element]) -> list[int]:
             if len(numbered) >= 2 and 2 * len(answered) >= len(numbered) and not has_q:
                 asking = [b for b in run if b.asks or b in numbered]  # numbered alike: they ask
             if asking and not has_q:
-                alike = [b for b in run if b.asks or not leads_in(b.written)]  # not "X包括："
+                alike = [  # not a sub-label ("X包括") nor the first line of an answer
+                    b for b in run if b.asks or not (leads_in(b.written) or b.first in opening)
+                ]
                 found.extend(b.first for b in (alike if 2 * len(asking) > len(run) else asking))
             run, has_q = [], False
         elif element.kind == "bold" and element.asked is not None:
