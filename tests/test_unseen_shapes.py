@@ -165,6 +165,13 @@ FILES = {
         "A decoder trained left to right.\n\n**What is CLIP?**\n\n**Two encoders**\n\n"
         "- one for images\n- one for text\n"
     ),
+    # suspect: a heading question that takes three plain sub-headings as its answer
+    "metrics.md": (
+        "# Metrics\n\n## Confusion matrix\n\nCounts of right and wrong.\n\n## Key metrics\n\n"
+        "### Precision\n\nRight among predicted.\n\n### Recall\n\nFound among actual.\n\n"
+        "### F1\n\nTheir harmonic mean.\n\n## Thresholds\n\nMove them by cost.\n\n"
+        "## Calibration\n\nScores that mean probabilities.\n\n## Drift\n\nData that moves.\n"
+    ),
     # suspect: a front that names a box, a run of unanswered headings
     "suspect.md": (
         "---\ndetails: question\n---\n# Quiz\n\n<details><summary>展开</summary>\n\n"
@@ -345,7 +352,7 @@ def test_a_front_naming_a_box_and_a_run_of_bare_headings_are_suspect(built) -> N
         ),
     ]
     assert "content/suspect.md:6: warning: the front '展开' names no question" in output
-    assert "Suspect: 5 cards in 4 files may be read wrongly" in output
+    assert "Suspect: 6 cards in 5 files may be read wrongly" in output
 
 
 def test_many_asking_lines_and_one_card_is_suspect(built) -> None:
@@ -501,3 +508,15 @@ def test_bold_sub_labels_of_an_answer_are_not_questions(built) -> None:
     assert set(got) == {"What is T5?", "What is BERT?", "What is GPT?", "What is CLIP?"}
     assert "统一的文本到文本格式" in got["What is T5?"] and "迁移方便" in got["What is T5?"]
     assert "Two encoders" in got["What is CLIP?"] and "one for text" in got["What is CLIP?"]
+
+
+def test_a_question_taking_its_sub_headings_as_answer_is_suspect(built) -> None:
+    _, report, found = built
+    assert "F1" not in cards(found, "metrics.md")  # the plain leaves are its answer
+    assert suspects(report, "metrics.md") == [
+        (
+            7,
+            "'Key metrics' takes its 3 sub-headings as its answer: if each is a question of "
+            "its own, set 'question_level: 3'",
+        )
+    ]

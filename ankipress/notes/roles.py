@@ -46,6 +46,8 @@ class Roles:
     # headings shallower than the heading question before them, at a level where no
     # heading asks: maybe more of that answer (a suspect card where they make one)
     shallower: frozenset[int] = frozenset()
+    # heading questions whose plain sub-headings are their answer: how many, what level
+    promoted: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -135,7 +137,8 @@ def _assign_roles(elements: Sequence[Element], title_line: int, folds: frozenset
             top.marks |= marked
     while len(stack) > 1:
         _close(stack.pop(), stack[-1])
-    asked = _promote(root)
+    promoted: dict[int, tuple[int, int]] = {}
+    asked = _promote(root, promoted)
     explicit = sum(e.kind == "question" and e.asks for e in elements)
     sections: list[int] = []
     _collect(root, questions, sections)
@@ -143,7 +146,8 @@ def _assign_roles(elements: Sequence[Element], title_line: int, folds: frozenset
     questions.update(e.first for e in elements if e.kind == "heading" and e.asks)
     questions.discard(title_line)
     lead = asked > explicit
-    return Roles(frozenset(questions), chapter_level, title_line, frozenset(parts), lead)
+    roles = Roles(frozenset(questions), chapter_level, title_line, frozenset(parts), lead)
+    return replace(roles, promoted=promoted)
 
 
 def _close(heading: _Heading, parent: _Heading) -> None:
@@ -154,7 +158,7 @@ def _close(heading: _Heading, parent: _Heading) -> None:
     parent.marks |= heading.marks or heading.element.asks
 
 
-def _promote(root: _Heading) -> int:
+def _promote(root: _Heading, promoted: dict[int, tuple[int, int]] | None = None) -> int:
     """The level at which most headings ask questions is the file's question level (the
     deepest of equals): a heading there whose sub-headings are only plain leaves (``10.3
     ... 的区别`` over ``10.3.1 ...：`` and ``10.3.2 ...：``) asks one question, and they
@@ -174,6 +178,11 @@ def _promote(root: _Heading) -> int:
         plain = all(not child.children for child in heading.children)  # only leaves
         if heading.element.level == level and heading.children and plain and not heading.marks:
             heading.question = True
+            if promoted is not None:  # how many sub-headings it takes, and their level
+                promoted[heading.element.first] = (
+                    len(heading.children),
+                    heading.children[0].element.level,
+                )
     return sum(1 for h in found if h.question and not parse_chapter_heading(h.element.text))
 
 

@@ -16,7 +16,7 @@ how notes are written, it says so instead of building quietly:
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import median
 
@@ -35,16 +35,41 @@ class Suspect:
     message: str
 
 
-def suspects(book: Book, lines: Sequence[str], shallower: Collection[int] = ()) -> list[Suspect]:
+def suspects(
+    book: Book,
+    lines: Sequence[str],
+    shallower: Collection[int] = (),
+    promoted: Mapping[int, tuple[int, int]] | None = None,
+) -> list[Suspect]:
     """Every sign that ``book`` (parsed from ``lines``) holds a card read wrongly;
-    ``shallower`` are the lines of headings shallower than the question before them."""
+    ``shallower`` are the lines of headings shallower than the question before them,
+    ``promoted`` the heading questions that take their plain sub-headings as answer."""
     questions = sorted((q for c in book.chapters for q in c.questions), key=lambda q: q.line)
     answered = [q for q in questions if q.answered]
     found = [*_generic_fronts(answered), *_too_few(answered, lines)]
     if len(found) == len(list(_generic_fronts(answered))):  # not the whole file's sign
         found.extend([*_long_answers(answered), *_heading_runs(questions)])
         found.extend(_out_of_level(questions, answered, shallower))
+        found.extend(_sub_headings(answered, promoted or {}))
     return sorted(found, key=lambda s: s.line)
+
+
+SUB_HEADINGS = 3  # plain sub-headings taken into one answer: enough to be questions
+
+
+def _sub_headings(
+    answered: Sequence[Question], promoted: Mapping[int, tuple[int, int]]
+) -> Iterator[Suspect]:
+    """A heading question that takes three or more sub-headings of its own as its answer:
+    they may each be a question."""
+    for q in answered:
+        count, level = promoted.get(q.line, (0, 0))
+        if count >= SUB_HEADINGS and not asks(q.text):
+            yield Suspect(
+                q.line,
+                f"{q.text!r} takes its {count} sub-headings as its answer: if each is a "
+                f"question of its own, set 'question_level: {level}'",
+            )
 
 
 def _out_of_level(
