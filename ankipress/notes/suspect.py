@@ -46,8 +46,9 @@ def suspects(
     ``promoted`` the heading questions that take their plain sub-headings as answer."""
     questions = sorted((q for c in book.chapters for q in c.questions), key=lambda q: q.line)
     answered = [q for q in questions if q.answered]
-    found = [*_generic_fronts(answered), *_too_few(answered, lines)]
-    if len(found) == len(list(_generic_fronts(answered))):  # not the whole file's sign
+    whole = list(_too_few(answered, lines))  # the whole file's sign: the others add nothing
+    found = [*_generic_fronts(answered), *whole]
+    if not whole:
         found.extend([*_long_answers(answered), *_heading_runs(questions)])
         found.extend(_out_of_level(questions, answered, shallower))
         found.extend(_sub_headings(answered, promoted or {}))
