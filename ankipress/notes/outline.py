@@ -69,14 +69,10 @@ class Walker:
     def walk(self, elements: Sequence[Element]) -> None:
         for index, element in enumerate(elements):
             self.following = elements[index + 1] if index + 1 < len(elements) else None
-            boxed, self.boxed = self.boxed, None
-            if element.text == WRAPPER:
-                self.boxed = boxed  # more of the same answer may follow
-            prose, self.prose = self.prose, None
-            if element.kind not in ("toc", "skip"):
-                self.prose = prose if element.kind == "prose" or self._folds(element) else None
-            else:
-                self.prose = prose
+            if element.text != WRAPPER:  # (after one, more of the same answer may follow)
+                self.boxed = None
+            if element.kind not in ("toc", "skip", "prose") and not self._folds(element):
+                self.prose = None
             start = self.chapter_of(element) if element.kind == "heading" else None
             if start is TOC:
                 self.coverage.not_content(element.first, element.last, "table of contents")
