@@ -67,8 +67,7 @@ def assign_roles(
     details: str | None = None,
 ) -> Roles:
     folds = frozenset(_folds(elements)) if details != "question" else frozenset()
-    roles = replace(_assign_roles(elements, title_line, folds), folds=folds)
-    roles = replace(roles, shallower=frozenset(_shallower(elements, title_line)))
+    roles = _assign_roles(elements, title_line, folds)
     return _at_level(roles, elements, question_level) if question_level else roles
 
 
@@ -146,8 +145,16 @@ def _assign_roles(elements: Sequence[Element], title_line: int, folds: frozenset
     questions.update(e.first for e in elements if e.kind == "heading" and e.asks)
     questions.discard(title_line)
     lead = asked > explicit
-    roles = Roles(frozenset(questions), chapter_level, title_line, frozenset(parts), lead)
-    return replace(roles, promoted=promoted)
+    return Roles(
+        frozenset(questions),
+        chapter_level,
+        title_line,
+        frozenset(parts),
+        lead,
+        folds=folds,
+        shallower=frozenset(_shallower(elements, title_line)),
+        promoted=promoted,
+    )
 
 
 def _close(heading: _Heading, parent: _Heading) -> None:
@@ -158,7 +165,7 @@ def _close(heading: _Heading, parent: _Heading) -> None:
     parent.marks |= heading.marks or heading.element.asks
 
 
-def _promote(root: _Heading, promoted: dict[int, tuple[int, int]] | None = None) -> int:
+def _promote(root: _Heading, promoted: dict[int, tuple[int, int]]) -> int:
     """The level at which most headings ask questions is the file's question level (the
     deepest of equals): a heading there whose sub-headings are only plain leaves (``10.3
     ... 的区别`` over ``10.3.1 ...：`` and ``10.3.2 ...：``) asks one question, and they
@@ -177,12 +184,11 @@ def _promote(root: _Heading, promoted: dict[int, tuple[int, int]] | None = None)
     for heading in found:
         plain = all(not child.children for child in heading.children)  # only leaves
         if heading.element.level == level and heading.children and plain and not heading.marks:
-            heading.question = True
-            if promoted is not None:  # how many sub-headings it takes, and their level
-                promoted[heading.element.first] = (
-                    len(heading.children),
-                    heading.children[0].element.level,
-                )
+            heading.question = True  # with how many sub-headings it takes, and their level
+            promoted[heading.element.first] = (
+                len(heading.children),
+                heading.children[0].element.level,
+            )
     return sum(1 for h in found if h.question and not parse_chapter_heading(h.element.text))
 
 
