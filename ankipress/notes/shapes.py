@@ -56,13 +56,9 @@ def term_list(
     (``[E] Write ...`` among them), every item then a question, an item over a list of
     questions naming their group (shape ``label``). None for other lists. Every item's
     first line is checked before any body is parsed."""
-    if block.kind not in ("bullet_list_open", "ordered_list_open"):
+    found = _heads(block, lines)
+    if found is None:
         return None
-    items = _item_starts(block)
-    heads = [_term_head(index, block, lines) for index in items]
-    if not heads or any(head is None for head in heads):
-        return None
-    found = [h for h in heads if h is not None]
     aspects = [names_an_aspect(plain_line(h.term)) for h in found]
     things = [h for h, aspect in zip(found, aspects, strict=True) if not aspect]
     if 2 * sum(aspects) >= len(found) and not any(h.asking for h in things):
@@ -101,13 +97,10 @@ def trailing_questions(
     items that do not ask (``- 特点：...`` then ``- 为什么X？`` over its answer): the leading
     items as a list of their own (None if there are none), and each asking item, with its
     own list block, as a question. None for other lists."""
-    if block.kind not in ("bullet_list_open", "ordered_list_open"):
+    found = _heads(block, lines)
+    if found is None:
         return None
-    starts = _item_starts(block)
-    heads = [_term_head(index, block, lines) for index in starts]
-    if not heads or any(head is None for head in heads):
-        return None
-    found = [h for h in heads if h is not None]
+    starts = [head.index for head in found]
     split = len(found)
     while split > 0 and _self_contained(found[split - 1]):
         split -= 1
@@ -143,12 +136,19 @@ def _with_aspects(heads: list[_TermHead], aspects: list[bool]) -> list[_TermHead
     return merged
 
 
-def _item_starts(block: Block) -> list[int]:
-    """Where the list's own items open (not those of lists nested in them)."""
+def _heads(block: Block, lines: Sequence[str]) -> list[_TermHead] | None:
+    """The first line of each of the list's own items (not those of lists nested in
+    them); None for a block that is no list, or an item that starts no line of its own."""
+    if block.kind not in ("bullet_list_open", "ordered_list_open"):
+        return None
     level = block.tokens[0].level + 1
-    return [
+    starts = [
         i for i, t in enumerate(block.tokens) if t.type == "list_item_open" and t.level == level
     ]
+    heads = [_term_head(index, block, lines) for index in starts]
+    if not heads or any(head is None for head in heads):
+        return None
+    return [head for head in heads if head is not None]
 
 
 def _self_contained(head: _TermHead) -> bool:
@@ -209,9 +209,10 @@ def _parsed_body(
     tokens: Sequence[Token], index: int, first: int, env: dict
 ) -> tuple[Token, ...] | None:
     """The tokens of the body of the item opened at ``tokens[index]`` (its head on line
-    ``first``) from the file's parse, as top-level tokens: copies, a paragraph of a tight
-    list shown as one. Where the body's first lines continue the head's paragraph, they are
-    a paragraph of their own. None where the head is not a paragraph."""
+    ``first``) from the file's parse, shared with it: only a tight list's top paragraph
+    (shown as a paragraph) and a pending inline token are copies. Where the body's first
+    lines continue the head's paragraph, they are a paragraph of their own. None where the
+    head is not a paragraph."""
     head = tokens[index + 1 : index + 4]
     if [t.type for t in head] != ["paragraph_open", "inline", "paragraph_close"]:
         return None
@@ -255,9 +256,10 @@ def _term_item(
     bare: bool,
     logged: bool = False,  # an item of a log of questions: asks whatever its form
 ) -> list[Asked] | None:
-    parsed = None if head.merged else ()
-    if head.body and not head.merged:
-        parsed = _parsed_body(head.tokens, head.index, head.first, env)
+    if head.merged:  # its body and the aspect items after it: lines no block holds alone
+        parsed = None
+    else:
+        parsed = _parsed_body(head.tokens, head.index, head.first, env) if head.body else ()
     if parsed is not None:  # parsed once, with the file
         answer = top_level_blocks(parsed, lines)
     else:
