@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
@@ -84,3 +87,30 @@ def match_key(question: str) -> str:
     return "".join(
         c for c in text if not (c.isspace() or unicodedata.category(c).startswith("P"))
     ).casefold()
+
+
+def build_and_import(
+    project: Path, files: dict[str, str]
+) -> tuple[str, dict[str, Any], list[AnkiNote]]:
+    """``files`` written to ``project/content``, built by the CLI into ``project/decks``
+    and imported into a fresh collection: the build's output, ``check --format json``'s
+    report, and the notes Anki holds."""
+    from tests.conftest import PYTHON, REPO
+
+    content = project / "content"
+    content.mkdir()
+    for name, text in files.items():
+        (content / name).write_text(text, encoding="utf-8")
+    run = [PYTHON, str(REPO / "build_deck.py")]
+    done = subprocess.run(
+        [*run, "build", "content", "-o", "decks"], cwd=project, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    check = subprocess.run(
+        [*run, "check", "content", "--format", "json"], cwd=project, capture_output=True, text=True
+    )
+    col = open_collection(project / "anki")
+    import_packages(col, sorted((project / "decks").rglob("*.apkg")))
+    found = notes(col)
+    col.close()
+    return done.stdout + done.stderr, json.loads(check.stdout), found

@@ -4,13 +4,9 @@ silent wrong one."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-
 import pytest
 
-from tests.ankitools import AnkiNote, import_packages, notes, open_collection
-from tests.conftest import PYTHON, REPO
+from tests.ankitools import AnkiNote, build_and_import
 
 FILES = {
     "unanswered.md": (
@@ -130,23 +126,7 @@ FILES = {
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict, list[AnkiNote]]:
     project = tmp_path_factory.mktemp("real")
-    content = project / "content"
-    content.mkdir()
-    for name, text in FILES.items():
-        (content / name).write_text(text, encoding="utf-8")
-    run = [PYTHON, str(REPO / "build_deck.py")]
-    done = subprocess.run(
-        [*run, "build", "content", "-o", "decks"], cwd=project, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    check = subprocess.run(
-        [*run, "check", "content", "--format", "json"], cwd=project, capture_output=True, text=True
-    )
-    col = open_collection(project / "anki")
-    import_packages(col, sorted((project / "decks").rglob("*.apkg")))
-    found = notes(col)
-    col.close()
-    return done.stdout + done.stderr, json.loads(check.stdout), found
+    return build_and_import(project, FILES)
 
 
 def cards(found: list[AnkiNote], name: str) -> dict[str, AnkiNote]:

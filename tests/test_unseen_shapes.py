@@ -4,12 +4,11 @@ reader might dispute reported as ``suspect``."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 
 import pytest
 
-from tests.ankitools import AnkiNote, import_packages, notes, open_collection
+from tests.ankitools import AnkiNote, build_and_import
 from tests.conftest import PYTHON, REPO
 
 FILES = {
@@ -190,23 +189,7 @@ FILES = {
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict, list[AnkiNote]]:
     project = tmp_path_factory.mktemp("unseen")
-    content = project / "content"
-    content.mkdir()
-    for name, text in FILES.items():
-        (content / name).write_text(text, encoding="utf-8")
-    run = [PYTHON, str(REPO / "build_deck.py")]
-    done = subprocess.run(
-        [*run, "build", "content", "-o", "decks"], cwd=project, capture_output=True, text=True
-    )
-    assert done.returncode == 0, done.stderr
-    check = subprocess.run(
-        [*run, "check", "content", "--format", "json"], cwd=project, capture_output=True, text=True
-    )
-    col = open_collection(project / "anki")
-    import_packages(col, sorted((project / "decks").rglob("*.apkg")))
-    found = notes(col)
-    col.close()
-    return done.stdout + done.stderr, json.loads(check.stdout), found
+    return build_and_import(project, FILES)
 
 
 def cards(found: list[AnkiNote], name: str) -> dict[str, str]:
@@ -217,11 +200,14 @@ def cards(found: list[AnkiNote], name: str) -> dict[str, str]:
     }
 
 
+def of(report: dict, key: str, name: str) -> list[dict]:
+    """The entries of ``check --format json``'s list ``key`` about ``content/name``."""
+    return [entry for entry in report[key] if entry["path"] == f"content/{name}"]
+
+
 def suspects(report: dict, name: str) -> list[tuple[int, str]]:
     return [
-        (d["line"], d["message"])
-        for d in report["diagnostics"]
-        if d["code"] == "suspect" and d["path"] == f"content/{name}"
+        (d["line"], d["message"]) for d in of(report, "diagnostics", name) if d["code"] == "suspect"
     ]
 
 
@@ -236,7 +222,7 @@ def test_a_details_named_only_expand_holds_the_answer_of_the_heading(built) -> N
     assert "服务器无法确认客户端收到了它的序列号" in got["为什么不是两次？"]
     assert "resends its SYN-ACK" in got["What happens when the last ACK is lost?"]
     assert "服务器无法确认" not in got["什么是三次握手？"]
-    assert not [u for u in report["unanswered"] if u["path"] == "content/folded.md"]
+    assert not of(report, "unanswered", "folded.md")
     assert suspects(report, "folded.md") == []
 
 
@@ -247,7 +233,7 @@ def test_a_details_after_answer_text_is_a_fold_in_that_answer(built) -> None:
     answer = got["TCP compared with UDP"]
     assert "What does connectionless mean?" in answer and "without any setup" in answer
     assert "retransmits lost segments" in answer
-    nested = [q for q in report["nested_questions"] if q["path"] == "content/inline-folds.md"]
+    nested = of(report, "nested_questions", "inline-folds.md")
     assert [q["line"] for q in nested] == [6]  # the fold asks: said, no card of its own
 
 
@@ -259,7 +245,7 @@ def test_a_grouped_table_of_contents_is_not_questions(built) -> None:
         "What is a thread?": "<p>A unit of scheduling inside a process.</p>",
         "What is paging?": "<p>Fixed-size memory blocks.</p>",
     }
-    assert not [u for u in report["unanswered"] if u["path"] == "content/contents.md"]
+    assert not of(report, "unanswered", "contents.md")
 
 
 def test_a_bold_label_at_the_head_of_a_paragraph_is_its_question(built) -> None:
@@ -290,7 +276,7 @@ def test_an_interview_log_of_list_items_is_one_card_a_question(built) -> None:
     }
     assert "insert cheaply" in got["Arrays compared with linked lists?"]
     assert "the stack holds frames" in got["heap and stack, the difference"]
-    bare = [u["question"] for u in report["unanswered"] if u["path"] == "content/interview.md"]
+    bare = [u["question"] for u in of(report, "unanswered", "interview.md")]
     assert bare == ["sorting, which algorithms are stable"]
 
 
@@ -318,7 +304,7 @@ def test_a_heading_apart_from_its_numbered_peers_titles_the_file(built) -> None:
     assert {n.deck for n in found if "content/inference-notes.md:" in n.fields["Source"]} == {
         "Inference notes"
     }
-    intros = [i for i in report["introductions"] if i["path"] == "content/inference-notes.md"]
+    intros = of(report, "introductions", "inference-notes.md")
     assert intros == [{"path": "content/inference-notes.md", "first": 3, "last": 5}]
 
 
@@ -388,7 +374,7 @@ def test_strict_fails_on_a_suspect_card(tmp_path) -> None:
 def test_a_to_do_with_a_remark_and_a_labelled_pointer_are_no_answers(built) -> None:
     _, report, found = built
     assert set(cards(found, "to-self.md")) == {"What is a receptive field?"}
-    reasons = {u["line"]: u["reason"] for u in report["unanswered"] if "to-self" in u["path"]}
+    reasons = {u["line"]: u["reason"] for u in of(report, "unanswered", "to-self.md")}
     assert reasons == {
         3: "placeholder answer 'TO DO read the survey first'",
         7: "the answer is only a link",
@@ -413,7 +399,7 @@ def test_topic_headings_over_deeper_topics_are_a_card_each(built) -> None:
 def test_obsidian_inline_fields_are_metadata_not_a_card(built) -> None:
     _, report, found = built
     assert set(cards(found, "fields.md")) == {"Why not plain JDBC?"}
-    assert not [u for u in report["unanswered"] if u["path"] == "content/fields.md"]
+    assert not of(report, "unanswered", "fields.md")
 
 
 def test_a_question_numbered_next_is_a_sibling_whatever_its_shape(built) -> None:
@@ -423,13 +409,13 @@ def test_a_question_numbered_next_is_a_sibling_whatever_its_shape(built) -> None
         "How is it computed?": "<p>Scores, a softmax, then a weighted sum.</p>",
         "Why scale the scores?": "<p>To keep the softmax out of saturation.</p>",
     }
-    assert not [q for q in report["nested_questions"] if q["path"] == "content/numbered.md"]
+    assert not of(report, "nested_questions", "numbered.md")
 
 
 def test_a_section_named_as_the_introduction_is_on_no_card(built) -> None:
     _, report, found = built
     assert set(cards(found, "preface.md")) == {"为什么要做多头注意力？"}
-    intros = [i for i in report["introductions"] if i["path"] == "content/preface.md"]
+    intros = of(report, "introductions", "preface.md")
     assert intros == [{"path": "content/preface.md", "first": 5, "last": 5}]
 
 
@@ -440,7 +426,7 @@ def test_an_item_that_asks_over_its_own_answer_is_a_card_of_its_own(built) -> No
     assert "exclusive" in got["Table locks"] and "Cheap to take" in got["Table locks"]
     assert "writers wait" not in got["Table locks"]
     assert "readers never block" in got["Why do they suit read-heavy tables?"]
-    assert not [q for q in report["nested_questions"] if q["path"] == "content/contained.md"]
+    assert not of(report, "nested_questions", "contained.md")
 
 
 @pytest.mark.parametrize(
@@ -465,7 +451,7 @@ def test_steps_notation_checklists_and_code_are_not_questions(built) -> None:
     assert "Restart." in got["Steps"] and "the targets." in got["Notation"]
     assert "weekend" in got["Plan"]
     assert "map :: (a -&gt; b)" in got["What is the type of map?"]
-    assert not [u for u in report["unanswered"] if u["path"] == "content/not-questions.md"]
+    assert not of(report, "unanswered", "not-questions.md")
 
 
 def test_details_siblings_wrappers_and_aspects_keep_their_questions(built) -> None:
