@@ -151,6 +151,25 @@ FILES = {
         "### A worked case\n\nScores 1, 2 and 3 give 0.09, 0.24 and 0.67.\n\n"
         "##### What is argmax?\n\nThe index of the largest score.\n"
     ),
+    # rules between the questions: a shallower heading before the next rule goes on
+    # answering (suspect), one right above a question groups it
+    "ruled.md": (
+        "##### What is argmax?\n\nThe index of the largest value.\n\n### How it works\n\n"
+        "It scans the values once.\n\n### Example\n\nFor 1, 5, 3 it gives 1.\n\n---\n\n"
+        "##### What is softmax?\n\nScores into probabilities.\n\n---\n\n"
+        "### More questions\n\n##### What is a logit?\n\nA raw score.\n\n---\n"
+    ),
+    # a section's text that only leads into its questions is its introduction: a quoted
+    # remark, bold labels, a line of one clause ending in a colon, a zero-width space
+    "section-intros.md": (
+        "# Interview\n\n## 一、Coding\n\n> Tips: written up a week later\n\n"
+        "- **Reverse a list?**\n\n  Walk it once, turning each link.\n\n"
+        "## 二、Basics\n\n**Python**\n\n- **list or tuple?**\n\n  A tuple cannot change.\n\n"
+        "**Systems**\n\n\u200b\n\n- **process or thread?**\n\n  Threads share memory.\n\n"
+        "## 三、Caches\n\nBoth keep data in memory, with these differences:\n\n"
+        "### Types\n\nOne holds strings only.\n\n## 四、Topics\n\nTopics to cover:\n\n"
+        "- sampling\n- bias\n"
+    ),
     # Chinese ordinals number questions and chapters as digits do: not on the front
     "ordinals.md": (
         "# Redis\n\n# 一、概述\n\nRedis 是内存数据库。\n\n# 二、数据类型\n\n## STRING\n\n"
@@ -249,17 +268,16 @@ def test_a_grouped_table_of_contents_is_not_questions(built) -> None:
 
 
 def test_a_bold_label_at_the_head_of_a_paragraph_is_its_question(built) -> None:
-    _, _, found = built
+    _, report, found = built
     got = cards(found, "tasks.md")
     remark = "<strong>Why index a column?</strong>（see the chapter on trees）"  # as written
-    assert set(got) == {
-        "SQL",  # the section's own line: its text is its card, as a topic's is
+    assert set(got) == {  # the section's own line leads into its questions: no card
         "The number of users.",
         "The newest order.",
         remark,
         "Why not index every column?",
     }
-    assert got["SQL"] == "<p>Write queries for the following:</p>"
+    assert (5, 5) in [(i["first"], i["last"]) for i in of(report, "introductions", "tasks.md")]
     assert ">count<" in got["The number of users."]
     assert "max(created)" not in got["The number of users."]
     assert "scanning the whole table" in got[remark]
@@ -338,7 +356,7 @@ def test_a_front_naming_a_box_and_a_run_of_bare_headings_are_suspect(built) -> N
         ),
     ]
     assert "content/suspect.md:6: warning: the front '展开' names no question" in output
-    assert "Suspect: 6 cards in 5 files may be read wrongly" in output
+    assert "Suspect: 7 cards in 6 files may be read wrongly" in output
 
 
 def test_many_asking_lines_and_one_card_is_suspect(built) -> None:
@@ -481,6 +499,38 @@ def test_a_heading_shallower_than_the_question_before_it_is_suspect(built) -> No
             "question, make it a deeper heading",
         )
     ]
+
+
+def test_a_shallower_heading_before_the_rule_goes_on_answering(built) -> None:
+    _, report, found = built
+    got = cards(found, "ruled.md")
+    assert set(got) == {"What is argmax?", "What is softmax?", "What is a logit?"}
+    assert "It scans the values once." in got["What is argmax?"]
+    assert "For 1, 5, 3 it gives 1." in got["What is argmax?"]
+    assert suspects(report, "ruled.md") == [
+        (
+            5,
+            "the answer of 'What is argmax?' goes on under the shallower heading 'How it "
+            "works' and 1 more: if they open sections of their own, set 'question_level: 5'",
+        )
+    ]
+
+
+def test_a_section_text_that_only_leads_in_is_its_introduction(built) -> None:
+    _, report, found = built
+    got = cards(found, "section-intros.md")
+    assert set(got) == {
+        "Reverse a list?",
+        "list or tuple?",
+        "process or thread?",
+        "Caches",  # says something before its colon
+        "Types",
+        "Topics",  # no question follows: the list is what it leads into
+    }
+    assert "Threads share memory." in got["process or thread?"]
+    assert "Systems" not in got["list or tuple?"]
+    intros = [(i["first"], i["last"]) for i in of(report, "introductions", "section-intros.md")]
+    assert intros == [(5, 5), (13, 13), (19, 19), (21, 21)]
 
 
 def test_chinese_ordinals_leave_the_front(built) -> None:

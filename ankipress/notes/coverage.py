@@ -51,9 +51,9 @@ class Coverage:
         status = _ON_CARD if answered else _UNANSWERED
         self._spans.append((first, last, status, "question without an answer"))
 
-    def introduction(self, first: int, last: int) -> None:
+    def introduction(self, first: int, last: int, of: str = "the file") -> None:
         self._introductions.append((first, last))
-        self._spans.append((first, last, _NOT_CONTENT, "introduction of the file"))
+        self._spans.append((first, last, _NOT_CONTENT, f"introduction of {of}"))
 
     def nested(self, first: int, last: int) -> None:
         self._spans.append((first, last, _NESTED, "question kept in another answer"))

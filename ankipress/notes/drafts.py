@@ -55,6 +55,10 @@ class Draft:
     within: int = 0  # the level of the section heading it was asked under (0: none)
     number: tuple[int, ...] = ()  # its numbering as written (1.1 -> (1, 1)), if any
     intro: bool = False  # prose under the file's title, before any chapter or section
+    # a topic's text only leads into what follows (a remark quoted, a bold label, a line
+    # ending in a colon), and a question of its section comes after it
+    leads_in: bool = True
+    followed: bool = False
 
     def freeze(self, book_title: str) -> Question:
         why = why_unanswered(self.answer) or ""

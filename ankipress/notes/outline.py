@@ -136,6 +136,10 @@ class Walker:
         draft = question_draft(element, section, self.chapter, rank(element, self.roles))
         draft.within = next((level for level, _, _ in reversed(self.path) if level < 7), 0)
         draft.number = numbering(element.written)
+        lines = tuple(line for _, _, line in self.path)
+        for (chapter, path, _), topic in self.topics.items():  # the text that led here
+            if chapter == self.chapter.start.ident and lines[: len(path)] == path:
+                topic.followed = True
         prior = self.open  # "### What is X?" then "Q: What is X?": one question
         if prior and prior.extent and draft.extent and not prior.answer and same(prior, draft):
             self.questions.remove(prior)
@@ -191,6 +195,7 @@ class Walker:
             topic = self.topics[key] = topic_draft(self.path, self.chapter, intro)
             self.questions.append(topic)
         topic.answer.append(element.block)
+        topic.leads_in &= leads_in(element)
         self.prose = topic
         self._nested(element, topic)
         return True
@@ -214,6 +219,10 @@ class Walker:
             if draft.intro and asks and (first or named or len(self.chapters) == 2):
                 self.coverage.introduction(draft.answer[0].first, draft.answer[-1].last)
                 continue
+            if draft.extent is None and draft.leads_in and draft.followed:
+                for block in draft.answer:  # a section's text that leads into its questions
+                    self.coverage.introduction(block.first, block.last, "a section")
+                continue
             question = draft.freeze(book_title)
             draft.chapter.questions.append(question)
             account(draft, question, self.coverage)
@@ -221,6 +230,31 @@ class Walker:
         for chapter in chapters:
             chapter.questions.sort(key=lambda q: q.line)
         return [c for c in chapters if c.questions]
+
+
+def leads_in(element: Element) -> bool:
+    """Whether an element only leads into what follows: a remark quoted (``> Tips: ...``),
+    a bold label (``**编程相关**``), one short clause ending in a colon (``Below are the
+    topics to cover:``; not ``两者都是内存数据库，主要有以下不同：``, which says something
+    first), or nothing visible."""
+    block = element.block
+    if element.kind == "bold" or block is None or block.kind == "blockquote_open":
+        return True
+    text = block.text.strip()
+    return block.kind == "paragraph_open" and (
+        not text.strip(_INVISIBLE)
+        or (
+            block.first == block.last
+            and len(text) <= _LEAD_IN
+            and text.endswith((":", "："))
+            and not _CLAUSES.search(text)
+        )
+    )
+
+
+_INVISIBLE = "*_ \t\u200b\u200c\u200d\u2060\ufeff"  # emphasis marks and zero-width spaces
+_LEAD_IN = 80  # characters: a line that leads in is short ("Below are the topics:")
+_CLAUSES = re.compile(r"[,，;；。、]")  # a line of more than one clause says something
 
 
 _NUMBERING = re.compile(r"^\s*([0-9]{1,3}(?:\.[0-9]{1,3})+)[.、)）]?\s*\S")  # 1.2, 3.1.4

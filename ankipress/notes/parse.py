@@ -98,7 +98,7 @@ def parse_book(
     chapters = tuple(_chapter(d) for d in walker.finish(title))
     key = settings.id or source.key or source.rel.stem
     book = Book(source, key, title, chapters, env, settings.tags, coverage.report(lines))
-    for suspect in suspects(book, lines, roles.shallower, roles.promoted):
+    for suspect in suspects(book, lines, roles.shallower, roles.promoted, roles.carried):
         diagnostics.warning(source.display, suspect.line, suspect.message, "suspect")
     return book
 

@@ -13,9 +13,11 @@ never where the section's questions are ``Q:`` paragraphs, whose answers they si
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from ankipress.notes.asking import leads_in, question_key
 from ankipress.notes.chapters import parse_chapter_heading
@@ -46,6 +48,9 @@ class Roles:
     # headings shallower than the heading question before them, at a level where no
     # heading asks: maybe more of that answer (a suspect card where they make one)
     shallower: frozenset[int] = frozenset()
+    # of those, the ones that go on answering it: the file puts a rule between its
+    # questions and none stands between, and no question follows them right away
+    carried: frozenset[int] = frozenset()
     # heading questions whose plain sub-headings are their answer: how many, what level
     promoted: dict[int, tuple[int, int]] = field(default_factory=dict)
 
@@ -71,19 +76,42 @@ def assign_roles(
     return _at_level(roles, elements, question_level) if question_level else roles
 
 
-def _shallower(elements: Sequence[Element], title_line: int) -> Iterator[int]:
+def _shallower(elements: Sequence[Element], title_line: int) -> Iterator[tuple[int, bool]]:
     """Headings that ask nothing, shallower than the heading question before them, at a
     level where no heading of the file asks (``### Example`` after ``##### What is
     argmax?``): the file's levels say they group questions, its order that they go on
-    answering one."""
-    headings = [e for e in elements if e.kind == "heading" and e.first != title_line]
+    answering one. Each with whether it does go on answering it: the file puts a rule
+    between its questions, none stands between the question and this heading, and no
+    question follows the heading right away (it groups none)."""
+    content = [e for e in elements if e.kind not in ("toc", "skip")]
+    headings = [e for e in content if e.kind == "heading" and e.first != title_line]
     asking = {e.level for e in headings if e.asks}
-    question = 0  # the level of the last heading that asked
+    rules = [e.first for e in elements if e.kind == "skip" and e.text == "horizontal rule"]
+    questions = [e.first for e in headings if e.asks]
+    ruled = _apart(questions, rules)
+    after = {e.first: content[i + 1] for i, e in enumerate(content[:-1])}
+    question = level = 0  # the line and the level of the last heading that asked
     for heading in headings:
         if heading.asks:
-            question = heading.level
-        elif question and heading.level < question and heading.level < min(asking):
-            yield heading.first
+            question, level = heading.first, heading.level
+        elif level and heading.level < level and heading.level < min(asking):
+            groups = heading.first in after and after[heading.first].asks
+            kept = ruled and not _between(rules, question, heading.first)
+            yield heading.first, kept and not groups
+
+
+def _apart(questions: Sequence[int], rules: Sequence[int]) -> bool:
+    """Whether a rule stands between most questions and the next: the author's end of
+    each answer."""
+    gaps = list(pairwise(questions))
+    apart = sum(_between(rules, one, other) for one, other in gaps)
+    return len(gaps) >= 2 and 2 * apart >= len(gaps)
+
+
+def _between(lines: Sequence[int], after: int, before: int) -> bool:
+    """Whether one of the sorted ``lines`` falls strictly between two lines."""
+    index = bisect_right(lines, after)
+    return index < len(lines) and lines[index] < before
 
 
 def _folds(elements: Sequence[Element]) -> Iterator[int]:
@@ -112,12 +140,15 @@ def _at_level(roles: Roles, elements: Sequence[Element], level: int) -> Roles:
         parts=frozenset(parts),
         headings_lead=True,
         question_level=level,
+        carried=frozenset(),
     )
 
 
 def _assign_roles(elements: Sequence[Element], title_line: int, folds: frozenset[int]) -> Roles:
     questions = set(_bold_questions(elements))
-    parts = _parts(elements, title_line)
+    shallower = dict(_shallower(elements, title_line))
+    carried = {line for line, goes_on in shallower.items() if goes_on}
+    parts = _parts(elements, title_line) | carried
     root = _Heading(Element("heading", 0, 0, level=0))
     stack = [root]
     for element in elements:
@@ -152,7 +183,8 @@ def _assign_roles(elements: Sequence[Element], title_line: int, folds: frozenset
         frozenset(parts),
         lead,
         folds=folds,
-        shallower=frozenset(_shallower(elements, title_line)),
+        shallower=frozenset(shallower.keys() - carried),
+        carried=frozenset(carried),
         promoted=promoted,
     )
 
@@ -241,8 +273,8 @@ def _bold_questions(elements: Sequence[Element]) -> list[int]:
 
 
 def rank(element: Element, roles: Roles) -> int:
-    if element.kind == "heading":
-        return element.level * 10
+    if element.kind == "heading":  # a heading that goes on answering is answer text
+        return 100 if element.first in roles.carried else element.level * 10
     if element.kind == "label":
         return 65
     if element.kind == "bold":

@@ -40,10 +40,12 @@ def suspects(
     lines: Sequence[str],
     shallower: Collection[int] = (),
     promoted: Mapping[int, tuple[int, int]] | None = None,
+    carried: Collection[int] = (),
 ) -> list[Suspect]:
     """Every sign that ``book`` (parsed from ``lines``) holds a card read wrongly;
     ``shallower`` are the lines of headings shallower than the question before them,
-    ``promoted`` the heading questions that take their plain sub-headings as answer."""
+    ``carried`` those of them read as more of its answer, ``promoted`` the heading
+    questions that take their plain sub-headings as answer."""
     questions = sorted((q for c in book.chapters for q in c.questions), key=lambda q: q.line)
     answered = [q for q in questions if q.answered]
     whole = list(_too_few(answered, lines))  # the whole file's sign: the others add nothing
@@ -51,6 +53,7 @@ def suspects(
     if not whole:
         found.extend([*_long_answers(answered), *_heading_runs(questions)])
         found.extend(_out_of_level(questions, answered, shallower))
+        found.extend(_carried(answered, carried, lines))
         found.extend(_sub_headings(answered, promoted or {}))
     return sorted(found, key=lambda s: s.line)
 
@@ -87,6 +90,28 @@ def _out_of_level(
                 f"heading {q.text!r} is shallower than the question before it{asked}, at a "
                 "level where no heading asks: if it goes on answering that question, make "
                 "it a deeper heading",
+            )
+
+
+def _carried(
+    answered: Sequence[Question], carried: Collection[int], lines: Sequence[str]
+) -> Iterator[Suspect]:
+    """An answer that goes on under headings shallower than its question's: they may open
+    sections of their own instead."""
+    for q in answered:
+        assert q.answer_lines is not None
+        first, last = q.answer_lines
+        within = sorted(line for line in carried if first <= line <= last)
+        if within:
+            written = lines[q.line - 1].lstrip()
+            level = len(written) - len(written.lstrip("#"))
+            setting = f"question_level: {level}" if level else "question_level"
+            heading = lines[within[0] - 1].strip().lstrip("#").strip()
+            more = f" and {len(within) - 1} more" if len(within) > 1 else ""
+            yield Suspect(
+                within[0],
+                f"the answer of {q.text!r} goes on under the shallower heading {heading!r}"
+                f"{more}: if they open sections of their own, set '{setting}'",
             )
 
 
