@@ -454,6 +454,12 @@ def test_an_item_that_asks_over_its_own_answer_is_a_card_of_its_own(built) -> No
         ("简单介绍一下 LoRA", True),
         ("Explain:", False),
         ("Explain dropout", True),
+        ("大致聊一下 word2vec 的两种模型", True),
+        ("如何评估词向量的好坏", True),  # a question word first, no question mark
+        ("有没有用过负采样", True),
+        ("为什么相加？拼接也可以，只是维度更大", False),  # the line answers itself
+        ("如何", False),
+        ("模型如何做增量训练", False),  # the question word is not first
     ],
 )
 def test_an_asking_verb_asks_only_about_something(line: str, asking: bool) -> None:

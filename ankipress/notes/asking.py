@@ -30,9 +30,14 @@ _DIFFICULTY = re.compile(r"^\s*[\[【][EMH][\]】]\s+\S")
 _ASKING_VERB = re.compile(
     r"^(?:请(?:问|讲|说|简述|介绍|解释|谈|描述|列举|比较|分析|写出|推导|证明|回答|举例)|简述|"
     r"简要(?:说明|介绍|分析)|简单介绍|介绍一下|介绍下|说说|谈谈|讲讲|讲一讲|解释一下|阐述|描述一下|"
+    r"(?:详细|大致|简单)?(?:聊一下|聊一聊|聊聊|说一下|说一说|讲一下)|"
     r"列举|(?:explain|describe|compare|define|discuss|derive)\b)",
     re.IGNORECASE,
 )
+# a Chinese question word first asks, question mark or not (如何评估词向量的好坏), when the
+# line is that one sentence: "为什么相加？拼接也可以，只是..." answers itself
+_QUESTION_WORD = re.compile(r"^(?:如何|为什么|为何|怎么|怎样|是否|有没有|什么是|哪些)\S")
+_SENTENCE_END = re.compile(r"[?？。!！;；]")
 # 一、 / 十三、 / （二） before a question: numbering in Chinese ("第一章" is a chapter's)
 _CHINESE_ORDINAL = re.compile(
     r"^\s*(?:[一二三四五六七八九十百]{1,4}[、.．]|[（(][一二三四五六七八九十]{1,3}[)）])\s*(?=\S)"
@@ -52,6 +57,8 @@ def asks(text: str) -> bool:
     if _QUESTION_MARK.search(text) or has_q_prefix(text) or _DIFFICULTY.match(text):
         return True
     text = strip_numbering(text)
+    if _QUESTION_WORD.match(text) and not _SENTENCE_END.search(text.rstrip(" \t。.!！")):
+        return True
     verb = _ASKING_VERB.match(text)  # and what it asks about: "简单介绍" alone asks nothing
     return verb is not None and len(text[verb.end() :].strip(" \t:：.。,，")) >= 2
 
