@@ -64,6 +64,8 @@ class MediaResolver:
         path = (source.path.parent / target).resolve()  # symlinks followed, then judged
         if not any(path.is_relative_to(root) for root in (source.root, *self.extra_roots)):
             return self._refuse(source, line, src, "is outside the content root; not packaged")
+        if path in self._by_path:  # judged already, at its first reference
+            return self._by_path[path]
         if not path.is_file() and by_name:
             path = self._nearest(target, source) or path
         if not path.is_file():

@@ -13,8 +13,8 @@ from ankipress.cards.rawhtml import read_raw_html
 from ankipress.cards.sanitize import (
     MAX_DEPTH,
     escape_unclosed,
-    nesting_depth,
     sanitize,
+    too_deep,
 )
 from ankipress.cardtext import inert_tex
 from ankipress.identity.repeats import NoteIdentity
@@ -47,7 +47,7 @@ def render_note(
         message = f"removed from the card (not allowed there): {listed}"
         if listed:
             resolver.diagnostics.warning(book.source.display, line, message, "html")
-    if nesting_depth(answer) > MAX_DEPTH:
+    if too_deep(answer):
         resolver.diagnostics.warning(
             book.source.display,
             question.line,
@@ -121,6 +121,9 @@ class _ImageSources:
         return target
 
 
+_MAY_HOLD = re.compile(r"[<!]")  # an image's "![", an embed's "![[", an HTML tag's "<"
+
+
 def _with_lines(tokens: tuple[Token, ...]) -> Iterator[tuple[Token, int]]:
     """Every token and inline child with the 1-based source line it starts on."""
     line = 1
@@ -128,6 +131,8 @@ def _with_lines(tokens: tuple[Token, ...]) -> Iterator[tuple[Token, int]]:
         if token.map is not None:
             line = token.map[0] + 1
         yield token, line
+        if not _MAY_HOLD.search(token.content):
+            continue  # no image nor HTML among its children: no need to look
         child_line = line
         for child in token.children or []:
             yield child, child_line

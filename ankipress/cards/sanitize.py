@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Mapping
+from contextvars import ContextVar
 from functools import cache
 from html import escape, unescape
 from typing import Any
@@ -60,14 +61,17 @@ def sanitize(html: str, image_sources: Mapping[str, str | None]) -> str:
 
     if not _SRC.search(html):  # no image source to rewrite: the cleaner made once
         return _missing_images(_cleaner().clean(html)).strip()
-
-    def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-        if tag == "img" and attribute == "src":
-            return image_sources.get(value)
-        return value
-
-    cleaned = nh3.clean(html, **_RULES, attribute_filter=attribute_filter)
+    reset = _SOURCES.set(image_sources)  # what the image cleaner's filter reads
+    try:
+        cleaned = _image_cleaner().clean(html)
+    finally:
+        _SOURCES.reset(reset)
     return _missing_images(cleaned).strip()
+
+
+def too_deep(html: str) -> bool:
+    """Whether elements nest in ``html`` deeper than ``MAX_DEPTH``: never with fewer tags."""
+    return html.count("<") > MAX_DEPTH and nesting_depth(html) > MAX_DEPTH
 
 
 # An <img> as nh3 writes it: attribute values always in double quotes.
@@ -107,6 +111,22 @@ _SRC = re.compile("src", re.IGNORECASE)
 def _cleaner() -> nh3.Cleaner:
     """The rules, parsed once: a third of the time of ``nh3.clean`` given them each time."""
     return nh3.Cleaner(**_RULES)
+
+
+# The image sources of the answer being cleaned (set around each call of the cleaner).
+_SOURCES: ContextVar[Mapping[str, str | None]] = ContextVar("image_sources")
+
+
+def _image_source(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src":
+        return _SOURCES.get({}).get(value)
+    return value
+
+
+@cache
+def _image_cleaner() -> nh3.Cleaner:
+    """The rules, parsed once, with a filter that rewrites each ``<img src>``."""
+    return nh3.Cleaner(**_RULES, attribute_filter=_image_source)
 
 
 # Elements whose content an HTML parser reads as raw text up to their closing tag: one

@@ -63,6 +63,8 @@ def dollar_math_plugin(md: MarkdownIt) -> None:
 
 def _no_digit_after(rule: Callable[[StateInline, bool], bool]) -> Callable[..., bool]:
     def math_inline(state: StateInline, silent: bool) -> bool:
+        if state.src[state.pos] != "$":  # most places: no math starts there
+            return False
         start, tokens, pending = state.pos, len(state.tokens), state.pending
         if not rule(state, silent):
             return False

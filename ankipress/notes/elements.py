@@ -21,8 +21,10 @@ from ankipress.notes.noncontent import is_link_list, not_content
 from ankipress.notes.questions import h2_question
 from ankipress.notes.shapes import (
     Asked,
+    ListHead,
     group_label,
     is_bold_line,
+    list_heads,
     term_list,
     trailing_questions,
 )
@@ -189,7 +191,8 @@ def _classify(
             yield Element("toc", block.first, block.last, block, text="list of links")
             return
     lead = lead_paragraph(block, lines, env) if "q" in shapes else None
-    asked = _asked(block, lines, env, shapes, lead)
+    heads = list_heads(block, lines)  # a list's items' first lines, read once
+    asked = _asked(block, lines, env, shapes, lead, heads)
     if asked is not None:
         for index, one in enumerate(asked):
             last = asked[index + 1].line - 1 if index + 1 < len(asked) else block.last
@@ -198,7 +201,7 @@ def _classify(
             else:
                 yield Element("question", one.line, last, block, asked=one)
         return
-    split = trailing_questions(block, lines, env) if "term" in shapes else None
+    split = trailing_questions(block, lines, env, heads) if "term" in shapes and heads else None
     if split is not None:
         lead_items, questions = split
         if lead_items is not None:
@@ -218,7 +221,12 @@ def _classify(
 
 
 def _asked(
-    block: Block, lines: Sequence[str], env: dict, shapes: Collection[str], lead: Asked | None
+    block: Block,
+    lines: Sequence[str],
+    env: dict,
+    shapes: Collection[str],
+    lead: Asked | None,
+    heads: list[ListHead] | None,
 ) -> list[Asked] | None:
     if "h2" in shapes:
         marker = h2_question(block)
@@ -231,6 +239,6 @@ def _asked(
             return [Asked(marker.text, block.first, "h2", rest, marker.text)]
     if lead is not None and lead.shape == "q":
         return [lead]
-    if "term" in shapes:
-        return term_list(block, lines, env)
+    if "term" in shapes and heads:
+        return term_list(block, lines, env, heads=heads)
     return None

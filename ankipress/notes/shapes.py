@@ -49,17 +49,21 @@ LOG_ITEMS = 5  # a log of questions is longer than a list of points
 
 
 def term_list(
-    block: Block, lines: Sequence[str], env: dict, groups: bool = True
+    block: Block,
+    lines: Sequence[str],
+    env: dict,
+    groups: bool = True,
+    heads: list[ListHead] | None = None,
 ) -> list[Asked] | None:
     """A list every item of which is a term with an indented body (shape ``term``) or asks
     a question, with or without a body (shape ``item``); or a list most of whose items ask
     (``[E] Write ...`` among them), every item then a question, an item over a list of
     questions naming their group (shape ``label``). None for other lists. Every item's
-    first line is checked before any body is parsed."""
-    found = _heads(block, lines)
+    first line is checked before any body is parsed (``heads``: if read already)."""
+    found = heads or list_heads(block, lines)
     if found is None:
         return None
-    aspects = [names_an_aspect(plain_line(h.term)) for h in found]
+    aspects = [_names_an_aspect(h.term) for h in found]
     things = [h for h, aspect in zip(found, aspects, strict=True) if not aspect]
     if 2 * sum(aspects) >= len(found) and not any(h.asking for h in things):
         return None  # the aspects of one thing (概念, 优点, 如何解决): one answer's parts
@@ -79,7 +83,7 @@ def term_list(
     return [one for group in asked if group is not None for one in group]
 
 
-def _question_log(heads: Sequence[_TermHead]) -> bool:
+def _question_log(heads: Sequence[ListHead]) -> bool:
     """A log of questions, each with its answer nested under it (an interview written up
     as a list): one-line items, most with a body, enough of them asking that the others
     read as questions put in other words (``jvm内存划分，堆和栈的区别``)."""
@@ -91,13 +95,13 @@ def _question_log(heads: Sequence[_TermHead]) -> bool:
 
 
 def trailing_questions(
-    block: Block, lines: Sequence[str], env: dict
+    block: Block, lines: Sequence[str], env: dict, heads: list[ListHead] | None = None
 ) -> tuple[Block | None, list[tuple[Block, Asked]]] | None:
     """A list whose last items each ask and hold their answer nested under them, after
     items that do not ask (``- 特点：...`` then ``- 为什么X？`` over its answer): the leading
     items as a list of their own (None if there are none), and each asking item, with its
     own list block, as a question. None for other lists."""
-    found = _heads(block, lines)
+    found = heads or list_heads(block, lines)
     if found is None:
         return None
     starts = [head.index for head in found]
@@ -125,9 +129,9 @@ def trailing_questions(
     return lead, questions
 
 
-def _with_aspects(heads: list[_TermHead], aspects: list[bool]) -> list[_TermHead]:
+def _with_aspects(heads: list[ListHead], aspects: list[bool]) -> list[ListHead]:
     """The items, each aspect item (``- 如何解决？``) part of the body of the item above."""
-    merged: list[_TermHead] = []
+    merged: list[ListHead] = []
     for head, aspect in zip(heads, aspects, strict=True):
         if aspect and merged:
             merged[-1] = replace(merged[-1], last=head.last, body=True, merged=True)
@@ -136,7 +140,7 @@ def _with_aspects(heads: list[_TermHead], aspects: list[bool]) -> list[_TermHead
     return merged
 
 
-def _heads(block: Block, lines: Sequence[str]) -> list[_TermHead] | None:
+def list_heads(block: Block, lines: Sequence[str]) -> list[ListHead] | None:
     """The first line of each of the list's own items (not those of lists nested in
     them); None for a block that is no list, or an item that starts no line of its own."""
     if block.kind not in ("bullet_list_open", "ordered_list_open"):
@@ -151,14 +155,22 @@ def _heads(block: Block, lines: Sequence[str]) -> list[_TermHead] | None:
     return [head for head in heads if head is not None]
 
 
-def _self_contained(head: _TermHead) -> bool:
+def _self_contained(head: ListHead) -> bool:
     """An item that asks a question of its own (not an aspect of what is above it:
     ``如何避免？``) and holds its answer nested under it."""
-    return head.asking and head.body and not names_an_aspect(plain_line(head.term))
+    return head.asking and head.body and not _names_an_aspect(head.term)
+
+
+_ASPECT_LENGTH = 60  # characters of markdown: no aspect's name is longer ("优缺点", "Pros")
+
+
+def _names_an_aspect(term: str) -> bool:
+    """Whether an item's first line (markdown) names an aspect (read only when short)."""
+    return len(term) <= _ASPECT_LENGTH and names_an_aspect(plain_line(term))
 
 
 @dataclass(frozen=True)
-class _TermHead:
+class ListHead:
     first: int
     last: int
     term: str
@@ -173,7 +185,7 @@ class _TermHead:
     merged: bool = False  # its body reaches over the aspect items after it
 
 
-def _term_head(index: int, block: Block, lines: Sequence[str]) -> _TermHead | None:
+def _term_head(index: int, block: Block, lines: Sequence[str]) -> ListHead | None:
     item = block.tokens[index]
     if item.map is None:
         return None
@@ -200,7 +212,7 @@ def _term_head(index: int, block: Block, lines: Sequence[str]) -> _TermHead | No
     if marker.end() == len(head):  # a term alone on its line: content is one space past it
         width = indent_width(re.sub(r"\S", " ", head.rstrip())) + 1
     text = bold[2] if bold else term
-    return _TermHead(
+    return ListHead(
         first, last, text, width, asking, is_term, body, groups, block.tokens, index, task
     )
 
@@ -249,7 +261,7 @@ def _parsed_body(
 
 
 def _term_item(
-    head: _TermHead,
+    head: ListHead,
     lines: Sequence[str],
     env: dict,
     group: bool,
