@@ -87,7 +87,11 @@ FILES = {
     "to-self.md": (
         "# Vision\n\n### How do detectors differ?\n\n**TO DO** read the survey first\n\n"
         "### What is a flex layout?\n\n> - Related Reference : [a guide](https://example.org/f)\n\n"
-        "### What is a receptive field?\n\nThe input region one unit sees.\n"
+        "### What is a receptive field?\n\nThe input region one unit sees.\n\n"
+        "### What is a corpus?\n\ntoo specialist\n<br>\n\n"
+        "### How is class imbalance handled?\n\nSee [[Sampling#Imbalance|this note]].\n\n"
+        "Methods specific to **trees**:\n\n<br>\n\n"
+        "### What is a stride?\n\nThe step of the kernel:\n\n- one pixel by default\n"
     ),
     # topic headings at three levels, none asking: a heading over sub-headings that have
     # sub-headings of their own is not one question; each topic with text is a card
@@ -389,13 +393,17 @@ def test_strict_fails_on_a_suspect_card(tmp_path) -> None:
     assert "      L6  suspect: the front '展开' names no question" in outline.stdout
 
 
-def test_a_to_do_with_a_remark_and_a_labelled_pointer_are_no_answers(built) -> None:
+def test_remarks_pointers_and_lead_ins_to_nothing_are_no_answers(built) -> None:
     _, report, found = built
-    assert set(cards(found, "to-self.md")) == {"What is a receptive field?"}
+    got = cards(found, "to-self.md")
+    assert set(got) == {"What is a receptive field?", "What is a stride?"}
+    assert "one pixel by default" in got["What is a stride?"]  # a colon leading somewhere
     reasons = {u["line"]: u["reason"] for u in of(report, "unanswered", "to-self.md")}
     assert reasons == {
         3: "placeholder answer 'TO DO read the survey first'",
         7: "the answer is only a link",
+        15: "placeholder answer 'too specialist'",
+        20: "the answer is only a link",  # a wikilink, and a line leading into nothing
     }
 
 

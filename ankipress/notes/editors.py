@@ -91,6 +91,16 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
     return True
 
 
+def wikilink_labels(content: str) -> list[str]:
+    """What each wikilink of a line of markdown shows (``[[page|here]]``: ``here``); not
+    the embeds (``![[picture.png]]``)."""
+    return [
+        _label(found[1], found[2], found[3])
+        for found in _WIKI.finditer(content)
+        if found.start() == 0 or content[found.start() - 1] != "!"
+    ]
+
+
 def _label(target: str, heading: str | None, alias: str | None) -> str:
     """What Obsidian shows for a link: its alias, else the page (a heading of this page)."""
     if alias is not None and alias.strip():

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ankipress.notes.blocks import Block
+from ankipress.notes.editors import wikilink_labels
 from ankipress.notes.markdown import ensure_inline
 from ankipress.notes.questions import plain_text
 
@@ -16,6 +17,9 @@ _PLACEHOLDER = re.compile(
     r"coming soon|placeholder|answer placeholder|answer here|your answer(?: here)?|"
     r"xxx+|\?+|\.{2,}|…+|-+|"
     r"待补充|待完善|待更新|待续|未完待续|待定|待填|待写|暂无|略|占位|补充中|更新中|"
+    # a remark that the question is left out: "too specialist", "skip", "不考"
+    r"skip(?:ped)?|too (?:specialist|specialised|specialized|advanced|niche)|out of scope|"
+    r"not (?:needed|important|required)|跳过|不考|不重要|不需要|"
     r"(?:todo|to do|tbd|fixme)\b.{0,60})[\])）】]?$",
     re.IGNORECASE,
 )
@@ -48,7 +52,7 @@ def why_unanswered(blocks: Iterable[Block]) -> str | None:
         return None  # long prose: an answer, no need to parse it here
     texts: list[str] = []
     links = 0
-    for block in blocks:
+    for block in _without_dangling_lead_in(blocks):
         for token in block.tokens:
             if token.type in _SUBSTANCE and (token.content.strip() or token.type == "table_open"):
                 return None
@@ -57,6 +61,8 @@ def why_unanswered(blocks: Iterable[Block]) -> str | None:
                 outside, found, image = _outside_links(token.children or [])
                 if image:
                     return None
+                for label in wikilink_labels(token.content):  # links to another page
+                    outside, found = outside.replace(label, "", 1), found + 1
                 texts.append(outside)
                 links += found
             elif token.type == "html_block":
@@ -76,6 +82,24 @@ def why_unanswered(blocks: Iterable[Block]) -> str | None:
     if _PLACEHOLDER.match(core):
         return f"placeholder answer {_short(text)!r}"
     return None
+
+
+def _without_dangling_lead_in(blocks: list[Block]) -> list[Block]:
+    """The answer without a last line that leads into nothing (``Methods specific to
+    it:`` and no method after it, a ``<br>`` at most): it says nothing yet."""
+    end = len(blocks)
+    while end > 1 and blocks[end - 1].kind == "html_block":
+        if plain_text(blocks[end - 1].tokens[0].content).strip():
+            break
+        end -= 1  # nothing to read: a <br>
+    last = blocks[end - 1] if end > 1 else None
+    if last is not None and last.kind in ("paragraph_open", "heading_open"):
+        text = last.text.strip()
+        return blocks[: end - 1] if "\n" not in text and text.endswith(_COLONS) else blocks
+    return blocks
+
+
+_COLONS = (":", "：")
 
 
 def _outside_links(children: list[Any]) -> tuple[str, int, bool]:
