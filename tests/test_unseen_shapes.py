@@ -128,6 +128,14 @@ FILES = {
         "  - writers wait, readers never block each other\n\n## 2.2 Row locks\n\n"
         "Finer grained, more overhead.\n"
     ),
+    # a claim, then items that ask over their answers: the claim stays in the answer
+    "claims.md": (
+        "# Isolation\n\n## Isolation levels\n\nFour levels, from weakest to strongest.\n\n"
+        "- The default level is repeatable read, which prevents dirty and non-repeatable "
+        "reads.\n  - `SELECT @@transaction_isolation;`\n- How are phantom reads avoided?\n"
+        "  - next-key locks\n- Why is the default cheap?\n  - it takes few locks\n\n"
+        "## Locks\n\nRows or whole tables.\n"
+    ),
     # what the rules must not take for questions (from a review of them)
     "not-questions.md": (
         "# Setup\n\n## Steps\n\n**1.** Download the installer.\n\n**2.** Run it.\n\n"
@@ -474,6 +482,20 @@ def test_an_asking_verb_asks_only_about_something(line: str, asking: bool) -> No
     from ankipress.notes.asking import asks
 
     assert asks(line) is asking
+
+
+def test_a_claim_before_items_that_ask_stays_in_the_answer(built) -> None:
+    _, _, found = built
+    got = cards(found, "claims.md")
+    assert set(got) == {
+        "Isolation levels",
+        "How are phantom reads avoided?",
+        "Why is the default cheap?",
+        "Locks",
+    }
+    assert "The default level is repeatable read" in got["Isolation levels"]
+    assert "transaction_isolation" in got["Isolation levels"]
+    assert "next-key locks" not in got["Isolation levels"]
 
 
 def test_steps_notation_checklists_and_code_are_not_questions(built) -> None:

@@ -73,6 +73,8 @@ def term_list(
     if all(h.asking or (h.is_term and h.body) for h in found):
         asked = [_term_item(h, lines, env, False, bare) for h in found]
     elif 2 * sum(h.asking or (groups and h.groups) for h in found) > len(found):
+        if _statements_first(found):
+            return None  # claims, then questions over their answers: trailing_questions'
         asked = [_term_item(h, lines, env, groups, bare) for h in found]
     elif _question_log(found):
         asked = [_term_item(h, lines, env, False, False, logged=True) for h in found]
@@ -81,6 +83,25 @@ def term_list(
     if any(a is None for a in asked):
         return None
     return [one for group in asked if group is not None for one in group]
+
+
+def _statements_first(heads: Sequence[ListHead]) -> bool:
+    """Whether the items that do not ask all come before the first that does, and each
+    makes a claim (a sentence, not a topic named: ``jvm内存划分，堆和栈的区别`` asks in
+    other words): the answer the list stands in goes on, then its questions."""
+    first = next(index for index, head in enumerate(heads) if head.asking)
+    leading = heads[:first]
+    rest = heads[first:]
+    claims = all(_claims(h) and not h.groups for h in leading)  # (a group's label: no claim)
+    return bool(leading) and all(h.asking for h in rest) and claims
+
+
+_TOPIC_LENGTH = 40  # characters: a longer item that does not ask makes a claim
+
+
+def _claims(head: ListHead) -> bool:
+    text = plain_line(head.term)
+    return len(text) > _TOPIC_LENGTH or text.rstrip().endswith(("。", "."))
 
 
 def _question_log(heads: Sequence[ListHead]) -> bool:
