@@ -52,6 +52,8 @@ FILES = {
         "- heap and stack, the difference\n  - the stack holds frames\n"
         "- sorting, which algorithms are stable\n- 快排什么时候最坏？\n  - 选到最大或最小的基准\n"
         "- B+ trees in indexes\n  - leaves hold the rows, linked in order\n"
+        "- 反问？\n  - 部门做什么？\n  - 新人怎么培养？\n- 反思：\n  - 答题先说结论\n\n"
+        "## 自我介绍\n\n我做过两个检测项目。\n"
     ),
     # a topic heading whose list names its aspects: one card, not one per aspect
     "aspects.md": (
@@ -303,11 +305,24 @@ def test_an_interview_log_of_list_items_is_one_card_a_question(built) -> None:
         "heap and stack, the difference",
         "快排什么时候最坏？",
         "B+ trees in indexes",
+        "自我介绍",
     }
     assert "insert cheaply" in got["Arrays compared with linked lists?"]
     assert "the stack holds frames" in got["heap and stack, the difference"]
     bare = [u["question"] for u in of(report, "unanswered", "interview.md")]
     assert bare == ["sorting, which algorithms are stable"]
+
+
+def test_the_steps_of_an_interview_are_not_questions(built) -> None:
+    _, report, found = built
+    got = cards(found, "interview.md")
+    assert not {"反问？", "反问", "反思"} & set(got)
+    assert got["自我介绍"] == "<p>我做过两个检测项目。</p>"  # rehearsed: worth a card
+    assert "部门做什么" not in got["B+ trees in indexes"]
+    assert "答题先说结论" not in got["B+ trees in indexes"]
+    assert not of(report, "nested_questions", "interview.md")
+    steps = [d for d in of(report, "diagnostics", "interview.md") if d["code"] == "uncovered"]
+    assert steps == []  # not content, said why: no line left unaccounted for
 
 
 def test_terms_naming_aspects_of_a_topic_are_its_answer(built) -> None:

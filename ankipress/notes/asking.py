@@ -245,6 +245,31 @@ def names_introduction(text: str) -> bool:
     return core.casefold() in _INTRODUCTIONS
 
 
+# The steps an interview log records besides its questions: one's own questions for the
+# interviewer, afterthoughts. Not knowledge to learn: never cards. (A self-introduction
+# is: the seeds rehearse theirs.)
+_INTERVIEW_STEPS = {
+    "反问",
+    "反问环节",
+    "反思",
+    "复盘",
+    "面试总结",
+    "面试感受",
+    "面试感想",
+    "面试心得",
+    "questions for the interviewer",
+    "questions to ask the interviewer",
+    "reverse questions",
+}
+
+
+def names_interview_step(text: str) -> bool:
+    """Whether an item of an interview log names one of its steps (``反问？``, ``反思：``)
+    rather than a question asked in it."""
+    core = re.sub(r"[\s:：?？.。!！*_`]+$", "", question_text(text).strip()).strip()
+    return core.casefold() in _INTERVIEW_STEPS
+
+
 # A line that leads into what follows it: "其核心创新包括", "主要步骤如下：", "includes:"
 _LEAD_IN = re.compile(
     r"(?:包括|包含|如下|以下.{0,12}|有以下.{0,8}|分为|\binclud(?:es?|ing)|\bare|\bfollowing)"

@@ -17,7 +17,7 @@ from ankipress.notes.chapters import is_toc_heading, is_toc_list
 from ankipress.notes.details import OPENS_HTML_BLOCK, closing_line, find_details, starts_details
 from ankipress.notes.fileblocks import FileBlocks
 from ankipress.notes.leads import lead_paragraph
-from ankipress.notes.noncontent import is_link_list, not_content
+from ankipress.notes.noncontent import INTERVIEW_STEP, is_link_list, not_content
 from ankipress.notes.questions import h2_question
 from ankipress.notes.shapes import (
     Asked,
@@ -198,6 +198,8 @@ def _classify(
             last = asked[index + 1].line - 1 if index + 1 < len(asked) else block.last
             if one.shape == "label":  # an item naming the questions under it
                 yield Element("label", one.line, one.until, block, text=one.text)
+            elif one.shape == "step":  # "反问", "自我介绍": what the interview did
+                yield Element("skip", one.line, last, block, text=INTERVIEW_STEP)
             else:
                 yield Element("question", one.line, last, block, asked=one)
         return

@@ -39,6 +39,9 @@ BACK_MATTER = (
 )
 
 
+INTERVIEW_STEP = "a step of the interview, not notes"
+
+
 def skipped_sections(settings: Iterable[str]) -> dict[str, str]:
     """The (normalised) headings whose sections are not content, each with why."""
     skip = {normalise_question(b): "references, not notes" for b in BACK_MATTER}

@@ -15,6 +15,7 @@ from ankipress.notes.asking import (
     WHOLE_BOLD,
     asks,
     names_an_aspect,
+    names_interview_step,
     question_markdown,
     question_text,
 )
@@ -299,6 +300,8 @@ def _term_item(
         answer = reparse(lines, head.first + 1, head.last, env, strip=head.width)
     plain = plain_line(head.term)
     text = question_text(plain)
+    if names_interview_step(plain):  # "反问？" in an interview log: a step, no question
+        return [Asked(text, head.first, "step", (), plain, until=head.last)]
     if not text or not (answer or head.asking or group or logged):
         return None
     if group and not head.asking and len(answer) == 1:
