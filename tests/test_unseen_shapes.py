@@ -138,6 +138,12 @@ FILES = {
         "  - next-key locks\n- Why is the default cheap?\n  - it takes few locks\n\n"
         "## Locks\n\nRows or whole tables.\n"
     ),
+    # a bold "Question" label with its colon after the bold: not on the front
+    "labelled.md": (
+        "# Node\n\n## Timers\n\n**Question**: what does `setImmediate` do?\n\n"
+        "It runs after the I/O callbacks.\n\n**Q**: what does `nextTick` do?\n\n"
+        "It runs before the next phase.\n"
+    ),
     # what the rules must not take for questions (from a review of them)
     "not-questions.md": (
         "# Setup\n\n## Steps\n\n**1.** Download the installer.\n\n**2.** Run it.\n\n"
@@ -511,6 +517,14 @@ def test_a_claim_before_items_that_ask_stays_in_the_answer(built) -> None:
     assert "The default level is repeatable read" in got["Isolation levels"]
     assert "transaction_isolation" in got["Isolation levels"]
     assert "next-key locks" not in got["Isolation levels"]
+
+
+def test_a_bold_question_label_leaves_the_front(built) -> None:
+    _, _, found = built
+    assert set(cards(found, "labelled.md")) == {
+        "what does <code>setImmediate</code> do?",
+        "what does <code>nextTick</code> do?",
+    }
 
 
 def test_steps_notation_checklists_and_code_are_not_questions(built) -> None:

@@ -100,8 +100,10 @@ def without_answer_marker(line: str) -> str:
 WHOLE_BOLD = re.compile(r"(\*\*|__)((?:(?!\1).)+?)\1\s*([:：]?)\s*")
 # anything inline markdown reads: text without it is its own plain text and its own HTML
 MARKUP = re.compile(r"[*_`\[\]<>$!\\&~|{}=^]|https?:|www\.")
+# **Q:** / **Question 2.** / **Question**: before a question, the mark inside the bold or after
 _BOLD_PREFIX = re.compile(
-    r"^(\*\*|__)\s*(Q(?:uestion)?\s*[0-9０-９.．]*\s*[:：.．)）])\s*\1\s*", re.I
+    r"^(\*\*|__)\s*Q(?:uestion)?\s*[0-9０-９.．]*\s*(?:[:：.．)）]\s*\1|\1\s*[:：.．)）])\s*",
+    re.I,
 )
 
 
