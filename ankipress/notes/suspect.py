@@ -58,13 +58,13 @@ def suspects(
     return sorted(found, key=lambda s: s.line)
 
 
-SUB_HEADINGS = 3  # plain sub-headings taken into one answer: enough to be questions
+SUB_HEADINGS = 2  # plain sub-headings taken into one answer: enough to be questions
 
 
 def _sub_headings(
     answered: Sequence[Question], promoted: Mapping[int, tuple[int, int]]
 ) -> Iterator[Suspect]:
-    """A heading question that takes three or more sub-headings of its own as its answer:
+    """A heading question that takes two or more sub-headings of its own as its answer:
     they may each be a question."""
     for q in answered:
         count, level = promoted.get(q.line, (0, 0))
