@@ -144,6 +144,12 @@ FILES = {
         "It runs after the I/O callbacks.\n\n**Q**: what does `nextTick` do?\n\n"
         "It runs before the next phase.\n"
     ),
+    # a bold question with a request joined to it heads its paragraph
+    "joined.md": (
+        "# Attention\n\n**Why scale the scores?**\n\nTo keep the softmax soft.\n\n"
+        "**Why divide by √d?**，并使用公式推导进行讲解\n\n- the variance of q·k is d\n\n"
+        "**Why mask padding?**\n\nPadding must get no weight.\n"
+    ),
     # what the rules must not take for questions (from a review of them)
     "not-questions.md": (
         "# Setup\n\n## Steps\n\n**1.** Download the installer.\n\n**2.** Run it.\n\n"
@@ -525,6 +531,14 @@ def test_a_bold_question_label_leaves_the_front(built) -> None:
         "what does <code>setImmediate</code> do?",
         "what does <code>nextTick</code> do?",
     }
+
+
+def test_a_bold_question_with_a_joined_request_is_its_paragraphs_question(built) -> None:
+    _, _, found = built
+    got = cards(found, "joined.md")
+    joined = "<strong>Why divide by √d?</strong>，并使用公式推导进行讲解"  # as written
+    assert set(got) == {"Why scale the scores?", joined, "Why mask padding?"}
+    assert "variance" in got[joined] and "variance" not in got["Why scale the scores?"]
 
 
 def test_steps_notation_checklists_and_code_are_not_questions(built) -> None:

@@ -66,10 +66,12 @@ def _unbold_number(head: re.Match[str]) -> str:
 
 # A bold run at the head of a line that is not all of it: a number (``**1)** The number
 # of active ads.``, ``**2) Factorial**. Calculate...``), or a question followed by a
-# remark in brackets (``**Why X?**（see above）``).
+# remark in brackets (``**Why X?**（see above）``) or a request joined to it.
 _HEAD_BOLD = re.compile(r"(\*\*|__)(?P<bold>(?:(?!\1).)+?)\1(?P<rest>.*)")
 _NUMBER_MARK = re.compile(r"^\s*[0-9]{1,3}\s*[.)）、:：]")  # not a letter: options, notation
 _REMARK = re.compile(r"^\s*[(（\[【].*[)）\]】]\s*[:：.。]?\s*$")
+# ...or by a request joined to it: "**Why scale by √d?**，并使用公式推导进行讲解"
+_JOINED = re.compile(r"^\s*[，,]\s*(?:并|同时|以及|还要|and\s).{0,60}$", re.IGNORECASE)
 
 
 def _bold_label(line: str) -> bool | None:
@@ -81,7 +83,8 @@ def _bold_label(line: str) -> bool | None:
         return None
     if _NUMBER_MARK.match(head["bold"]):
         return True
-    if asks(plain_line(head["bold"])) and _REMARK.match(head["rest"]):
+    added = _REMARK.match(head["rest"]) or _JOINED.match(head["rest"])
+    if added and asks(plain_line(head["bold"])):
         return False
     return None
 
