@@ -150,6 +150,12 @@ FILES = {
         "**Why divide by √d?**，并使用公式推导进行讲解\n\n- the variance of q·k is d\n\n"
         "**Why mask padding?**\n\nPadding must get no weight.\n"
     ),
+    # a bank of questions, then its sources under a label: no card of the sources
+    "sources.md": (
+        "# Word vectors\n\n1. 如何评估词向量的好坏\n2. 为什么用负采样？\n3. 有没有用过 GloVe\n\n"
+        "本题资源参考：\n\nA post on sampling\nhttps://example.org/a\n\n"
+        "## Notes\n\nVectors of words.\n\n参考：\n\nhttps://example.org/b\n"
+    ),
     # what the rules must not take for questions (from a review of them)
     "not-questions.md": (
         "# Setup\n\n## Steps\n\n**1.** Download the installer.\n\n**2.** Run it.\n\n"
@@ -539,6 +545,15 @@ def test_a_bold_question_with_a_joined_request_is_its_paragraphs_question(built)
     joined = "<strong>Why divide by √d?</strong>，并使用公式推导进行讲解"  # as written
     assert set(got) == {"Why scale the scores?", joined, "Why mask padding?"}
     assert "variance" in got[joined] and "variance" not in got["Why scale the scores?"]
+
+
+def test_a_label_naming_sources_after_questions_opens_back_matter(built) -> None:
+    _, report, found = built
+    got = cards(found, "sources.md")
+    assert set(got) == {"Notes"}  # a section's text keeps its sources
+    assert "example.org/b" in got["Notes"]
+    bare = [u["question"] for u in of(report, "unanswered", "sources.md")]
+    assert bare == ["如何评估词向量的好坏", "为什么用负采样？", "有没有用过 GloVe"]
 
 
 def test_steps_notation_checklists_and_code_are_not_questions(built) -> None:

@@ -40,11 +40,29 @@ BACK_MATTER = (
 
 
 INTERVIEW_STEP = "a step of the interview, not notes"
+BACK_MATTER_WHY = "references, not notes"
+_BACK_MATTER_ENDS = ("参考", "参考资料", "参考文献", "参考链接", "相关链接", "推荐阅读", "延伸阅读")
+_LABEL_LENGTH = 30  # characters: a paragraph naming back matter is a short label
+
+
+def names_back_matter(block: Block) -> bool:
+    """Whether a paragraph opens back matter: its first line a label naming it
+    (``参考链接：``, ``References:``, ``本面试题词向量资源参考：``), its links after it."""
+    if block.kind != "paragraph_open" or len(block.tokens) < 2:
+        return False
+    text = block.tokens[1].content.split("\n", 1)[0].strip().strip("*_ \t")
+    core = text.rstrip(" :：").casefold()
+    if not core or len(core) > _LABEL_LENGTH:
+        return False
+    alone = block.first == block.last
+    if core in BACK_MATTER and (alone or text.endswith((":", "："))):
+        return True
+    return text.endswith((":", "：")) and core.endswith(_BACK_MATTER_ENDS)
 
 
 def skipped_sections(settings: Iterable[str]) -> dict[str, str]:
     """The (normalised) headings whose sections are not content, each with why."""
-    skip = {normalise_question(b): "references, not notes" for b in BACK_MATTER}
+    skip = {normalise_question(b): BACK_MATTER_WHY for b in BACK_MATTER}
     return skip | {question_key(s): "skipped by settings" for s in settings}
 
 

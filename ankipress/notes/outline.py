@@ -28,11 +28,12 @@ from ankipress.notes.drafts import (
     topic_draft,
 )
 from ankipress.notes.elements import WRAPPER, Element
-from ankipress.notes.noncontent import skipped_sections
+from ankipress.notes.noncontent import BACK_MATTER_WHY, names_back_matter, skipped_sections
 from ankipress.notes.roles import Roles, ends_answer, is_details, is_question, rank
 from ankipress.records import BREADCRUMB
 
 Report = Callable[[int, str], None]  # a warning at a line of the file
+_LABELLED = 7  # the level of back matter a paragraph opens: any heading ends it
 
 
 class Walker:
@@ -98,16 +99,31 @@ class Walker:
                 self.coverage.not_content(element.first, element.last, element.text or "toc")
 
     def _skipped(self, element: Element, start: ChapterStart | None) -> bool:
+        """Whether the element is in a section that is not content: one whose heading is
+        back matter or skipped by the settings, or the back matter a paragraph opens
+        outside any answer or section text (``参考链接：``), which a heading or a question
+        ends."""
         level, heading = 0 if start is not None else element.level, element.kind == "heading"
         if heading and self.skipping is not None and level <= self.skipping:
             self.skipping = None
+        if self.skipping == _LABELLED and is_question(element, self.roles):
+            self.skipping = None
         why = self.skip.get(question_key(element.text)) if heading else ""
+        if self._opens_back_matter(element):
+            why, level = BACK_MATTER_WHY, _LABELLED
         if why:
             self.skipping, self.open, self.skip_why = level, None, why
         if self.skipping is None:
             return False
         self.coverage.not_content(element.first, element.last, self.skip_why)
         return True
+
+    def _opens_back_matter(self, element: Element) -> bool:
+        """A label naming back matter (``参考链接：``) after questions: not in an answer
+        nor in a section's text, which keep their sources."""
+        if self.open is not None or self.prose is not None or element.kind != "prose":
+            return False
+        return element.block is not None and names_back_matter(element.block)
 
     def _enter_chapter(self, start: ChapterStart, element: Element) -> None:
         self.open, self.path = None, []
