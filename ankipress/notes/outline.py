@@ -153,9 +153,11 @@ class Walker:
         draft.within = next((level for level, _, _ in reversed(self.path) if level < 7), 0)
         draft.number = numbering(element.written)
         lines = tuple(line for _, _, line in self.path)
-        for (chapter, path, _), topic in self.topics.items():  # the text that led here
-            if chapter == self.chapter.start.ident and lines[: len(path)] == path:
-                topic.followed = True
+        for depth in range(len(lines) + 1):  # the sections' text that led here
+            for intro in (False, True):
+                topic = self.topics.get((self.chapter.start.ident, lines[:depth], intro))
+                if topic is not None:
+                    topic.followed = True
         prior = self.open  # "### What is X?" then "Q: What is X?": one question
         if prior and prior.extent and draft.extent and not prior.answer and same(prior, draft):
             self.questions.remove(prior)

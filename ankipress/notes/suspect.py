@@ -16,6 +16,7 @@ how notes are written, it says so instead of building quietly:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import median
@@ -98,10 +99,13 @@ def _carried(
 ) -> Iterator[Suspect]:
     """An answer that goes on under headings shallower than its question's: they may open
     sections of their own instead."""
+    lines_carried = sorted(carried)
     for q in answered:
         assert q.answer_lines is not None
         first, last = q.answer_lines
-        within = sorted(line for line in carried if first <= line <= last)
+        within = lines_carried[
+            bisect_left(lines_carried, first) : bisect_right(lines_carried, last)
+        ]
         if within:
             written = lines[q.line - 1].lstrip()
             level = len(written) - len(written.lstrip("#"))
