@@ -349,7 +349,7 @@ def plain_line(fragment: str) -> str:
     """Plain text of one line of inline markdown (no parse needed for plain text, bold
     or not: most question lines)."""
     bare = WHOLE_BOLD.fullmatch(fragment.strip())
-    inner = bare[2] if bare and not bare[3] else fragment
+    inner = bare[2] + bare[3] if bare else fragment  # "**term**：" reads "term："
     if not MARKUP.search(inner):
         return inner.strip()
     tokens = markdown().parseInline(fragment, {})
