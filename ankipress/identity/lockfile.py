@@ -10,6 +10,7 @@ note: identity and history only, no rendered fields, no paths the build writes t
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -152,10 +153,12 @@ def _as_read(lock: Lock, entry: LockEntry) -> str | None:
 def _line(data: dict[str, Any]) -> str:
     """One entry, on one line whatever its text holds: U+2028, U+2029 and U+0085, which
     JSON leaves raw, are escaped (``str.splitlines`` and many editors break lines there)."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_BREAKS)
+    line = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return line.translate(_BREAKS) if _BREAK.search(line) else line  # (translate is slow)
 
 
 _BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+_BREAK = re.compile("[\u2028\u2029\x85]")
 
 
 def lock_lines(text: str) -> list[str]:
