@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+import stat
+from collections.abc import Callable, Sequence
 from html import unescape
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from ankipress.atomic import write_text
 from ankipress.records import Deck
@@ -24,21 +26,50 @@ def write_manifest(
     written: list[tuple[Deck, PurePosixPath]],
     digests: dict[PurePosixPath, str],
     listing: Callable[[Deck], str],
+    kept: Sequence[dict[str, Any]] = (),
 ) -> Path:
     """``written``: each deck with the package (relative to ``out_dir``) holding it;
     ``digests``: each package's sha256; ``listing``: a deck's ``notes_listing`` (or the
-    one already made)."""
+    one already made); ``kept``: the last manifest's entries of decks this build did not
+    answer for (other books' packages, still there), as they were."""
     # One deck a line: json's fast encoder, and a diff that names the decks that changed.
     base = out_dir.resolve()
-    lines = ",\n".join(
-        _deck(deck, file, digests[file], listing(deck), book_path(deck, base))
-        for deck, file in sorted(written, key=lambda w: (w[1].as_posix(), w[0].name))
-    )
+    made = [
+        (
+            file.as_posix(),
+            deck.name,
+            _deck(deck, file, digests[file], listing(deck), book_path(deck, base)),
+        )
+        for deck, file in written
+    ]
+    made += [
+        (str(d["file"]), str(d.get("name", "")), json.dumps(d, ensure_ascii=False)) for d in kept
+    ]
+    lines = ",\n".join(line for _, _, line in sorted(made, key=lambda m: (m[0], m[1])))
     text = '{"decks": [\n' + lines + "\n]}\n"
     path = out_dir / MANIFEST_FILE
     out_dir.mkdir(parents=True, exist_ok=True)
     write_text(path, text)
     return path
+
+
+def earlier_decks(out_dir: Path) -> list[dict[str, Any]]:
+    """The deck entries of the manifest in ``out_dir`` (none if it is missing or not one:
+    the output folder is not trusted, so only entries naming a file and a book count)."""
+    path = out_dir / MANIFEST_FILE
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return []
+        decks = json.loads(path.read_text(encoding="utf-8"))["decks"]
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        return []
+    if not isinstance(decks, list):
+        return []
+    return [
+        d
+        for d in decks
+        if isinstance(d, dict) and isinstance(d.get("file"), str) and isinstance(d.get("book"), str)
+    ]
 
 
 def book_path(deck: Deck, out_dir: Path) -> str:

@@ -58,7 +58,7 @@ def prune(
         rel = PurePosixPath(name)
         if rel.as_posix() in keep or not books or not all(covers(base / b) for b in books):
             continue
-        if not _ours(base, rel, sha):
+        if not is_ours(base, rel, sha):
             continue
         try:
             (base / rel).unlink()
@@ -74,7 +74,7 @@ def prune(
     return deleted
 
 
-def _ours(base: Path, rel: PurePosixPath, sha: str) -> bool:
+def is_ours(base: Path, rel: PurePosixPath, sha: str) -> bool:
     if rel.is_absolute() or ".." in rel.parts or rel.suffix != ".apkg" or not rel.parts:
         return False
     path = base.joinpath(*rel.parts)

@@ -72,6 +72,7 @@ class BuildResult:
     note_types: dict[Path, Templates] = field(default_factory=dict)  # by content root
     pruned: list[PurePosixPath] = field(default_factory=list)  # stale packages deleted
     sources: list[SourceFile] = field(default_factory=list)  # every file found to build
+    partial: set[Path] = field(default_factory=set)  # roots read in part: a file, a subfolder
 
     @property
     def uncovered_lines(self) -> int:

@@ -34,7 +34,7 @@ from ankipress.identity.repeats import (
 )
 from ankipress.identity.retire import forgotten
 from ankipress.notes.config import Settings, load_project_settings, settings_path
-from ankipress.notes.discover import discover
+from ankipress.notes.discover import discover, partial_roots
 from ankipress.records import Deck, SourceFile
 
 
@@ -62,6 +62,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     result = BuildResult()
     sources = discover(options.paths, diagnostics=result.diagnostics)
     result.files, result.sources = len(sources), sources
+    result.partial = partial_roots(options.paths, sources)
     settings = _project_settings(sources, result)
     use_cache = options.cache and options.write  # check, plan and preview write nothing
     cache = FileCache(options.out, options.media_roots, options.limits) if use_cache else None
@@ -99,7 +100,8 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
 
     digests = {root: t.digest for root, t in templates.items()}
     derived = Derived()  # of the decks, where already made
-    reused = relock(kept, digests, remembered, decks_of, now, derived, states) if states else None
+    whole = states is not None and not result.partial  # (the reuse knows whole roots only)
+    reused = relock(kept, digests, remembered, decks_of, now, derived, states) if whole else None
     if reused is None:  # the whole lock stage
         parts: dict[Path, MemoParts] = {}  # by root: book -> file, cache key
         for outcome in kept:
@@ -111,7 +113,9 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         if options.lock:
             built = {root: {file for file, _ in p.files.values()} for root, p in parts.items()}
             recall = states.recall if states is not None else lambda _root: forgotten
-            locked = apply_locks(result.decks, built, digests, now, result.diagnostics, recall)
+            locked = apply_locks(
+                result.decks, built, digests, now, result.diagnostics, recall, result.partial
+            )
     else:
         locked, parts = reused
     result.decks, result.changes = locked.decks, locked.changes
@@ -144,7 +148,8 @@ def _save_locks(made: dict[Path, Made], states: LockStates | None, result: Build
         saved = lock.data is None or save_lock(root, lock.data, result.diagnostics)
         if states is None:
             continue
-        if saved and lock.state is not None and not result.diagnostics.error_count:
+        whole = root not in result.partial  # a build of part of a root: not all it knows
+        if saved and whole and lock.state is not None and not result.diagnostics.error_count:
             states.save(root, lock.state, lock.books)
         else:
             states.forget(root)

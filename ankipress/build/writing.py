@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ankipress.apkg.manifest import book_path, write_manifest
+from ankipress.apkg.manifest import book_path, earlier_decks, write_manifest
 from ankipress.apkg.package import NoteType, Written, write_deck
-from ankipress.apkg.prune import listed_packages, prune
+from ankipress.apkg.prune import is_ours, listed_packages, prune
 from ankipress.atomic import remove_stale
 from ankipress.build.filecache import CACHE_DIR
 from ankipress.build.outcome import COMBINED_FILE, BuildOptions, BuildResult, Progress, plain
@@ -101,11 +101,18 @@ def write_all(
         return False  # the manifest and the locks describe complete builds only
     if written and listing:
         last = listed_packages(options.out)  # what the last build wrote, before it is replaced
-        write_manifest(options.out, written, digests, derived.listing)
+        covered = _covered(result.sources, result.partial)
+        files = {file.as_posix() for _, file in groups}
+        kept = [  # other books' decks: a build of one file leaves the others listed
+            d
+            for d in earlier_decks(options.out)
+            if d["file"] not in files and not covered(base / d["book"]) and _ours_still(base, d)
+        ]
+        write_manifest(options.out, written, digests, derived.listing, kept)
         index.record_manifest(listed.hexdigest())
         if not result.diagnostics.error_count:  # a file that failed keeps its packages
             keep = {file.as_posix() for _, file in groups}
-            result.pruned = prune(options.out, last, keep, _covered(result.sources))
+            result.pruned = prune(options.out, last, keep, covered)
     index.save()
     return True
 
@@ -147,11 +154,19 @@ def remove_litter(out: Path, packages: Iterable[PurePosixPath], roots: Iterable[
     return removed
 
 
-def _covered(sources: list[SourceFile]) -> Callable[[Path], bool]:
+def _ours_still(base: Path, deck: dict) -> bool:
+    """Whether a deck's package from the last manifest is still there, inside the output
+    folder, and still what was written."""
+    rel = PurePosixPath(str(deck["file"]))
+    sha = deck.get("sha256")
+    return isinstance(sha, str) and is_ours(base, rel, sha)
+
+
+def _covered(sources: list[SourceFile], partial: Collection[Path] = ()) -> Callable[[Path], bool]:
     """Whether a book (its file's path) is this build's to answer for: a file it read, or
-    a file no longer there under a content folder it walked."""
+    a file no longer there under a content folder it walked whole."""
     files = {source.path for source in sources}
-    roots = {source.root for source in sources}
+    roots = {source.root for source in sources} - set(partial)
 
     def covers(book: Path) -> bool:
         try:

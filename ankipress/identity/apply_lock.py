@@ -4,7 +4,7 @@ it, and (after the decks are written) save the updated lock."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -85,11 +85,13 @@ def apply_locks(
     now: int,
     diagnostics: Diagnostics,
     recall: Callable[[Path], Recall] = lambda _root: forgotten,
+    partial: Collection[Path] = (),
 ) -> Locked:
     """``decks`` reconciled with the lock of their content root; a root whose lock cannot
     be read builds nothing (its error says why), and its lock is left alone. ``built``: by root, the
     files built (relative to it); ``note_types``: by root, its templates' digest;
-    ``recall``: by root, what the last build made of its notes."""
+    ``recall``: by root, what the last build made of its notes; ``partial``: the roots
+    read only in part (a file or a subfolder given), whose other notes stay as they are."""
     locked = Locked()
     for root in sorted({deck.book.root for deck in decks} | set(built)):
         mine = [deck for deck in decks if deck.book.root == root]
@@ -113,7 +115,8 @@ def apply_locks(
         recalled = recall(root)
         if lock.first:  # the lock's first format kept fields: a note retired now has them
             recalled = either(recalled, from_first_format(lock.first))
-        done = reconcile(mine, lock, now, set(built.get(root, ())), root, recalled)
+        files = set(built.get(root, ()))
+        done = reconcile(mine, lock, now, files, root, recalled, whole=root not in partial)
         locked.decks += done.decks
         locked.changes += done.changes
         new = Lock(done.lock.entries, note_type_hash, type_mod, True, lock.lines)

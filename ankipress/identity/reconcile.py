@@ -62,14 +62,25 @@ def reconcile(
     built: set[str],
     root: Path,
     recall: Recall = forgotten,
+    whole: bool = True,
 ) -> Reconciled:
     """``decks`` (one content root's, or some books of it and their entries) with the lock.
     ``built``: the files (relative to ``root``) built this time; an entry of a file that
-    failed to build stays as it was. ``recall``: what the last build made of a note."""
+    failed to build stays as it was. ``recall``: what the last build made of a note.
+    ``whole``: the build read the whole root; else (a file or a subfolder of it) only the
+    entries of the files built may be matched, moved or retired."""
     known = lock.by_guid()
     placed = [(deck, note) for deck in decks for note in deck.notes]
     built_guids = {note.guid for _, note in placed}
-    orphans = [entry for entry in lock.entries if entry.guid not in built_guids]
+
+    def ours(entry: LockEntry) -> bool:  # this build answers for it
+        return entry.source in built or (whole and not (root / entry.source).exists())
+
+    orphans = [
+        entry
+        for entry in lock.entries
+        if entry.guid not in built_guids and (whole or entry.removed is not None or ours(entry))
+    ]
     unknown = [(deck.book_key, note) for deck, note in placed if note.guid not in known]
     kept = kept_entries(unknown, orphans)
     known.update(kept)
@@ -98,7 +109,7 @@ def reconcile(
     for entry in lock.entries:
         if entry.guid in claimed:
             continue
-        if entry.removed is None and (entry.source in built or not (root / entry.source).exists()):
+        if entry.removed is None and ours(entry):
             entry = replace(entry, removed=now, changed=later(entry.changed, now))
             note = retired_note(entry, recall, root)
             deck = home(entry)

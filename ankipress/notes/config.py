@@ -15,9 +15,8 @@ from typing import Any
 from ankipress.diagnostics import Diagnostics, display_path
 from ankipress.first_name import LEGACY_NOTE_TYPE, LEGACY_PROJECT_FILE, current_or_legacy
 from ankipress.identity.lockcheck import TAG_UNSAFE
-from ankipress.notes.discover import outside
+from ankipress.notes.discover import PROJECT_FILE, outside
 
-PROJECT_FILE = "ankipress.yaml"
 SHAPES = ("h2", "details", "q", "term", "topic")
 DETAILS = ("answer", "question")  # what a <details> is, where the settings say
 

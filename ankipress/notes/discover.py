@@ -7,10 +7,17 @@ from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from ankipress.diagnostics import Diagnostics, display_path
+from ankipress.first_name import LEGACY_LOCK_FILE, LEGACY_PROJECT_FILE
 from ankipress.folders import walk
+from ankipress.identity.lockfile import LOCK_FILE, lock_path, read_lock
 from ankipress.records import SourceFile
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+PROJECT_FILE = "ankipress.yaml"
+# What marks a notes root: its lock or its settings (or theirs under the tool's first name).
+ROOT_MARKERS = (LOCK_FILE, PROJECT_FILE, LEGACY_LOCK_FILE, LEGACY_PROJECT_FILE)
 
 
 def discover(
@@ -18,21 +25,25 @@ def discover(
 ) -> list[SourceFile]:
     """Every markdown file under ``paths`` (folders walked recursively), sorted, no repeats.
 
-    A folder is the content root of the files under it; a file named directly is its own
-    folder's root. Inside a folder, a symlink is followed only to a file inside the same
-    root, judged on the resolved path: one pointing outside is refused with a warning.
+    Each file belongs to its notes root, found as git finds a repository: the nearest
+    folder at or above the file's own that holds a lock or settings file; else the folder
+    given (a file named directly: its own folder). So a file, a subfolder or a glob is read
+    as a build of its whole root reads it, with the same book keys and lock. Inside a
+    folder, a symlink is followed only to a file inside the same root, judged on the
+    resolved path: one pointing outside is refused with a warning.
     """
     cwd = (cwd or Path.cwd()).resolve()
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
     found: dict[Path, SourceFile] = {}
+    roots = _Roots()
     for given in paths:
-        root = given.resolve()
-        if root.is_dir():
-            files = _walk(root, cwd, diagnostics)
+        scope = given.resolve()
+        if scope.is_dir():
+            files, fallback = _walk(scope, cwd, diagnostics), scope
         else:
-            files = [root]
-            root = root.parent
+            files, fallback = [scope], scope.parent
         for path in files:
+            root = roots.of(path.parent, fallback)
             try:
                 real = path.resolve()
             except (OSError, RuntimeError):  # a symlink loop
@@ -49,24 +60,122 @@ def discover(
                 continue
             if real not in found or path == real:  # a file and a link to it: the file
                 found[real] = _source_file(path, real, root, cwd)
-    return _keyed(sorted(found.values(), key=lambda s: (str(s.root), s.rel.parts)))
+    sources = sorted(found.values(), key=lambda s: (str(s.root), s.rel.parts))
+    return _keyed(sources, roots.all_files(sources, cwd), _recorded({s.root for s in sources}))
 
 
-def _keyed(sources: list[SourceFile]) -> list[SourceFile]:
-    """Each file's book key: its stem, but for files that share it with a shallower (or
-    earlier) file of their root (a ``readme.md`` in every chapter folder): those are other
-    books, keyed by their path. The shallowest keeps its stem, as before the others came."""
-    first: dict[tuple[Path, str], SourceFile] = {}
-    for source in sorted(sources, key=lambda s: (len(s.rel.parts), s.rel.parts)):
-        first.setdefault((source.root, source.rel.stem), source)
-    return [
-        replace(s, key=s.rel.stem if first[s.root, s.rel.stem] is s else _path_key(s))
-        for s in sources
-    ]
+def _recorded(roots: Iterable[Path]) -> dict[Path, dict[str, str]]:
+    """By root, each file's book key as its lock records it (of its notes still there):
+    a file keeps its key when another of its name comes or goes."""
+    found: dict[Path, dict[str, str]] = {}
+    for root in roots:
+        lock = read_lock(lock_path(root), "", Diagnostics())  # (a bad one: said later)
+        if lock is None:
+            continue
+        keys: dict[str, set[str]] = {}
+        for entry in lock.entries:
+            if entry.removed is None:
+                keys.setdefault(entry.source, set()).add(entry.book)
+        found[root] = {file: next(iter(books)) for file, books in keys.items() if len(books) == 1}
+    return found
 
 
-def _path_key(source: SourceFile) -> str:
-    return source.rel.parent.joinpath(source.rel.stem).as_posix()
+def partial_roots(paths: Iterable[Path], sources: Iterable[SourceFile]) -> set[Path]:
+    """The roots a build reads only part of: no folder given is the root or holds it (a
+    file, a glob or a subfolder of it was given). Their lock keeps what was not read."""
+    given = [path.resolve() for path in paths]
+    folders = [path for path in given if path.is_dir()]
+    return {
+        source.root
+        for source in sources
+        if not any(source.root.is_relative_to(folder) for folder in folders)
+    }
+
+
+class _Roots:
+    """The notes root of each folder, looked up once per folder."""
+
+    def __init__(self) -> None:
+        self._marked: dict[Path, Path | None] = {}
+
+    def of(self, folder: Path, fallback: Path) -> Path:
+        return self._marked_root(folder) or fallback
+
+    def _marked_root(self, folder: Path) -> Path | None:
+        """The nearest folder at or above ``folder`` that holds a root's marker."""
+        climbed: list[Path] = []  # looked at on the way up, each given the answer found
+        found: Path | None = None
+        current = folder
+        while current not in self._marked:
+            climbed.append(current)
+            if any((current / name).is_file() for name in ROOT_MARKERS):
+                found = current
+                break
+            if current.parent == current:
+                break
+            current = current.parent
+        else:
+            found = self._marked[current]
+        for seen in climbed:
+            self._marked[seen] = found
+        return found
+
+    def all_files(self, sources: list[SourceFile], cwd: Path) -> dict[Path, list[PurePosixPath]]:
+        """Every markdown file of each root a build read only part of (a file or a
+        subfolder of it), relative to the root: what its book keys depend on."""
+        partial: dict[Path, list[PurePosixPath]] = {}
+        read: dict[Path, set[PurePosixPath]] = {}
+        for source in sources:
+            read.setdefault(source.root, set()).add(source.rel)
+        for root, rels in read.items():
+            if self._marked_root(root) == root:  # a marked root: it may hold more files
+                every = [
+                    PurePosixPath(path.relative_to(root).as_posix())
+                    for path in _walk(root, cwd, Diagnostics())
+                    if self.of(path.parent, root) == root
+                ]
+                if set(every) - rels:
+                    partial[root] = every
+        return partial
+
+
+def _keyed(
+    sources: list[SourceFile],
+    every: dict[Path, list[PurePosixPath]],
+    recorded: dict[Path, dict[str, str]],
+) -> list[SourceFile]:
+    """Each file's book key: the one its lock records; else its stem, but for files that
+    share it with a shallower (or earlier) file of their root (a ``readme.md`` in every
+    chapter folder), or whose stem a recorded file holds: those are other books, keyed by
+    their path. The shallowest keeps its stem, as before the others came; of a root only
+    partly read, the shallowest of all its files."""
+    first: dict[tuple[Path, str], PurePosixPath] = {}
+    rels = [(s.root, s.rel) for s in sources if s.root not in every]
+    rels += [(root, rel) for root, files in every.items() for rel in files]
+    for root, rel in sorted(rels, key=lambda r: (len(r[1].parts), r[1].parts)):
+        first.setdefault((root, rel.stem), rel)
+    held = {  # keys recorded for files that are still there
+        (root, key): file
+        for root, files in recorded.items()
+        for file, key in files.items()
+        if (root / file).is_file()
+    }
+
+    def key(source: SourceFile) -> str:
+        file = source.rel.as_posix()
+        own = recorded.get(source.root, {}).get(file)
+        if own is not None and held.get((source.root, own)) == file:
+            return own
+        stem = source.rel.stem
+        taken = held.get((source.root, stem), file) != file
+        shallowest = first[source.root, stem] == source.rel
+        return stem if shallowest and not taken else _path_key(source.rel)
+
+    return [replace(s, key=key(s)) for s in sources]
+
+
+def _path_key(rel: PurePosixPath) -> str:
+    return rel.parent.joinpath(rel.stem).as_posix()
 
 
 def _walk(root: Path, cwd: Path, diagnostics: Diagnostics) -> list[Path]:
