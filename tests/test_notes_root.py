@@ -91,3 +91,14 @@ def test_a_partial_build_retires_nothing_it_did_not_read(tmp_path: Path, run_cli
     assert [(e["guid"], e["at"]) for e in kept] == [(b_guid, "b/readme.md:3")]  # b's own GUID
     gone = [e for e in entries if "removed" in e]
     assert [e["at"] for e in gone] == ["a/readme.md:3"]  # the full build retires a's note
+
+
+def test_a_root_is_never_looked_for_above_the_repository(tmp_path: Path, run_cli) -> None:
+    (tmp_path / "ankipress.yaml").write_text("tags: [someone-else]\n", encoding="utf-8")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "notes.md").write_text("## What is x?\n\nA letter.\n", encoding="utf-8")
+    assert run_cli("build", "notes.md", "-o", "decks", cwd=repo).exit_code == 0
+    assert (repo / "ankipress.lock").is_file() and not (tmp_path / "ankipress.lock").exists()
+    manifest = json.loads((repo / "decks/manifest.json").read_text(encoding="utf-8"))
+    assert manifest["decks"][0]["notes"][0]["tags"] == []  # not the settings above it

@@ -26,11 +26,12 @@ def discover(
     """Every markdown file under ``paths`` (folders walked recursively), sorted, no repeats.
 
     Each file belongs to its notes root, found as git finds a repository: the nearest
-    folder at or above the file's own that holds a lock or settings file; else the folder
-    given (a file named directly: its own folder). So a file, a subfolder or a glob is read
-    as a build of its whole root reads it, with the same book keys and lock. Inside a
-    folder, a symlink is followed only to a file inside the same root, judged on the
-    resolved path: one pointing outside is refused with a warning.
+    folder at or above the file's own that holds a lock or settings file, within the git
+    repository it is in; else the folder given (a file named directly: its own folder).
+    So a file, a subfolder or a glob is read as a build of its whole root reads it, with
+    the same book keys and lock. Inside a folder, a symlink is followed only to a file
+    inside the same root, judged on the resolved path: one pointing outside is refused
+    with a warning.
     """
     cwd = (cwd or Path.cwd()).resolve()
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
@@ -111,8 +112,8 @@ class _Roots:
             if any((current / name).is_file() for name in ROOT_MARKERS):
                 found = current
                 break
-            if current.parent == current:
-                break
+            if current.parent == current or (current / ".git").exists():
+                break  # the top of the file system, or of the repository the notes are in
             current = current.parent
         else:
             found = self._marked[current]
