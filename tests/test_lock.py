@@ -220,3 +220,22 @@ def test_a_change_dated_no_later_than_the_last_reaches_anki(
         assert note["Answer"] == f"<p>{answer}</p>"
         assert answer in note.note_type()["css"]
         path.write_text(path.read_text().replace(answer, "A square of pixels."))
+
+
+def test_a_question_reworded_past_recognition_keeps_its_guid_by_its_own_answer(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    long = "Split the image into squares, flatten each, and project it to a vector."
+    book = f"# Vision\n\n## What is a patch?\n\n{long}\n\n## Is ViT big?\n\nYes.\n"
+    content = write_tree({"vision.md": book})
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, build(run_cli, content, tmp_path / "o", 1_000_000))
+    before = {n.fields["Question"]: n.guid for n in notes(col)}
+    reworded = book.replace("What is a patch?", "How does ViT tokenise an image?")
+    reworded = reworded.replace("Is ViT big?", "Does it need pretraining?")  # a short answer
+    (content / "vision.md").write_text(reworded, encoding="utf-8")
+    log = import_packages(col, build(run_cli, content, tmp_path / "o2", 2_000_000))
+    after = {n.fields["Question"]: n.guid for n in notes(col)}
+    assert after["How does ViT tokenise an image?"] == before["What is a patch?"]
+    assert after["Does it need pretraining?"] not in before.values()  # "Yes." is no identity
+    assert len(log.new) == 1 and len(log.updated) == 2  # reworded, and "Is ViT big?" retired

@@ -11,6 +11,9 @@ from ankipress.identity.lockentry import LockEntry, answer_hash
 from ankipress.records import Note
 
 SIMILAR = 0.5  # how alike two questions with the same answer must be to be one note
+# An answer this long (characters of its HTML) that stays byte for byte in its book is
+# the same note whatever its question became; a short one ("Yes.") may answer another.
+OWN_ANSWER = 40
 
 
 def kept_entries(unknown: list[tuple[str, Note]], orphans: list[LockEntry]) -> dict[str, LockEntry]:
@@ -35,7 +38,9 @@ def kept_entries(unknown: list[tuple[str, Note]], orphans: list[LockEntry]) -> d
 def matched_entries(
     unknown: list[tuple[str, Note]], orphans: list[LockEntry]
 ) -> dict[str, LockEntry]:
-    """New GUID -> the orphaned lock entry it is: same answer, most similar question."""
+    """New GUID -> the orphaned lock entry it is: same answer, most similar question. In
+    the same book, an answer of its own (not a short one) is enough: the question was
+    reworded, however much."""
     by_answer: dict[str, list[LockEntry]] = {}  # only these can match: no pair of them all
     for entry in orphans:
         by_answer.setdefault(entry.answer, []).append(entry)
@@ -44,7 +49,8 @@ def matched_entries(
         for entry in by_answer.get(answer_hash(note.answer), ()):
             score = difflib.SequenceMatcher(None, question_key(note), entry.question).ratio()
             score += 0.01 * (entry.book == book)  # a tie goes to the same book
-            if score >= SIMILAR:
+            own = entry.book == book and len(note.answer) >= OWN_ANSWER
+            if score >= SIMILAR or own:
                 pairs.append((score, note.guid, entry))
     found: dict[str, LockEntry] = {}
     taken: set[str] = set()
