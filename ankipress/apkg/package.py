@@ -104,7 +104,7 @@ def _collection(decks: list[Deck], note_types: Mapping[Path, NoteType], timestam
             models[str(model.model_id)] = model.to_json(base, deck.deck_id)
             if kind.mod is not None:  # the note type changes only when its templates do
                 models[str(model.model_id)]["mod"] = int(kind.mod)
-            for note in deck.notes:
+            for position, note in enumerate(deck.notes):  # new cards come in book order
                 note = _checked(note)
                 row = genanki.Note(model=model, fields=note.fields, guid=note.guid, tags=note.tags)
                 note_id = next(ids)
@@ -115,7 +115,7 @@ def _collection(decks: list[Deck], note_types: Mapping[Path, NoteType], timestam
                 )  # fmt: skip
                 for card in row.cards:
                     cards.append(
-                        (next(ids), note_id, deck.deck_id, card.ord, base, -1, 0, 0, row.due,
+                        (next(ids), note_id, deck.deck_id, card.ord, base, -1, 0, 0, position,
                          0, 0, 0, 0, 0, 0, 0, 0, "")
                     )  # fmt: skip
         connection.execute(

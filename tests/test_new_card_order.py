@@ -1,0 +1,46 @@
+"""New cards come up in book order: each card's position in its package is its question's
+place in its deck, whatever ids Anki gives the notes on import (checked in the real
+backend, in a fresh collection)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.ankitools import import_packages, open_collection
+
+
+def _book(number: int, answer: str = "Answer") -> str:
+    text = f"# Book {number}\n\n"
+    for chapter in (1, 2):
+        text += f"## Chapter {chapter}\n\n"
+        for q in range(6 + 3 * number):
+            text += f"### What is item {q} of {number}.{chapter}?\n\n{answer} {q}.\n\n"
+    return text
+
+
+def test_each_decks_first_new_card_is_its_first_question(tmp_path: Path, run_cli) -> None:
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for number in range(3):
+        (notes / f"book{number}.md").write_text(_book(number), encoding="utf-8")
+    assert (
+        run_cli("build", "notes", "-o", "decks", cwd=tmp_path, epoch=1_700_000_000).exit_code == 0
+    )
+    # a later build where some notes changed: their times differ from the others'
+    (notes / "book1.md").write_text(_book(1, "Changed answer"), encoding="utf-8")
+    done = run_cli("build", "notes", "-o", "decks", cwd=tmp_path, epoch=1_700_090_000)
+    assert done.exit_code == 0, done.output
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, sorted((tmp_path / "decks").rglob("*.apkg")))
+    shown = {}
+    for deck in col.decks.all_names_and_ids():
+        if col.decks.children(deck.id) or not col.find_cards(f"did:{deck.id}"):
+            continue  # a parent deck, or Default
+        col.decks.select(deck.id)
+        queued = col.sched.get_queued_cards(fetch_limit=50).cards
+        shown[deck.name] = [col.get_card(q.card.id).note().fields[0] for q in queued]
+    col.close()
+    assert len(shown) == 6
+    for name, questions in shown.items():
+        numbers = [int(q.split()[3]) for q in questions]  # "What is item N of ..."
+        assert numbers == sorted(numbers) and numbers[0] == 0, name
