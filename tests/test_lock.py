@@ -239,3 +239,19 @@ def test_a_question_reworded_past_recognition_keeps_its_guid_by_its_own_answer(
     assert after["How does ViT tokenise an image?"] == before["What is a patch?"]
     assert after["Does it need pretraining?"] not in before.values()  # "Yes." is no identity
     assert len(log.new) == 1 and len(log.updated) == 2  # reworded, and "Is ViT big?" retired
+
+
+def test_a_retired_note_is_not_counted_as_a_card_built(run_cli, write_tree, tmp_path: Path) -> None:
+    content = write_tree({"vision.md": BOOK})
+    build(run_cli, content, tmp_path / "o", 1_000_000)
+    (content / "vision.md").write_text(
+        BOOK.replace('<h2 id="3">3.Why LayerNorm?</h2>\n\nIt is batch-size independent.\n', ""),
+        encoding="utf-8",
+    )
+    result = run_cli("build", str(content), "--out", str(tmp_path / "o"), epoch=2_000_000)
+    shipped_not_counted = "Built 1 deck with 2 cards from 1 file"  # the retired note is no card
+    assert shipped_not_counted in result.stdout
+    row = next(
+        line for line in result.stdout.splitlines() if "->" in line and "Transformers" in line
+    )
+    assert row.split()[:4] == ["2", "0", "0", "1"]

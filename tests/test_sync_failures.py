@@ -163,7 +163,7 @@ def test_a_collection_of_a_newer_anki_is_left_as_it_is(run_cli, write_tree, tmp_
     _refused(
         result,
         f"{path}: error: a newer Anki wrote this collection than the anki package here "
-        "knows: pip install --upgrade 'ankipress[anki]' (nothing was written)",
+        "knows: pip install --upgrade anki (nothing was written)",
     )
     assert path.read_bytes() == before
 
@@ -199,7 +199,7 @@ def test_an_empty_sqlite_file_is_no_collection(run_cli, write_tree, tmp_path: Pa
 def test_without_the_anki_package(run_cli, write_tree, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "anki.collection", None)  # import fails, as uninstalled
     result = _sync(run_cli, write_tree({"vision.md": BOOK}), "--collection", str(tmp_path / "c"))
-    _refused(result, "error: --collection needs the anki package: pip install 'ankipress[anki]'")
+    _refused(result, "error: --collection needs the anki package: pip install 'anki>=25.2'")
 
 
 def test_both_ways_in_at_once_is_a_usage_error(run_cli, write_tree, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 from ankipress.cards.notetype import Templates
 from ankipress.diagnostics import Diagnostics
 from ankipress.identity.reconcile import Change
+from ankipress.identity.retire import REMOVED_TAG
 from ankipress.limits import DEFAULT_LIMITS, Limits
 from ankipress.notes.coverage import FileCoverage
 from ankipress.records import Deck, SourceFile
@@ -56,6 +57,11 @@ class BuildOptions:
     limits: Limits = DEFAULT_LIMITS  # the largest note file and image read
 
 
+def live_notes(deck: Deck) -> int:
+    """How many of a deck's notes are cards of the notes (not retired ones)."""
+    return sum(REMOVED_TAG not in note.tags for note in deck.notes)
+
+
 @dataclass
 class BuildResult:
     files: int = 0
@@ -80,4 +86,5 @@ class BuildResult:
 
     @property
     def cards(self) -> int:
-        return sum(len(deck.notes) for deck in self.decks)
+        """The cards built: not the retired notes shipped to be tagged removed."""
+        return sum(live_notes(deck) for deck in self.decks)

@@ -7,6 +7,7 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+from ankipress.build.outcome import live_notes
 from ankipress.build.pipeline import BuildResult
 from ankipress.identity.reconcile import EARLIER_DECK, Change
 
@@ -28,7 +29,7 @@ def summary_lines(result: BuildResult, out: Path) -> list[str]:
             else ("-", "-", "-")
         )
         package = out / result.packages.get(deck.output, deck.output)
-        counts = f"{len(deck.notes):>5}  {new:>5}  {changed:>7}  {removed:>7}"
+        counts = f"{live_notes(deck):>5}  {new:>5}  {changed:>7}  {removed:>7}"
         lines.append(f"  {counts}  {deck.name} -> {package}")
     lines.extend(skipped_lines(result))
     lines.extend(lock_lines(result))

@@ -70,7 +70,7 @@ UNREACHABLE = 3  # the exit status when Anki cannot be reached or refuses
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="Sync straight into this collection file (collection.anki2), Anki closed; "
-    "needs pip install 'ankipress[anki]'.",
+    "needs the anki package: pip install 'anki>=25.2'.",
 )
 @click.option(
     "--removed",

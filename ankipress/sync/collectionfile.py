@@ -1,5 +1,5 @@
 """A collection file, Anki closed: the same steps through the ``anki`` package (the
-backend Anki desktop runs), an optional extra: ``pip install 'ankipress[anki]'``.
+backend Anki desktop runs), an optional dependency: ``pip install 'anki>=25.2'``.
 
 It is opened only if it is a collection and nothing else has it open (Anki holds its
 collection locked while it runs), and only by an ``anki`` that knows its schema: else a
@@ -29,7 +29,7 @@ class CollectionFile:
             from anki.collection import Collection
         except ImportError:
             raise AnkiUnreachable(
-                "error: --collection needs the anki package: pip install 'ankipress[anki]'"
+                "error: --collection needs the anki package: pip install 'anki>=25.2'"
             ) from None
         _looks_like_a_collection(path)
         try:
@@ -157,6 +157,6 @@ def _why_not_opened(path: Path, why: str) -> str:
     if "FileTooNew" in why:
         return (
             f"{path}: error: a newer Anki wrote this collection than the anki package here "
-            "knows: pip install --upgrade 'ankipress[anki]' (nothing was written)"
+            "knows: pip install --upgrade anki (nothing was written)"
         )
     return f"{path}: error: Anki could not open the collection: {why}"
