@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -67,7 +68,9 @@ def discover(
 
 def _recorded(roots: Iterable[Path]) -> dict[Path, dict[str, str]]:
     """By root, each file's book key as its lock records it (of its notes still there):
-    a file keeps its key when another of its name comes or goes."""
+    a file keeps its key when another of its name comes or goes. The lock is not trusted:
+    a key is taken only if it is one of the file's own (its stem or its path) and no other
+    file's."""
     found: dict[Path, dict[str, str]] = {}
     for root in roots:
         lock = read_lock(lock_path(root), "", Diagnostics())  # (a bad one: said later)
@@ -77,7 +80,13 @@ def _recorded(roots: Iterable[Path]) -> dict[Path, dict[str, str]]:
         for entry in lock.entries:
             if entry.removed is None:
                 keys.setdefault(entry.source, set()).add(entry.book)
-        found[root] = {file: next(iter(books)) for file, books in keys.items() if len(books) == 1}
+        mine = {  # only a key the file could have by itself: its stem, or its path
+            file: key
+            for file, (key,) in ((f, tuple(b)) for f, b in keys.items() if len(b) == 1)
+            if key in (PurePosixPath(file).stem, _path_key(PurePosixPath(file)))
+        }
+        claimed = Counter(mine.values())
+        found[root] = {file: key for file, key in mine.items() if claimed[key] == 1}
     return found
 
 
