@@ -100,7 +100,15 @@ class Note:
     @property
     def fields(self) -> list[str]:
         # The order is frozen: see notetype.FIELDS.
-        return [self.question, self.answer, self.context, self.source, ""]
+        return [self.question, self.answer, self.context, self.where, ""]
+
+    @property
+    def where(self) -> str:
+        """The Source field: the note's file, without the line its question is on (a line
+        inserted above the question would change the note in Anki, and overwrite an edit
+        made there, though nothing of the note changed)."""
+        file, colon, line = self.source.rpartition(":")
+        return file if colon and line.isdigit() else self.source
 
 
 @dataclass(frozen=True)

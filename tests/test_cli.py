@@ -60,7 +60,7 @@ def test_build_writes_one_package_per_chapter(run_cli, write_tree, tmp_path: Pat
                     "What is A?",
                     f'<p>A is <img src="{media_name}" alt="a letter">.</p>',
                     "Good Book › 第一章 Basics",
-                    "content/notes/good.md:5",
+                    "content/notes/good.md",
                     "",
                 ],
                 "tags": [],

@@ -255,3 +255,15 @@ def test_a_retired_note_is_not_counted_as_a_card_built(run_cli, write_tree, tmp_
         line for line in result.stdout.splitlines() if "->" in line and "Transformers" in line
     )
     assert row.split()[:4] == ["2", "0", "0", "1"]
+
+
+def test_a_line_inserted_in_one_answer_updates_that_note_alone(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content, col, guids = imported_once(run_cli, write_tree, tmp_path)
+    longer = BOOK.replace("Weights from softmax.", "Weights from softmax.\n\nSummed per token.")
+    (content / "vision.md").write_text(longer, encoding="utf-8")  # every later line moves
+    log = import_packages(col, build(run_cli, content, tmp_path / "o2", 2_000_000))
+    assert log.updated == [guids["What is attention?"]] and log.new == []
+    sources = {n.fields["Question"]: n.fields["Source"] for n in notes(col)}
+    assert set(sources.values()) == {"content/vision.md"}  # where it lives: its file

@@ -130,7 +130,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict, list[Ank
 
 
 def cards(found: list[AnkiNote], name: str) -> dict[str, AnkiNote]:
-    return {n.fields["Question"]: n for n in found if f"content/{name}:" in n.fields["Source"]}
+    return {n.fields["Question"]: n for n in found if n.fields["Source"] == f"content/{name}"}
 
 
 def test_unanswered_heading_question_is_listed_not_carded(built) -> None:

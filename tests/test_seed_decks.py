@@ -46,7 +46,7 @@ def anki_notes(
 
 
 def _book_notes(anki_notes: list[AnkiNote], book: str) -> list[AnkiNote]:
-    return [n for n in anki_notes if n.fields["Source"].startswith(f"content/{book}:")]
+    return [n for n in anki_notes if n.fields["Source"] == f"content/{book}"]
 
 
 def test_bare_command_builds_content_into_decks(seed_build) -> None:
@@ -154,7 +154,7 @@ def test_note_type_deck_and_context(anki_notes: list[AnkiNote]) -> None:
         card.fields["Context"]
         == "002_21b532080459c8e8 › 第五章 【StableDiffusion】核心基础知识高频考点"
     )
-    assert card.fields["Source"] == "content/002_21b532080459c8e8.md:332"
+    assert card.fields["Source"] == "content/002_21b532080459c8e8.md"
     assert card.fields["Extra"] == ""
 
 

@@ -247,7 +247,7 @@ def cards(found: list[AnkiNote], name: str) -> dict[str, str]:
     return {
         n.fields["Question"]: n.fields["Answer"]
         for n in found
-        if f"content/{name}:" in n.fields["Source"]
+        if n.fields["Source"] == f"content/{name}"
     }
 
 
@@ -364,7 +364,7 @@ def test_a_heading_apart_from_its_numbered_peers_titles_the_file(built) -> None:
     _, report, found = built
     got = cards(found, "inference-notes.md")
     assert set(got) == {"Batching", "Caching"}
-    assert {n.deck for n in found if "content/inference-notes.md:" in n.fields["Source"]} == {
+    assert {n.deck for n in found if n.fields["Source"] == "content/inference-notes.md"} == {
         "Inference notes"
     }
     intros = of(report, "introductions", "inference-notes.md")
