@@ -161,6 +161,23 @@ _BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0
 _BREAK = re.compile("[\u2028\u2029\x85]")
 
 
+def recorded_books(root: Path) -> dict[str, set[str]]:
+    """The book keys a root's lock records for each file (of its live notes), read
+    lightly: no entry is checked or built (a bad lock gives none; the build says why)."""
+    found: dict[str, set[str]] = {}
+    path = lock_path(root)
+    try:
+        _confined(path)
+        lines = lock_lines(path.read_bytes().decode("utf-8"))[1:]
+        for data in _parsed(lines):
+            at, book = data.get("at"), data.get("book")
+            if "removed" not in data and isinstance(at, str) and isinstance(book, str):
+                found.setdefault(at.rpartition(":")[0], set()).add(book)
+    except (OSError, ValueError, AttributeError, RecursionError):
+        return {}
+    return found
+
+
 def lock_lines(text: str) -> list[str]:
     """The lines of a lock: split at newlines only (a note's text may hold other breaks)."""
     lines = text.split("\n")

@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from ankipress.diagnostics import Diagnostics, display_path
 from ankipress.first_name import LEGACY_LOCK_FILE, LEGACY_PROJECT_FILE
 from ankipress.folders import walk
-from ankipress.identity.lockfile import LOCK_FILE, lock_path, read_lock
+from ankipress.identity.lockfile import LOCK_FILE, recorded_books
 from ankipress.records import SourceFile
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
@@ -63,7 +63,8 @@ def discover(
             if real not in found or path == real:  # a file and a link to it: the file
                 found[real] = _source_file(path, real, root, cwd)
     sources = sorted(found.values(), key=lambda s: (str(s.root), s.rel.parts))
-    return _keyed(sources, roots.all_files(sources, cwd), _recorded({s.root for s in sources}))
+    nested = {s.root for s in sources if len(s.rel.parts) > 1}  # where keys may be paths
+    return _keyed(sources, roots.all_files(sources, cwd), _recorded(nested))
 
 
 def _recorded(roots: Iterable[Path]) -> dict[Path, dict[str, str]]:
@@ -73,13 +74,7 @@ def _recorded(roots: Iterable[Path]) -> dict[Path, dict[str, str]]:
     file's."""
     found: dict[Path, dict[str, str]] = {}
     for root in roots:
-        lock = read_lock(lock_path(root), "", Diagnostics())  # (a bad one: said later)
-        if lock is None:
-            continue
-        keys: dict[str, set[str]] = {}
-        for entry in lock.entries:
-            if entry.removed is None:
-                keys.setdefault(entry.source, set()).add(entry.book)
+        keys = recorded_books(root)
         mine = {  # only a key the file could have by itself: its stem, or its path
             file: key
             for file, (key,) in ((f, tuple(b)) for f, b in keys.items() if len(b) == 1)
