@@ -82,7 +82,7 @@ def test_a_partial_build_retires_nothing_it_did_not_read(tmp_path: Path, run_cli
     assert "What is a rank?" not in before and "What is a rank?" in after  # its own: added
     overfitting = [line for line in after.splitlines() if "overfitting" in line]
     assert len(overfitting) == 2 and not any('"removed"' in line for line in overfitting)
-    assert (tmp_path / "decks").rglob("*readme*.apkg")  # a's package stays until a full build
+    assert any((tmp_path / "decks/a").rglob("*.apkg"))  # a's package stays until a full build
     b_guid = next(json.loads(line)["guid"] for line in overfitting if "b/readme.md" in line)
     done = run_cli("build", "notes", "-o", "decks", cwd=tmp_path)
     assert done.exit_code == 0, done.output
@@ -102,3 +102,34 @@ def test_a_root_is_never_looked_for_above_the_repository(tmp_path: Path, run_cli
     assert (repo / "ankipress.lock").is_file() and not (tmp_path / "ankipress.lock").exists()
     manifest = json.loads((repo / "decks/manifest.json").read_text(encoding="utf-8"))
     assert manifest["decks"][0]["notes"][0]["tags"] == []  # not the settings above it
+
+
+def test_a_new_top_level_file_never_takes_a_recorded_files_key(tmp_path: Path, run_cli) -> None:
+    notes = tmp_path / "notes"
+    (notes / "a").mkdir(parents=True)
+    (notes / "a/x.md").write_text("## What is X?\n\nA letter in a.\n", encoding="utf-8")
+    assert run_cli("build", "notes", "-o", "decks", cwd=tmp_path).exit_code == 0
+    (guid,) = [json.loads(line)["guid"] for line in list((notes / "ankipress.lock").open())[1:]]
+    (notes / "x.md").write_text("## What is X?\n\nA letter at the top.\n", encoding="utf-8")
+    for paths in (["notes/x.md"], ["notes"]):  # alone, then with the rest
+        done = run_cli("build", *paths, "-o", "decks", cwd=tmp_path)
+        assert done.exit_code == 0, done.output
+        entries = [json.loads(line) for line in (notes / "ankipress.lock").open()][1:]
+        by_file = {e["at"].rpartition(":")[0]: e["guid"] for e in entries}
+        assert by_file["a/x.md"] == guid and by_file["x.md"] != guid, paths
+
+
+def test_a_marker_someone_else_owns_above_the_folder_makes_no_root(tmp_path: Path, run_cli) -> None:
+    import os
+
+    import pytest
+
+    if not hasattr(os, "getuid") or os.getuid() != 0:
+        pytest.skip("needs to give a file to another user")
+    (tmp_path / "ankipress.yaml").write_text("tags: [planted]\n", encoding="utf-8")
+    os.chown(tmp_path / "ankipress.yaml", 65534, 65534)  # nobody's, in a shared folder
+    mine = tmp_path / "bob" / "notes"
+    mine.mkdir(parents=True)
+    (mine / "n.md").write_text("## What is x?\n\nA letter.\n", encoding="utf-8")
+    assert run_cli("build", ".", "-o", "decks", cwd=mine).exit_code == 0
+    assert (mine / "ankipress.lock").is_file() and not (tmp_path / "ankipress.lock").exists()

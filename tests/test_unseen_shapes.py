@@ -156,6 +156,13 @@ FILES = {
         "本题资源参考：\n\nA post on sampling\nhttps://example.org/a\n\n"
         "## Notes\n\nVectors of words.\n\n参考：\n\nhttps://example.org/b\n"
     ),
+    # group labels over their questions (none asking itself); references with a label
+    # line and sub-sections of their own: none of them a card
+    "labels-and-sources.md": (
+        "# Review\n\n- Group one, about networks\n  - What is TCP?\n- Group two, about disks\n"
+        "  - What is a disk?\n\n## References\n\n参考链接：\n\n### Papers\n\n"
+        "[A paper](https://example.org/p)\n\n### Blogs\n\nA blog post.\n"
+    ),
     # what the rules must not take for questions (from a review of them)
     "not-questions.md": (
         "# Setup\n\n## Steps\n\n**1.** Download the installer.\n\n**2.** Run it.\n\n"
@@ -554,6 +561,16 @@ def test_a_label_naming_sources_after_questions_opens_back_matter(built) -> None
     assert "example.org/b" in got["Notes"]
     bare = [u["question"] for u in of(report, "unanswered", "sources.md")]
     assert bare == ["如何评估词向量的好坏", "为什么用负采样？", "有没有用过 GloVe"]
+
+
+def test_group_labels_build_and_back_matter_keeps_its_sub_sections(built) -> None:
+    _, report, found = built
+    assert set(cards(found, "labels-and-sources.md")) == set()  # (unanswered questions)
+    assert not [
+        d for d in of(report, "diagnostics", "labels-and-sources.md") if d["code"] == "internal"
+    ]
+    bare = [u["question"] for u in of(report, "unanswered", "labels-and-sources.md")]
+    assert bare == ["What is TCP?", "What is a disk?"]
 
 
 def test_steps_notation_checklists_and_code_are_not_questions(built) -> None:

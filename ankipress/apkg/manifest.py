@@ -43,7 +43,7 @@ def write_manifest(
         for deck, file in written
     ]
     made += [
-        (str(d["file"]), str(d.get("name", "")), json.dumps(d, ensure_ascii=False)) for d in kept
+        (str(d["file"]), str(d.get("name", "")), json.dumps(d, ensure_ascii=True)) for d in kept
     ]
     lines = ",\n".join(line for _, _, line in sorted(made, key=lambda m: (m[0], m[1])))
     text = '{"decks": [\n' + lines + "\n]}\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
@@ -27,8 +29,9 @@ def discover(
     """Every markdown file under ``paths`` (folders walked recursively), sorted, no repeats.
 
     Each file belongs to its notes root, found as git finds a repository: the nearest
-    folder at or above the file's own that holds a lock or settings file, within the git
-    repository it is in; else the folder given (a file named directly: its own folder).
+    folder at or above the file's own that holds a lock or settings file (above the folder
+    given, one of the user's own), no higher than the top of the git repository it is in;
+    else the folder given (a file named directly: its own folder).
     So a file, a subfolder or a glob is read as a build of its whole root reads it, with
     the same book keys and lock. Inside a folder, a symlink is followed only to a file
     inside the same root, judged on the resolved path: one pointing outside is refused
@@ -63,8 +66,10 @@ def discover(
             if real not in found or path == real:  # a file and a link to it: the file
                 found[real] = _source_file(path, real, root, cwd)
     sources = sorted(found.values(), key=lambda s: (str(s.root), s.rel.parts))
-    nested = {s.root for s in sources if len(s.rel.parts) > 1}  # where keys may be paths
-    return _keyed(sources, roots.all_files(sources, cwd), _recorded(nested))
+    every = roots.all_files(sources, cwd)
+    rels = [(s.root, s.rel) for s in sources] + [(r, f) for r, fs in every.items() for f in fs]
+    nested = {root for root, rel in rels if len(rel.parts) > 1}  # where keys may be paths
+    return _keyed(sources, every, _recorded(nested))
 
 
 def _recorded(roots: Iterable[Path]) -> dict[Path, dict[str, str]]:
@@ -85,6 +90,17 @@ def _recorded(roots: Iterable[Path]) -> dict[Path, dict[str, str]]:
     return found
 
 
+def _marker(path: Path, trusted: bool) -> bool:
+    """Whether ``path`` is a root's marker: a file, and outside the folder given, the
+    user's own (where the system knows owners)."""
+    try:
+        info = path.stat()
+    except (OSError, ValueError):
+        return False
+    own = trusted or not hasattr(os, "getuid") or info.st_uid == os.getuid()
+    return stat.S_ISREG(info.st_mode) and own
+
+
 def partial_roots(paths: Iterable[Path], sources: Iterable[SourceFile]) -> set[Path]:
     """The roots a build reads only part of: no folder given is the root or holds it (a
     file, a glob or a subfolder of it was given). Their lock keeps what was not read."""
@@ -101,28 +117,32 @@ class _Roots:
     """The notes root of each folder, looked up once per folder."""
 
     def __init__(self) -> None:
-        self._marked: dict[Path, Path | None] = {}
+        self._marked: dict[tuple[Path, Path], Path | None] = {}
 
     def of(self, folder: Path, fallback: Path) -> Path:
-        return self._marked_root(folder) or fallback
+        return self._marked_root(folder, fallback) or fallback
 
-    def _marked_root(self, folder: Path) -> Path | None:
-        """The nearest folder at or above ``folder`` that holds a root's marker."""
+    def _marked_root(self, folder: Path, given: Path) -> Path | None:
+        """The nearest folder at or above ``folder`` that holds a root's marker, up to the
+        top of the git repository it is in. Above the folder ``given``, only a marker of
+        the user's own counts: one planted by someone else in a shared folder (``/tmp``)
+        makes no root, as git trusts no repository another user owns."""
         climbed: list[Path] = []  # looked at on the way up, each given the answer found
         found: Path | None = None
         current = folder
-        while current not in self._marked:
+        while (current, given) not in self._marked:
             climbed.append(current)
-            if any((current / name).is_file() for name in ROOT_MARKERS):
+            mine = current.is_relative_to(given)
+            if any(_marker(current / name, mine) for name in ROOT_MARKERS):
                 found = current
                 break
             if current.parent == current or (current / ".git").exists():
                 break  # the top of the file system, or of the repository the notes are in
             current = current.parent
         else:
-            found = self._marked[current]
+            found = self._marked[current, given]
         for seen in climbed:
-            self._marked[seen] = found
+            self._marked[seen, given] = found
         return found
 
     def all_files(self, sources: list[SourceFile], cwd: Path) -> dict[Path, list[PurePosixPath]]:
@@ -133,7 +153,7 @@ class _Roots:
         for source in sources:
             read.setdefault(source.root, set()).add(source.rel)
         for root, rels in read.items():
-            if self._marked_root(root) == root:  # a marked root: it may hold more files
+            if self._marked_root(root, root) == root:  # a marked root: it may hold more files
                 every = [
                     PurePosixPath(path.relative_to(root).as_posix())
                     for path in _walk(root, cwd, Diagnostics())
@@ -180,6 +200,10 @@ def _keyed(
 
 
 def _path_key(rel: PurePosixPath) -> str:
+    """A file's key by its path (``b/readme``); at the top, where that is its stem, one no
+    stem can be (``./readme``): a file whose stem another file's recorded key holds."""
+    if rel.parent == PurePosixPath("."):
+        return f"./{rel.stem}"
     return rel.parent.joinpath(rel.stem).as_posix()
 
 

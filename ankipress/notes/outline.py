@@ -109,7 +109,7 @@ class Walker:
         if self.skipping == _LABELLED and is_question(element, self.roles):
             self.skipping = None
         why = self.skip.get(question_key(element.text)) if heading else ""
-        if self._opens_back_matter(element):
+        if self.skipping is None and self._opens_back_matter(element):
             why, level = BACK_MATTER_WHY, _LABELLED
         if why:
             self.skipping, self.open, self.skip_why = level, None, why

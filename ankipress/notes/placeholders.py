@@ -19,7 +19,7 @@ _PLACEHOLDER = re.compile(
     r"待补充|待完善|待更新|待续|未完待续|待定|待填|待写|暂无|略|占位|补充中|更新中|"
     # a remark that the question is left out: "too specialist", "skip", "不考"
     r"skip(?:ped)?|too (?:specialist|specialised|specialized|advanced|niche)|out of scope|"
-    r"not (?:needed|important|required)|跳过|不考|不重要|不需要|"
+    r"跳过|不考|"
     r"(?:todo|to do|tbd|fixme)\b.{0,60})[\])）】]?$",
     re.IGNORECASE,
 )

@@ -90,7 +90,9 @@ def _statements_first(heads: Sequence[ListHead]) -> bool:
     """Whether the items that do not ask all come before the first that does, and each
     makes a claim (a sentence, not a topic named: ``jvm内存划分，堆和栈的区别`` asks in
     other words): the answer the list stands in goes on, then its questions."""
-    first = next(index for index, head in enumerate(heads) if head.asking)
+    first = next((index for index, head in enumerate(heads) if head.asking), None)
+    if first is None:  # (group labels over questions, none asking itself)
+        return False
     leading = heads[:first]
     rest = heads[first:]
     claims = all(_claims(h) and not h.groups for h in leading)  # (a group's label: no claim)
