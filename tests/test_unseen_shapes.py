@@ -156,6 +156,11 @@ FILES = {
         "本题资源参考：\n\nA post on sampling\nhttps://example.org/a\n\n"
         "## Notes\n\nVectors of words.\n\n参考：\n\nhttps://example.org/b\n"
     ),
+    # terms named as an interview's steps, in notes that are no interview log: terms
+    "diary.md": (
+        "# Week 3\n\n## Retrospective\n\n- **反思：**\n\n  先写测试再写代码。\n\n"
+        "- **复盘：**\n\n  每天记录一次。\n"
+    ),
     # group labels over their questions (none asking itself); references with a label
     # line and sub-sections of their own: none of them a card
     "labels-and-sources.md": (
@@ -561,6 +566,12 @@ def test_a_label_naming_sources_after_questions_opens_back_matter(built) -> None
     assert "example.org/b" in got["Notes"]
     bare = [u["question"] for u in of(report, "unanswered", "sources.md")]
     assert bare == ["如何评估词向量的好坏", "为什么用负采样？", "有没有用过 GloVe"]
+
+
+def test_terms_named_like_interview_steps_outside_a_log_are_cards(built) -> None:
+    _, _, found = built
+    got = cards(found, "diary.md")
+    assert set(got) == {"反思", "复盘"} and "先写测试" in got["反思"]
 
 
 def test_group_labels_build_and_back_matter_keeps_its_sub_sections(built) -> None:

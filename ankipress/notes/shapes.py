@@ -71,14 +71,14 @@ def term_list(
     if any(aspects) and not aspects[0]:  # each aspect is part of the item above it
         found = _with_aspects(found, aspects)
     bare = len(found) > 1 and not any(h.body for h in found)  # none takes what follows
-    if all(h.asking or (h.is_term and h.body) for h in found):
-        asked = [_term_item(h, lines, env, False, bare) for h in found]
+    if all(h.asking or (h.is_term and h.body) for h in found):  # (a term is no step)
+        asked = [_term_item(h, lines, env, False, bare, steps=h.asking) for h in found]
     elif 2 * sum(h.asking or (groups and h.groups) for h in found) > len(found):
         if _statements_first(found):
             return None  # claims, then questions over their answers: trailing_questions'
-        asked = [_term_item(h, lines, env, groups, bare) for h in found]
+        asked = [_term_item(h, lines, env, groups, bare, steps=True) for h in found]
     elif _question_log(found):
-        asked = [_term_item(h, lines, env, False, False, logged=True) for h in found]
+        asked = [_term_item(h, lines, env, False, False, logged=True, steps=True) for h in found]
     else:
         return None
     if any(a is None for a in asked):
@@ -291,6 +291,7 @@ def _term_item(
     group: bool,
     bare: bool,
     logged: bool = False,  # an item of a log of questions: asks whatever its form
+    steps: bool = False,  # in a list of questions (a log): "反问？", "反思" are its steps
 ) -> list[Asked] | None:
     if head.merged:  # its body and the aspect items after it: lines no block holds alone
         parsed = None
@@ -302,7 +303,7 @@ def _term_item(
         answer = reparse(lines, head.first + 1, head.last, env, strip=head.width)
     plain = plain_line(head.term)
     text = question_text(plain)
-    if names_interview_step(plain):  # "反问？" in an interview log: a step, no question
+    if steps and names_interview_step(plain):  # "反问？" in a log: a step, no question
         return [Asked(text, head.first, "step", (), plain, until=head.last)]
     if not text or not (answer or head.asking or group or logged):
         return None
