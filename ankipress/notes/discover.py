@@ -39,6 +39,7 @@ def discover(
     """
     cwd = (cwd or Path.cwd()).resolve()
     diagnostics = diagnostics if diagnostics is not None else Diagnostics()
+    paths = list(paths)
     found: dict[Path, SourceFile] = {}
     roots = _Roots()
     for given in paths:
@@ -66,7 +67,7 @@ def discover(
             if real not in found or path == real:  # a file and a link to it: the file
                 found[real] = _source_file(path, real, root, cwd)
     sources = sorted(found.values(), key=lambda s: (str(s.root), s.rel.parts))
-    every = roots.all_files(sources, cwd)
+    every = roots.all_files(partial_roots(paths, sources), cwd)
     rels = [(s.root, s.rel) for s in sources] + [(r, f) for r, fs in every.items() for f in fs]
     nested = {root for root, rel in rels if len(rel.parts) > 1}  # where keys may be paths
     return _keyed(sources, every, _recorded(nested))
@@ -145,23 +146,18 @@ class _Roots:
             self._marked[seen, given] = found
         return found
 
-    def all_files(self, sources: list[SourceFile], cwd: Path) -> dict[Path, list[PurePosixPath]]:
-        """Every markdown file of each root a build read only part of (a file or a
-        subfolder of it), relative to the root: what its book keys depend on."""
-        partial: dict[Path, list[PurePosixPath]] = {}
-        read: dict[Path, set[PurePosixPath]] = {}
-        for source in sources:
-            read.setdefault(source.root, set()).add(source.rel)
-        for root, rels in read.items():
-            if self._marked_root(root, root) == root:  # a marked root: it may hold more files
-                every = [
-                    PurePosixPath(path.relative_to(root).as_posix())
-                    for path in _walk(root, cwd, Diagnostics())
-                    if self.of(path.parent, root) == root
-                ]
-                if set(every) - rels:
-                    partial[root] = every
-        return partial
+    def all_files(self, roots: Iterable[Path], cwd: Path) -> dict[Path, list[PurePosixPath]]:
+        """Every markdown file of each root a build reads only part of (a file or a
+        subfolder of it was given), relative to the root: what its book keys depend on."""
+        return {
+            root: [
+                PurePosixPath(path.relative_to(root).as_posix())
+                for path in _walk(root, cwd, Diagnostics())
+                if self.of(path.parent, root) == root
+            ]
+            for root in roots
+            if self._marked_root(root, root) == root  # (an unmarked one is the folder given)
+        }
 
 
 def _keyed(
