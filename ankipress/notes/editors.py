@@ -94,11 +94,14 @@ def _wikilink(state: StateInline, silent: bool) -> bool:
 def wikilink_labels(content: str) -> list[str]:
     """What each wikilink of a line of markdown shows (``[[page|here]]``: ``here``); not
     the embeds (``![[picture.png]]``)."""
-    return [
-        _label(found[1], found[2], found[3])
-        for found in _WIKI.finditer(content)
-        if found.start() == 0 or content[found.start() - 1] != "!"
-    ]
+    labels = []
+    for found in _WIKI.finditer(content):
+        embed = found.start() > 0 and content[found.start() - 1] == "!"
+        link = content.startswith("(", found.end())  # [[x]](url): a markdown link
+        label = _label(found[1], found[2], found[3])
+        if label and not embed and not link:  # as _wikilink reads them
+            labels.append(label)
+    return labels
 
 
 def _label(target: str, heading: str | None, alias: str | None) -> str:
