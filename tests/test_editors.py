@@ -183,5 +183,7 @@ def test_missing_raw_images_show_as_missing_markdown_images(
 def test_wikilink_labels_are_what_the_parser_shows_as_links_elsewhere() -> None:
     from ankipress.notes.editors import wikilink_labels
 
-    line = "See [[Sampling#Imbalance|this note]], ![[figure.png]], [[Page]], [[x]](https://e.org), [[]]"
+    line = (
+        "See [[Sampling#Imbalance|this note]], ![[fig.png]], [[Page]], [[x]](https://e.org), [[]]"
+    )
     assert wikilink_labels(line) == ["this note", "Page"]  # not an embed, a link, nothing
