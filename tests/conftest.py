@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
@@ -17,6 +18,8 @@ from tests.synctools import CollectionTarget, ConnectTarget, Target
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="ankipress-test-cache-")
 # And what a sync records of each Anki it reached (sync/record.py): each test its own.
 os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="ankipress-test-state-")
+for _made in (os.environ["XDG_CACHE_HOME"], os.environ["XDG_STATE_HOME"]):
+    atexit.register(shutil.rmtree, _made, ignore_errors=True)  # none left once the run ends
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"

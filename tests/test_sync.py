@@ -241,7 +241,8 @@ def test_a_first_sync_after_importing_by_hand_knows_the_notes(
 def test_ankiweb_asks_the_running_anki_to_sync(run_cli, write_tree, target: Target) -> None:
     content = write_tree({"vision.md": BOOK})
     if target.name == "collection":
-        result = run_cli("sync", str(content), *target.args, "--ankiweb")
+        out = ["-o", str(content.parent / "decks")]  # (never the clone's own decks/)
+        result = run_cli("sync", str(content), *target.args, *out, "--ankiweb")
         assert result.exit_code == 2
         assert "--ankiweb asks a running Anki to sync; not with --collection" in result.output
         return

@@ -32,7 +32,8 @@ def test_a_note_changed_to_another_note_type_stops_the_sync(
         _basic(col, "What is a patch?")
         before = {n: _state(col, n) for n in col.find_notes("")}
     for extra in (["--dry-run"], []):
-        result = run_cli("sync", str(content), *target.args, *extra, epoch=2_000_000)
+        out = ["-o", str(content.parent / "decks")]  # (never the clone's own decks/)
+        result = run_cli("sync", str(content), *target.args, *out, *extra, epoch=2_000_000)
         assert result.exit_code == 3, result.output
         shown = "collection.anki2" if target.name == "collection" else "AnkiConnect at"
         assert shown in result.stderr
