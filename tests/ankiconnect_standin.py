@@ -39,6 +39,7 @@ class StandIn:
         self.delay = 0.0  # seconds before each answer
         self.not_anki = False  # answer as some other server on the port would
         self.failing_import = 0  # the import (1, 2, ...) that fails, as a broken file's does
+        self.ankiweb_error = ""  # what Anki answers to "sync" (no AnkiWeb login, offline)
         self.calls: list[str] = []
         self.server = HTTPServer(("127.0.0.1", 0), _handler(self))
         self.url = f"http://127.0.0.1:{self.server.server_port}"
@@ -237,7 +238,9 @@ def _delete_notes(s: StandIn, notes: list[int]) -> None:
 
 
 def _sync(s: StandIn) -> None:
-    pass  # the add-on starts Anki's own sync with AnkiWeb, which a test cannot reach
+    if s.ankiweb_error:  # as Anki answers without an AnkiWeb login
+        raise RuntimeError(s.ankiweb_error)
+    # else the add-on starts Anki's own sync with AnkiWeb, which a test cannot reach
 
 
 _ACTIONS: dict[str, Callable[..., Any]] = {

@@ -268,3 +268,25 @@ def _state(col: Collection, nid: int) -> tuple:
         tuple(note.tags),
         tuple((col.decks.name(c.did), c.queue) for c in note.cards()),
     )
+
+
+def test_a_failed_ankiweb_sync_after_ours_says_both(run_cli, write_tree, tmp_path: Path) -> None:
+    from tests.synctools import ConnectTarget
+
+    content = write_tree({"vision.md": BOOK})
+    target = ConnectTarget(tmp_path / "anki-connect")
+    try:
+        target.standin.ankiweb_error = "please log in to AnkiWeb first"
+        out = ["-o", str(tmp_path / "decks")]
+        result = run_cli("sync", str(content), *target.args, *out, "--ankiweb", epoch=1_000_000)
+        assert result.exit_code == 1, result.output
+        assert "new" in result.stdout  # the report of what reached Anki is there
+        last = result.stderr.splitlines()[-1]
+        assert last.startswith(
+            "error: the sync into Anki is done, but its sync with AnkiWeb failed: AnkiConnect at"
+        )
+        assert last.endswith("sync failed: please log in to AnkiWeb first; sync from Anki itself")
+        with target.anki() as col:
+            assert len(col.find_notes("")) == 3
+    finally:
+        target.standin.close()

@@ -149,6 +149,11 @@ def sync_command(
             say(one_line(summary_lines(result, out)[0]))
         for line in report_lines(outcome, anki, dry_run):
             say(one_line(line))
+    if outcome.ankiweb_failed:
+        why = outcome.ankiweb_failed.removeprefix("error: ")
+        say(f"error: the sync into Anki is done, but its sync with AnkiWeb failed: {why}; "
+            "sync from Anki itself", err=True)  # fmt: skip
+        sys.exit(1)
     sys.exit(1 if result.diagnostics.error_count else 0)
 
 

@@ -83,6 +83,7 @@ def report(outcome: SyncOutcome, anki: Anki, dry: bool, removed: str) -> dict[st
         "missing": [_item(i) for i in found.missing],
         "not_ours": found.strangers,
         "warnings": outcome.warnings,
+        "ankiweb_error": outcome.ankiweb_failed,  # "" when not asked for, or it went well
     }
 
 

@@ -24,6 +24,7 @@ class SyncOutcome:
     plan: SyncPlan
     removed_decks: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    ankiweb_failed: str = ""  # why Anki's own sync with AnkiWeb failed, after ours was done
 
 
 def dry_run(anki: Anki, wanted: Wanted, removed: str) -> SyncOutcome:
@@ -80,9 +81,13 @@ def _sync(
     warnings = [
         w for w in (warning, *warnings, write_record(_recorded(record, wanted, after, done))) if w
     ]
+    failed = ""
     if ankiweb:
-        anki.sync_ankiweb()
-    return SyncOutcome(done, decks, warnings)
+        try:
+            anki.sync_ankiweb()
+        except AnkiUnreachable as exc:  # the notes are in Anki all the same: say both
+            failed = str(exc)
+    return SyncOutcome(done, decks, warnings, failed)
 
 
 def _no_foreign(anki: Anki, wanted: Wanted, record: Record) -> None:
