@@ -53,16 +53,22 @@ def write_manifest(
     return path
 
 
-def earlier_decks(out_dir: Path) -> list[dict[str, Any]]:
-    """The deck entries of the manifest in ``out_dir`` (none if it is missing or not one:
-    the output folder is not trusted, so only entries naming a file and a book count)."""
+def manifest_decks(out_dir: Path) -> Any:
+    """The ``decks`` value of the manifest in ``out_dir`` as it was read, not checked
+    (None if it is missing, not a regular file, or no manifest)."""
     path = out_dir / MANIFEST_FILE
     try:
         if not stat.S_ISREG(path.lstat().st_mode):
-            return []
-        decks = json.loads(path.read_text(encoding="utf-8"))["decks"]
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))["decks"]
     except (OSError, ValueError, KeyError, TypeError, RecursionError):
-        return []
+        return None
+
+
+def earlier_decks(out_dir: Path) -> list[dict[str, Any]]:
+    """The deck entries of the manifest in ``out_dir`` (none if it is missing or not one:
+    the output folder is not trusted, so only entries naming a file and a book count)."""
+    decks = manifest_decks(out_dir)
     if not isinstance(decks, list):
         return []
     return [

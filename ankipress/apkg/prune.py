@@ -13,14 +13,13 @@ still the ones the manifest recorded: a file the tool did not write stays.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import stat
 from collections.abc import Callable, Collection, Mapping
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
-from ankipress.apkg.manifest import MANIFEST_FILE
+from ankipress.apkg.manifest import manifest_decks
 from ankipress.atomic import remove_stale
 
 
@@ -32,12 +31,12 @@ class Listed(NamedTuple):
 def listed_packages(out: Path) -> dict[str, Listed]:
     """The packages the manifest in ``out`` lists (none if it is missing, unreadable or
     not a regular file)."""
-    path = out / MANIFEST_FILE
+    decks = manifest_decks(out)
+    if decks is None:
+        return {}
     found: dict[str, Listed] = {}
     try:
-        if not stat.S_ISREG(path.lstat().st_mode):
-            return {}
-        for deck in json.loads(path.read_text(encoding="utf-8"))["decks"]:
+        for deck in decks:
             file, sha, book = str(deck["file"]), str(deck["sha256"]), deck.get("book")
             books = found[file].books if file in found else frozenset()
             found[file] = Listed(sha, books | ({book} if isinstance(book, str) else set()))

@@ -102,16 +102,15 @@ def write_all(
     if written and listing:
         last = listed_packages(options.out)  # what the last build wrote, before it is replaced
         covered = _covered(result.sources, result.partial)
-        files = {file.as_posix() for _, file in groups}
+        keep = {file.as_posix() for _, file in groups}  # this build's packages
         kept = [  # other books' decks: a build of one file leaves the others listed
             d
             for d in earlier_decks(options.out)
-            if d["file"] not in files and not covered(base / d["book"]) and _ours_still(base, d)
+            if d["file"] not in keep and not covered(base / d["book"]) and _ours_still(base, d)
         ]
         write_manifest(options.out, written, digests, derived.listing, kept)
         index.record_manifest(listed.hexdigest())
         if not result.diagnostics.error_count:  # a file that failed keeps its packages
-            keep = {file.as_posix() for _, file in groups}
             result.pruned = prune(options.out, last, keep, covered)
     index.save()
     return True

@@ -57,7 +57,7 @@ class Draft:
     intro: bool = False  # prose under the file's title, before any chapter or section
     # a topic's text only leads into what follows (a remark quoted, a bold label, a line
     # ending in a colon), and a question of its section comes after it
-    leads_in: bool = True
+    introduces: bool = True
     followed: bool = False
 
     def freeze(self, book_title: str) -> Question:

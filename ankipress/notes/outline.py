@@ -213,7 +213,7 @@ class Walker:
             topic = self.topics[key] = topic_draft(self.path, self.chapter, intro)
             self.questions.append(topic)
         topic.answer.append(element.block)
-        topic.leads_in &= leads_in(element)
+        topic.introduces &= only_introduces(element)
         self.prose = topic
         self._nested(element, topic)
         return True
@@ -237,7 +237,7 @@ class Walker:
             if draft.intro and asks and (first or named or len(self.chapters) == 2):
                 self.coverage.introduction(draft.answer[0].first, draft.answer[-1].last)
                 continue
-            if draft.extent is None and draft.leads_in and draft.followed:
+            if draft.extent is None and draft.introduces and draft.followed:
                 for block in draft.answer:  # a section's text that leads into its questions
                     self.coverage.introduction(block.first, block.last, "a section")
                 continue
@@ -250,11 +250,11 @@ class Walker:
         return [c for c in chapters if c.questions]
 
 
-def leads_in(element: Element) -> bool:
+def only_introduces(element: Element) -> bool:
     """Whether an element only leads into what follows: a remark quoted (``> Tips: ...``),
     a bold label (``**编程相关**``), one short clause ending in a colon (``Below are the
     topics to cover:``; not ``两者都是内存数据库，主要有以下不同：``, which says something
-    first), or nothing visible."""
+    first), or nothing visible. (``asking.leads_in`` judges a bold line by its words.)"""
     block = element.block
     if element.kind == "bold" or block is None or block.kind == "blockquote_open":
         return True
