@@ -240,6 +240,58 @@ FILES = {
         "A protocol.\n</details>\n\n## What is a socket?\n\n## What is a port?\n\n"
         "## What is a packet?\n"
     ),
+    # a section named for its questions: its own text leads into them, and under a
+    # heading asking nothing, interview tasks ask; a heading that tells sets a scene
+    "question-sections.md": (
+        "# Interview prep\n\n## Warm-up Questions\n\nrough jottings, to sort later\n\n"
+        "### What is a heap?\n\nA tree kept in order.\n\n"
+        "### The table lists three routers. Each forwards by prefix.\n\n"
+        "| router | prefix |\n| --- | --- |\n| r1 | 10/8 |\n\n"
+        "#### ↳ Which router takes 10.1.2.3?\n\nr1.\n\n"
+        "## Common Interview Questions\n\n### Systems\n\n- Design a chat service\n"
+        "- Implement a cache\n\n## Steps\n\n- Create a folder\n- Write the notes\n"
+    ),
+    # terms over lists of topic names are the checklist of the heading above them; terms
+    # whose bodies say something are a card each
+    "checklists.md": (
+        "# Study plan\n\n## Topics for seniors\n\n1. **Storage**\n   - Index design\n"
+        "   - Replication lag\n2. **Networks**\n   - Load balancing\n   - Rate limits\n\n"
+        "## Glossary\n\n- **Latency**\n  - The time one request takes, end to end.\n"
+        "- **Throughput**\n  - Requests served per second.\n"
+    ),
+    # a lone <br> right above a heading, in a file that ends its answers with <br>;
+    # a question whose answer is only that mark; tags among unanswered questions; a
+    # link whose text is code
+    "breaks.md": (
+        "# Frames\n\n##### How do you read a CSV file?\n\n`pd.read_csv(path)`\n\n<br>\n"
+        "##### ↳ How do you show its first rows?\n\n`df.head()`\n\n<br>\n\n"
+        "##### What is a Series?\n\n<br>\n\nloose words\nto look up later\n\n"
+        "##### How do you drop duplicates?\n\n[`df.drop_duplicates()`](https://example.org)\n\n"
+        "<br>\n\n##### How do you sort rows?\n##### How do you fill gaps?\n\nFill gaps\n"
+        "##### How do you group rows?\n\nGrouping\n##### How do you join frames?\n"
+    ),
+    # the file's sources after its last answer, set apart from it: not that answer's
+    "last-sources.md": (
+        "# Norms\n\n## Metadata\n\n**Up** ::[[index]]\n\n"
+        "## Why normalise a batch?\n\nIt steadies training.\n\n"
+        "## Where does it fail?\n\nOn tiny batches.\n\n\n\n参考资料：\n\n"
+        "A post on norms https://example.org/n\n"
+    ),
+    # suspect: a heading over questions with no answer only; a reading list; an answer
+    # written on the question's line
+    "prompts.md": (
+        "# Design review\n\n## Caching\n\nKeep hot data near the reader.\n\n"
+        "## Performance\n\n- How do you avoid jank?\n- Where are the bottlenecks?\n\n"
+        "## Courses\n\n- [Operating Systems: Three Easy Pieces](https://example.org/a)\n"
+        "- [Computer Networking: A Top-Down Approach](https://example.org/b)\n"
+        "- [Designing Data-Intensive Applications](https://example.org/c)\n\n"
+        "For a quick review before interviews:\n\n"
+        "- [Systems design cheatsheet](https://example.org/d) (mostly for the storage and "
+        "networking rounds)\n- [Flashcards on networking](https://example.org/e)\n\n"
+        "## Log\n\n- What is TCP?\n  - A reliable stream.\n"
+        "- What happens on a lost ACK？对方会重发它的最后一个报文\n"
+        "- What is UDP?\n  - Datagrams.\n"
+    ),
     # suspect: many lines ask, but none in a shape that makes a card
     "question-bank.md": (
         "# Bank\n\nThis page lists questions to revise:\n\n"
@@ -413,7 +465,7 @@ def test_a_front_naming_a_box_and_a_run_of_bare_headings_are_suspect(built) -> N
         ),
     ]
     assert "content/suspect.md:6: warning: the front '展开' names no question" in output
-    assert "Suspect: 7 cards in 6 files may be read wrongly" in output
+    assert "Suspect: 11 cards in 8 files may be read wrongly" in output
 
 
 def test_many_asking_lines_and_one_card_is_suspect(built) -> None:
@@ -677,4 +729,78 @@ def test_a_question_taking_its_sub_headings_as_answer_is_suspect(built) -> None:
             "'Key metrics' takes its 3 sub-headings as its answer: if each is a question of "
             "its own, set 'question_level: 3'",
         )
+    ]
+
+
+def test_a_section_named_for_questions_holds_them_and_a_told_heading_sets_a_scene(
+    built,
+) -> None:
+    _, report, found = built
+    got = cards(found, "question-sections.md")
+    assert set(got) == {"What is a heap?", "↳ Which router takes 10.1.2.3?", "Steps"}
+    assert "Create a folder" in got["Steps"]  # steps elsewhere
+    bare = [u["question"] for u in of(report, "unanswered", "question-sections.md")]
+    assert bare == ["Design a chat service", "Implement a cache"]
+
+
+def test_terms_over_topic_names_are_their_headings_checklist(built) -> None:
+    _, _, found = built
+    got = cards(found, "checklists.md")
+    assert set(got) == {"Topics for seniors", "Latency", "Throughput"}
+    assert (
+        "Replication lag" in got["Topics for seniors"]
+        and "Rate limits" in got["Topics for seniors"]
+    )
+
+
+def test_end_marks_tags_and_code_links_decide_what_is_answered(built) -> None:
+    _, report, found = built
+    got = cards(found, "breaks.md")
+    assert set(got) == {
+        "How do you read a CSV file?",
+        "↳ How do you show its first rows?",
+        "How do you drop duplicates?",
+    }
+    assert "df.head()" not in got["How do you read a CSV file?"]
+    assert "df.drop_duplicates()" in got["How do you drop duplicates?"]
+    bare = {u["question"]: u["reason"] for u in of(report, "unanswered", "breaks.md")}
+    assert bare == {
+        "What is a Series?": "no answer",
+        "How do you sort rows?": "no answer",
+        "How do you fill gaps?": "only a tag 'Fill gaps' among questions with no answer",
+        "How do you group rows?": "only a tag 'Grouping' among questions with no answer",
+        "How do you join frames?": "no answer",
+    }
+    gaps = [d["message"] for d in of(report, "diagnostics", "breaks.md") if d["line"] == 18]
+    assert gaps == ["lines 18-19 on no card: text after an answer's end (<br>), under no question"]
+
+
+def test_the_files_sources_after_its_last_answer_are_back_matter(built) -> None:
+    _, _, found = built
+    got = cards(found, "last-sources.md")
+    assert set(got) == {"Why normalise a batch?", "Where does it fail?"}  # metadata: none
+    assert "example.org" not in got["Where does it fail?"]
+
+
+def test_prompts_reading_lists_and_answers_on_the_question_line_are_suspect(built) -> None:
+    _, report, found = built
+    assert set(cards(found, "prompts.md")) == {"Caching", "Courses", "What is TCP?", "What is UDP?"}
+    assert suspects(report, "prompts.md") == [
+        (
+            7,
+            "heading 'Performance' holds only questions with no answer (lines 9-10): if "
+            "they are the points of its card, set 'shapes: [h2, details, q, topic]' (lists "
+            "then ask nothing)",
+        ),
+        (
+            12,
+            "the answer of 'Courses' is mostly links (5): if it is a list of things to "
+            "read, not notes, add 'Courses' to 'skip_sections'",
+        ),
+        (
+            27,
+            "'What happens on a lost ACK？对方会重发它的最后一个报文' has no answer, but its "
+            "line goes on after the question mark: if '对方会重发它的最后一个报文' is its "
+            "answer, put it on a line of its own under it",
+        ),
     ]

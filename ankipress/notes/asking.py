@@ -241,6 +241,50 @@ _INTRODUCTIONS = {
 }
 
 
+# A heading that names the questions under it: "Easy Questions", "Common Interview
+# Questions About IBM", "面试题", "常见问题", "FAQ"
+_QUESTIONS_NAMED = re.compile(
+    r"(?:\bquestions|\bfaqs?|面试题|面试问题|常见问题|问题汇总|问题集|题库|习题|练习题)"
+    r"(?:\s+(?:about|on|for)\s+.{1,40})?$",
+    re.IGNORECASE,
+)
+
+
+# an interview task set as a question ("Design a global CDN", "Implement a rate limiter"):
+# a question only in a section named for questions, else a step of instructions
+_TASK_VERB = re.compile(
+    r"^(?:design|implement|build|create|write|code|solve|model)\s+\S", re.IGNORECASE
+)
+
+
+def asks_as_task(text: str) -> bool:
+    """Whether a line sets a task, as interview questions do (``Design a global CDN``)."""
+    return bool(_TASK_VERB.match(strip_numbering(text.strip(" *_"))))
+
+
+_SENTENCES = re.compile(r"[^.。!！]+[.。!！](?:\s|$)")
+_ASKS_WITHIN = re.compile(  # a request inside a sentence: "Okay, now explain how..."
+    r"\b(?:explain|describe|compare|list|name|give|show|how|what|why|which|when|where|who)\b|"
+    r"如何|为什么|为何|怎么|怎样|是否|什么|哪些|请",
+    re.IGNORECASE,
+)
+
+
+def sets_a_scene(text: str) -> bool:
+    """Whether a heading tells, not names: two sentences or more, none asking (``The
+    following is a dataset of boba teas. Alex rates each drink.``), asking nothing
+    within them (``Okay, the data is loaded. Now explain how...`` asks): it sets up the
+    questions under it."""
+    return len(_SENTENCES.findall(text.strip())) >= 2 and not _ASKS_WITHIN.search(text)
+
+
+def names_questions(text: str) -> bool:
+    """Whether a heading names a set of questions (``Easy Questions``, ``面试题``): its own
+    text leads into them, and it asks nothing itself."""
+    core = re.sub(r"[\s:：.。!！*_`]+$", "", strip_numbering(text).strip()).strip()
+    return bool(_QUESTIONS_NAMED.search(core)) and not asks(core)
+
+
 def names_introduction(text: str) -> bool:
     """Whether a heading names an introduction (``前言``, ``写在前面``, ``Motivation``)."""
     core = re.sub(r"[\s:：.。!！*_`]+$", "", strip_numbering(text).strip()).strip()

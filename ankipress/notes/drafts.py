@@ -59,9 +59,10 @@ class Draft:
     # ending in a colon), and a question of its section comes after it
     introduces: bool = True
     followed: bool = False
+    unanswered: str = ""  # why its answer is none, as its neighbours show (else judged alone)
 
     def freeze(self, book_title: str) -> Question:
-        why = why_unanswered(self.answer) or ""
+        why = self.unanswered or why_unanswered(self.answer) or ""
         answer = () if why else tuple(t for block in self.answer for t in block.tokens)
         lines = (self.answer[0].first, self.answer[-1].last) if self.answer else None
         text = self.text or book_title

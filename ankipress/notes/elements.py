@@ -6,12 +6,12 @@ from __future__ import annotations
 import bisect
 from collections import deque
 from collections.abc import Collection, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from markdown_it.token import Token
 
 from ankipress.diagnostics import Diagnostics
-from ankipress.notes.asking import asks, is_generic_label
+from ankipress.notes.asking import asks, asks_as_task, is_generic_label, names_questions
 from ankipress.notes.blocks import Block, parse_region, reparse
 from ankipress.notes.chapters import is_toc_heading, is_toc_list
 from ankipress.notes.details import OPENS_HTML_BLOCK, closing_line, find_details, starts_details
@@ -80,8 +80,10 @@ def elements(
     blank = _next_blank(lines)
     queue: deque[tuple[Block, str]] = deque((block, _BLOCK) for block in blocks)
     consumed = 0  # the last line that a <details> element took
+    sections = _Sections()
     while queue:
         block, mode = queue.popleft()
+        sections.enter(block)
         if mode != _AFTER_TAG:
             if block.last <= consumed:
                 continue
@@ -118,7 +120,26 @@ def elements(
                     tail = parse_region([found.tail], found.end, env)
                     queue.extendleft((b, _AFTER_TAG) for b in reversed(tail))
                 continue
-        yield from _classify(block, lines, env, shapes)
+        yield from _classify(block, lines, env, shapes, sections.of_questions())
+
+
+class _Sections:
+    """The headings a block is under, as far as lists of questions need them: a section
+    named for its questions (``Common Interview Questions``) whose nearest heading asks
+    nothing itself holds interview tasks (``- Design a global CDN``), each a question."""
+
+    def __init__(self) -> None:
+        self.path: list[tuple[int, bool, bool]] = []  # (level, names questions, asks)
+
+    def enter(self, block: Block) -> None:
+        level = block.heading_level
+        if level:
+            while self.path and self.path[-1][0] >= level:
+                self.path.pop()
+            self.path.append((level, names_questions(block.text), asks(block.text)))
+
+    def of_questions(self) -> bool:
+        return bool(self.path) and not self.path[-1][2] and any(n for _, n, _ in self.path)
 
 
 def _wrapper(first: int, last: int, answer: tuple[Block, ...]) -> Element:
@@ -171,7 +192,11 @@ def _next_blank(lines: Sequence[str]) -> list[int]:
 
 
 def _classify(
-    block: Block, lines: Sequence[str], env: dict, shapes: Collection[str]
+    block: Block,
+    lines: Sequence[str],
+    env: dict,
+    shapes: Collection[str],
+    of_questions: bool = False,
 ) -> Iterator[Element]:
     if block.heading_level:
         kind = "toc" if is_toc_heading(block.text) else "heading"
@@ -192,6 +217,8 @@ def _classify(
             return
     lead = lead_paragraph(block, lines, env) if "q" in shapes else None
     heads = list_heads(block, lines)  # a list's items' first lines, read once
+    if of_questions and heads:  # interview tasks: "Design a global CDN"
+        heads = [replace(h, asking=True) if asks_as_task(h.term) else h for h in heads]
     asked = _asked(block, lines, env, shapes, lead, heads)
     if asked is not None:
         for index, one in enumerate(asked):

@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 
 from markdown_it.token import Token
 
-from ankipress.identity.guids import normalise_question
 from ankipress.notes.asking import question_key
 from ankipress.notes.blocks import Block
 from ankipress.notes.markdown import ensure_inline
@@ -30,6 +29,15 @@ BACK_MATTER = (
     "reference",
     "further reading",
     "see also",
+    "resources",
+    "learning resources",
+    "additional resources",
+    "useful resources",
+    "further resources",
+    "related topics",
+    "useful links",
+    "学习资源",
+    "相关资源",
     "contributions",
     "contributing",
     "contributors",
@@ -61,9 +69,19 @@ def names_back_matter(block: Block) -> bool:
 
 
 def skipped_sections(settings: Iterable[str]) -> dict[str, str]:
-    """The (normalised) headings whose sections are not content, each with why."""
-    skip = {normalise_question(b): BACK_MATTER_WHY for b in BACK_MATTER}
-    return skip | {question_key(s): "skipped by settings" for s in settings}
+    """The headings whose sections are not content (by ``section_name``), each with why."""
+    skip = {section_name(b): BACK_MATTER_WHY for b in BACK_MATTER}
+    return skip | {section_name(s): "skipped by settings" for s in settings}
+
+
+_DECORATION = re.compile(r"^[\W_]+|[\W_]+$")  # emoji, marks: "📚 References", "参考资料："
+
+
+def section_name(heading: str) -> str:
+    """What names a section: its heading's question key without the emoji or marks
+    around it (``Learning Resources 📚`` is ``learning resources``)."""
+    key = question_key(heading)
+    return _DECORATION.sub("", key) or key
 
 
 _BADGE_HOSTS = ("shields.io", "badge", "badgen.net")
@@ -72,7 +90,9 @@ _TOC_MARKER = re.compile(r"^\s*\[{1,2}\s*toc\s*\]{1,2}\s*$", re.IGNORECASE)
 # Obsidian's inline fields (Dataview): "**Status** :: #draft", "tags:: a, b" — metadata
 # (a bold key, or a lowercase one written against its '::'; "map :: a -> b" is code, and
 # "Term:: its meaning" a spaced-repetition card)
-_INLINE_FIELD = re.compile(r"^\s*(?:(\*\*|__)[\w \t-]{1,40}\1\s*|[a-z][a-z0-9_-]{0,39})::(?:\s|$)")
+_INLINE_FIELD = re.compile(
+    r"^\s*(?:(\*\*|__)[\w \t-]{1,40}\1\s*::|[a-z][a-z0-9_-]{0,39}::(?:\s|$))"
+)  # (a bold key's value may touch it: "**Previous** ::[[note]]")
 _ANCHOR = re.compile(
     r"^\s*(?:<a\s+(?:name|id)\s*=\s*['\"]?[^'\">]*['\"]?\s*/?>\s*(?:</a>)?\s*)+$", re.I
 )

@@ -13,7 +13,13 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 
 from ankipress.identity.guids import normalise_question
-from ankipress.notes.asking import asks, names_introduction, question_key
+from ankipress.notes.asking import (
+    asks,
+    names_introduction,
+    names_questions,
+    question_key,
+    sets_a_scene,
+)
 from ankipress.notes.blocks import Block
 from ankipress.notes.coverage import Coverage
 from ankipress.notes.drafts import (
@@ -28,11 +34,34 @@ from ankipress.notes.drafts import (
     topic_draft,
 )
 from ankipress.notes.elements import WRAPPER, Element
-from ankipress.notes.noncontent import BACK_MATTER_WHY, names_back_matter, skipped_sections
+from ankipress.notes.noncontent import (
+    BACK_MATTER_WHY,
+    names_back_matter,
+    section_name,
+    skipped_sections,
+)
+from ankipress.notes.placeholders import why_unanswered
 from ankipress.notes.roles import Roles, ends_answer, is_details, is_question, rank
 from ankipress.records import BREADCRUMB
 
 Report = Callable[[int, str], None]  # a warning at a line of the file
+_OPENING = ("heading", "question", "label")
+_APART = 2  # lines from one element to the next: one blank line between them, no more
+_MARKS = 3  # lone <br> lines that make it the file's end of an answer
+_AFTER_MARK = "text after an answer's end (<br>), under no question"
+_END_MARK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
+
+
+def _is_end_mark(element: Element) -> bool:
+    block = element.block
+    return (
+        block is not None
+        and block.kind == "html_block"
+        and _END_MARK.fullmatch(block.tokens[0].content) is not None
+    )
+
+
+# elements that open something after them
 _LABELLED = 7  # the level of back matter a paragraph opens: any heading ends it
 
 
@@ -61,15 +90,22 @@ class Walker:
         self.questions: list[Draft] = []
         self.skipping: int | None = None  # level of a skipped section's heading
         self.following: Element | None = None  # the element after the one being walked
+        self.preceding: Element | None = None  # and the one before it
         self.asked = False  # whether a question came yet: prose before it may introduce
         self.ends: dict[int, int] = {}  # the last line of a group label, by its first
         self.boxed: Draft | None = None  # the question just asked (a wrapper follows it)
         self.prose: Draft | None = None  # the topic the last prose joined, while no other
         # element came since: a <details> after it is a fold in that text
+        self.tail = 0  # the last line of a heading or a question: after it, the file's end
+        self.marks = False  # whether the file ends its answers with a lone <br>
+        self.unmarked = False  # after a question whose answer was only its end mark
 
     def walk(self, elements: Sequence[Element]) -> None:
+        self.tail = max((e.first for e in elements if e.kind in _OPENING), default=0)
+        self.marks = sum(_is_end_mark(e) for e in elements) >= _MARKS
         for index, element in enumerate(elements):
             self.following = elements[index + 1] if index + 1 < len(elements) else None
+            self.preceding = elements[index - 1] if index else None
             if element.text != WRAPPER:  # (after one, more of the same answer may follow)
                 self.boxed = None
             if element.kind not in ("toc", "skip", "prose") and not self._folds(element):
@@ -81,6 +117,8 @@ class Walker:
                 continue
             elif start is not None:
                 self._enter_chapter(start, element)
+            elif self._after_end_mark(element):
+                continue
             elif self._absorbed(element):
                 self._absorb(element)
             elif element.text == WRAPPER and self.boxed is not None:
@@ -108,7 +146,7 @@ class Walker:
             self.skipping = None
         if self.skipping == _LABELLED and is_question(element, self.roles):
             self.skipping = None
-        why = self.skip.get(question_key(element.text)) if heading else ""
+        why = self.skip.get(section_name(element.text)) if heading else ""
         if self.skipping is None and self._opens_back_matter(element):
             why, level = BACK_MATTER_WHY, _LABELLED
         if why:
@@ -118,12 +156,43 @@ class Walker:
         self.coverage.not_content(element.first, element.last, self.skip_why)
         return True
 
+    def _after_end_mark(self, element: Element) -> bool:
+        """In a file that ends its answers with a lone ``<br>``, a question whose answer
+        begins with that mark has none: the text after the mark, up to the next question or
+        heading, answers nothing (on no card, said why)."""
+        if self.unmarked and element.kind not in ("skip", "toc"):
+            if element.kind in ("heading", "label") or is_question(element, self.roles):
+                self.unmarked = False
+                return False
+            self.coverage.uncovered(element.first, element.last, _AFTER_MARK)
+            return True
+        draft = self.open
+        if not (self.marks and _is_end_mark(element) and draft and draft.extent):
+            return False
+        if draft.answer:
+            return False
+        self.open, self.unmarked = None, True
+        self.coverage.not_content(element.first, element.last, "end of an answer")
+        return True
+
     def _opens_back_matter(self, element: Element) -> bool:
         """A label naming back matter (``参考链接：``) after questions: not in an answer
-        nor in a section's text, which keep their sources."""
-        if self.open is not None or self.prose is not None or element.kind != "prose":
+        nor in a section's text, which keep their sources, but after the file's last answer,
+        set apart from it, when no heading or question follows: the file's sources."""
+        if element.kind != "prose" or element.block is None:
             return False
-        return element.block is not None and names_back_matter(element.block)
+        held = self.open is not None or self.prose is not None  # by an answer or a text
+        if held and (element.first < self.tail or not self._set_apart(element)):
+            return False
+        return names_back_matter(element.block)
+
+    def _set_apart(self, element: Element) -> bool:
+        """Whether a rule or blank lines (two or more) set an element apart from the text
+        before it, as the file's back matter is set apart from its last answer."""
+        before = self.preceding
+        if before is None:
+            return True
+        return before.text == "horizontal rule" or element.first - before.last > _APART
 
     def _enter_chapter(self, start: ChapterStart, element: Element) -> None:
         self.open, self.path = None, []
@@ -231,13 +300,15 @@ class Walker:
         before any chapter, under its only chapter's heading, or under a heading that
         names an introduction (``前言``, ``Motivation``), introduces it: on no card."""
         asks = any(draft.extent is not None for draft in self.questions)
+        _tags_among_unanswered([d for d in self.questions if d.extent is not None])
         for draft in self.questions:
             first = draft.chapter.start is BEFORE_CHAPTERS  # else the only chapter's:
             named = names_introduction(draft.text)
             if draft.intro and asks and (first or named or len(self.chapters) == 2):
                 self.coverage.introduction(draft.answer[0].first, draft.answer[-1].last)
                 continue
-            if draft.extent is None and draft.introduces and draft.followed:
+            leads = draft.introduces or names_questions(draft.text) or sets_a_scene(draft.text)
+            if draft.extent is None and leads and draft.followed:
                 for block in draft.answer:  # a section's text that leads into its questions
                     self.coverage.introduction(block.first, block.last, "a section")
                 continue
@@ -248,6 +319,33 @@ class Walker:
         for chapter in chapters:
             chapter.questions.sort(key=lambda q: q.line)
         return [c for c in chapters if c.questions]
+
+
+def _tags_among_unanswered(questions: Sequence[Draft]) -> None:
+    """A question whose answer is only a tag (``Fill missing data``: a few words, no
+    sentence) between questions that have none, or such tags, is unanswered too: the tag
+    is the author's label of it. (Among answered questions a short answer, ``UDP``, stays.)"""
+    none = [not q.answer or why_unanswered(q.answer) is not None for q in questions]
+    tags = [not n and _only_a_tag(q.answer) for q, n in zip(questions, none, strict=True)]
+    weak = [n or t for n, t in zip(none, tags, strict=True)]
+    for index, question in enumerate(questions):
+        if not tags[index] or index == 0 or index + 1 == len(questions):
+            continue
+        if weak[index - 1] and weak[index + 1] and (none[index - 1] or none[index + 1]):
+            text = question.answer[0].text.strip()
+            question.unanswered = f"only a tag {text!r} among questions with no answer"
+
+
+def _only_a_tag(answer: Sequence[Block]) -> bool:
+    if len(answer) != 1 or answer[0].kind != "paragraph_open" or answer[0].first != answer[0].last:
+        return False
+    text = answer[0].text.strip()
+    words = text.split()
+    return len(text) <= _TAG and len(words) <= 4 and not _NOT_A_TAG.search(text)
+
+
+_TAG = 30  # characters of a tag at most
+_NOT_A_TAG = re.compile(r"[.。?？!！:：,，;；`$\[\]()（）0-9]")  # a sentence, code, a number
 
 
 def only_introduces(element: Element) -> bool:

@@ -103,7 +103,8 @@ _COLONS = (":", "：")
 
 
 def _outside_links(children: list[Any]) -> tuple[str, int, bool]:
-    """Text outside links, the number of links, and whether there is an image."""
+    """Text outside links (and code, even as a link's text: ``[`df.duplicated()`](url)``
+    shows the answer), the number of links, and whether there is an image."""
     parts: list[str] = []
     depth = links = 0
     for child in children:
@@ -115,16 +116,14 @@ def _outside_links(children: list[Any]) -> tuple[str, int, bool]:
             depth, links = depth + 1, links + 1
         elif child.type == "link_close":
             depth -= 1
-        elif depth == 0 and child.type in (
-            "text",
-            "code_inline",
-            "math_inline",
-            "math_inline_double",
-        ):
-            parts.append(child.content)
+        elif child.type == "code_inline" or (depth == 0 and child.type in _TEXT):
+            parts.append(child.content)  # (code, a link's text or not: the answer itself)
         elif depth == 0 and child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
     return "".join(parts), links, False
+
+
+_TEXT = ("text", "math_inline", "math_inline_double")
 
 
 def _short(text: str) -> str:

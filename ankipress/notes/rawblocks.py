@@ -3,11 +3,13 @@
 one never closed takes every later line, later questions and all, off the cards. Here
 such a block must close somewhere after it (a comment may hide whole sections, headings
 and all, as its author meant); one that never does is not an HTML block (its line is
-read as a paragraph), and its line is noted in ``env[UNCLOSED]`` for a warning."""
+read as a paragraph), and its line is noted in ``env[UNCLOSED]`` for a warning. A line of
+only ``<br>`` or ``<hr>`` is a block of its own, as the editors show it."""
 
 from __future__ import annotations
 
 import importlib
+import re
 from bisect import bisect_left
 from collections.abc import Callable
 from functools import lru_cache
@@ -32,6 +34,8 @@ def _closed_later(rule: Callable[..., bool]) -> Callable[..., bool]:
         begin = state.bMarks[start] + state.tShift[start]
         if state.src[begin : begin + 1] != "<":  # most lines: no HTML block
             return False
+        if _LONE_BREAK.match(state.src, begin, state.eMarks[start]):
+            return not silent and _lone_break(state, start)  # (interrupts no paragraph)
         if state.src[begin : begin + 2] not in _MAY_OPEN:  # none of those that need closing
             return bool(rule(state, start, end, silent))
         line = state.src[begin : state.eMarks[start]]
@@ -46,6 +50,20 @@ def _closed_later(rule: Callable[..., bool]) -> Callable[..., bool]:
         return bool(rule(state, start, end, silent))
 
     return closed_html_block
+
+
+# A line of nothing but a line break or a rule ("<br>", "<hr/>"): Obsidian and Typora end
+# its block with it, so a heading or list right under it is one (CommonMark would run the
+# HTML block to the next blank line, "##### ↳ Why?" shown as text).
+_LONE_BREAK = re.compile(r"<(?:br|hr)\s*/?>[ \t]*$", re.IGNORECASE)
+
+
+def _lone_break(state: StateBlock, start: int) -> bool:
+    token = state.push("html_block", "", 0)
+    token.map = [start, start + 1]
+    token.content = state.getLines(start, start + 1, state.blkIndent, True)
+    state.line = start + 1
+    return True
 
 
 @lru_cache(maxsize=8)

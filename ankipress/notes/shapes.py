@@ -71,6 +71,8 @@ def term_list(
     if any(aspects) and not aspects[0]:  # each aspect is part of the item above it
         found = _with_aspects(found, aspects)
     bare = len(found) > 1 and not any(h.body for h in found)  # none takes what follows
+    if not any(h.asking for h in found) and all(_lists_topics(h, lines) for h in found):
+        return None  # terms over lists of topic names: a checklist, its heading's answer
     if all(h.asking or (h.is_term and h.body) for h in found):  # (a term is no step)
         asked = [_term_item(h, lines, env, False, bare, steps=h.asking) for h in found]
     elif 2 * sum(h.asking or (groups and h.groups) for h in found) > len(found):
@@ -84,6 +86,24 @@ def term_list(
     if any(a is None for a in asked):
         return None
     return [one for group in asked if group is not None for one in group]
+
+
+def _lists_topics(head: ListHead, lines: Sequence[str]) -> bool:
+    """Whether a term's body only names topics, an item each (``**System Architecture**``
+    over ``- Service mesh implementation``...): no sentence says anything of the term."""
+    body = [line for line in lines[head.first : head.last] if line.strip()]
+    if not head.is_term or not body:
+        return False
+    for line in body:
+        marker = _LIST_MARKER.match(line)
+        text = line[marker.end() :].strip() if marker else ""
+        if not text or len(text) > _TOPIC_NAME or _SAYS.search(text):
+            return False
+    return True
+
+
+_TOPIC_NAME = 60  # characters: a longer item says something
+_SAYS = re.compile(r"[.。!！?？:：;；，,]|\s[-–—]\s|`|\$")  # a sentence, a gloss, code, math
 
 
 def _statements_first(heads: Sequence[ListHead]) -> bool:

@@ -9,6 +9,11 @@ how notes are written, it says so instead of building quietly:
   questions: questions of another shape were taken for answer text;
 - a run of headings that ask and have no answer: their answers are written in a shape that
   was not recognised as one;
+- a heading that holds nothing but questions with no answer: they may be the points of
+  its card;
+- a question with no answer whose line goes on after its question mark: the answer may be
+  on the question's line;
+- an answer that is mostly links: a reading list, not notes;
 - a file of many lines that ask which gives one or two cards;
 - a whole file with no question, made one card.
 """
@@ -21,8 +26,8 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import median
 
-from ankipress.notes.asking import asks, is_generic_label
-from ankipress.records import Book, Question
+from ankipress.notes.asking import asks, is_generic_label, names_questions
+from ankipress.records import BREADCRUMB, Book, Question
 
 LONG_ANSWER = 150  # lines: an answer shorter than this is never called long
 LONG_FACTOR = 8  # times the file's median answer
@@ -56,7 +61,98 @@ def suspects(
         found.extend(_out_of_level(questions, answered, shallower))
         found.extend(_carried(answered, carried, lines))
         found.extend(_sub_headings(answered, promoted or {}))
+        found.extend(_question_lists(book, lines))
+        found.extend(_answers_on_the_line(questions))
+        found.extend(_reading_lists(answered, lines))
     return sorted(found, key=lambda s: s.line)
+
+
+QUESTION_LIST = 2  # list items with no answer that are all a heading holds
+
+
+def _question_lists(book: Book, lines: Sequence[str]) -> Iterator[Suspect]:
+    """A heading whose text is nothing but a list of questions with no answer, in a part
+    of the file not named for questions (``Common Interview Questions``): they may be the
+    points its card makes (``### Performance`` over ``- How do you ensure no jank?``)."""
+    for chapter in book.chapters:
+        if names_questions(chapter.title):
+            continue
+        run: list[Question] = []
+        for q in [*chapter.questions, None]:
+            listed = q is not None and q.shape in ("bare", "item") and not q.answered
+            if listed and q is not None and (not run or run[-1].section == q.section):
+                run.append(q)
+                continue
+            if len(run) >= QUESTION_LIST:
+                yield from _list_under_heading(run, lines)
+            run = [q] if listed and q is not None else []
+
+
+def _list_under_heading(run: Sequence[Question], lines: Sequence[str]) -> Iterator[Suspect]:
+    if any(names_questions(part) for part in run[0].section.split(BREADCRUMB)):
+        return
+    line = _heading_above(lines, run[0].line)
+    after = next((text for text in lines[run[-1].line :] if text.strip()), "")
+    if line is None or (after and not re.match(r"\s{0,3}#{1,6}\s", after)):
+        return  # (the heading holds more than the list)
+    heading = lines[line - 1].strip().lstrip("#").strip()
+    yield Suspect(
+        line,
+        f"heading {heading!r} holds only questions with no answer (lines "
+        f"{run[0].line}-{run[-1].line}): if they are the points of its card, set "
+        "'shapes: [h2, details, q, topic]' (lists then ask nothing)",
+    )
+
+
+def _heading_above(lines: Sequence[str], line: int) -> int | None:
+    """The line of the heading right above a line (blank lines between), if any."""
+    for index in range(line - 2, -1, -1):
+        text = lines[index].strip()
+        if text:
+            return index + 1 if re.match(r"#{1,6}\s", text) else None
+    return None
+
+
+_ANSWERED_AFTER = re.compile(r"[?？]\s*([^?？]{8,})$")  # "...怎么办？客户端会发送 reset"
+
+
+def _answers_on_the_line(questions: Sequence[Question]) -> Iterator[Suspect]:
+    """A question with no answer whose line goes on after its question mark with words
+    that do not ask: its answer may be written on the question's line."""
+    for q in questions:
+        after = _ANSWERED_AFTER.search(q.text)
+        if q.answered or after is None or asks(after[1]):
+            continue
+        yield Suspect(
+            q.line,
+            f"{q.text!r} has no answer, but its line goes on after the question mark: if "
+            f"{after[1].strip()!r} is its answer, put it on a line of its own under it",
+        )
+
+
+READING_LIST = 3  # links in an answer that is mostly links
+_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]*)[^)]*\)|<?https?://[^\s>)]+>?")
+_MARKUP = re.compile(r"^\s*(?:[-*+]|[0-9]+[.)]|>|#+)\s+|[*_`|]")
+
+
+def _reading_lists(answered: Sequence[Question], lines: Sequence[str]) -> Iterator[Suspect]:
+    """A heading's section more than half of whose text is links (three or more): a
+    list of things to read, not notes to study."""
+    for q in answered:
+        assert q.answer_lines is not None
+        if q.shape != "topic" or asks(q.text):
+            continue
+        last = q.answer_lines[1]  # the heading's whole section: its lists of links too
+        text = "\n".join(_MARKUP.sub("", line) for line in lines[q.line : last])
+        links = list(_LINK.finditer(text))
+        linked = sum(len(m[1] or m[0]) for m in links)
+        shown = len(_LINK.sub(lambda m: m[1] or m[0], text).replace("\n", " ").strip())
+        if len(links) >= READING_LIST and 2 * linked > shown:
+            yield Suspect(
+                q.line,
+                f"the answer of {q.text!r} is mostly links ({len(links)}): if it is a list "
+                f"of things to read, not notes, add {q.text!r} to 'skip_sections'",
+            )
 
 
 SUB_HEADINGS = 2  # plain sub-headings taken into one answer: enough to be questions
