@@ -259,6 +259,22 @@ FILES = {
         "## Glossary\n\n- **Latency**\n  - The time one request takes, end to end.\n"
         "- **Throughput**\n  - Requests served per second.\n"
     ),
+    # a list of one plain "label：" after a section's text is part of that text; after a
+    # group label it is a card (the seeds' "- Lora：")
+    "lone-labels.md": (
+        "# Framework\n\n## Design\n\nThe client writes two files.\n\n1. Read them\n"
+        "2. Parse them\n\n - Patterns used：\n\t\tBuilder, factory and proxy\n\n"
+        "## Tuning\n\n2.1 Methods：\n\n- Lora：\n  low-rank updates\n"
+    ),
+    # suspect: a section's text that ends leading into the questions right after it
+    "set-up.md": (
+        "# Queries\n\n## What is an ad?\n\nA paid placement.\n\n"
+        "## Tables\n\nAds(ad_id, status) and Events(event_id, ad_id).\n\n"
+        "Write a query for each of these:\n\n**1)** The number of active ads.\n\n"
+        "```sql\nSELECT count(*) FROM ads WHERE status = 'active';\n```\n\n"
+        "**2)** The events per ad.\n\n```sql\nSELECT ad_id, count(*) FROM events GROUP BY 1;\n"
+        "```\n"
+    ),
     # a lone <br> right above a heading, in a file that ends its answers with <br>;
     # a question whose answer is only that mark; tags among unanswered questions; a
     # link whose text is code
@@ -465,7 +481,7 @@ def test_a_front_naming_a_box_and_a_run_of_bare_headings_are_suspect(built) -> N
         ),
     ]
     assert "content/suspect.md:6: warning: the front '展开' names no question" in output
-    assert "Suspect: 11 cards in 8 files may be read wrongly" in output
+    assert "Suspect: 13 cards in 10 files may be read wrongly" in output
 
 
 def test_many_asking_lines_and_one_card_is_suspect(built) -> None:
@@ -803,4 +819,30 @@ def test_prompts_reading_lists_and_answers_on_the_question_line_are_suspect(buil
             "line goes on after the question mark: if '对方会重发它的最后一个报文' is its "
             "answer, put it on a line of its own under it",
         ),
+    ]
+
+
+def test_a_lone_plain_label_after_text_stays_in_that_text(built) -> None:
+    _, _, found = built
+    got = cards(found, "lone-labels.md")
+    assert set(got) == {"Design", "Lora"}
+    assert "Builder, factory and proxy" in got["Design"]
+
+
+def test_a_section_text_leading_into_its_questions_is_suspect(built) -> None:
+    _, report, found = built
+    got = cards(found, "set-up.md")
+    assert set(got) == {
+        "What is an ad?",
+        "Tables",
+        "The number of active ads.",
+        "The events per ad.",
+    }
+    assert suspects(report, "set-up.md") == [
+        (
+            7,
+            "the text of 'Tables' ends leading into the questions after it ('Write a query "
+            "for each of these:'): if it only sets them up, quote it ('> ') to keep it off "
+            "the cards",
+        )
     ]

@@ -81,6 +81,7 @@ def elements(
     queue: deque[tuple[Block, str]] = deque((block, _BLOCK) for block in blocks)
     consumed = 0  # the last line that a <details> element took
     sections = _Sections()
+    previous = ""  # the kind of the element classified last
     while queue:
         block, mode = queue.popleft()
         sections.enter(block)
@@ -120,7 +121,27 @@ def elements(
                     tail = parse_region([found.tail], found.end, env)
                     queue.extendleft((b, _AFTER_TAG) for b in reversed(tail))
                 continue
-        yield from _classify(block, lines, env, shapes, sections.of_questions())
+        for element in _classify(block, lines, env, shapes, sections.of_questions()):
+            if previous == "prose" and _lone_label(element):  # "涉及到的设計模式：" after text
+                element = Element("prose", element.first, element.last, element.block)
+            previous = element.kind
+            yield element
+
+
+def _lone_label(element: Element) -> bool:
+    """A list of one plain term (``- 涉及到的設計模式：`` over its lines): after text, a label
+    in that text, not a question (a bold term, ``- **Focal Loss**``, stays one)."""
+    block, asked = element.block, element.asked
+    if block is None or asked is None or asked.shape != "term" or element.kind != "question":
+        return False
+    level = block.tokens[0].level + 1
+    items = [
+        i for i, t in enumerate(block.tokens) if t.type == "list_item_open" and t.level == level
+    ]
+    head = (
+        block.tokens[items[0] + 2] if len(items) == 1 and len(block.tokens) > items[0] + 2 else None
+    )
+    return head is not None and head.type == "inline" and not head.content.startswith(("**", "__"))
 
 
 class _Sections:

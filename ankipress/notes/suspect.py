@@ -14,6 +14,8 @@ how notes are written, it says so instead of building quietly:
 - a question with no answer whose line goes on after its question mark: the answer may be
   on the question's line;
 - an answer that is mostly links: a reading list, not notes;
+- a section's text, made a card, that ends leading into the questions right after it: it
+  may only set them up;
 - a file of many lines that ask which gives one or two cards;
 - a whole file with no question, made one card.
 """
@@ -24,6 +26,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from statistics import median
 
 from ankipress.notes.asking import asks, is_generic_label, names_questions
@@ -64,6 +67,7 @@ def suspects(
         found.extend(_question_lists(book, lines))
         found.extend(_answers_on_the_line(questions))
         found.extend(_reading_lists(answered, lines))
+        found.extend(_set_ups(questions, lines))
     return sorted(found, key=lambda s: s.line)
 
 
@@ -128,6 +132,24 @@ def _answers_on_the_line(questions: Sequence[Question]) -> Iterator[Suspect]:
             f"{q.text!r} has no answer, but its line goes on after the question mark: if "
             f"{after[1].strip()!r} is its answer, put it on a line of its own under it",
         )
+
+
+def _set_ups(questions: Sequence[Question], lines: Sequence[str]) -> Iterator[Suspect]:
+    """A card of a section's own text whose last line leads into the questions right
+    after it (``Write SQL queries to extract the following:``): it may only set them up."""
+    for q, after in pairwise(questions):
+        if not q.answered or q.shape != "topic" or asks(q.text):
+            continue
+        assert q.answer_lines is not None
+        last = lines[q.answer_lines[1] - 1].strip()
+        between = lines[q.answer_lines[1] : after.line - 1]
+        if last.endswith((":", "：")) and not any(line.strip() for line in between):
+            yield Suspect(
+                q.line,
+                f"the text of {q.text!r} ends leading into the questions after it "
+                f"({last!r}): if it only sets them up, quote it ('> ') to keep it off the "
+                "cards",
+            )
 
 
 READING_LIST = 3  # links in an answer that is mostly links
