@@ -275,6 +275,12 @@ FILES = {
         "**2)** The events per ad.\n\n```sql\nSELECT ad_id, count(*) FROM events GROUP BY 1;\n"
         "```\n"
     ),
+    # suspect: a "**Question**:" line right under a heading that asks nothing
+    "question-label.md": (
+        '# Runtime\n\n## Tasks\n\n### 1. Ordering\n**Question**: "What does this print?"\n\n'
+        "**Approach**:\n- Trace the phases\n\n### 2. Debugging\n"
+        '**Question**: "How do you find a slow handler?"\n\n**Approach**:\n- Profile it\n'
+    ),
     # a lone <br> right above a heading, in a file that ends its answers with <br>;
     # a question whose answer is only that mark; tags among unanswered questions; a
     # link whose text is code
@@ -481,7 +487,7 @@ def test_a_front_naming_a_box_and_a_run_of_bare_headings_are_suspect(built) -> N
         ),
     ]
     assert "content/suspect.md:6: warning: the front '展开' names no question" in output
-    assert "Suspect: 13 cards in 10 files may be read wrongly" in output
+    assert "Suspect: 15 cards in 11 files may be read wrongly" in output
 
 
 def test_many_asking_lines_and_one_card_is_suspect(built) -> None:
@@ -845,4 +851,25 @@ def test_a_section_text_leading_into_its_questions_is_suspect(built) -> None:
             "for each of these:'): if it only sets them up, quote it ('> ') to keep it off "
             "the cards",
         )
+    ]
+
+
+def test_a_question_label_under_a_heading_is_the_front_and_suspect(built) -> None:
+    _, report, found = built
+    got = cards(found, "question-label.md")
+    assert set(got) == {'"What does this print?"', '"How do you find a slow handler?"'}
+    assert "Trace the phases" in got['"What does this print?"']
+    assert suspects(report, "question-label.md") == [
+        (
+            6,
+            "the front '\"What does this print?\"' is the 'Question' line under the heading "
+            "'1. Ordering': if the heading is the question, set 'shapes: [h2, details, term, "
+            "topic]'",
+        ),
+        (
+            12,
+            "the front '\"How do you find a slow handler?\"' is the 'Question' line under the "
+            "heading '2. Debugging': if the heading is the question, set 'shapes: [h2, "
+            "details, term, topic]'",
+        ),
     ]

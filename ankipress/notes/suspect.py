@@ -16,6 +16,8 @@ how notes are written, it says so instead of building quietly:
 - an answer that is mostly links: a reading list, not notes;
 - a section's text, made a card, that ends leading into the questions right after it: it
   may only set them up;
+- a ``Question:`` line right under a heading that asks nothing: the heading may be the
+  card's front;
 - a file of many lines that ask which gives one or two cards;
 - a whole file with no question, made one card.
 """
@@ -68,6 +70,7 @@ def suspects(
         found.extend(_answers_on_the_line(questions))
         found.extend(_reading_lists(answered, lines))
         found.extend(_set_ups(questions, lines))
+        found.extend(_labelled_under_headings(answered, lines))
     return sorted(found, key=lambda s: s.line)
 
 
@@ -150,6 +153,36 @@ def _set_ups(questions: Sequence[Question], lines: Sequence[str]) -> Iterator[Su
                 f"({last!r}): if it only sets them up, quote it ('> ') to keep it off the "
                 "cards",
             )
+
+
+_QUESTION_LABEL = re.compile(r"^\s*(?:\*\*|__)?\s*(?:Q|Question|问题|题目)\b", re.IGNORECASE)
+
+
+def _labelled_under_headings(
+    answered: Sequence[Question], lines: Sequence[str]
+) -> Iterator[Suspect]:
+    """A ``**Question**: ...`` line right under a heading that asks nothing (``### 2.
+    Performance Debugging``), the only one under it: its text is the front, the heading its
+    section; a reader may take the heading for the question."""
+    for q in answered:
+        if q.shape != "q" or not _QUESTION_LABEL.match(lines[q.line - 1]):
+            continue
+        above = _heading_above(lines, q.line)
+        heading = lines[above - 1].strip().lstrip("#").strip() if above else ""
+        if not heading or asks(heading) or names_questions(heading):
+            continue
+        section = []  # its lines up to the next heading: one such question, or a group
+        for line in lines[q.line - 1 :]:
+            if section and re.match(r"\s{0,3}#{1,6}\s", line):
+                break
+            section.append(line)
+        if sum(bool(_QUESTION_LABEL.match(line)) for line in section) > 1:
+            continue
+        yield Suspect(
+            q.line,
+            f"the front {q.text!r} is the 'Question' line under the heading {heading!r}: if "
+            "the heading is the question, set 'shapes: [h2, details, term, topic]'",
+        )
 
 
 READING_LIST = 3  # links in an answer that is mostly links
