@@ -4,8 +4,10 @@ each dry run predicts exactly what the sync after it does."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import pytest
 from anki.collection import Collection
 
 from tests.ankitools import import_packages
@@ -216,12 +218,18 @@ def test_an_edit_made_in_anki_stays_and_its_note_is_still_known(
         col.update_note(note)  # now: newer than anything the notes ship
     _edit(content, "第一章 Transformers", "第一章 Attention")
     done = _both(run_cli, content, target, epoch=2_000_000)
-    assert [u["question"] for u in done["decks"][RENAMED]["updated"]] == ["What is attention?"]
+    updated = done["decks"][RENAMED]["updated"]  # the chapter (in Context) changed for both
+    assert [(u["question"], u.get("merged", False)) for u in updated] == [
+        ("What is attention?", False),
+        ("What is a patch?", True),  # beside its answer edited in Anki, which stays
+    ]
     assert len(done["decks"][RENAMED]["moved"]) == 2  # the edited note too: it is known
-    assert [k["question"] for k in done["decks"][RENAMED]["kept"]] == ["What is a patch?"]
     with target.anki() as col:
-        assert col.get_note(nid)["Answer"] == "A square of pixels (my words)."
+        note = col.get_note(nid)
+        assert note["Answer"] == "A square of pixels (my words)."
+        assert "Attention" in note["Context"] and "Transformers" not in note["Context"]
         assert cards(col, "What is a patch?")[0].deck == RENAMED
+    assert totals(_both(run_cli, content, target, epoch=2_100_000)) == {"kept": 1, "unchanged": 2}
 
 
 def test_a_first_sync_after_importing_by_hand_knows_the_notes(
@@ -290,3 +298,67 @@ def test_a_failed_ankiweb_sync_after_ours_says_both(run_cli, write_tree, tmp_pat
             assert len(col.find_notes("")) == 3
     finally:
         target.standin.close()
+
+
+def _sync_json(run_cli, content: Path, target: Target, *extra: str, epoch: int) -> tuple:
+    out = ["-o", str(content.parent / "decks")]
+    result = run_cli(
+        "sync", str(content), *target.args, *out, "--format", "json", *extra, epoch=epoch
+    )
+    return result.exit_code, json.loads(result.stdout), result.stderr
+
+
+@pytest.mark.parametrize("epoch", [2_000_000, 2_000_000_000])  # older, newer than the edit
+def test_an_edit_in_anki_and_in_the_notes_is_a_conflict_and_anki_keeps_its_copy(
+    run_cli, write_tree, target: Target, epoch: int
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)
+    with target.anki() as col:
+        (nid,) = col.find_notes('"Question:What is a patch?"')
+        note = col.get_note(nid)
+        note["Answer"] = "A square of pixels (my words)."
+        col.update_note(note)
+    _edit(content, "A square of pixels, flattened.", "A square of pixels, flattened to a row.")
+    dry_code, dry, _ = _sync_json(run_cli, content, target, "--dry-run", epoch=epoch)
+    code, done, stderr = _sync_json(run_cli, content, target, epoch=epoch)
+    assert (dry_code, code) == (1, 1) and same_plan(dry, done)
+    assert "error: 1 conflict: edited in Anki and in the notes since the last sync" in stderr
+    assert totals(done) == {"conflict": 1, "unchanged": 2}
+    (conflict,) = done["decks"][FIRST]["conflict"]
+    assert conflict["kept"] == "anki" and conflict["where"] == "content/vision.md:9"
+    assert conflict["fields"] == {
+        "Answer": {
+            "anki": "A square of pixels (my words).",
+            "notes": "A square of pixels, flattened to a row.",
+        }
+    }
+    with target.anki() as col:
+        assert col.get_note(nid)["Answer"] == "A square of pixels (my words)."
+    again = _sync_json(run_cli, content, target, epoch=epoch + 10)
+    assert again[0] == 1 and totals(again[1]) == {"conflict": 1, "unchanged": 2}  # still
+    kept = _sync_json(run_cli, content, target, "--prefer", "anki", epoch=epoch + 20)
+    assert kept[0] == 0 and kept[1]["decks"][FIRST]["conflict"][0]["kept"] == "anki"
+    dry_code, dry, _ = _sync_json(run_cli, content, target, "--dry-run", "--prefer", "notes",
+                                  epoch=epoch + 30)  # fmt: skip
+    code, done, _ = _sync_json(run_cli, content, target, "--prefer", "notes", epoch=epoch + 30)
+    assert (dry_code, code) == (0, 0) and same_plan(dry, done)
+    assert done["decks"][FIRST]["conflict"][0]["kept"] == "notes"
+    with target.anki() as col:
+        assert col.get_note(nid)["Answer"] == "<p>A square of pixels, flattened to a row.</p>"
+    assert totals(synced(run_cli, content, target, epoch=epoch + 40)) == {"unchanged": 3}
+
+
+def test_an_edit_in_anki_alone_is_kept_and_no_conflict(run_cli, write_tree, target: Target) -> None:
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)
+    with target.anki() as col:
+        (nid,) = col.find_notes('"Question:What is a patch?"')
+        note = col.get_note(nid)
+        note["Answer"] = "A square of pixels (my words)."
+        col.update_note(note)
+    _edit(content, "A denoising diffusion model.", "A denoising diffusion model, step by step.")
+    done = _both(run_cli, content, target, epoch=2_000_000_000)
+    assert totals(done) == {"updated": 1, "kept": 1, "unchanged": 1}
+    with target.anki() as col:
+        assert col.get_note(nid)["Answer"] == "A square of pixels (my words)."

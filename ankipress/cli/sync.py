@@ -27,7 +27,7 @@ from ankipress.sync import run as syncing
 from ankipress.sync.connect import DEFAULT_URL
 from ankipress.sync.live import Anki, AnkiUnreachable
 from ankipress.sync.packages import NotBuilt
-from ankipress.sync.plan import REMOVED_MODES
+from ankipress.sync.plan import PREFER, REMOVED_MODES
 from ankipress.sync.wanted import locks_before, wanted
 
 UNREACHABLE = 3  # the exit status when Anki cannot be reached or refuses
@@ -80,6 +80,13 @@ UNREACHABLE = 3  # the exit status when Anki cannot be reached or refuses
     help="Notes gone from the notes: tagged ankipress::removed; suspended too, "
     "history kept; or deleted, history and all.",
 )
+@click.option(
+    "--prefer",
+    type=click.Choice(PREFER),
+    default=None,
+    help="A note edited in Anki and changed in the notes since the last sync (a conflict): "
+    "write the notes' copy, or keep Anki's. Without it, Anki's is kept and the sync exits 1.",
+)
 @click.option("--dry-run", is_flag=True, help="Say what a sync would change; change nothing.")
 @FORMAT
 @click.option("--ankiweb", is_flag=True, help="Then ask Anki to sync with AnkiWeb.")
@@ -95,6 +102,7 @@ def sync_command(
     timeout: float,
     collection: Path | None,
     removed: str,
+    prefer: str | None,
     dry_run: bool,
     output_format: str,
     ankiweb: bool,
@@ -106,15 +114,17 @@ def sync_command(
     cards of renamed chapters to their new decks, and retire the notes removed from the
     notes (--removed). Only notes of ankipress's note type whose GUID the lock knows are
     ever touched; a note unchanged in the notes is never rewritten, so edits made in Anki
-    stay.
+    stay. A note edited in Anki that also changed in the notes since the last sync is a
+    conflict: Anki's copy stays, both are shown, and the sync exits 1 (--prefer decides).
 
     Through AnkiConnect (Anki running with the add-on 2055492159), or with --collection
     straight into a collection file while Anki is closed. --dry-run says what would change,
     note by note, with path:line.
 
-    Exit status: 0 synced, 1 some file had errors (the others are synced) or a package
-    changed after the build (nothing imported), 2 usage error, 3 Anki could not be reached
-    or refused (before every import succeeded: nothing moved or retired).
+    Exit status: 0 synced, 1 some file had errors (the others are synced), a conflict was
+    left for --prefer, or a package changed after the build (nothing imported), 2 usage
+    error, 3 Anki could not be reached or refused (before every import succeeded: nothing
+    moved or retired).
     """
     if url is not None and collection is not None:
         raise click.UsageError("--anki-connect and --collection exclude each other")
@@ -129,9 +139,9 @@ def sync_command(
         print_diagnostics(result, errors_only=quiet)
         goal = wanted(result, before, out, int(options.timestamp))
         if dry_run:
-            outcome = syncing.dry_run(anki, goal, removed)
+            outcome = syncing.dry_run(anki, goal, removed, prefer)
         else:
-            outcome = syncing.sync(anki, goal, removed, ankiweb, progress_bars(quiet))
+            outcome = syncing.sync(anki, goal, removed, ankiweb, progress_bars(quiet), prefer)
     except AnkiUnreachable as exc:
         say(one_line(str(exc)), err=True)
         sys.exit(UNREACHABLE)
@@ -153,6 +163,13 @@ def sync_command(
         why = outcome.ankiweb_failed.removeprefix("error: ")
         say(f"error: the sync into Anki is done, but its sync with AnkiWeb failed: {why}; "
             "sync from Anki itself", err=True)  # fmt: skip
+        sys.exit(1)
+    conflicts = len(outcome.plan.conflicts)
+    if conflicts and prefer is None:
+        what = "conflict" if conflicts == 1 else "conflicts"
+        say(f"error: {conflicts} {what}: edited in Anki and in the notes since the last sync; "
+            "Anki's copy kept. Sync with --prefer notes to write the notes' copy, or "
+            "--prefer anki to keep Anki's", err=True)  # fmt: skip
         sys.exit(1)
     sys.exit(1 if result.diagnostics.error_count else 0)
 

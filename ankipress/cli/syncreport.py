@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from html import unescape
 from typing import Any
 
+from ankipress.cards.notetype import FIELDS
 from ankipress.cli.summary import count
 from ankipress.sync.live import Anki
-from ankipress.sync.plan import KINDS, Item
+from ankipress.sync.plan import KINDS, Conflict, Item
 from ankipress.sync.run import SyncOutcome
 
 
@@ -36,7 +39,13 @@ def report_lines(outcome: SyncOutcome, anki: Anki, dry: bool) -> list[str]:
                     if item.kind == "kept"
                     else detail
                 )
+                if item.kind == "conflict":
+                    detail = f" (edited in Anki and in the notes: {item.detail})"
+                if item.kind == "updated" and item.detail:
+                    detail = f" ({item.detail})"
                 lines.append(f"    {item.kind:<8} {item.where}: {item.question}{detail}")
+                if item.kind == "conflict":
+                    lines += _both_copies(_of(found.conflicts, item))
     if outcome.removed_decks:
         verb = "Would remove" if dry else "Removed"
         lines.append(
@@ -62,13 +71,46 @@ def report_lines(outcome: SyncOutcome, anki: Anki, dry: bool) -> list[str]:
     return lines
 
 
+def _of(conflicts: list[Conflict], item: Item) -> Conflict:
+    return next(c for c in conflicts if c.item.guid == item.guid)
+
+
+_SHOWN = 300  # characters of a field shown in a conflict
+
+
+def _both_copies(conflict: Conflict) -> list[str]:
+    """Each field that differs, as Anki holds it and as the notes have it (as text)."""
+    lines = []
+    for name, anki, notes in _differences(conflict):
+        lines.append(f"      {name} in Anki:  {_short(anki)}")
+        lines.append(f"      {name} in notes: {_short(notes)}")
+    return lines
+
+
+def _differences(conflict: Conflict) -> list[tuple[str, str, str]]:
+    pairs = zip(FIELDS, conflict.anki, conflict.notes, strict=False)
+    return [(name, _text(anki), _text(notes)) for name, anki, notes in pairs if anki != notes]
+
+
+def _text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]*>", " ", html)).split())
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
 def report(outcome: SyncOutcome, anki: Anki, dry: bool, removed: str) -> dict[str, Any]:
     found = outcome.plan
     decks: dict[str, Any] = {}
     for deck, items in _by_deck(found.items).items():
         entry: dict[str, Any] = {kind: [] for kind in KINDS if kind != "unchanged"}
         for item in items:
-            if item.kind != "unchanged":
+            if item.kind == "conflict":
+                differing = _differences(_of(found.conflicts, item))
+                fields = {name: {"anki": a, "notes": n} for name, a, n in differing}
+                entry[item.kind].append(_item(item) | {"fields": fields})
+            elif item.kind != "unchanged":
                 entry[item.kind].append(_item(item))
         entry["unchanged"] = sum(item.kind == "unchanged" for item in items)
         decks[deck] = entry
@@ -87,10 +129,14 @@ def report(outcome: SyncOutcome, anki: Anki, dry: bool, removed: str) -> dict[st
     }
 
 
-def _item(item: Item) -> dict[str, str]:
-    found = {"guid": item.guid, "question": item.question, "where": item.where}
+def _item(item: Item) -> dict[str, Any]:
+    found: dict[str, Any] = {"guid": item.guid, "question": item.question, "where": item.where}
     if item.kind == "moved":
         found["from"] = item.detail
     if item.kind == "retired":
         found["how"] = item.detail
+    if item.kind == "conflict":
+        found["kept"] = "notes" if item.detail.startswith("the notes'") else "anki"
+    if item.kind == "updated" and item.detail:
+        found["merged"] = True  # beside the fields edited in Anki, which stay
     return found

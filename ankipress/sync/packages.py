@@ -5,15 +5,20 @@ there), and what a sync imports reaches the user's collection. So each package i
 into a folder of the sync's own (made afresh in the output folder, owner-only), hashed as
 it is copied against the sha256 the build knows, and Anki imports the copy: nothing put
 in the package's place after the check reaches Anki. The folder goes when the sync ends.
+Where a conflict is to be decided otherwise than Anki's times would, the copy's notes get
+the times that decide it (``retime``).
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import sqlite3
 import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from ankipress.atomic import open_regular
@@ -54,3 +59,41 @@ def _copy(path: Path, sha256: str, place: Path) -> Path:
             "was imported: delete it, then sync again"
         )
     return copy
+
+
+_COLLECTION = "collection.anki2"
+
+
+def retime(copy: Path, times: Mapping[str, int], fields: Mapping[str, tuple[str, ...]]) -> None:
+    """Give the notes of ``copy`` (a package the sync made its own) with these GUIDs these
+    times (Anki updates a note only from a newer copy), and these ``fields`` where given
+    (the notes' changes beside Anki's edits). A package holding none of them is left as it
+    is."""
+    with zipfile.ZipFile(copy) as archive:
+        names = archive.namelist()
+        if _COLLECTION not in names:
+            return
+        with tempfile.TemporaryDirectory(dir=copy.parent) as work:
+            database = Path(work) / _COLLECTION
+            database.write_bytes(archive.read(_COLLECTION))
+            with closing(sqlite3.connect(database)) as db, db:
+                changed = sum(
+                    db.execute("update notes set mod = ? where guid = ?", (mod, guid)).rowcount
+                    for guid, mod in times.items()
+                )
+                for guid, values in fields.items():
+                    db.execute(
+                        "update notes set flds = ?, sfld = ? where guid = ?",
+                        ("\x1f".join(values), values[0] if values else "", guid),
+                    )
+            if not changed:
+                return
+            rewritten = Path(work) / copy.name
+            with zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target:
+                for info in archive.infolist():
+                    if info.filename == _COLLECTION:
+                        target.write(database, _COLLECTION)
+                    else:
+                        with archive.open(info) as source, target.open(info, "w") as entry:
+                            shutil.copyfileobj(source, entry, _BLOCK)
+            os.replace(rewritten, copy)

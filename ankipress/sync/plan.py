@@ -7,6 +7,11 @@ import it observes, comparing the notes with the snapshot taken before. Either w
 
 - a note Anki holds a newer copy of (edited there) is not updated by the import: where
   it differs from ours it is ``kept``, as Anki has it;
+- where the sync record knows what the last sync put into a note, field by field, each
+  side's changes since decide, not the times: a field edited in Anki stays, a field
+  changed in the notes is written, both in one note where they are different fields
+  (``updated``, Anki's edits kept); a field changed both ways differently is a
+  ``conflict``: Anki's copy is kept unless the user prefers the notes' (``--prefer``);
 - a card of a note ours is moved to the note's deck when it sits in a deck ankipress put
   it in before (the last sync's, the last build's); a card in any other deck is where the
   user put it, and stays;
@@ -24,10 +29,12 @@ from ankipress.identity.retire import REMOVED_TAG
 from ankipress.sync.decks import deck_key
 from ankipress.sync.live import LiveNote, Snapshot
 from ankipress.sync.record import Record
-from ankipress.sync.wanted import Retired, Shipped, Wanted, fingerprint
+from ankipress.sync.wanted import Retired, Shipped, Wanted, field_prints, fingerprint
 
-KINDS = ("new", "updated", "kept", "moved", "retired", "unchanged")
+KINDS = ("new", "updated", "kept", "conflict", "moved", "retired", "unchanged")
 REMOVED_MODES = ("tag", "suspend", "delete")
+PREFER = ("notes", "anki")  # which copy a conflict keeps (Anki's unless told)
+MERGED = "its fields edited in Anki kept"  # an update written beside Anki's own edits
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,24 @@ class Item:
     deck: str
     where: str  # path:line
     detail: str = ""  # moved: the deck it leaves; retired: tagged, suspended or deleted
+
+
+@dataclass(frozen=True)
+class Sides:
+    """What changed in one note since the last sync put it into Anki, field by field."""
+
+    anki: frozenset[int]  # fields edited in Anki
+    notes: frozenset[int]  # fields changed in the notes
+    clash: frozenset[int]  # fields changed both ways, differently
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A note edited in Anki and changed in the notes since the last sync."""
+
+    item: Item
+    anki: tuple[str, ...]  # its fields in Anki
+    notes: tuple[str, ...]  # its fields in the notes
 
 
 @dataclass
@@ -53,16 +78,27 @@ class SyncPlan:
     elsewhere: list[Item] = field(default_factory=list)  # in a deck the user chose
     missing: list[Item] = field(default_factory=list)  # shipped, yet not in Anki after
     strangers: int = 0  # notes of our note types that are none of these notes'
+    conflicts: list[Conflict] = field(default_factory=list)
+    # GUID -> the time to give the note in the packages imported, where the changes on
+    # each side decide, not Anki's times (older: Anki keeps its copy; newer: it is replaced)
+    times: dict[str, int] = field(default_factory=dict)
+    merged: dict[str, tuple[str, ...]] = field(default_factory=dict)  # GUID -> its fields
 
     def count(self, kind: str) -> int:
         return sum(item.kind == kind for item in self.items)
 
 
 def plan(
-    wanted: Wanted, live: Snapshot, record: Record, removed: str, before: Snapshot | None = None
+    wanted: Wanted,
+    live: Snapshot,
+    record: Record,
+    removed: str,
+    before: Snapshot | None = None,
+    prefer: str | None = None,
 ) -> SyncPlan:
     """``live``: the collection now (GUIDs recognised). ``before``: the collection before
-    the import just done (then kinds are observed), or None (then they are predicted)."""
+    the import just done (then kinds are observed), or None (then they are predicted).
+    ``prefer``: the copy a conflict keeps, ``notes`` or ``anki`` (None: Anki's, said)."""
     result = SyncPlan()
     held = live.by_guid()
     earlier = before.ids() if before is not None else None
@@ -77,7 +113,13 @@ def plan(
         else:
             updated = was is not None and was.mod != note.mod
         kinds = ["new"] if was is None else ["updated"] if updated else []
-        if was is not None and not updated and fingerprint(note.fields) != shipped.content:
+        sides = _sides(shipped, was, record) if was is not None else None
+        if sides is not None and was is not None:
+            changed = _decide(result, shipped, was, sides, prefer)
+            kinds = changed if earlier is None or changed == ["conflict"] else kinds
+            if kinds == [] and earlier is not None and fingerprint(note.fields) != shipped.content:
+                kinds = ["kept"]
+        elif was is not None and not updated and fingerprint(note.fields) != shipped.content:
             kinds = ["kept"]  # Anki's copy is newer (edited there): the import leaves it
         if was is not None and REMOVED_TAG in was.tags:  # retired before, back in the notes
             ours = set(record.suspended.get(shipped.guid, ()))  # not the user's own
@@ -85,7 +127,9 @@ def plan(
         left = _moves(result, shipped, note, record)
         kinds += ["moved"] if left else []
         for kind in kinds or ["unchanged"]:
-            result.items.append(_item(kind, shipped, shipped.deck, left if kind == "moved" else ""))
+            merged = MERGED if shipped.guid in result.merged else ""
+            detail = {"moved": left, "conflict": _resolved(prefer), "updated": merged}.get(kind, "")
+            result.items.append(_item(kind, shipped, shipped.deck, detail))
     for retired in wanted.retired.values():
         note = held.get(retired.guid)
         if note is not None:
@@ -93,6 +137,48 @@ def plan(
     known = set(wanted.shipped) | set(wanted.retired)
     result.strangers = sum(note.guid not in known for note in live.notes)
     return result
+
+
+def _sides(shipped: Shipped, anki: LiveNote, record: Record) -> Sides | None:
+    """What changed on each side since the last sync put the note into Anki; None where
+    the record does not know what it put (Anki's times decide then)."""
+    put = record.synced.get(shipped.guid)
+    held, ours = field_prints(anki.fields), field_prints(shipped.fields)
+    if put is None or not len(put) == len(held) == len(ours):
+        return None
+    edited = frozenset(i for i, p in enumerate(put) if held[i] != p)
+    changed = frozenset(i for i, p in enumerate(put) if ours[i] != p)
+    return Sides(edited, changed, frozenset(i for i in edited & changed if held[i] != ours[i]))
+
+
+def _decide(
+    result: SyncPlan, shipped: Shipped, anki: LiveNote, sides: Sides, prefer: str | None
+) -> list[str]:
+    """The note's kinds, and the time (and fields) it is imported with to bring them about."""
+    newer = max(shipped.mod, anki.mod + 1)
+    if sides.clash:
+        _conflict(result, shipped, anki, prefer)
+        result.times[shipped.guid] = newer if prefer == "notes" else 1
+        return ["conflict"]
+    if not sides.notes - sides.anki:  # nothing of the notes' to write
+        result.times[shipped.guid] = 1
+        return ["kept"] if fingerprint(anki.fields) != shipped.content else []
+    if sides.anki:  # different fields changed: Anki's edits kept beside the notes' changes
+        fields = tuple(
+            anki.fields[i] if i in sides.anki else value for i, value in enumerate(shipped.fields)
+        )
+        result.merged[shipped.guid] = fields
+    result.times[shipped.guid] = newer
+    return ["updated"]
+
+
+def _resolved(prefer: str | None) -> str:
+    return "the notes' copy written" if prefer == "notes" else "Anki's copy kept"
+
+
+def _conflict(result: SyncPlan, shipped: Shipped, anki: LiveNote, prefer: str | None) -> None:
+    item = _item("conflict", shipped, shipped.deck, _resolved(prefer))
+    result.conflicts.append(Conflict(item, anki.fields, shipped.fields))
 
 
 def _absent(result: SyncPlan, shipped: Shipped, observed: bool) -> None:

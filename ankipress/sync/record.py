@@ -6,8 +6,10 @@ repository must not say that.
 
 Through AnkiConnect it is what recognises a note after the user edited it in Anki; for
 both ways in, which deck a note's cards were last put in, so that cards the user moved to
-a deck of their own stay there. Losing it costs only that: notes are recognised again by
-what ankipress wrote into them. A record that cannot be read is ignored, with a warning.
+a deck of their own stay there; and what the last sync put into each note, so that a note
+edited both in Anki and in the notes since is a conflict, never overwritten. Losing it
+costs only that: notes are recognised again by what ankipress wrote into them. A record
+that cannot be read is ignored, with a warning.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ankipress.atomic import open_regular, write_bytes
-from ankipress.identity.lockcheck import count, guid, text
+from ankipress.identity.lockcheck import count, digest, guid, text
 
 FORMAT = 1
 _LIMIT = 100 * 1000**2  # bytes: larger is not a record this tool wrote
@@ -33,6 +35,9 @@ class Record:
     # GUID -> the cards a sync suspended when it retired the note: a note back in the notes
     # gets these unsuspended, and no card the user suspended
     suspended: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    # GUID -> each field's fingerprint as a sync last put it into the note (Anki held it
+    # after): a field of Anki's copy that differs was edited in Anki since
+    synced: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def note_ids(self) -> dict[str, int]:
         return {g: nid for g, (nid, _) in self.notes.items()}
@@ -86,7 +91,11 @@ def _parsed(data: object, target: str) -> Record:
     if not isinstance(paused, dict) or not all(isinstance(v, list) for v in paused.values()):
         raise ValueError("its suspended cards are not an object of lists")
     suspended = {guid(k): tuple(count(c, "card id") for c in v) for k, v in paused.items()}
-    return Record(target, found, suspended)
+    put = data.get("synced", {})  # (not in a record of an earlier version)
+    if not isinstance(put, dict) or not all(isinstance(v, list) for v in put.values()):
+        raise ValueError("its synced fields are not an object of lists")
+    synced = {guid(k): tuple(digest(f, "fingerprint") for f in v) for k, v in put.items()}
+    return Record(target, found, suspended, synced)
 
 
 def write_record(record: Record) -> str:
@@ -96,6 +105,7 @@ def write_record(record: Record) -> str:
     paused = {g: list(ids) for g, ids in sorted(record.suspended.items()) if ids}
     data = {"ankipress_sync": FORMAT, "target": record.target, "notes": notes}
     data["suspended"] = paused
+    data["synced"] = {g: list(prints) for g, prints in sorted(record.synced.items())}
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         write_bytes(path, json.dumps(data, ensure_ascii=False).encode(), private=True)

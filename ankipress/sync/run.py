@@ -11,12 +11,12 @@ from pathlib import Path
 from ankipress.build.outcome import Progress, plain
 from ankipress.identity.retire import REMOVED_TAG
 from ankipress.sync.decks import emptied
-from ankipress.sync.live import Anki, AnkiUnreachable, Snapshot
-from ankipress.sync.packages import checked_copies
+from ankipress.sync.live import Anki, AnkiUnreachable, LiveNote, Snapshot
+from ankipress.sync.packages import checked_copies, retime
 from ankipress.sync.plan import SyncPlan, plan
 from ankipress.sync.recognise import carry_over, recognise
 from ankipress.sync.record import Record, read_record, write_record
-from ankipress.sync.wanted import Wanted
+from ankipress.sync.wanted import Shipped, Wanted, field_prints
 
 
 @dataclass
@@ -27,21 +27,26 @@ class SyncOutcome:
     ankiweb_failed: str = ""  # why Anki's own sync with AnkiWeb failed, after ours was done
 
 
-def dry_run(anki: Anki, wanted: Wanted, removed: str) -> SyncOutcome:
+def dry_run(anki: Anki, wanted: Wanted, removed: str, prefer: str | None = None) -> SyncOutcome:
     """What ``sync`` would do, predicted from the collection as it is; nothing written."""
     record, warning = read_record(anki.target)
     _no_foreign(anki, wanted, record)
     live = recognise(anki.snapshot(wanted.note_types), wanted, record.note_ids())
-    found = plan(wanted, live, record, removed)
+    found = plan(wanted, live, record, removed, prefer=prefer)
     decks = emptied(found.left, _targets(wanted), live.decks, anki.cards_in)
     return SyncOutcome(found, decks, [w for w in (warning,) if w])
 
 
 def sync(
-    anki: Anki, wanted: Wanted, removed: str, ankiweb: bool = False, progress: Progress = plain
+    anki: Anki,
+    wanted: Wanted,
+    removed: str,
+    ankiweb: bool = False,
+    progress: Progress = plain,
+    prefer: str | None = None,
 ) -> SyncOutcome:
     with checked_copies(wanted.packages, wanted.out) as packages:
-        return _sync(anki, wanted, removed, ankiweb, progress, packages)
+        return _sync(anki, wanted, removed, ankiweb, progress, packages, prefer)
 
 
 def _sync(
@@ -51,10 +56,15 @@ def _sync(
     ankiweb: bool,
     progress: Progress,
     packages: list[Path],
+    prefer: str | None,
 ) -> SyncOutcome:
     record, warning = read_record(anki.target)
     _no_foreign(anki, wanted, record)
     before = recognise(anki.snapshot(wanted.note_types), wanted, record.note_ids())
+    decided = plan(wanted, before, record, removed, prefer=prefer)  # each side's changes
+    if decided.times:
+        for copy in packages:
+            retime(copy, decided.times, decided.merged)
     # What the build's lock no longer says (it is written already), kept before any import:
     # a sync stopped half-way still knows each note's id, and the decks it moves cards from.
     warnings = [write_record(_before_import(record, wanted, before, removed))]
@@ -63,7 +73,7 @@ def _sync(
         anki.import_package(copy, package)
     after = carry_over(anki.snapshot(wanted.note_types), before)
     after = recognise(after, wanted, record.note_ids())
-    done = plan(wanted, after, record, removed, before=before)
+    done = plan(wanted, after, record, removed, before=before, prefer=prefer)
     for deck, cards in done.moves.items():
         anki.change_deck(cards, deck)
     if done.tag:
@@ -120,13 +130,24 @@ def _before_import(record: Record, wanted: Wanted, before: Snapshot, removed: st
         shipped = wanted.shipped.get(note.guid)
         deck = moving.get(note.guid) or record.deck(note.guid)
         notes[note.guid] = (note.note_id, deck or (shipped.deck if shipped else ""))
-    return Record(record.target, notes, record.suspended)
+    return Record(record.target, notes, record.suspended, record.synced)
+
+
+def _put(shipped: Shipped, note: LiveNote, before: tuple[str, ...] | None) -> tuple[str, ...]:
+    """Each field's fingerprint as this sync leaves it ours: the notes' where Anki holds
+    it; where Anki holds an edit of its own, what the last sync put (if it knew none, the
+    notes' too: Anki's differing copy is taken for an edit, never overwritten unasked)."""
+    ours, held = field_prints(shipped.fields), field_prints(note.fields)
+    if before is None or len(before) != len(ours) or len(held) != len(ours):
+        return ours
+    return tuple(o if h == o else b for o, h, b in zip(ours, held, before, strict=True))
 
 
 def _recorded(record: Record, wanted: Wanted, after: Snapshot, done: SyncPlan) -> Record:
-    """The record with each note of ours as this sync left it: its id, and the deck it
-    belongs in (where its cards now are, unless the user put them elsewhere)."""
-    notes, paused = dict(record.notes), dict(record.suspended)
+    """The record with each note of ours as this sync left it: its id, the deck it belongs
+    in (where its cards now are, unless the user put them elsewhere), and the fields it
+    holds where they are the notes' (an edit made in Anki, kept, is not what we put)."""
+    notes, paused, synced = dict(record.notes), dict(record.suspended), dict(record.synced)
     deleted = set(done.delete)
     for note in after.notes:
         if note.guid is None or not wanted.knows(note.guid):
@@ -134,8 +155,11 @@ def _recorded(record: Record, wanted: Wanted, after: Snapshot, done: SyncPlan) -
         if note.note_id in deleted:
             notes.pop(note.guid, None)
             paused.pop(note.guid, None)
+            synced.pop(note.guid, None)
             continue
         shipped = wanted.shipped.get(note.guid)
+        if shipped is not None:  # each field as the notes have it, where Anki holds that
+            synced[note.guid] = _put(shipped, note, record.synced.get(note.guid))
         if shipped is not None:  # alive: what was suspended for it is unsuspended now
             paused.pop(note.guid, None)
         else:  # retired: the deck it was ours in stays the one (not a deck of the user's)
@@ -143,4 +167,4 @@ def _recorded(record: Record, wanted: Wanted, after: Snapshot, done: SyncPlan) -
             paused[note.guid] = tuple(sorted({*paused.get(note.guid, ()), *now}))
         deck = shipped.deck if shipped else (record.deck(note.guid) or "")
         notes[note.guid] = (note.note_id, deck)
-    return Record(record.target, notes, paused)
+    return Record(record.target, notes, paused, synced)

@@ -39,6 +39,7 @@ class Shipped:
     earlier: frozenset[str]  # decks the last build put it in, by name, where known
     earlier_hash: str  # the deck the lock knew it in (``deck_hash``), '' if none
     content: str  # ``fingerprint`` of its fields alone: what a card shows
+    fields: tuple[str, ...] = ()  # the fields themselves (notetype.FIELDS), for a conflict
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,11 @@ class Wanted:
 def fingerprint(fields: Iterable[str], tags: Iterable[str] = ()) -> str:
     """The lock's hash of a note's fields and tags, on the text as Anki keeps it (NFC)."""
     return content_hash(*(unicodedata.normalize("NFC", f) for f in fields), *tags)
+
+
+def field_prints(fields: Iterable[str]) -> tuple[str, ...]:
+    """Each field's own fingerprint: which fields of a note changed, on either side."""
+    return tuple(fingerprint((f,)) for f in fields)
 
 
 def wanted(result: BuildResult, before: Mapping[Path, Lock], out: Path, now: int) -> Wanted:
@@ -135,6 +141,7 @@ def _shipped(
         frozenset({earlier} - {"", EARLIER_DECK}),
         entry.deck if entry is not None else "",
         fingerprint(note.fields),
+        tuple(note.fields),
     )
 
 
