@@ -281,6 +281,21 @@ FILES = {
         "**Approach**:\n- Trace the phases\n\n### 2. Debugging\n"
         '**Question**: "How do you find a slow handler?"\n\n**Approach**:\n- Profile it\n'
     ),
+    # numbered sections written as a list of headings ("1. ### Title", as Typora does)
+    "typora-sections.md": (
+        "## 第二章 物理层\n\n1. ### 基本概念\n\n   物理层考虑怎样传输比特流。\n\n"
+        "2. ### 传输媒体\n\n   - 双绞线\n\n     ![](twisted.png)\n\n   - 光纤\n\n"
+        "     ![](fibre.png)\n"
+    ),
+    # headings over recurring parts (Idea, Code) are questions, not chapters; a title
+    # over sections numbered 01-, 02- is the file's
+    "sword-offer.md": (
+        "# Sword offer notes\nwritten for the online judge\n\n# 01-Find in a matrix\n\n"
+        "> Given a sorted matrix, find a value.\n\n## Idea\nStart at the top right.\n\n"
+        "## Code\n\n```\nreturn true;\n```\n\n# 02-Replace spaces\n\n"
+        "> Replace each space.\n\n## Idea\nScan from the end.\n\n## Code\n\n```\n"
+        "return s;\n```\n"
+    ),
     # a lone <br> right above a heading, in a file that ends its answers with <br>;
     # a question whose answer is only that mark; tags among unanswered questions; a
     # link whose text is code
@@ -873,3 +888,23 @@ def test_a_question_label_under_a_heading_is_the_front_and_suspect(built) -> Non
             "details, term, topic]'",
         ),
     ]
+
+
+def test_a_list_of_headings_is_numbered_sections(built) -> None:
+    _, report, found = built
+    got = cards(found, "typora-sections.md")
+    assert set(got) == {"基本概念", "传输媒体"}
+    assert "比特流" in got["基本概念"] and "光纤" in got["传输媒体"]
+    assert not suspects(report, "typora-sections.md")  # (figures are no reading list)
+
+
+def test_headings_over_recurring_parts_are_questions_not_chapters(built) -> None:
+    _, _, found = built
+    got = cards(found, "sword-offer.md")
+    assert set(got) == {"01-Find in a matrix", "02-Replace spaces"}
+    assert (
+        "top right" in got["01-Find in a matrix"] and "return true;" in got["01-Find in a matrix"]
+    )
+    assert {n.deck for n in found if n.fields["Source"] == "content/sword-offer.md"} == {
+        "Sword offer notes"
+    }

@@ -4,6 +4,7 @@ group labels, bold lines, prose, and what is not content."""
 from __future__ import annotations
 
 import bisect
+import re
 from collections import deque
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -92,6 +93,10 @@ def elements(
                 rest = _region(max(block.first, consumed + 1), block.last, lines, env, blank)
                 queue.extendleft(reversed(rest))
                 continue
+        sections_listed = _listed_sections(block, lines, env)
+        if sections_listed is not None:  # "1. ### Title" items: headings, each its section
+            queue.extendleft((b, _AFTER_TAG) for b in reversed(sections_listed))
+            continue
         if "details" in shapes and starts_details(block):
             # closed before the next <details>, it holds its sub-headings; else it runs to
             # the next heading at most
@@ -126,6 +131,37 @@ def elements(
                 element = Element("prose", element.first, element.last, element.block)
             previous = element.kind
             yield element
+
+
+def _listed_sections(block: Block, lines: Sequence[str], env: dict) -> list[Block] | None:
+    """A list each item of which opens with a heading (``1. ### 物理层的基本概念``, as Typora
+    writes numbered sections): each item's lines parsed on their own, so its heading is a
+    heading and its body the text under it. None for any other block."""
+    tokens = block.tokens
+    if block.kind not in ("bullet_list_open", "ordered_list_open"):
+        return None
+    level = tokens[0].level + 1
+    items = [i for i, t in enumerate(tokens) if t.type == "list_item_open" and t.level == level]
+    if not items or any(
+        i + 1 >= len(tokens) or tokens[i + 1].type != "heading_open" for i in items
+    ):
+        return None
+    found: list[Block] = []
+    for index in items:
+        item = tokens[index]
+        if item.map is None:
+            return None
+        first, last = item.map[0] + 1, min(item.map[1], block.last)
+        marker = _ITEM_MARKER.match(lines[first - 1])
+        if marker is None:
+            return None
+        width = len(marker[0])
+        region = [" " * width + lines[first - 1][width:], *lines[first:last]]
+        found += parse_region(region, first, env, strip=width)
+    return found
+
+
+_ITEM_MARKER = re.compile(r"^ {0,3}(?:[-+*]|[0-9]{1,9}[.)])[ ]+")
 
 
 def _lone_label(element: Element) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from ankipress.cardtext import UNSAFE_TEX
 from ankipress.diagnostics import Diagnostics
 from ankipress.identity.guids import normalise_question, strip_numbering
-from ankipress.notes.asking import asks
+from ankipress.notes.asking import asks, names_an_aspect
 from ankipress.notes.blocks import Block, source_lines, top_level_blocks, unclosed_fences
 from ankipress.notes.chapters import (
     is_toc_heading,
@@ -152,11 +152,14 @@ def _chapter_rule(
         return by_number
     level = settings.chapter_level or roles.chapter_level
     ordinals: dict[str, int] = {}
+    whole = _over_parts(blocks, roles.parts) & roles.questions
 
     def by_level(element: Element) -> ChapterStart | None:
         if element.first == title_line:
             return BEFORE_CHAPTERS
         if not level or element.level > level or element.asks or element.first in roles.parts:
+            return None
+        if element.first in whole:  # a question over its parts (思路, 实现): a card, no deck
             return None
         title = strip_numbering(element.text) or element.text
         key = "title:" + normalise_question(title)
@@ -164,6 +167,24 @@ def _chapter_rule(
         return ChapterStart(key, number, title, element.text)
 
     return by_level
+
+
+def _over_parts(blocks: list[Block], parts: frozenset[int]) -> set[int]:
+    """Lines of the headings right above parts that name an aspect (``思路`` under
+    ``01-查找``): the headings those parts belong to. (A part that names a topic, ``表锁``
+    under several chapters, leaves its chapter one.)"""
+    found: set[int] = set()
+    stack: list[Block] = []
+    for block in blocks:
+        if not block.heading_level:
+            continue
+        while stack and stack[-1].heading_level >= block.heading_level:
+            stack.pop()
+        if block.first in parts and stack and names_an_aspect(block.text):
+            found.add(stack[-1].first)
+        if block.first not in parts:
+            stack.append(block)
+    return found
 
 
 def _toc_headings(blocks: list[Block]) -> set[int]:
@@ -201,7 +222,7 @@ def _title_heading(blocks: list[Block], name: str) -> Block | None:
     return first
 
 
-_NUMBER = re.compile(r"^\s*([0-9]{1,3})\s*[.、)）](?![0-9])")  # 3. or 3、, not 1.2
+_NUMBER = re.compile(r"^\s*([0-9]{1,3})\s*[.、)）-](?![0-9])")  # 3. 3、 01-, not 1.2
 
 
 def _numbered_apart(first: Block, peers: list[Block]) -> bool:

@@ -186,7 +186,8 @@ def _labelled_under_headings(
 
 
 READING_LIST = 3  # links in an answer that is mostly links
-_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]*)[^)]*\)|<?https?://[^\s>)]+>?")
+_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)[^)]*\)|<?https?://[^\s>)]+>?")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[\[[^\]]*\]\]")  # a figure: neither link nor text
 _MARKUP = re.compile(r"^\s*(?:[-*+]|[0-9]+[.)]|>|#+)\s+|[*_`|]")
 
 
@@ -198,7 +199,7 @@ def _reading_lists(answered: Sequence[Question], lines: Sequence[str]) -> Iterat
         if q.shape != "topic" or asks(q.text):
             continue
         last = q.answer_lines[1]  # the heading's whole section: its lists of links too
-        text = "\n".join(_MARKUP.sub("", line) for line in lines[q.line : last])
+        text = "\n".join(_MARKUP.sub("", _IMAGE.sub("", line)) for line in lines[q.line : last])
         links = list(_LINK.finditer(text))
         linked = sum(len(m[1] or m[0]) for m in links)
         shown = len(_LINK.sub(lambda m: m[1] or m[0], text).replace("\n", " ").strip())
