@@ -96,6 +96,7 @@ class Note:
     tags: tuple[str, ...] = ()
     mod: int | None = None  # when its content last changed (from the lock); None: the build time
     key: str = field(default="", compare=False)  # the question's identity (normalise_question)
+    since: int | None = None  # when it was first built (from the lock): its ids' time
 
     @property
     def fields(self) -> list[str]:

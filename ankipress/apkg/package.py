@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 import json
 import re
 import sqlite3
@@ -87,8 +87,9 @@ def _collection(decks: list[Deck], note_types: Mapping[Path, NoteType], timestam
     import genanki
 
     mods = [int(n.mod if n.mod is not None else timestamp) for d in decks for n in d.notes]
-    base = min(mods, default=int(timestamp))  # the ids and card times
-    ids = itertools.count(base * 1000)
+    base = min(mods, default=int(timestamp))  # the card times
+    note_ids: set[int] = set()
+    card_ids: set[int] = set()
     connection = sqlite3.connect(":memory:")
     try:
         connection.deserialize(_empty_collection())
@@ -107,15 +108,16 @@ def _collection(decks: list[Deck], note_types: Mapping[Path, NoteType], timestam
             for position, note in enumerate(deck.notes):  # new cards come in book order
                 note = _checked(note)
                 row = genanki.Note(model=model, fields=note.fields, guid=note.guid, tags=note.tags)
-                note_id = next(ids)
+                note_id = _free(_note_id(note, timestamp), note_ids)
                 notes.append(
                     (note_id, note.guid, model.model_id, next(note_mods), -1,
                      f" {' '.join(note.tags)} ", "\x1f".join(note.fields), row.sort_field,
                      0, 0, "")
                 )  # fmt: skip
                 for card in row.cards:
+                    card_id = _free(note_id + card.ord, card_ids)
                     cards.append(
-                        (next(ids), note_id, deck.deck_id, card.ord, base, -1, 0, 0, position,
+                        (card_id, note_id, deck.deck_id, card.ord, base, -1, 0, 0, position,
                          0, 0, 0, 0, 0, 0, 0, 0, "")
                     )  # fmt: skip
         connection.execute(
@@ -128,6 +130,29 @@ def _collection(decks: list[Deck], note_types: Mapping[Path, NoteType], timestam
         return connection.serialize()
     finally:
         connection.close()
+
+
+_SPREAD = 1 << 30  # milliseconds (12 days) before its first build a note's id may fall
+
+
+def _note_id(note: Note, timestamp: float) -> int:
+    """A note's id, the same in every build and (all but surely) unlike any other note's,
+    in any package: the time it was first built (Anki shows it as the note's creation), in
+    milliseconds, less an amount its GUID decides. Anki keeps the ids of a package it
+    imports where its collection holds no other note of that id, so new cards keep the
+    order their package gives them."""
+    since = note.since if note.since is not None else note.mod
+    first = int(since if since is not None else timestamp) * 1000
+    spread = int.from_bytes(hashlib.sha256(note.guid.encode()).digest()[:8], "big") % _SPREAD
+    return max(first - spread, 1)
+
+
+def _free(wanted: int, taken: set[int]) -> int:
+    """``wanted``, or the first id below it that this package has not given yet."""
+    while wanted in taken:
+        wanted -= 1
+    taken.add(wanted)
+    return wanted
 
 
 def _checked(note: Note) -> Note:

@@ -137,7 +137,7 @@ def notes_digest(deck: Deck) -> str:
     if a note has no time of its own."""
     digest = hashlib.sha256()
     for note in deck.notes:
-        parts = (note.guid, *note.fields, " ".join(note.tags), str(note.mod))
+        parts = (note.guid, *note.fields, " ".join(note.tags), str(note.mod), str(note.since))
         digest.update(("\x1d" + "\x1f".join(parts)).encode())
     for media in deck.media:
         digest.update(f"\x1c{media.name}".encode())

@@ -34,6 +34,12 @@ class LockEntry:
     changed: int  # when the hash last changed (the note's mod)
     tags: tuple[str, ...] = ()
     removed: int | None = None  # when it disappeared from the sources (shipped then, once)
+    since: int | None = None  # when it was first built (a lock written before: not known)
+
+    @property
+    def first_built(self) -> int:
+        """When the note was first built, as well as the lock knows: its ids' time."""
+        return self.changed if self.since is None else self.since
 
     @property
     def source(self) -> str:
@@ -102,7 +108,7 @@ def _first_format(data: dict[str, Any]) -> LockEntry:
 
 def _identity(data: dict[str, Any]) -> dict[str, Any]:
     """What both formats hold alike, checked: GUID, book, question, hash, times, tags."""
-    removed = data.get("removed")
+    removed, since = data.get("removed"), data.get("since")
     return {
         "guid": guid(data["guid"]),
         "book": text(data["book"], "book"),
@@ -111,6 +117,7 @@ def _identity(data: dict[str, Any]) -> dict[str, Any]:
         "changed": count(data["changed"], "changed"),
         "tags": tags(data.get("tags", [])),
         "removed": None if removed is None else count(removed, "removed"),
+        "since": None if since is None else count(since, "since"),
     }
 
 
@@ -148,4 +155,6 @@ def entry_data(entry: LockEntry) -> dict[str, Any]:
         data["tags"] = list(entry.tags)
     if entry.removed is not None:
         data["removed"] = entry.removed
+    if entry.since is not None:
+        data["since"] = entry.since
     return data

@@ -3,7 +3,8 @@
 One JSON object per line, sorted, so a diff shows which notes changed. The first line holds
 the format and the note type's hash and time; each other line one note (``lockentry``): its
 GUID, what identifies it (book key, normalised question), its question, where it is, its
-deck's id, hashes of its fields and answer, and when they last changed. About 280 bytes a
+deck's id, hashes of its fields and answer, when they last changed and when it was first
+built (its ids' time; not in entries written before it was kept). About 280 bytes a
 note: identity and history only, no rendered fields, no paths the build writes to.
 """
 

@@ -100,7 +100,7 @@ def reconcile(
         was = _moved_from(old, deck, hashes[deck.deck_id], recall)
         change = Change(kind, entry.guid, note.question, deck.name, note.source, before, was)
         changes.append(change)
-        notes[deck.deck_id].append(_with(note, entry.guid, entry.changed))
+        notes[deck.deck_id].append(_with(note, entry.guid, entry.changed, entry.first_built))
         if entry.guid != note.guid:
             moved.append((deck.book_key, entry.question))
     claimed = {entry.guid for entry in entries}
@@ -170,6 +170,8 @@ def _entry(
         answer=answer_hash(note.answer),
         changed=changed,
         tags=note.tags,
+        # first built: now, or as the lock knew it (its time then, if it knew no more)
+        since=now if old is None else old.first_built,
     )
     return entry, kind
 
@@ -198,7 +200,7 @@ def _moved_from(old: LockEntry | None, deck: Deck, where: str, recall: Recall) -
     return known.deck if known.deck != deck.name else ""
 
 
-def _with(note: Note, guid: str, mod: int) -> Note:
-    """``note`` with the lock's GUID and time (``dataclasses.replace``, without its cost)."""
+def _with(note: Note, guid: str, mod: int, since: int) -> Note:
+    """``note`` with the lock's GUID and times (``dataclasses.replace``, without its cost)."""
     n = note
-    return Note(guid, n.question, n.answer, n.context, n.source, n.media, n.tags, mod, n.key)
+    return Note(guid, n.question, n.answer, n.context, n.source, n.media, n.tags, mod, n.key, since)

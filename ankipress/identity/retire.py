@@ -67,12 +67,31 @@ def retired_note(entry: LockEntry, recall: Recall, root: Path) -> Note:
         n = known.note
         media = tuple(m for m in n.media if m.path.is_file())  # what is still there to pack
         return Note(
-            entry.guid, n.question, n.answer, n.context, n.source, media, tags, entry.removed
+            entry.guid,
+            n.question,
+            n.answer,
+            n.context,
+            n.source,
+            media,
+            tags,
+            entry.removed,
+            since=entry.first_built,
         )
     where = escape(f"{root.name}/{entry.at}" if root.name else entry.at, quote=False)
     answer = f"<p>Removed from the notes: it was at {where}.</p>"
     question = escape(entry.text or entry.question, quote=False)
-    return Note(entry.guid, question, answer, "", where, (), tags, entry.removed, entry.question)
+    return Note(
+        entry.guid,
+        question,
+        answer,
+        "",
+        where,
+        (),
+        tags,
+        entry.removed,
+        entry.question,
+        entry.first_built,
+    )
 
 
 def chapter_of(decks: list[Deck], recall: Recall) -> Callable[[LockEntry], Deck | None]:
