@@ -362,3 +362,28 @@ def test_an_edit_in_anki_alone_is_kept_and_no_conflict(run_cli, write_tree, targ
     assert totals(done) == {"updated": 1, "kept": 1, "unchanged": 1}
     with target.anki() as col:
         assert col.get_note(nid)["Answer"] == "A square of pixels (my words)."
+
+
+def test_a_renamed_chapter_keeps_its_deck_id_without_record_or_cache(
+    run_cli, write_tree, target: Target, tmp_path: Path
+) -> None:
+    import shutil
+
+    plain = BOOK.replace("第一章 Transformers", "Transformers").replace(
+        "第二章 Diffusion", "Diffusion"
+    )
+    content = write_tree({"vision.md": plain})
+    synced(run_cli, content, target, epoch=1_000_000)
+    with target.anki() as col:
+        before = {col.decks.name(did) for did in (col.get_card(c).did for c in col.find_cards(""))}
+    shutil.rmtree(tmp_path / "state")  # no sync record
+    _edit(content, "## Transformers", "## Attention")
+    fresh = tmp_path / "fresh-decks"  # no cache of the last build either
+    dry = synced(run_cli, content, target, "--dry-run", epoch=2_000_000, out=fresh)
+    done = synced(run_cli, content, target, epoch=2_000_000, out=fresh)
+    assert same_plan(dry, done), (dry, done)
+    assert len(done["decks"]["Vision Notes::01 Attention"]["moved"]) == 2
+    assert done["removed_decks"] == ["Vision Notes::01 Transformers"]
+    assert "Vision Notes::01 Transformers" in before
+    lock = (content / "ankipress.lock").read_text(encoding="utf-8")
+    assert lock.count('"deck_id"') == 3

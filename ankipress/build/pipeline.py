@@ -112,7 +112,9 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         locked = Locked(decks=result.decks)
         if options.lock:
             built = {root: {file for file, _ in p.files.values()} for root, p in parts.items()}
-            recall = states.recall if states is not None else lambda _root: forgotten
+            # what the last build made of each note: a dry run reads it too (writes nothing)
+            memory = states or (LockStates(options.out) if options.cache else None)
+            recall = memory.recall if memory is not None else lambda _root: forgotten
             locked = apply_locks(
                 result.decks, built, digests, now, result.diagnostics, recall, result.partial
             )

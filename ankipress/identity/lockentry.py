@@ -35,6 +35,7 @@ class LockEntry:
     tags: tuple[str, ...] = ()
     removed: int | None = None  # when it disappeared from the sources (shipped then, once)
     since: int | None = None  # when it was first built (a lock written before: not known)
+    deck_id: int | None = None  # the id of the deck it was last built in (idem)
 
     @property
     def first_built(self) -> int:
@@ -97,18 +98,19 @@ def _first_format(data: dict[str, Any]) -> LockEntry:
     if not isinstance(deck, list) or len(deck) < 2:
         raise ValueError("its deck is not a list")
     line = html.unescape(fields[3]).rpartition(":")[2] if len(fields) > 3 else ""
+    deck_id = count(deck[0], "deck id")
     return LockEntry(
-        **_identity(data),
+        **(_identity(data) | {"deck_id": deck_id}),
         text=plain_question(fields[0]),
         at=_at(f"{data['source']}:{line if line.isdigit() else 0}"),
-        deck=deck_hash(count(deck[0], "deck id"), text(deck[1], "deck name")),
+        deck=deck_hash(deck_id, text(deck[1], "deck name")),
         answer=answer_hash(fields[1]),
     )
 
 
 def _identity(data: dict[str, Any]) -> dict[str, Any]:
     """What both formats hold alike, checked: GUID, book, question, hash, times, tags."""
-    removed, since = data.get("removed"), data.get("since")
+    removed, since, deck_id = data.get("removed"), data.get("since"), data.get("deck_id")
     return {
         "guid": guid(data["guid"]),
         "book": text(data["book"], "book"),
@@ -118,6 +120,7 @@ def _identity(data: dict[str, Any]) -> dict[str, Any]:
         "tags": tags(data.get("tags", [])),
         "removed": None if removed is None else count(removed, "removed"),
         "since": None if since is None else count(since, "since"),
+        "deck_id": None if deck_id is None else count(deck_id, "deck id"),
     }
 
 
@@ -157,4 +160,6 @@ def entry_data(entry: LockEntry) -> dict[str, Any]:
         data["removed"] = entry.removed
     if entry.since is not None:
         data["since"] = entry.since
+    if entry.deck_id is not None:
+        data["deck_id"] = entry.deck_id
     return data

@@ -6,11 +6,15 @@ the time its content last changed, and ship notes that disappeared once more, ta
   a lock entry that no note claimed, with the same answer and a similar question.
 - An entry no note claims, whose file was built (or is gone), is a removed note:
   shipped once more tagged ``ankipress::removed`` (``retire``), and kept in the lock.
+- A chapter whose deck id is new, most of whose notes the lock knows in one deck no chapter
+  of this build has, is that chapter renamed: it keeps that deck's id, so Anki's deck is
+  the same deck, renamed, whatever knows of the move (``renamed_decks``).
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
@@ -70,6 +74,7 @@ def reconcile(
     ``whole``: the build read the whole root; else (a file or a subfolder of it) only the
     entries of the files built may be matched, moved or retired."""
     known = lock.by_guid()
+    decks = renamed_decks(decks, lock.entries, known)
     placed = [(deck, note) for deck in decks for note in deck.notes]
     built_guids = {note.guid for _, note in placed}
 
@@ -129,6 +134,36 @@ def reconcile(
     )
 
 
+def renamed_decks(
+    decks: list[Deck], entries: Sequence[LockEntry], known: Mapping[str, LockEntry]
+) -> list[Deck]:
+    """``decks`` where a chapter renamed keeps its deck's id: a deck whose id the lock
+    knows no note in, more than half of whose notes the lock knows in one deck no deck of
+    this build has (and no other renamed chapter takes)."""
+    ids = {deck.deck_id for deck in decks}
+    locked = {e.deck_id for e in entries if e.deck_id is not None}
+    taken: set[int] = set()
+    found = []
+    for deck in decks:
+        before = Counter(
+            entry.deck_id
+            for note in deck.notes
+            if (entry := known.get(note.guid)) is not None and entry.deck_id is not None
+        )
+        old, count = before.most_common(1)[0] if before else (None, 0)
+        if (
+            deck.deck_id not in locked
+            and old is not None
+            and old not in ids
+            and old not in taken
+            and 2 * count > len(deck.notes)
+        ):
+            taken.add(old)
+            deck = replace(deck, deck_id=old)
+        found.append(deck)
+    return found
+
+
 def _loose(moved: list[tuple[str, str]], entries: list[LockEntry]) -> set[str]:
     """Books with a note whose GUID ``_kept`` will not find by its book and question alone
     (a repeated question): the next build matches it again, against every book's entries."""
@@ -150,6 +185,8 @@ def _entry(
         and old.removed is None
         and (old.deck, old.book, old.at) == (where, deck.book_key, at)
     ):
+        if old.deck_id != deck.deck_id:  # (a lock written before it kept deck ids)
+            return replace(old, deck_id=deck.deck_id), "unchanged"
         return old, "unchanged"
     if old is None:
         kind, changed = "new", now
@@ -172,6 +209,7 @@ def _entry(
         tags=note.tags,
         # first built: now, or as the lock knew it (its time then, if it knew no more)
         since=now if old is None else old.first_built,
+        deck_id=deck.deck_id,
     )
     return entry, kind
 
