@@ -26,7 +26,7 @@ def test_the_seed_lock_is_lean() -> None:
     assert len(lines) == 131 and len(data) <= 40_000
     assert len(data) / len(lines) <= 300
     assert {tuple(json.loads(line)) for line in lines} == {
-        ("guid", "book", "question", "text", "at", "deck", "hash", "answer", "changed")
+        ("guid", "book", "question", "text", "at", "deck", "hash", "answer", "changed", "deck_id")
     }
 
 
