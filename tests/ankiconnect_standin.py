@@ -179,6 +179,30 @@ def _model_names_and_ids(s: StandIn) -> dict[str, int]:
     return {m.name: m.id for m in s.col.models.all_names_and_ids()}
 
 
+def _model_styling(s: StandIn, modelName: str) -> dict[str, str]:
+    return {"css": s.col.models.by_name(modelName)["css"]}
+
+
+def _model_templates(s: StandIn, modelName: str) -> dict[str, dict[str, str]]:
+    kind = s.col.models.by_name(modelName)
+    return {t["name"]: {"Front": t["qfmt"], "Back": t["afmt"]} for t in kind["tmpls"]}
+
+
+def _update_model_styling(s: StandIn, model: dict) -> None:
+    kind = s.col.models.by_name(model["name"])
+    kind["css"] = model["css"]
+    s.col.models.save(kind)
+
+
+def _update_model_templates(s: StandIn, model: dict) -> None:
+    kind = s.col.models.by_name(model["name"])
+    for template in kind["tmpls"]:  # as the add-on does: by name, Front and Back if given
+        sides = model["templates"].get(template["name"], {})
+        template["qfmt"] = sides.get("Front", template["qfmt"])
+        template["afmt"] = sides.get("Back", template["afmt"])
+    s.col.models.save(kind)
+
+
 def _import_package(s: StandIn, path: str) -> bool:
     if s.calls.count("importPackage") == s.failing_import:
         raise OSError(f"Import failed: {Path(path).name} could not be read")
@@ -256,6 +280,10 @@ _ACTIONS: dict[str, Callable[..., Any]] = {
     "deckNamesAndIds": _deck_names_and_ids,
     "modelNamesAndIds": _model_names_and_ids,
     "importPackage": _import_package,
+    "modelStyling": _model_styling,
+    "modelTemplates": _model_templates,
+    "updateModelStyling": _update_model_styling,
+    "updateModelTemplates": _update_model_templates,
     "changeDeck": _change_deck,
     "deleteDecks": _delete_decks,
     "suspend": _suspend,

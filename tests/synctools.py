@@ -85,7 +85,7 @@ def totals(report: dict[str, Any]) -> dict[str, int]:
 
 def same_plan(dry: dict[str, Any], done: dict[str, Any]) -> bool:
     """A dry run's report and the sync's after it, but for which one each is."""
-    keys = ("decks", "totals", "removed_decks", "elsewhere", "missing", "not_ours")
+    keys = ("decks", "totals", "removed_decks", "restyled", "elsewhere", "missing", "not_ours")
     return all(dry[k] == done[k] for k in keys)
 
 

@@ -5,6 +5,7 @@ each dry run predicts exactly what the sync after it does."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -387,3 +388,40 @@ def test_a_renamed_chapter_keeps_its_deck_id_without_record_or_cache(
     assert "Vision Notes::01 Transformers" in before
     lock = (content / "ankipress.lock").read_text(encoding="utf-8")
     assert lock.count('"deck_id"') == 3
+
+
+def test_a_sync_that_changes_nothing_leaves_the_note_type_as_it_was(
+    run_cli, write_tree, target: Target
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)
+
+    def note_type() -> tuple:
+        with target.anki() as col:
+            (kind,) = [m for m in col.models.all() if m["name"] == "ankipress"]
+            return kind["mod"], kind["css"]
+
+    first = note_type()
+    time.sleep(1.1)  # (Anki dates a note type to the second)
+    assert totals(synced(run_cli, content, target, epoch=1_100_000)) == {"unchanged": 3}
+    assert note_type() == first
+
+
+def test_a_changed_style_reaches_anki_with_the_note_type_unmerged(
+    run_cli, write_tree, target: Target, tmp_path: Path
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    assert run_cli("templates", "init", str(tmp_path / "looks"), cwd=tmp_path).exit_code == 0
+    styles = ("--templates", str(tmp_path / "looks"))
+    now = int(time.time())  # (Anki's importer takes a note type only newer than its own)
+    synced(run_cli, content, target, *styles, epoch=now - 100)
+    with (tmp_path / "looks" / "style.css").open("a", encoding="utf-8") as css:
+        css.write("\n.card { letter-spacing: 0.01em; }\n")
+    time.sleep(1.1)
+    dry = synced(run_cli, content, target, *styles, "--dry-run", epoch=now + 2)
+    done = synced(run_cli, content, target, *styles, epoch=now + 2)
+    assert dry["restyled"] == done["restyled"] == ["ankipress"]
+    assert totals(done) == {"unchanged": 3}
+    with target.anki() as col:
+        (kind,) = [m for m in col.models.all() if m["name"] == "ankipress"]
+        assert "letter-spacing: 0.01em" in kind["css"]

@@ -52,6 +52,10 @@ def report_lines(outcome: SyncOutcome, anki: Anki, dry: bool) -> list[str]:
             f"{verb} {count(len(outcome.removed_decks), 'empty deck')}: "
             + ", ".join(repr(d) for d in outcome.removed_decks)
         )
+    if outcome.restyled:
+        verb = "Would give" if dry else "Gave"
+        names = ", ".join(repr(name) for name in outcome.restyled)
+        lines.append(f"{verb} the note type {names} the templates and style of this build")
     if found.elsewhere:
         lines.append(f"Left in decks of your own, {count(len(found.elsewhere), 'card')}:")
         lines += [f"  {i.where}: {i.question} (in {i.deck!r})" for i in found.elsewhere]
@@ -121,6 +125,7 @@ def report(outcome: SyncOutcome, anki: Anki, dry: bool, removed: str) -> dict[st
         "decks": decks,
         "totals": {kind: found.count(kind) for kind in KINDS},
         "removed_decks": outcome.removed_decks,
+        "restyled": outcome.restyled,
         "elsewhere": [_item(i) | {"deck": i.deck} for i in found.elsewhere],
         "missing": [_item(i) for i in found.missing],
         "not_ours": found.strangers,

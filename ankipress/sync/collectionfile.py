@@ -12,10 +12,13 @@ import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
 
-from ankipress.sync.live import AnkiUnreachable, LiveCard, LiveNote, Snapshot
+from ankipress.sync.live import AnkiUnreachable, LiveCard, LiveNote, Looks, Snapshot
 
-# As AnkiConnect's importPackage imports (anki.importing.AnkiPackageImporter: read there).
-IMPORT_OPTIONS = {"merge_notetypes": True, "with_scheduling": True, "with_deck_configs": True}
+# As File › Import does, but note types not merged: ours never changes its fields, and a
+# newer copy of it replaces the templates and CSS all the same (measured); a merge would
+# date the note type anew at every import, no-ops included, and every AnkiWeb sync would
+# send it again.
+IMPORT_OPTIONS = {"merge_notetypes": False, "with_scheduling": True, "with_deck_configs": True}
 _OPEN_ELSEWHERE = "close Anki (or sync through AnkiConnect, without --collection) and try again"
 
 
@@ -86,6 +89,24 @@ class CollectionFile:
         except Exception as exc:
             why = str(exc).replace(str(path), named.name)
             raise AnkiUnreachable(f"{named}: error: Anki could not import it: {why}") from None
+
+    def looks(self, model_id: int) -> Looks | None:
+        kind = self.col.models.get(model_id)  # type: ignore[arg-type]
+        if kind is None:
+            return None
+        cards = tuple((t["name"], t["qfmt"], t["afmt"]) for t in kind["tmpls"])
+        return Looks(model_id, kind["name"], kind["css"], cards)
+
+    def restyle(self, looks: Looks) -> None:
+        kind = self.col.models.get(looks.model_id)  # type: ignore[arg-type]
+        if kind is None:
+            return
+        kind["css"] = looks.css
+        by_name = {name: (front, back) for name, front, back in looks.cards}
+        for template in kind["tmpls"]:
+            if template["name"] in by_name:
+                template["qfmt"], template["afmt"] = by_name[template["name"]]
+        self.col.models.update_dict(kind)
 
     def change_deck(self, card_ids: list[int], deck: str) -> None:
         self.col.set_deck(card_ids, self.col.decks.id(deck))

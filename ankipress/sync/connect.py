@@ -6,7 +6,8 @@ A request is ``{"action", "version": 6, "params", "key"?}``; the answer
 2024 on have: asked first, so an older one is refused before anything), ``getDecks``,
 ``areSuspended``, ``deckNames``, ``deckNamesAndIds``, ``modelNamesAndIds``, ``findCards``,
 ``importPackage`` (the add-on imports as File › Import does), ``changeDeck``, ``suspend``,
-``unsuspend``, ``addTags``, ``deleteNotes``, ``deleteDecks`` and ``sync``. AnkiConnect
+``unsuspend``, ``addTags``, ``deleteNotes``, ``deleteDecks``, ``modelStyling``,
+``modelTemplates``, ``updateModelStyling``, ``updateModelTemplates`` and ``sync``. AnkiConnect
 does not tell a note's GUID: ``recognise`` finds which note is which.
 
 Every way this can fail is one ``AnkiUnreachable`` saying what to do.
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from ankipress.sync.connectwire import API_VERSION, UPDATE, Wire, shape
 from ankipress.sync.decks import deck_key
-from ankipress.sync.live import AnkiUnreachable, LiveCard, LiveNote, Snapshot
+from ankipress.sync.live import AnkiUnreachable, LiveCard, LiveNote, Looks, Snapshot
 
 DEFAULT_URL = "http://127.0.0.1:8765"
 
@@ -102,6 +103,29 @@ class AnkiConnect(Wire):
             raise AnkiUnreachable(str(exc).replace(str(path.resolve()), str(named))) from None
         if done is not True:
             raise AnkiUnreachable(f"error: {self.shown} did not import {named}: is a profile open?")
+
+    def looks(self, model_id: int) -> Looks | None:
+        models = shape(self.call("modelNamesAndIds"), "", dict)
+        name = next((n for n, mid in models.items() if str(mid) == str(model_id)), None)
+        if name is None:
+            return None
+        css = shape(self.call("modelStyling", modelName=name), "", dict)
+        found = shape(self.call("modelTemplates", modelName=name), "", dict)
+        try:
+            cards = tuple(
+                (str(card), str(sides["Front"]), str(sides["Back"]))
+                for card, sides in found.items()
+            )
+            return Looks(model_id, name, str(css["css"]), cards)
+        except (KeyError, TypeError) as exc:
+            raise AnkiUnreachable(
+                f"error: {self.shown} answered in a shape ankipress does not know ({exc!r})"
+            ) from None
+
+    def restyle(self, looks: Looks) -> None:
+        self.call("updateModelStyling", model={"name": looks.name, "css": looks.css})
+        templates = {name: {"Front": front, "Back": back} for name, front, back in looks.cards}
+        self.call("updateModelTemplates", model={"name": looks.name, "templates": templates})
 
     def change_deck(self, card_ids: list[int], deck: str) -> None:
         self.call("changeDeck", cards=card_ids, deck=deck)

@@ -39,6 +39,18 @@ class LiveNote:
 
 
 @dataclass(frozen=True)
+class Looks:
+    """How a note type shows its notes: its CSS and each card's templates (name, front,
+    back). An import may leave them as they were (AnkiConnect's merges note types and then
+    keeps the collection's own unless a note of it is updated too: measured)."""
+
+    model_id: int
+    name: str
+    css: str
+    cards: tuple[tuple[str, str, str], ...]
+
+
+@dataclass(frozen=True)
 class Snapshot:
     notes: tuple[LiveNote, ...]
     decks: frozenset[str]  # every deck's name
@@ -70,6 +82,12 @@ class Anki(Protocol):
         """As File › Import does it (AnkiConnect's ``importPackage``): notes updated only
         where the package's are newer, note types merged, scheduling kept. ``path``: the
         sync's own copy of the package ``named`` (the name messages give)."""
+
+    def looks(self, model_id: int) -> Looks | None:
+        """The note type's looks as the collection holds them (None: it has no such)."""
+
+    def restyle(self, looks: Looks) -> None:
+        """Give the note type these CSS and templates (its cards keep their names)."""
 
     def change_deck(self, card_ids: list[int], deck: str) -> None: ...
 

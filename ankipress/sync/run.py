@@ -5,13 +5,13 @@ collection whole, so a sync stopped half-way is finished by the next one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ankipress.build.outcome import Progress, plain
 from ankipress.identity.retire import REMOVED_TAG
 from ankipress.sync.decks import emptied
-from ankipress.sync.live import Anki, AnkiUnreachable, LiveNote, Snapshot
+from ankipress.sync.live import Anki, AnkiUnreachable, LiveNote, Looks, Snapshot
 from ankipress.sync.packages import checked_copies, retime
 from ankipress.sync.plan import SyncPlan, plan
 from ankipress.sync.recognise import carry_over, recognise
@@ -25,6 +25,7 @@ class SyncOutcome:
     removed_decks: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     ankiweb_failed: str = ""  # why Anki's own sync with AnkiWeb failed, after ours was done
+    restyled: list[str] = field(default_factory=list)  # note types given our CSS, templates
 
 
 def dry_run(anki: Anki, wanted: Wanted, removed: str, prefer: str | None = None) -> SyncOutcome:
@@ -34,7 +35,8 @@ def dry_run(anki: Anki, wanted: Wanted, removed: str, prefer: str | None = None)
     live = recognise(anki.snapshot(wanted.note_types), wanted, record.note_ids())
     found = plan(wanted, live, record, removed, prefer=prefer)
     decks = emptied(found.left, _targets(wanted), live.decks, anki.cards_in)
-    return SyncOutcome(found, decks, [w for w in (warning,) if w])
+    restyled = [looks.name for looks in _restyled(anki, wanted)]
+    return SyncOutcome(found, decks, [w for w in (warning,) if w], restyled=restyled)
 
 
 def sync(
@@ -62,6 +64,7 @@ def _sync(
     _no_foreign(anki, wanted, record)
     before = recognise(anki.snapshot(wanted.note_types), wanted, record.note_ids())
     decided = plan(wanted, before, record, removed, prefer=prefer)  # each side's changes
+    restyled = _restyled(anki, wanted)  # (what the dry run predicts)
     if decided.times:
         for copy in packages:
             retime(copy, decided.times, decided.merged)
@@ -71,6 +74,8 @@ def _sync(
     named = [path for path, _ in wanted.packages]
     for copy, package in progress(list(zip(packages, named, strict=True)), "Importing into Anki"):
         anki.import_package(copy, package)
+    for looks in _restyled(anki, wanted):  # what the imports left as it was
+        anki.restyle(looks)
     after = carry_over(anki.snapshot(wanted.note_types), before)
     after = recognise(after, wanted, record.note_ids())
     done = plan(wanted, after, record, removed, before=before, prefer=prefer)
@@ -97,7 +102,19 @@ def _sync(
             anki.sync_ankiweb()
         except AnkiUnreachable as exc:  # the notes are in Anki all the same: say both
             failed = str(exc)
-    return SyncOutcome(done, decks, warnings, failed)
+    return SyncOutcome(done, decks, warnings, failed, [looks.name for looks in restyled])
+
+
+def _restyled(anki: Anki, wanted: Wanted) -> list[Looks]:
+    """Our note types whose CSS or templates Anki holds otherwise than the build made them:
+    before the imports, what the sync is to restyle (an import may do it, AnkiConnect's
+    not where no note of the type changed: measured); after them, what is left to do."""
+    found = []
+    for looks in wanted.looks:
+        held = anki.looks(looks.model_id)
+        if held is not None and (held.css, held.cards) != (looks.css, looks.cards):
+            found.append(replace(looks, name=held.name))  # (renamed in Anki: by its name)
+    return found
 
 
 def _no_foreign(anki: Anki, wanted: Wanted, record: Record) -> None:

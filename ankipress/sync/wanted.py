@@ -16,7 +16,7 @@ from html import unescape
 from pathlib import Path
 
 from ankipress.build.outcome import BuildResult
-from ankipress.cards.notetype import note_type_id
+from ankipress.cards.notetype import note_type_id, shown_name
 from ankipress.diagnostics import Diagnostics, display_path
 from ankipress.identity.lockentry import LockEntry, content_hash, plain_question
 from ankipress.identity.lockfile import Lock, lock_path, read_lock
@@ -24,6 +24,7 @@ from ankipress.identity.reconcile import EARLIER_DECK
 from ankipress.identity.retire import REMOVED_TAG
 from ankipress.notes.discover import discover
 from ankipress.records import Deck, Note
+from ankipress.sync.live import Looks
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class Wanted:
     packages: tuple[tuple[Path, str], ...]  # the files to import, in order, and sha256s
     out: Path  # the output folder they are in
     out: Path  # the output folder they are in
+    looks: tuple[Looks, ...] = ()  # each note type's CSS and templates, as built
 
     def knows(self, guid: str) -> bool:
         return guid in self.shipped or guid in self.retired
@@ -109,8 +111,24 @@ def wanted(result: BuildResult, before: Mapping[Path, Lock], out: Path, now: int
         out / file: result.digests[file]
         for file in (result.packages[d.output] for d in result.decks if d.output in result.packages)
     }
+    looks = {
+        note_type_id(t.note_type): Looks(
+            note_type_id(t.note_type),
+            t.note_type,
+            t.css,
+            tuple((shown_name(c.name), c.front, c.back) for c in t.cards),
+        )
+        for t in result.note_types.values()
+    }
     return Wanted(
-        shipped, retired, prints, tuple(sorted(tag_sets)), tuple(kinds), tuple(files.items()), out
+        shipped,
+        retired,
+        prints,
+        tuple(sorted(tag_sets)),
+        tuple(kinds),
+        tuple(files.items()),
+        out,
+        tuple(looks[k] for k in sorted(looks)),
     )
 
 
