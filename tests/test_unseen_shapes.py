@@ -296,6 +296,14 @@ FILES = {
         "> Replace each space.\n\n## Idea\nScan from the end.\n\n## Code\n\n```\n"
         "return s;\n```\n"
     ),
+    # terms that count (第一次握手, Step 2) are the steps of their heading's answer
+    "counted-steps.md": (
+        "# Handshakes\n\n## Why does TLS need a handshake?\n\nTo agree on keys.\n\n"
+        "## The RSA handshake\n\nIt takes four messages.\n\n- **第一次握手**\n\n"
+        "  客户端发送 ClientHello。\n\n- **第二次握手**\n\n  服务器回 ServerHello。\n\n"
+        "## Tracing\n\ntraceroute has two uses:\n\n- **Step 1: probe with rising TTLs**\n"
+        "  Each router answers in turn.\n- **Step 2: forbid fragments**\n  The path MTU shows.\n"
+    ),
     # a lone <br> right above a heading, in a file that ends its answers with <br>;
     # a question whose answer is only that mark; tags among unanswered questions; a
     # link whose text is code
@@ -908,3 +916,10 @@ def test_headings_over_recurring_parts_are_questions_not_chapters(built) -> None
     assert {n.deck for n in found if n.fields["Source"] == "content/sword-offer.md"} == {
         "Sword offer notes"
     }
+
+
+def test_terms_that_count_are_the_steps_of_one_answer(built) -> None:
+    _, _, found = built
+    got = cards(found, "counted-steps.md")
+    assert set(got) == {"Why does TLS need a handshake?", "The RSA handshake", "Tracing"}
+    assert "ServerHello" in got["The RSA handshake"] and "MTU" in got["Tracing"]

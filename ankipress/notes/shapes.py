@@ -73,6 +73,8 @@ def term_list(
     bare = len(found) > 1 and not any(h.body for h in found)  # none takes what follows
     if not any(h.asking for h in found) and all(_lists_topics(h, lines) for h in found):
         return None  # terms over lists of topic names: a checklist, its heading's answer
+    if len(found) > 1 and all(_COUNTS.match(plain_line(h.term)) for h in found):
+        return None  # 第一次握手, 第二次握手: the steps of one answer, not questions
     if all(h.asking or (h.is_term and h.body) for h in found):  # (a term is no step)
         asked = [_term_item(h, lines, env, False, bare, steps=h.asking) for h in found]
     elif 2 * sum(h.asking or (groups and h.groups) for h in found) > len(found):
@@ -103,6 +105,12 @@ def _lists_topics(head: ListHead, lines: Sequence[str]) -> bool:
 
 
 _TOPIC_NAME = 60  # characters: a longer item says something
+# a term that counts (第一次握手, 第二个作用是：, Step 2): one of the steps of an answer
+_COUNTS = re.compile(
+    r"^\s*(?:第\s*[一二三四五六七八九十百0-9]+\s*(?:次|个|步|阶段|点|种|条|层|轮)|"
+    r"(?:step|phase|stage|round)\s*[0-9]+\b)",
+    re.IGNORECASE,
+)
 _SAYS = re.compile(r"[.。!！?？:：;；，,]|\s[-–—]\s|`|\$")  # a sentence, a gloss, code, math
 
 
