@@ -1,0 +1,166 @@
+"""``ankipress sync`` against the real Anki desktop with the real AnkiConnect add-on, run
+headless (``e2e/run``): new cards in book order, one inserted line one update, an edit
+made in Anki and in the notes a conflict that keeps Anki's text, and a changed style that
+reaches the note type. Every sync is a dry run first, which must predict it exactly."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from desktop import ADDON_SRC, VENV, AnkiDesktop
+
+REPO = Path(__file__).resolve().parent.parent
+PORT = 8766  # not the usual 8765: a desktop Anki of the user's own may be listening there
+
+VISION = """\
+# Vision Notes
+
+## Transformers
+
+### What is attention?
+
+Weights from a softmax over scores.
+
+### What is a patch?
+
+A square of pixels, flattened.
+
+### What is a token?
+
+One vector per patch.
+
+## Diffusion
+
+### What is DDPM?
+
+A denoising diffusion model.
+
+### What is a noise schedule?
+
+How much noise each step adds.
+"""
+FIRST = {"Vision Notes::01 Transformers": "What is attention?",
+         "Vision Notes::02 Diffusion": "What is DDPM?"}  # fmt: skip
+
+pytestmark = pytest.mark.skipif(
+    not (VENV / "bin" / "anki").exists() or not (ADDON_SRC / "__init__.py").exists(),
+    reason="the Anki desktop or AnkiConnect is not set up: bash e2e/setup.sh",
+)
+
+
+@pytest.fixture(scope="module")
+def anki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AnkiDesktop]:
+    desktop = AnkiDesktop(tmp_path_factory.mktemp("anki"), port=PORT).start()
+    try:
+        yield desktop
+    finally:
+        stopped = desktop.stop()
+        assert stopped["anki"].startswith("exited"), stopped
+        assert stopped["collection"]["integrity"] == "ok", stopped
+
+
+@pytest.fixture(scope="module")
+def notes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("notes")
+    (folder / "content").mkdir()
+    (folder / "content" / "vision.md").write_text(VISION, encoding="utf-8")
+    return folder
+
+
+def sync(anki: AnkiDesktop, notes: Path, *extra: str) -> tuple[int, dict[str, Any], str]:
+    """A dry run, then the sync: its exit status, report and errors (the dry run's the same)."""
+    found = []
+    for dry in (("--dry-run",), ()):
+        done = subprocess.run(
+            [sys.executable, "-m", "ankipress", "sync", "content", "-o", "decks",
+             "--anki-connect", anki.url, "--format", "json", *dry, *extra],
+            cwd=notes, capture_output=True, text=True, timeout=300,
+            env={**os.environ, "XDG_STATE_HOME": str(notes / "state")},
+        )  # fmt: skip
+        found.append((done.returncode, json.loads(done.stdout), done.stderr))
+    (dry_code, predicted, _), (code, report, errors) = found
+    keys = ("decks", "totals", "removed_decks", "restyled", "elsewhere", "missing", "not_ours")
+    assert dry_code == code and all(predicted[k] == report[k] for k in keys), (predicted, report)
+    return code, report, errors
+
+
+def totals(report: dict[str, Any]) -> dict[str, int]:
+    return {kind: n for kind, n in report["totals"].items() if n}
+
+
+def edit(notes: Path, old: str, new: str) -> None:
+    path = notes / "content" / "vision.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def answer(anki: AnkiDesktop, question: str) -> str:
+    (nid,) = anki.invoke("findNotes", query=f'"Question:{question}"')
+    (info,) = anki.invoke("notesInfo", notes=[nid])
+    return str(info["fields"]["Answer"]["value"])
+
+
+def test_a_fresh_collection_studies_each_deck_from_its_first_question(anki, notes) -> None:
+    code, report, errors = sync(anki, notes)
+    assert code == 0, errors
+    assert totals(report) == {"new": 5}
+    for deck, question in FIRST.items():
+        assert anki.invoke("guiDeckReview", name=deck) is True
+        shown = anki.invoke("guiCurrentCard")  # the reviewer's first card
+        assert shown["fields"]["Question"]["value"] == question, (deck, shown)
+    assert anki.invoke("guiDeckBrowser") is None
+
+
+def test_a_line_inserted_in_one_answer_updates_exactly_that_note(anki, notes) -> None:
+    edit(notes, "A square of pixels, flattened.", "A square of pixels, flattened.\nOne per token.")
+    code, report, errors = sync(anki, notes)
+    assert code == 0, errors
+    assert totals(report) == {"updated": 1, "unchanged": 4}
+    assert "One per token." in answer(anki, "What is a patch?")
+    code, report, _ = sync(anki, notes)
+    assert totals(report) == {"unchanged": 5}
+
+
+def test_an_edit_in_anki_and_in_the_notes_is_a_conflict_and_anki_keeps_its_text(
+    anki, notes
+) -> None:
+    (nid,) = anki.invoke("findNotes", query='"Question:What is attention?"')
+    anki.invoke("updateNoteFields", note={"id": nid, "fields": {"Answer": "My own words."}})
+    edit(notes, "Weights from a softmax over scores.", "Softmax weights over dot products.")
+    code, report, errors = sync(anki, notes)
+    assert code == 1 and "1 conflict" in errors
+    assert totals(report) == {"conflict": 1, "unchanged": 4}
+    (conflict,) = report["decks"]["Vision Notes::01 Transformers"]["conflict"]
+    assert conflict["fields"]["Answer"] == {
+        "anki": "My own words.",
+        "notes": "Softmax weights over dot products.",
+    }
+    assert answer(anki, "What is attention?") == "My own words."
+    code, report, _ = sync(anki, notes, "--prefer", "notes")
+    assert code == 0 and "Softmax weights" in answer(anki, "What is attention?")
+    assert totals(sync(anki, notes)[1]) == {"unchanged": 5}
+
+
+def test_a_changed_style_reaches_the_note_type(anki, notes) -> None:
+    looks = notes / "content" / "ankipress.yaml"
+    done = subprocess.run(
+        [sys.executable, "-m", "ankipress", "templates", "init", "content/looks"],
+        cwd=notes, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    looks.write_text("templates: looks\n", encoding="utf-8")
+    with (notes / "content" / "looks" / "style.css").open("a", encoding="utf-8") as css:
+        css.write("\n.card { letter-spacing: 0.02em; }\n")
+    code, report, errors = sync(anki, notes)
+    assert code == 0, errors
+    assert report["restyled"] == ["ankipress"]
+    assert "letter-spacing: 0.02em" in anki.invoke("modelStyling", modelName="ankipress")["css"]
+    assert sync(anki, notes)[1]["restyled"] == []
