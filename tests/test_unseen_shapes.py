@@ -304,6 +304,12 @@ FILES = {
         "## Tracing\n\ntraceroute has two uses:\n\n- **Step 1: probe with rising TTLs**\n"
         "  Each router answers in turn.\n- **Step 2: forbid fragments**\n  The path MTU shows.\n"
     ),
+    # suspect: a file's "introduction" (before its first question) holding questions
+    "asking-intro.md": (
+        "Interview list\nNetworks\n1. What happens when you open a page\n2. Where DNS lives\n"
+        "3. How is TCP set up?\n4. Why is UDP faster?\n5. Routing basics\n"
+        "6. Is ICMP a transport?\n\nQ: What is a port?\nA: An endpoint of a host.\n"
+    ),
     # a lone <br> right above a heading, in a file that ends its answers with <br>;
     # a question whose answer is only that mark; tags among unanswered questions; a
     # link whose text is code
@@ -510,7 +516,7 @@ def test_a_front_naming_a_box_and_a_run_of_bare_headings_are_suspect(built) -> N
         ),
     ]
     assert "content/suspect.md:6: warning: the front '展开' names no question" in output
-    assert "Suspect: 15 cards in 11 files may be read wrongly" in output
+    assert "Suspect: 16 cards in 12 files may be read wrongly" in output
 
 
 def test_many_asking_lines_and_one_card_is_suspect(built) -> None:
@@ -923,3 +929,16 @@ def test_terms_that_count_are_the_steps_of_one_answer(built) -> None:
     got = cards(found, "counted-steps.md")
     assert set(got) == {"Why does TLS need a handshake?", "The RSA handshake", "Tracing"}
     assert "ServerHello" in got["The RSA handshake"] and "MTU" in got["Tracing"]
+
+
+def test_an_introduction_holding_questions_is_suspect(built) -> None:
+    _, report, found = built
+    assert set(cards(found, "asking-intro.md")) == {"What is a port?"}
+    assert suspects(report, "asking-intro.md") == [
+        (
+            1,
+            "lines 1-8, taken for the file's introduction (on no card), hold 3 lines that "
+            "read as questions: if they are questions, write them as headings, or as a list "
+            "with a question mark on each",
+        )
+    ]

@@ -18,6 +18,8 @@ how notes are written, it says so instead of building quietly:
   may only set them up;
 - a ``Question:`` line right under a heading that asks nothing: the heading may be the
   card's front;
+- an introduction (text before the first question, on no card) holding lines that read
+  as questions: questions, and answers, may be lost in it;
 - a file of many lines that ask which gives one or two cards;
 - a whole file with no question, made one card.
 """
@@ -71,6 +73,7 @@ def suspects(
         found.extend(_reading_lists(answered, lines))
         found.extend(_set_ups(questions, lines))
         found.extend(_labelled_under_headings(answered, lines))
+        found.extend(_asking_introductions(book, lines))
     return sorted(found, key=lambda s: s.line)
 
 
@@ -183,6 +186,23 @@ def _labelled_under_headings(
             f"the front {q.text!r} is the 'Question' line under the heading {heading!r}: if "
             "the heading is the question, set 'shapes: [h2, details, term, topic]'",
         )
+
+
+INTRODUCTION_ASKING = 3  # lines that read as questions in a file's introduction
+
+
+def _asking_introductions(book: Book, lines: Sequence[str]) -> Iterator[Suspect]:
+    """Text taken for an introduction (on no card) that holds lines written as questions:
+    a list of questions in a shape not recognised, with their answers perhaps."""
+    for first, last in getattr(book.coverage, "introductions", ()):
+        asking = _asking_lines(lines[first - 1 : last])
+        if asking >= INTRODUCTION_ASKING:
+            yield Suspect(
+                first,
+                f"lines {first}-{last}, taken for the file's introduction (on no card), hold "
+                f"{asking} lines that read as questions: if they are questions, write them "
+                "as headings, or as a list with a question mark on each",
+            )
 
 
 READING_LIST = 3  # links in an answer that is mostly links
