@@ -425,3 +425,59 @@ def test_a_changed_style_reaches_anki_with_the_note_type_unmerged(
     with target.anki() as col:
         (kind,) = [m for m in col.models.all() if m["name"] == "ankipress"]
         assert "letter-spacing: 0.01em" in kind["css"]
+
+
+def _note_of(col: Collection, question: str):
+    (nid,) = col.find_notes(f'"Question:{question}"')
+    return col.get_note(nid)
+
+
+def test_tags_changed_in_the_notes_reach_anki_and_tags_added_in_anki_stay(
+    run_cli, write_tree, target: Target
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)
+    with target.anki() as col:
+        note = _note_of(col, "What is attention?")
+        note.tags.append("my-own")
+        col.update_note(note)
+    (content / "vision.md").write_text("---\ntags: [vision]\n---\n" + BOOK, encoding="utf-8")
+    _edit(content, "Weights from a softmax over scores.", "Softmax weights.")
+    done = _both(run_cli, content, target, epoch=2_000_000)
+    assert totals(done) == {"updated": 3}
+    with target.anki() as col:
+        assert set(_note_of(col, "What is attention?").tags) == {"vision", "my-own"}
+        assert "vision" in _note_of(col, "What is DDPM?").tags
+        assert _note_of(col, "What is attention?")["Answer"] == "<p>Softmax weights.</p>"
+
+
+def test_a_note_back_in_the_notes_sheds_the_removed_tag(
+    run_cli, write_tree, target: Target
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)
+    _edit(content, "### 2. What is a patch?\n\nA square of pixels, flattened.\n\n", "")
+    assert totals(_both(run_cli, content, target, epoch=2_000_000))["retired"] == 1
+    (content / "vision.md").write_text(BOOK, encoding="utf-8")
+    _both(run_cli, content, target, epoch=3_000_000)
+    with target.anki() as col:
+        note = _note_of(col, "What is a patch?")
+        assert "ankipress::removed" not in note.tags
+        assert not any(c.suspended for c in cards(col, "What is a patch?"))
+
+
+def test_prefer_notes_keeps_the_fields_edited_only_in_anki(
+    run_cli, write_tree, target: Target
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)
+    with target.anki() as col:
+        note = _note_of(col, "What is a patch?")
+        note["Answer"], note["Extra"] = "My answer.", "my own mnemonic"
+        col.update_note(note)
+    _edit(content, "A square of pixels, flattened.", "A flattened square.")
+    code, done, _ = _sync_json(run_cli, content, target, "--prefer", "notes", epoch=2_000_000)
+    assert code == 0 and totals(done) == {"conflict": 1, "unchanged": 2}
+    with target.anki() as col:
+        note = _note_of(col, "What is a patch?")
+        assert (note["Answer"], note["Extra"]) == ("<p>A flattened square.</p>", "my own mnemonic")

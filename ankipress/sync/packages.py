@@ -64,31 +64,43 @@ def _copy(path: Path, sha256: str, place: Path) -> Path:
 _COLLECTION = "collection.anki2"
 
 
-def retime(copy: Path, times: Mapping[str, int], fields: Mapping[str, tuple[str, ...]]) -> None:
+def retime(
+    copy: Path,
+    times: Mapping[str, int],
+    fields: Mapping[str, tuple[str, ...]],
+    tags: Mapping[str, tuple[str, ...]],
+) -> None:
     """Give the notes of ``copy`` (a package the sync made its own) with these GUIDs these
-    times (Anki updates a note only from a newer copy), and these ``fields`` where given
-    (the notes' changes beside Anki's edits). A package holding none of them is left as it
-    is."""
-    with zipfile.ZipFile(copy) as archive:
-        names = archive.namelist()
-        if _COLLECTION not in names:
-            return
-        with tempfile.TemporaryDirectory(dir=copy.parent) as work:
-            database = Path(work) / _COLLECTION
+    times (Anki updates a note only from a newer copy), and these ``fields`` and ``tags``
+    where given (the notes' changes beside Anki's edits). A package holding none of them
+    is left as it is."""
+    if not times:
+        return
+    with tempfile.TemporaryDirectory(dir=copy.parent) as work:
+        database = Path(work) / _COLLECTION
+        rewritten = Path(work) / copy.name
+        with zipfile.ZipFile(copy) as archive:
+            if _COLLECTION not in archive.namelist():
+                return
             database.write_bytes(archive.read(_COLLECTION))
             with closing(sqlite3.connect(database)) as db, db:
-                changed = sum(
-                    db.execute("update notes set mod = ? where guid = ?", (mod, guid)).rowcount
-                    for guid, mod in times.items()
-                )
-                for guid, values in fields.items():
-                    db.execute(
-                        "update notes set flds = ?, sfld = ? where guid = ?",
-                        ("\x1f".join(values), values[0] if values else "", guid),
-                    )
-            if not changed:
-                return
-            rewritten = Path(work) / copy.name
+                held = {guid for (guid,) in db.execute("select guid from notes")}
+                mine = held & set(times)
+                if not mine:
+                    return
+                for guid in mine:
+                    db.execute("update notes set mod = ? where guid = ?", (times[guid], guid))
+                    if guid in fields:
+                        values = fields[guid]
+                        db.execute(
+                            "update notes set flds = ?, sfld = ? where guid = ?",
+                            ("\x1f".join(values), values[0] if values else "", guid),
+                        )
+                    if guid in tags:
+                        db.execute(
+                            "update notes set tags = ? where guid = ?",
+                            (f" {' '.join(tags[guid])} ", guid),
+                        )
             with zipfile.ZipFile(rewritten, "w", zipfile.ZIP_DEFLATED) as target:
                 for info in archive.infolist():
                     if info.filename == _COLLECTION:
@@ -96,4 +108,4 @@ def retime(copy: Path, times: Mapping[str, int], fields: Mapping[str, tuple[str,
                     else:
                         with archive.open(info) as source, target.open(info, "w") as entry:
                             shutil.copyfileobj(source, entry, _BLOCK)
-            os.replace(rewritten, copy)
+        os.replace(rewritten, copy)  # (the copy closed first: Windows replaces no open file)

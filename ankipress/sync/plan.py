@@ -83,6 +83,7 @@ class SyncPlan:
     # each side decide, not Anki's times (older: Anki keeps its copy; newer: it is replaced)
     times: dict[str, int] = field(default_factory=dict)
     merged: dict[str, tuple[str, ...]] = field(default_factory=dict)  # GUID -> its fields
+    tags: dict[str, tuple[str, ...]] = field(default_factory=dict)  # GUID -> its tags
 
     def count(self, kind: str) -> int:
         return sum(item.kind == kind for item in self.items)
@@ -115,7 +116,7 @@ def plan(
         kinds = ["new"] if was is None else ["updated"] if updated else []
         sides = _sides(shipped, was, record) if was is not None else None
         if sides is not None and was is not None:
-            changed = _decide(result, shipped, was, sides, prefer)
+            changed = _decide(result, shipped, was, sides, record, prefer)
             kinds = changed if earlier is None or changed == ["conflict"] else kinds
             if kinds == [] and earlier is not None and fingerprint(note.fields) != shipped.content:
                 kinds = ["kept"]
@@ -152,24 +153,44 @@ def _sides(shipped: Shipped, anki: LiveNote, record: Record) -> Sides | None:
 
 
 def _decide(
-    result: SyncPlan, shipped: Shipped, anki: LiveNote, sides: Sides, prefer: str | None
+    result: SyncPlan,
+    shipped: Shipped,
+    anki: LiveNote,
+    sides: Sides,
+    record: Record,
+    prefer: str | None,
 ) -> list[str]:
-    """The note's kinds, and the time (and fields) it is imported with to bring them about."""
-    newer = max(shipped.mod, anki.mod + 1)
+    """The note's kinds, and the time, fields and tags it is imported with to bring them
+    about. Tags: ours as the notes give them now, and beside them those added in Anki
+    (``leech``, your own), which an import would drop; ``ankipress::removed`` goes once
+    the note is back in the notes."""
+    guid, newer = shipped.guid, max(shipped.mod, anki.mod + 1)
+    before = record.tagged.get(guid)
+    ours = set(before or ()) | set(shipped.tags) | {REMOVED_TAG}
+    tags = tuple(dict.fromkeys((*shipped.tags, *(t for t in anki.tags if t not in ours))))
+    retagged = (before is not None and set(before) != set(shipped.tags)) or (
+        REMOVED_TAG in anki.tags and REMOVED_TAG not in shipped.tags
+    )
     if sides.clash:
         _conflict(result, shipped, anki, prefer)
-        result.times[shipped.guid] = newer if prefer == "notes" else 1
-        return ["conflict"]
-    if not sides.notes - sides.anki:  # nothing of the notes' to write
-        result.times[shipped.guid] = 1
+        if prefer != "notes":
+            result.times[guid] = 1
+            return ["conflict"]
+    elif not sides.notes - sides.anki and not retagged:  # nothing of the notes' to write
+        if shipped.mod > anki.mod:  # (an older copy: Anki keeps its own without being told)
+            result.times[guid] = 1
         return ["kept"] if fingerprint(anki.fields) != shipped.content else []
-    if sides.anki:  # different fields changed: Anki's edits kept beside the notes' changes
+    if sides.anki - sides.clash:  # Anki's own edits kept beside the notes' changes
         fields = tuple(
-            anki.fields[i] if i in sides.anki else value for i, value in enumerate(shipped.fields)
+            anki.fields[i] if i in sides.anki - sides.clash else value
+            for i, value in enumerate(shipped.fields)
         )
-        result.merged[shipped.guid] = fields
-    result.times[shipped.guid] = newer
-    return ["updated"]
+        result.merged[guid] = fields
+    if tags != shipped.tags:
+        result.tags[guid] = tags
+    if newer != shipped.mod or guid in result.merged or guid in result.tags:
+        result.times[guid] = newer
+    return ["conflict"] if sides.clash else ["updated"]
 
 
 def _resolved(prefer: str | None) -> str:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ankipress.atomic import open_regular, write_bytes
-from ankipress.identity.lockcheck import count, digest, guid, text
+from ankipress.identity.lockcheck import count, digest, guid, tags, text
 
 FORMAT = 1
 _LIMIT = 100 * 1000**2  # bytes: larger is not a record this tool wrote
@@ -38,6 +38,7 @@ class Record:
     # GUID -> each field's fingerprint as a sync last put it into the note (Anki held it
     # after): a field of Anki's copy that differs was edited in Anki since
     synced: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    tagged: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # GUID -> our tags put
 
     def note_ids(self) -> dict[str, int]:
         return {g: nid for g, (nid, _) in self.notes.items()}
@@ -95,7 +96,11 @@ def _parsed(data: object, target: str) -> Record:
     if not isinstance(put, dict) or not all(isinstance(v, list) for v in put.values()):
         raise ValueError("its synced fields are not an object of lists")
     synced = {guid(k): tuple(digest(f, "fingerprint") for f in v) for k, v in put.items()}
-    return Record(target, found, suspended, synced)
+    marked = data.get("tagged", {})
+    if not isinstance(marked, dict) or not all(isinstance(v, list) for v in marked.values()):
+        raise ValueError("its tags are not an object of lists")
+    tagged = {guid(k): tags(v) for k, v in marked.items()}
+    return Record(target, found, suspended, synced, tagged)
 
 
 def write_record(record: Record) -> str:
@@ -106,6 +111,7 @@ def write_record(record: Record) -> str:
     data = {"ankipress_sync": FORMAT, "target": record.target, "notes": notes}
     data["suspended"] = paused
     data["synced"] = {g: list(prints) for g, prints in sorted(record.synced.items())}
+    data["tagged"] = {g: list(t) for g, t in sorted(record.tagged.items())}
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         write_bytes(path, json.dumps(data, ensure_ascii=False).encode(), private=True)

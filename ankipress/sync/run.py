@@ -67,7 +67,7 @@ def _sync(
     restyled = _restyled(anki, wanted)  # (what the dry run predicts)
     if decided.times:
         for copy in packages:
-            retime(copy, decided.times, decided.merged)
+            retime(copy, decided.times, decided.merged, decided.tags)
     # What the build's lock no longer says (it is written already), kept before any import:
     # a sync stopped half-way still knows each note's id, and the decks it moves cards from.
     warnings = [write_record(_before_import(record, wanted, before, removed))]
@@ -147,7 +147,7 @@ def _before_import(record: Record, wanted: Wanted, before: Snapshot, removed: st
         shipped = wanted.shipped.get(note.guid)
         deck = moving.get(note.guid) or record.deck(note.guid)
         notes[note.guid] = (note.note_id, deck or (shipped.deck if shipped else ""))
-    return Record(record.target, notes, record.suspended, record.synced)
+    return Record(record.target, notes, record.suspended, record.synced, record.tagged)
 
 
 def _put(shipped: Shipped, note: LiveNote, before: tuple[str, ...] | None) -> tuple[str, ...]:
@@ -165,6 +165,7 @@ def _recorded(record: Record, wanted: Wanted, after: Snapshot, done: SyncPlan) -
     in (where its cards now are, unless the user put them elsewhere), and the fields it
     holds where they are the notes' (an edit made in Anki, kept, is not what we put)."""
     notes, paused, synced = dict(record.notes), dict(record.suspended), dict(record.synced)
+    tagged = dict(record.tagged)
     deleted = set(done.delete)
     for note in after.notes:
         if note.guid is None or not wanted.knows(note.guid):
@@ -173,10 +174,15 @@ def _recorded(record: Record, wanted: Wanted, after: Snapshot, done: SyncPlan) -
             notes.pop(note.guid, None)
             paused.pop(note.guid, None)
             synced.pop(note.guid, None)
+            tagged.pop(note.guid, None)
             continue
         shipped = wanted.shipped.get(note.guid)
         if shipped is not None:  # each field as the notes have it, where Anki holds that
             synced[note.guid] = _put(shipped, note, record.synced.get(note.guid))
+            if set(shipped.tags) <= set(note.tags) and REMOVED_TAG not in note.tags:
+                tagged[note.guid] = shipped.tags  # our tags, as this sync left them
+        elif REMOVED_TAG in note.tags:  # retired: what a note back in the notes sheds
+            tagged[note.guid] = tuple(dict.fromkeys((*tagged.get(note.guid, ()), REMOVED_TAG)))
         if shipped is not None:  # alive: what was suspended for it is unsuspended now
             paused.pop(note.guid, None)
         else:  # retired: the deck it was ours in stays the one (not a deck of the user's)
@@ -184,4 +190,4 @@ def _recorded(record: Record, wanted: Wanted, after: Snapshot, done: SyncPlan) -
             paused[note.guid] = tuple(sorted({*paused.get(note.guid, ()), *now}))
         deck = shipped.deck if shipped else (record.deck(note.guid) or "")
         notes[note.guid] = (note.note_id, deck)
-    return Record(record.target, notes, paused, synced)
+    return Record(record.target, notes, paused, synced, tagged)

@@ -41,6 +41,7 @@ class Shipped:
     earlier_hash: str  # the deck the lock knew it in (``deck_hash``), '' if none
     content: str  # ``fingerprint`` of its fields alone: what a card shows
     fields: tuple[str, ...] = ()  # the fields themselves (notetype.FIELDS), for a conflict
+    tags: tuple[str, ...] = ()  # its tags, as the package gives them
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ def _shipped(
         entry.deck if entry is not None else "",
         fingerprint(note.fields),
         tuple(note.fields),
+        tuple(note.tags),
     )
 
 
