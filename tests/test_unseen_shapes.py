@@ -310,6 +310,18 @@ FILES = {
         "3. How is TCP set up?\n4. Why is UDP faster?\n5. Routing basics\n"
         "6. Is ICMP a transport?\n\nQ: What is a port?\nA: An endpoint of a host.\n"
     ),
+    # a section named like back matter that asks questions is notes; a skipped section's
+    # name is matched with its own marks (C# is not C); a <br> that spaces answers out
+    # after their questions ends nothing
+    "named-like-back-matter.md": (
+        '---\nskip_sections: ["C#"]\n---\n# OS\n\n## Deadlock\n\nFour conditions.\n\n'
+        "## Resources\n\n### What is starvation?\n\nNever scheduled.\n\n## C\n\nA language.\n\n"
+        "## C++\n\nMore of it.\n\n## C#\n\nManaged.\n"
+    ),
+    "br-spacing.md": (
+        "# Letters\n\n## What is A?\n<br>\nA is a letter.\n\n## What is B?\n<br>\n"
+        "B is a letter.\n\n## What is C?\n<br>\nC is a letter.\n"
+    ),
     # a lone <br> right above a heading, in a file that ends its answers with <br>;
     # a question whose answer is only that mark; tags among unanswered questions; a
     # link whose text is code
@@ -516,7 +528,7 @@ def test_a_front_naming_a_box_and_a_run_of_bare_headings_are_suspect(built) -> N
         ),
     ]
     assert "content/suspect.md:6: warning: the front '展开' names no question" in output
-    assert "Suspect: 16 cards in 12 files may be read wrongly" in output
+    assert "Suspect: 18 cards in 13 files may be read wrongly" in output
 
 
 def test_many_asking_lines_and_one_card_is_suspect(built) -> None:
@@ -942,3 +954,12 @@ def test_an_introduction_holding_questions_is_suspect(built) -> None:
             "with a question mark on each",
         )
     ]
+
+
+def test_names_like_back_matter_and_spacing_breaks_keep_their_cards(built) -> None:
+    _, _, found = built
+    got = cards(found, "named-like-back-matter.md")
+    assert set(got) == {"Deadlock", "What is starvation?", "C", "C++"}
+    letters = cards(found, "br-spacing.md")
+    assert set(letters) == {"What is A?", "What is B?", "What is C?"}
+    assert "B is a letter." in letters["What is B?"]

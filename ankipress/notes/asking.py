@@ -262,6 +262,8 @@ def asks_as_task(text: str) -> bool:
     return bool(_TASK_VERB.match(strip_numbering(text.strip(" *_"))))
 
 
+_SCENE = 400  # characters of a heading that sets a scene, at most
+_TRAILING = " \t\n:：.。!！*_`"  # after a heading's name
 _SENTENCES = re.compile(r"[^.。!！]+[.。!！](?:\s|$)")
 _ASKS_WITHIN = re.compile(  # a request inside a sentence: "Okay, now explain how..."
     r"\b(?:explain|describe|compare|list|name|give|show|how|what|why|which|when|where|who)\b|"
@@ -275,19 +277,21 @@ def sets_a_scene(text: str) -> bool:
     following is a dataset of boba teas. Alex rates each drink.``), asking nothing
     within them (``Okay, the data is loaded. Now explain how...`` asks): it sets up the
     questions under it."""
+    if len(text) > _SCENE:  # (a heading of a page's length sets no scene)
+        return False
     return len(_SENTENCES.findall(text.strip())) >= 2 and not _ASKS_WITHIN.search(text)
 
 
 def names_questions(text: str) -> bool:
     """Whether a heading names a set of questions (``Easy Questions``, ``面试题``): its own
     text leads into them, and it asks nothing itself."""
-    core = re.sub(r"[\s:：.。!！*_`]+$", "", strip_numbering(text).strip()).strip()
+    core = strip_numbering(text).strip().rstrip(_TRAILING).strip()
     return bool(_QUESTIONS_NAMED.search(core)) and not asks(core)
 
 
 def names_introduction(text: str) -> bool:
     """Whether a heading names an introduction (``前言``, ``写在前面``, ``Motivation``)."""
-    core = re.sub(r"[\s:：.。!！*_`]+$", "", strip_numbering(text).strip()).strip()
+    core = strip_numbering(text).strip().rstrip(_TRAILING).strip()
     return core.casefold() in _INTRODUCTIONS
 
 

@@ -4,6 +4,7 @@ markers, bare anchors, Obsidian's inline metadata fields, and lists of nothing b
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from urllib.parse import urlsplit
 
@@ -74,14 +75,22 @@ def skipped_sections(settings: Iterable[str]) -> dict[str, str]:
     return skip | {section_name(s): "skipped by settings" for s in settings}
 
 
-_DECORATION = re.compile(r"^[\W_]+|[\W_]+$")  # emoji, marks: "📚 References", "参考资料："
+def _decoration(char: str) -> bool:
+    """Emoji, marks, spaces and punctuation around a name; not ``#`` or ``+`` (``C#``)."""
+    kind = unicodedata.category(char)
+    return kind in ("So", "Sk", "Cf", "Mn", "Zs") or (kind[0] == "P" and char != "#")
 
 
 def section_name(heading: str) -> str:
     """What names a section: its heading's question key without the emoji or marks
-    around it (``Learning Resources 📚`` is ``learning resources``)."""
+    around it (``Learning Resources 📚`` is ``learning resources``; ``C#`` stays)."""
     key = question_key(heading)
-    return _DECORATION.sub("", key) or key
+    start, end = 0, len(key)
+    while start < end and _decoration(key[start]):
+        start += 1
+    while end > start and _decoration(key[end - 1]):
+        end -= 1
+    return key[start:end] or key
 
 
 _BADGE_HOSTS = ("shields.io", "badge", "badgen.net")

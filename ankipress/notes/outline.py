@@ -52,6 +52,38 @@ _AFTER_MARK = "text after an answer's end (<br>), under no question"
 _END_MARK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
 
 
+def _ends_answers(elements: Sequence[Element]) -> bool:
+    """Whether the file ends its answers with a lone ``<br>``: three or more right before a
+    question, a heading, a rule or the end, and more of them so than right after a question
+    (where a ``<br>`` only spaces the answer out)."""
+    ends = opens = 0
+    for index, element in enumerate(elements):
+        if not _is_end_mark(element):
+            continue
+        before = elements[index - 1] if index else None
+        after = elements[index + 1] if index + 1 < len(elements) else None
+        opens += before is not None and before.kind in ("heading", "question")
+        ends += after is None or after.kind in ("heading", "question", "skip")
+    return ends >= _MARKS and ends > opens
+
+
+def _sections_asking(elements: Sequence[Element]) -> set[int]:
+    """The lines of the headings whose sections hold a line that asks (read from the end)."""
+    found: set[int] = set()
+    pending = [False] * 8  # by level: a question since the last heading of that level or above
+    for element in reversed(elements):
+        if element.kind == "heading":
+            level = min(element.level or 7, 7)
+            if pending[level]:
+                found.add(element.first)
+            pending = pending[:level] + [False] * (8 - level)
+            if element.asks:  # in the sections of the shallower headings above it
+                pending = [True] * level + pending[level:]
+        elif element.kind == "question" and element.asks:
+            pending = [True] * 8
+    return found
+
+
 def _is_end_mark(element: Element) -> bool:
     block = element.block
     return (
@@ -98,11 +130,13 @@ class Walker:
         # element came since: a <details> after it is a fold in that text
         self.tail = 0  # the last line of a heading or a question: after it, the file's end
         self.marks = False  # whether the file ends its answers with a lone <br>
+        self.asking: set[int] = set()  # headings whose sections hold a question
         self.unmarked = False  # after a question whose answer was only its end mark
 
     def walk(self, elements: Sequence[Element]) -> None:
         self.tail = max((e.first for e in elements if e.kind in _OPENING), default=0)
-        self.marks = sum(_is_end_mark(e) for e in elements) >= _MARKS
+        self.marks = _ends_answers(elements)
+        self.asking = _sections_asking(elements)
         for index, element in enumerate(elements):
             self.following = elements[index + 1] if index + 1 < len(elements) else None
             self.preceding = elements[index - 1] if index else None
@@ -147,6 +181,8 @@ class Walker:
         if self.skipping == _LABELLED and is_question(element, self.roles):
             self.skipping = None
         why = self.skip.get(section_name(element.text)) if heading else ""
+        if why == BACK_MATTER_WHY and element.first in self.asking:
+            why = ""  # a "Resources" section that asks questions is notes
         if self.skipping is None and self._opens_back_matter(element):
             why, level = BACK_MATTER_WHY, _LABELLED
         if why:

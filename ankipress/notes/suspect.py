@@ -130,7 +130,7 @@ def _answers_on_the_line(questions: Sequence[Question]) -> Iterator[Suspect]:
     """A question with no answer whose line goes on after its question mark with words
     that do not ask: its answer may be written on the question's line."""
     for q in questions:
-        after = _ANSWERED_AFTER.search(q.text)
+        after = _ANSWERED_AFTER.search(q.text) if len(q.text) <= _LINE else None
         if q.answered or after is None or asks(after[1]):
             continue
         yield Suspect(
@@ -206,7 +206,10 @@ def _asking_introductions(book: Book, lines: Sequence[str]) -> Iterator[Suspect]
 
 
 READING_LIST = 3  # links in an answer that is mostly links
-_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]*)[^)]*\)|<?https?://[^\s>)]+>?")
+_LINK = re.compile(
+    r"\[([^\]\n]{0,300})\]\(([^)\s]{0,2000})(?:\s[^)\n]{0,300})?\)|<?https?://[^\s>)]+>?"
+)
+_LINE = 2000  # characters: a longer line is read as text, not searched for links
 _IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)|!\[\[[^\]]*\]\]")  # a figure: neither link nor text
 _MARKUP = re.compile(r"^\s*(?:[-*+]|[0-9]+[.)]|>|#+)\s+|[*_`|]")
 
@@ -219,7 +222,10 @@ def _reading_lists(answered: Sequence[Question], lines: Sequence[str]) -> Iterat
         if q.shape != "topic" or asks(q.text):
             continue
         last = q.answer_lines[1]  # the heading's whole section: its lists of links too
-        text = "\n".join(_MARKUP.sub("", _IMAGE.sub("", line)) for line in lines[q.line : last])
+        text = "\n".join(
+            _MARKUP.sub("", _IMAGE.sub("", line)) if len(line) <= _LINE else "x" * len(line)
+            for line in lines[q.line : last]
+        )
         links = list(_LINK.finditer(text))
         linked = sum(len(m[1] or m[0]) for m in links)
         shown = len(_LINK.sub(lambda m: m[1] or m[0], text).replace("\n", " ").strip())
