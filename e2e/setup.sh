@@ -13,14 +13,17 @@ ADDON="${ANKIPRESS_E2E_ANKICONNECT:-$CACHE/anki-connect/plugin}"
 ANKICONNECT_COMMIT=de6e6e1b8aaf4ae195eb1d1ff6db5409b99b2a3e  # upstream, 2025-12-03
 ANKI_VERSION=26.9.3
 
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+asound=libasound2  # (libasound2t64 on Ubuntu 24.04 and Debian 13)
+if apt-cache show libasound2t64 >/dev/null 2>&1; then asound=libasound2t64; fi
 need=()
 for p in xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libgl1 \
-         libegl1 libnss3 libasound2; do
+         libegl1 libnss3 "$asound"; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if ((${#need[@]})); then
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq "${need[@]}" >/dev/null
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
 if [ ! -x "$VENV/bin/anki" ]; then
@@ -34,7 +37,7 @@ if [ ! -x "$VENV/bin/anki" ]; then
     done
   fi
   [ -n "$PY" ] || { echo "e2e: no Python 3.12 or later (AnkiConnect needs it): set ANKIPRESS_E2E_PYTHON" >&2; exit 1; }
-  "$PY" -m venv "$VENV"
+  "$PY" -m venv "$VENV" || { echo "e2e: $PY cannot make a virtual environment: install its venv package (python3.X-venv)" >&2; exit 1; }
   "$VENV/bin/pip" install -q "aqt[qt]==$ANKI_VERSION" "anki==$ANKI_VERSION"
 fi
 

@@ -1,7 +1,8 @@
 """``ankipress sync`` against the real Anki desktop with the real AnkiConnect add-on, run
 headless (``e2e/run``): new cards in book order, one inserted line one update, an edit
 made in Anki and in the notes a conflict that keeps Anki's text, and a changed style that
-reaches the note type. Every sync is a dry run first, which must predict it exactly."""
+reaches the note type. Every sync is a dry run first, which must predict it exactly. The
+tests run in order, each on the collection and notes the one before left."""
 
 from __future__ import annotations
 
@@ -84,7 +85,11 @@ def sync(anki: AnkiDesktop, notes: Path, *extra: str) -> tuple[int, dict[str, An
             [sys.executable, "-m", "ankipress", "sync", "content", "-o", "decks",
              "--anki-connect", anki.url, "--format", "json", *dry, *extra],
             cwd=notes, capture_output=True, text=True, timeout=300,
-            env={**os.environ, "XDG_STATE_HOME": str(notes / "state")},
+            env={
+                **os.environ,
+                "XDG_STATE_HOME": str(notes / "state"),
+                "XDG_CACHE_HOME": str(notes / "cache"),
+            },
         )  # fmt: skip
         found.append((done.returncode, json.loads(done.stdout), done.stderr))
     (dry_code, predicted, _), (code, report, errors) = found

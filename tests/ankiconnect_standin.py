@@ -188,6 +188,10 @@ def _model_templates(s: StandIn, modelName: str) -> dict[str, dict[str, str]]:
     return {t["name"]: {"Front": t["qfmt"], "Back": t["afmt"]} for t in kind["tmpls"]}
 
 
+def _model_field_names(s: StandIn, modelName: str) -> list[str]:
+    return [f["name"] for f in s.col.models.by_name(modelName)["flds"]]
+
+
 def _update_model_styling(s: StandIn, model: dict) -> None:
     kind = s.col.models.by_name(model["name"])
     kind["css"] = model["css"]
@@ -282,6 +286,7 @@ _ACTIONS: dict[str, Callable[..., Any]] = {
     "importPackage": _import_package,
     "modelStyling": _model_styling,
     "modelTemplates": _model_templates,
+    "modelFieldNames": _model_field_names,
     "updateModelStyling": _update_model_styling,
     "updateModelTemplates": _update_model_templates,
     "changeDeck": _change_deck,

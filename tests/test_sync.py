@@ -481,3 +481,25 @@ def test_prefer_notes_keeps_the_fields_edited_only_in_anki(
     with target.anki() as col:
         note = _note_of(col, "What is a patch?")
         assert (note["Answer"], note["Extra"]) == ("<p>A flattened square.</p>", "my own mnemonic")
+
+
+def test_a_field_added_to_the_note_type_in_anki_stops_the_sync_before_any_import(
+    run_cli, write_tree, target: Target
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)
+    with target.anki() as col:
+        (kind,) = [m for m in col.models.all() if m["name"] == "ankipress"]
+        col.models.add_field(kind, col.models.new_field("Mnemonic"))
+        col.models.update_dict(kind)
+    _edit(content, "A square of pixels, flattened.", "A flattened square.")
+    out = ["-o", str(content.parent / "decks")]
+    for dry in (("--dry-run",), ()):
+        done = run_cli("sync", str(content), *target.args, *out, *dry, epoch=2_000_000)
+        assert done.exit_code == 3, done.output
+        assert "the note type 'ankipress' has other fields" in done.output
+    with target.anki() as col:
+        assert "flattened." in _note_of(col, "What is a patch?")["Answer"]  # not imported
+        assert [m["name"] for m in col.models.all() if m["name"].startswith("ankipress")] == [
+            "ankipress"
+        ]

@@ -148,9 +148,14 @@ def _note_id(note: Note, timestamp: float) -> int:
 
 
 def _free(wanted: int, taken: set[int]) -> int:
-    """``wanted``, or the first id below it that this package has not given yet."""
-    while wanted in taken:
-        wanted -= 1
+    """``wanted``, or the first id below it that this package has not given yet (above
+    it, from 1, where that would reach 0: Anki's ids are positive)."""
+    step = -1
+    while wanted in taken or wanted < 1:
+        if wanted < 1:
+            wanted, step = 1, 1
+        else:
+            wanted += step
     taken.add(wanted)
     return wanted
 

@@ -7,8 +7,9 @@ the time its content last changed, and ship notes that disappeared once more, ta
 - An entry no note claims, whose file was built (or is gone), is a removed note:
   shipped once more tagged ``ankipress::removed`` (``retire``), and kept in the lock.
 - A chapter whose deck id is new, most of whose notes the lock knows in one deck no chapter
-  of this build has, is that chapter renamed: it keeps that deck's id, so Anki's deck is
-  the same deck, renamed, whatever knows of the move (``renamed_decks``).
+  of this build has, is that chapter renamed: it keeps that deck's id, so a sync knows the
+  cards in the old deck for its own (the lock's hash of that id and the old name), whatever
+  else knows of the move (``renamed_decks``). (Anki itself matches decks by name.)
 """
 
 from __future__ import annotations

@@ -95,7 +95,8 @@ class CollectionFile:
         if kind is None:
             return None
         cards = tuple((t["name"], t["qfmt"], t["afmt"]) for t in kind["tmpls"])
-        return Looks(model_id, kind["name"], kind["css"], cards)
+        fields = tuple(f["name"] for f in kind["flds"])
+        return Looks(model_id, kind["name"], kind["css"], cards, fields)
 
     def restyle(self, looks: Looks) -> None:
         kind = self.col.models.get(looks.model_id)  # type: ignore[arg-type]

@@ -7,7 +7,8 @@ A request is ``{"action", "version": 6, "params", "key"?}``; the answer
 ``areSuspended``, ``deckNames``, ``deckNamesAndIds``, ``modelNamesAndIds``, ``findCards``,
 ``importPackage`` (the add-on imports as File › Import does), ``changeDeck``, ``suspend``,
 ``unsuspend``, ``addTags``, ``deleteNotes``, ``deleteDecks``, ``modelStyling``,
-``modelTemplates``, ``updateModelStyling``, ``updateModelTemplates`` and ``sync``. AnkiConnect
+``modelTemplates``, ``modelFieldNames``, ``updateModelStyling``, ``updateModelTemplates``
+and ``sync``. AnkiConnect
 does not tell a note's GUID: ``recognise`` finds which note is which.
 
 Every way this can fail is one ``AnkiUnreachable`` saying what to do.
@@ -111,12 +112,15 @@ class AnkiConnect(Wire):
             return None
         css = shape(self.call("modelStyling", modelName=name), "", dict)
         found = shape(self.call("modelTemplates", modelName=name), "", dict)
+        fields = tuple(
+            str(f) for f in shape(self.call("modelFieldNames", modelName=name), "", list)
+        )
         try:
             cards = tuple(
                 (str(card), str(sides["Front"]), str(sides["Back"]))
                 for card, sides in found.items()
             )
-            return Looks(model_id, name, str(css["css"]), cards)
+            return Looks(model_id, name, str(css["css"]), cards, fields)
         except (KeyError, TypeError) as exc:
             raise AnkiUnreachable(
                 f"error: {self.shown} answered in a shape ankipress does not know ({exc!r})"

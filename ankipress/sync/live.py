@@ -48,6 +48,7 @@ class Looks:
     name: str
     css: str
     cards: tuple[tuple[str, str, str], ...]
+    fields: tuple[str, ...] = ()  # its fields' names, in order
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ def dry_run(anki: Anki, wanted: Wanted, removed: str, prefer: str | None = None)
     """What ``sync`` would do, predicted from the collection as it is; nothing written."""
     record, warning = read_record(anki.target)
     _no_foreign(anki, wanted, record)
+    _same_fields(anki, wanted)
     live = recognise(anki.snapshot(wanted.note_types), wanted, record.note_ids())
     found = plan(wanted, live, record, removed, prefer=prefer)
     decks = emptied(found.left, _targets(wanted), live.decks, anki.cards_in)
@@ -62,6 +63,7 @@ def _sync(
 ) -> SyncOutcome:
     record, warning = read_record(anki.target)
     _no_foreign(anki, wanted, record)
+    _same_fields(anki, wanted)
     before = recognise(anki.snapshot(wanted.note_types), wanted, record.note_ids())
     decided = plan(wanted, before, record, removed, prefer=prefer)  # each side's changes
     restyled = _restyled(anki, wanted)  # (what the dry run predicts)
@@ -103,6 +105,22 @@ def _sync(
         except AnkiUnreachable as exc:  # the notes are in Anki all the same: say both
             failed = str(exc)
     return SyncOutcome(done, decks, warnings, failed, [looks.name for looks in restyled])
+
+
+def _same_fields(anki: Anki, wanted: Wanted) -> None:
+    """Refuse before anything when a note type of ours has other fields in Anki (one added
+    there): an import would make a copy of the note type and update no note, or merge it
+    and empty the field added."""
+    for looks in wanted.looks:
+        held = anki.looks(looks.model_id)
+        if held is not None and held.fields and held.fields != looks.fields:
+            raise AnkiUnreachable(
+                f"error: the note type {held.name!r} has other fields in {anki.shown} "
+                f"({', '.join(held.fields)}; ankipress writes {', '.join(looks.fields)}): "
+                "changed in Anki (Tools > Manage Note Types > Fields), no import would update "
+                "its notes; change its fields back, or give these notes a note type of their "
+                "own with 'note_type:' in ankipress.yaml"
+            )
 
 
 def _restyled(anki: Anki, wanted: Wanted) -> list[Looks]:

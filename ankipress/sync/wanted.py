@@ -16,7 +16,7 @@ from html import unescape
 from pathlib import Path
 
 from ankipress.build.outcome import BuildResult
-from ankipress.cards.notetype import note_type_id, shown_name
+from ankipress.cards.notetype import FIELDS, note_type_id, shown_name
 from ankipress.diagnostics import Diagnostics, display_path
 from ankipress.identity.lockentry import LockEntry, content_hash, plain_question
 from ankipress.identity.lockfile import Lock, lock_path, read_lock
@@ -118,6 +118,7 @@ def wanted(result: BuildResult, before: Mapping[Path, Lock], out: Path, now: int
             t.note_type,
             t.css,
             tuple((shown_name(c.name), c.front, c.back) for c in t.cards),
+            FIELDS,
         )
         for t in result.note_types.values()
     }
