@@ -503,3 +503,16 @@ def test_a_field_added_to_the_note_type_in_anki_stops_the_sync_before_any_import
         assert [m["name"] for m in col.models.all() if m["name"].startswith("ankipress")] == [
             "ankipress"
         ]
+
+
+def test_a_card_template_added_in_anki_is_left_alone(run_cli, write_tree, target: Target) -> None:
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)
+    with target.anki() as col:
+        (kind,) = [m for m in col.models.all() if m["name"] == "ankipress"]
+        mine = col.models.new_template("Reverse")
+        mine["qfmt"], mine["afmt"] = "{{Answer}}", "{{Question}}"
+        col.models.add_template(kind, mine)
+        col.models.update_dict(kind)
+    done = _both(run_cli, content, target, epoch=1_100_000)
+    assert done["restyled"] == [] and totals(done) == {"unchanged": 3}

@@ -97,7 +97,7 @@ def _differences(conflict: Conflict) -> list[tuple[str, str, str]]:
 
 
 def _text(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^>]*>", " ", html)).split())
+    return " ".join(unescape(re.sub(r"<[^<>]*>", " ", html)).split())
 
 
 def _short(text: str) -> str:

@@ -107,6 +107,14 @@ def _sync(
     return SyncOutcome(done, decks, warnings, failed, [looks.name for looks in restyled])
 
 
+def _differs(held: Looks, looks: Looks) -> bool:
+    """Whether Anki's CSS, or a card template of ours it holds, is not the build's (a
+    template of its own name, added in Anki, is left alone)."""
+    ours = {name: (front, back) for name, front, back in looks.cards}
+    changed = any(name in ours and (f, b) != ours[name] for name, f, b in held.cards)
+    return held.css != looks.css or changed
+
+
 def _same_fields(anki: Anki, wanted: Wanted) -> None:
     """Refuse before anything when a note type of ours has other fields in Anki (one added
     there): an import would make a copy of the note type and update no note, or merge it
@@ -130,7 +138,7 @@ def _restyled(anki: Anki, wanted: Wanted) -> list[Looks]:
     found = []
     for looks in wanted.looks:
         held = anki.looks(looks.model_id)
-        if held is not None and (held.css, held.cards) != (looks.css, looks.cards):
+        if held is not None and _differs(held, looks):
             found.append(replace(looks, name=held.name))  # (renamed in Anki: by its name)
     return found
 

@@ -63,7 +63,6 @@ class Wanted:
     note_types: tuple[int, ...]
     packages: tuple[tuple[Path, str], ...]  # the files to import, in order, and sha256s
     out: Path  # the output folder they are in
-    out: Path  # the output folder they are in
     looks: tuple[Looks, ...] = ()  # each note type's CSS and templates, as built
 
     def knows(self, guid: str) -> bool:
