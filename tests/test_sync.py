@@ -516,3 +516,19 @@ def test_a_card_template_added_in_anki_is_left_alone(run_cli, write_tree, target
         col.models.update_dict(kind)
     done = _both(run_cli, content, target, epoch=1_100_000)
     assert done["restyled"] == [] and totals(done) == {"unchanged": 3}
+
+
+def test_a_copy_another_machine_synced_is_no_edit(
+    run_cli, write_tree, target: Target, tmp_path: Path, monkeypatch
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)  # machine A's record
+    _edit(content, "A square of pixels, flattened.", "A flattened square.")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "other-machine"))
+    synced(run_cli, content, target, epoch=2_000_000)  # machine B syncs the change
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    _edit(content, "A flattened square.", "A square, flattened to a row.")
+    done = _both(run_cli, content, target, epoch=3_000_000)  # A again, its record stale
+    assert totals(done) == {"updated": 1, "unchanged": 2}
+    with target.anki() as col:
+        assert "flattened to a row" in _note_of(col, "What is a patch?")["Answer"]

@@ -42,6 +42,9 @@ class Shipped:
     content: str  # ``fingerprint`` of its fields alone: what a card shows
     fields: tuple[str, ...] = ()  # the fields themselves (notetype.FIELDS), for a conflict
     tags: tuple[str, ...] = ()  # its tags, as the package gives them
+    # what the last build shipped of it (the lock's hash of its fields and tags, and those
+    # tags): a copy in Anki that is that is no edit, whatever this machine's record says
+    last_built: tuple[str, tuple[str, ...]] | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +165,7 @@ def _shipped(
         fingerprint(note.fields),
         tuple(note.fields),
         tuple(note.tags),
+        (entry.hash, entry.tags) if entry is not None else None,
     )
 
 
