@@ -59,10 +59,12 @@ class Draft:
     # ending in a colon), and a question of its section comes after it
     introduces: bool = True
     followed: bool = False
-    unanswered: str = ""  # why its answer is none, as its neighbours show (else judged alone)
+    unanswered: str | None = None  # why its answer is none ('' if it is one), once judged
 
     def freeze(self, book_title: str) -> Question:
-        why = self.unanswered or why_unanswered(self.answer) or ""
+        why = self.unanswered
+        if why is None:
+            why = why_unanswered(self.answer) or ""
         answer = () if why else tuple(t for block in self.answer for t in block.tokens)
         lines = (self.answer[0].first, self.answer[-1].last) if self.answer else None
         text = self.text or book_title

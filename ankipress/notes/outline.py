@@ -361,7 +361,9 @@ def _tags_among_unanswered(questions: Sequence[Draft]) -> None:
     """A question whose answer is only a tag (``Fill missing data``: a few words, no
     sentence) between questions that have none, or such tags, is unanswered too: the tag
     is the author's label of it. (Among answered questions a short answer, ``UDP``, stays.)"""
-    none = [not q.answer or why_unanswered(q.answer) is not None for q in questions]
+    for q in questions:  # each judged once (freezing takes it)
+        q.unanswered = (why_unanswered(q.answer) or "") if q.answer else "no answer"
+    none = [bool(q.unanswered) for q in questions]
     tags = [not n and _only_a_tag(q.answer) for q, n in zip(questions, none, strict=True)]
     weak = [n or t for n, t in zip(none, tags, strict=True)]
     for index, question in enumerate(questions):

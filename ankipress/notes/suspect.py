@@ -102,7 +102,9 @@ def _list_under_heading(run: Sequence[Question], lines: Sequence[str]) -> Iterat
     if any(names_questions(part) for part in run[0].section.split(BREADCRUMB)):
         return
     line = _heading_above(lines, run[0].line)
-    after = next((text for text in lines[run[-1].line :] if text.strip()), "")
+    after = next(
+        (lines[i] for i in range(run[-1].line, len(lines)) if lines[i].strip()), ""
+    )  # (no copy of the rest of the file per run)
     if line is None or (after and not re.match(r"\s{0,3}#{1,6}\s", after)):
         return  # (the heading holds more than the list)
     heading = lines[line - 1].strip().lstrip("#").strip()
@@ -174,12 +176,13 @@ def _labelled_under_headings(
         heading = lines[above - 1].strip().lstrip("#").strip() if above else ""
         if not heading or asks(heading) or names_questions(heading):
             continue
-        section = []  # its lines up to the next heading: one such question, or a group
-        for line in lines[q.line - 1 :]:
-            if section and re.match(r"\s{0,3}#{1,6}\s", line):
+        labels, index = 0, q.line - 1  # in its section (to the next heading): one, or a group
+        while index < len(lines) and labels < 2:
+            if index >= q.line and re.match(r"\s{0,3}#{1,6}\s", lines[index]):
                 break
-            section.append(line)
-        if sum(bool(_QUESTION_LABEL.match(line)) for line in section) > 1:
+            labels += bool(_QUESTION_LABEL.match(lines[index]))
+            index += 1
+        if labels > 1:
             continue
         yield Suspect(
             q.line,
