@@ -516,6 +516,14 @@ def test_a_card_template_added_in_anki_is_left_alone(run_cli, write_tree, target
         col.models.update_dict(kind)
     done = _both(run_cli, content, target, epoch=1_100_000)
     assert done["restyled"] == [] and totals(done) == {"unchanged": 3}
+    _edit(content, "A square of pixels, flattened.", "A flattened square.")
+    done = _both(run_cli, content, target, epoch=1_200_000)
+    assert totals(done) == {"updated": 1, "unchanged": 2}
+    with target.anki() as col:
+        assert _note_of(col, "What is a patch?")["Answer"] == "<p>A flattened square.</p>"
+        assert [m["name"] for m in col.models.all() if m["name"].startswith("ankipress")] == [
+            "ankipress"
+        ]
 
 
 def test_a_copy_another_machine_synced_is_no_edit(
@@ -532,3 +540,47 @@ def test_a_copy_another_machine_synced_is_no_edit(
     assert totals(done) == {"updated": 1, "unchanged": 2}
     with target.anki() as col:
         assert "flattened to a row" in _note_of(col, "What is a patch?")["Answer"]
+
+
+def test_the_notes_put_back_after_another_machines_sync_reach_anki(
+    run_cli, write_tree, target: Target, tmp_path: Path, monkeypatch
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)  # machine A: v1
+    _edit(content, "A square of pixels, flattened.", "A flattened square.")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "other-machine"))
+    synced(run_cli, content, target, epoch=2_000_000)  # machine B: v2
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    assert totals(_both(run_cli, content, target, epoch=2_500_000)) == {"unchanged": 3}
+    _edit(content, "A flattened square.", "A square of pixels, flattened.")  # back to v1
+    assert totals(_both(run_cli, content, target, epoch=3_000_000)) == {
+        "updated": 1,
+        "unchanged": 2,
+    }
+    with target.anki() as col:
+        assert (
+            _note_of(col, "What is a patch?")["Answer"] == "<p>A square of pixels, flattened.</p>"
+        )
+
+
+def test_a_tag_dropped_in_a_conflict_goes_once_it_is_settled(
+    run_cli, write_tree, target: Target
+) -> None:
+    tagged = "---\ntags: [vision, extra]\n---\n" + BOOK
+    content = write_tree({"vision.md": tagged})
+    synced(run_cli, content, target, epoch=1_000_000)
+    with target.anki() as col:
+        note = _note_of(col, "What is a patch?")
+        note["Answer"] = "My answer."
+        col.update_note(note)
+    (content / "vision.md").write_text(
+        tagged.replace("extra", "").replace(", ]", "]").replace("flattened.", "flat."),
+        encoding="utf-8",
+    )
+    code, _, _ = _sync_json(run_cli, content, target, epoch=2_000_000)
+    assert code == 1  # the conflict: Anki's copy kept, its tags too
+    code, _, _ = _sync_json(run_cli, content, target, "--prefer", "notes", epoch=2_100_000)
+    assert code == 0
+    with target.anki() as col:
+        assert set(_note_of(col, "What is a patch?").tags) == {"vision"}
+        assert set(_note_of(col, "What is DDPM?").tags) == {"vision"}

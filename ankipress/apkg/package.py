@@ -144,7 +144,7 @@ def _note_id(note: Note, timestamp: float) -> int:
     since = note.since if note.since is not None else note.mod
     first = int(since if since is not None else timestamp) * 1000
     spread = int.from_bytes(hashlib.sha256(note.guid.encode()).digest()[:8], "big") % _SPREAD
-    return max(first - spread, 1)
+    return first - spread if first > spread else spread + 1  # (ids are positive)
 
 
 def _free(wanted: int, taken: set[int]) -> int:

@@ -79,10 +79,10 @@ class CollectionFile:
             found += int(self.col.db.scalar(query, *chunk))
         return found
 
-    def import_package(self, path: Path, named: Path) -> None:
+    def import_package(self, path: Path, named: Path, merge: bool = False) -> None:
         from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-        options = ImportAnkiPackageOptions(**IMPORT_OPTIONS)
+        options = ImportAnkiPackageOptions(**(IMPORT_OPTIONS | {"merge_notetypes": merge}))
         request = ImportAnkiPackageRequest(package_path=str(path), options=options)
         try:
             self.col.import_anki_package(request)

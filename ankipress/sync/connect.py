@@ -97,7 +97,8 @@ class AnkiConnect(Wire):
         names = {name for name, mid in models.items() if str(mid) in ours}
         return sum(info.get("modelName") not in names for info in found)
 
-    def import_package(self, path: Path, named: Path) -> None:
+    def import_package(self, path: Path, named: Path, merge: bool = False) -> None:
+        del merge  # (the add-on merges note types always)
         try:
             done = self.call("importPackage", path=str(path.resolve()))
         except AnkiUnreachable as exc:

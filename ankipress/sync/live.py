@@ -79,10 +79,11 @@ class Anki(Protocol):
         GUIDs) are of a note type not ours now: changed in Anki, which an import with
         note types merged would overwrite with our fields."""
 
-    def import_package(self, path: Path, named: Path) -> None:
+    def import_package(self, path: Path, named: Path, merge: bool = False) -> None:
         """As File › Import does it (AnkiConnect's ``importPackage``): notes updated only
-        where the package's are newer, note types merged, scheduling kept. ``path``: the
-        sync's own copy of the package ``named`` (the name messages give)."""
+        where the package's are newer, scheduling kept. ``path``: the sync's own copy of
+        the package ``named`` (the name messages give). ``merge``: note types merged (as
+        AnkiConnect always does), where Anki's has card templates ours lacks."""
 
     def looks(self, model_id: int) -> Looks | None:
         """The note type's looks as the collection holds them (None: it has no such)."""

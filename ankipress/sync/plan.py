@@ -147,11 +147,11 @@ def _sides(shipped: Shipped, anki: LiveNote, record: Record) -> Sides | None:
     held, ours = field_prints(anki.fields), field_prints(shipped.fields)
     if put is None or not len(put) == len(held) == len(ours):
         return None
-    edited = frozenset(i for i, p in enumerate(put) if held[i] != p)
-    if shipped.last_built is not None:  # a build's copy (another machine's sync put it)
-        built, tags = shipped.last_built
+    if shipped.last_built is not None:  # a build's copy (another machine's sync put it):
+        built, tags = shipped.last_built  # what Anki holds is what was put
         if fingerprint(anki.fields, tags) == built:
-            edited = frozenset()
+            put = held
+    edited = frozenset(i for i, p in enumerate(put) if held[i] != p)
     changed = frozenset(i for i, p in enumerate(put) if ours[i] != p)
     return Sides(edited, changed, frozenset(i for i in edited & changed if held[i] != ours[i]))
 

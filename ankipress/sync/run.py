@@ -67,6 +67,7 @@ def _sync(
     before = recognise(anki.snapshot(wanted.note_types), wanted, record.note_ids())
     decided = plan(wanted, before, record, removed, prefer=prefer)  # each side's changes
     restyled = _restyled(anki, wanted)  # (what the dry run predicts)
+    merge = _templates_added(anki, wanted)
     if decided.times:
         for copy in packages:
             retime(copy, decided.times, decided.merged, decided.tags)
@@ -75,7 +76,7 @@ def _sync(
     warnings = [write_record(_before_import(record, wanted, before, removed))]
     named = [path for path, _ in wanted.packages]
     for copy, package in progress(list(zip(packages, named, strict=True)), "Importing into Anki"):
-        anki.import_package(copy, package)
+        anki.import_package(copy, package, merge=merge)
     for looks in _restyled(anki, wanted):  # what the imports left as it was
         anki.restyle(looks)
     after = carry_over(anki.snapshot(wanted.note_types), before)
@@ -113,6 +114,17 @@ def _differs(held: Looks, looks: Looks) -> bool:
     ours = {name: (front, back) for name, front, back in looks.cards}
     changed = any(name in ours and (f, b) != ours[name] for name, f, b in held.cards)
     return held.css != looks.css or changed
+
+
+def _templates_added(anki: Anki, wanted: Wanted) -> bool:
+    """Whether Anki holds card templates of ours that the build does not make (one added
+    there): an unmerged import would make a copy of the note type and update no note."""
+    for looks in wanted.looks:
+        held = anki.looks(looks.model_id)
+        names = {name for name, _, _ in looks.cards}
+        if held is not None and any(name not in names for name, _, _ in held.cards):
+            return True
+    return False
 
 
 def _same_fields(anki: Anki, wanted: Wanted) -> None:
@@ -205,7 +217,9 @@ def _recorded(record: Record, wanted: Wanted, after: Snapshot, done: SyncPlan) -
         shipped = wanted.shipped.get(note.guid)
         if shipped is not None:  # each field as the notes have it, where Anki holds that
             synced[note.guid] = _put(shipped, note, record.synced.get(note.guid))
-            if set(shipped.tags) <= set(note.tags) and REMOVED_TAG not in note.tags:
+            dropped = set(record.tagged.get(note.guid, ())) - set(shipped.tags)
+            held = set(note.tags)
+            if set(shipped.tags) <= held and not dropped & held and REMOVED_TAG not in held:
                 tagged[note.guid] = shipped.tags  # our tags, as this sync left them
         elif REMOVED_TAG in note.tags:  # retired: what a note back in the notes sheds
             tagged[note.guid] = tuple(dict.fromkeys((*tagged.get(note.guid, ()), REMOVED_TAG)))
