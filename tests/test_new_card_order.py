@@ -18,7 +18,8 @@ def _book(number: int, answer: str = "Answer") -> str:
     return text
 
 
-def test_each_decks_first_new_card_is_its_first_question(tmp_path: Path, run_cli) -> None:
+def _three_books_built(tmp_path: Path, run_cli) -> Path:
+    """Three books of two chapters each, built into ``tmp_path/decks``; their folder."""
     notes = tmp_path / "notes"
     notes.mkdir()
     for number in range(3):
@@ -26,6 +27,11 @@ def test_each_decks_first_new_card_is_its_first_question(tmp_path: Path, run_cli
     assert (
         run_cli("build", "notes", "-o", "decks", cwd=tmp_path, epoch=1_700_000_000).exit_code == 0
     )
+    return notes
+
+
+def test_each_decks_first_new_card_is_its_first_question(tmp_path: Path, run_cli) -> None:
+    notes = _three_books_built(tmp_path, run_cli)
     # a later build where some notes changed: their times differ from the others'
     (notes / "book1.md").write_text(_book(1, "Changed answer"), encoding="utf-8")
     done = run_cli("build", "notes", "-o", "decks", cwd=tmp_path, epoch=1_700_090_000)
@@ -67,13 +73,7 @@ def _package_ids(decks: Path) -> dict[str, tuple[int, tuple[int, ...]]]:
 
 
 def test_note_and_card_ids_are_unique_across_packages_and_stable(tmp_path: Path, run_cli) -> None:
-    notes = tmp_path / "notes"
-    notes.mkdir()
-    for number in range(3):
-        (notes / f"book{number}.md").write_text(_book(number), encoding="utf-8")
-    assert (
-        run_cli("build", "notes", "-o", "decks", cwd=tmp_path, epoch=1_700_000_000).exit_code == 0
-    )
+    notes = _three_books_built(tmp_path, run_cli)
     first = _package_ids(tmp_path / "decks")
     note_ids = [nid for nid, _ in first.values()]
     card_ids = [cid for _, cids in first.values() for cid in cids]

@@ -52,6 +52,21 @@ def _edit(content: Path, old: str, new: str) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
 
 
+def _note_of(col: Collection, question: str):
+    (nid,) = col.find_notes(f'"Question:{question}"')
+    return col.get_note(nid)
+
+
+def _edit_in_anki(target: Target, question: str, **fields: str) -> int:
+    """Edit the note of ``question`` in Anki, as its editor does; its note id."""
+    with target.anki() as col:
+        note = _note_of(col, question)
+        for name, value in fields.items():
+            note[name] = value
+        col.update_note(note)
+        return note.id
+
+
 def test_a_second_sync_changes_nothing(run_cli, write_tree, target: Target) -> None:
     content = write_tree({"vision.md": BOOK})
     first = _both(run_cli, content, target, epoch=1_000_000)
@@ -212,11 +227,8 @@ def test_an_edit_made_in_anki_stays_and_its_note_is_still_known(
 ) -> None:
     content = write_tree({"vision.md": BOOK})
     synced(run_cli, content, target, epoch=1_000_000)
-    with target.anki() as col:
-        (nid,) = col.find_notes('"Question:What is a patch?"')
-        note = col.get_note(nid)
-        note["Answer"] = "A square of pixels (my words)."
-        col.update_note(note)  # now: newer than anything the notes ship
+    nid = _edit_in_anki(target, "What is a patch?", Answer="A square of pixels (my words).")
+    # (now: newer than anything the notes ship)
     _edit(content, "第一章 Transformers", "第一章 Attention")
     done = _both(run_cli, content, target, epoch=2_000_000)
     updated = done["decks"][RENAMED]["updated"]  # the chapter (in Context) changed for both
@@ -315,11 +327,7 @@ def test_an_edit_in_anki_and_in_the_notes_is_a_conflict_and_anki_keeps_its_copy(
 ) -> None:
     content = write_tree({"vision.md": BOOK})
     synced(run_cli, content, target, epoch=1_000_000)
-    with target.anki() as col:
-        (nid,) = col.find_notes('"Question:What is a patch?"')
-        note = col.get_note(nid)
-        note["Answer"] = "A square of pixels (my words)."
-        col.update_note(note)
+    nid = _edit_in_anki(target, "What is a patch?", Answer="A square of pixels (my words).")
     _edit(content, "A square of pixels, flattened.", "A square of pixels, flattened to a row.")
     dry_code, dry, _ = _sync_json(run_cli, content, target, "--dry-run", epoch=epoch)
     code, done, stderr = _sync_json(run_cli, content, target, epoch=epoch)
@@ -353,11 +361,7 @@ def test_an_edit_in_anki_and_in_the_notes_is_a_conflict_and_anki_keeps_its_copy(
 def test_an_edit_in_anki_alone_is_kept_and_no_conflict(run_cli, write_tree, target: Target) -> None:
     content = write_tree({"vision.md": BOOK})
     synced(run_cli, content, target, epoch=1_000_000)
-    with target.anki() as col:
-        (nid,) = col.find_notes('"Question:What is a patch?"')
-        note = col.get_note(nid)
-        note["Answer"] = "A square of pixels (my words)."
-        col.update_note(note)
+    nid = _edit_in_anki(target, "What is a patch?", Answer="A square of pixels (my words).")
     _edit(content, "A denoising diffusion model.", "A denoising diffusion model, step by step.")
     done = _both(run_cli, content, target, epoch=2_000_000_000)
     assert totals(done) == {"updated": 1, "kept": 1, "unchanged": 1}
@@ -427,11 +431,6 @@ def test_a_changed_style_reaches_anki_with_the_note_type_unmerged(
         assert "letter-spacing: 0.01em" in kind["css"]
 
 
-def _note_of(col: Collection, question: str):
-    (nid,) = col.find_notes(f'"Question:{question}"')
-    return col.get_note(nid)
-
-
 def test_tags_changed_in_the_notes_reach_anki_and_tags_added_in_anki_stay(
     run_cli, write_tree, target: Target
 ) -> None:
@@ -471,10 +470,7 @@ def test_prefer_notes_keeps_the_fields_edited_only_in_anki(
 ) -> None:
     content = write_tree({"vision.md": BOOK})
     synced(run_cli, content, target, epoch=1_000_000)
-    with target.anki() as col:
-        note = _note_of(col, "What is a patch?")
-        note["Answer"], note["Extra"] = "My answer.", "my own mnemonic"
-        col.update_note(note)
+    _edit_in_anki(target, "What is a patch?", Answer="My answer.", Extra="my own mnemonic")
     _edit(content, "A square of pixels, flattened.", "A flattened square.")
     code, done, _ = _sync_json(run_cli, content, target, "--prefer", "notes", epoch=2_000_000)
     assert code == 0 and totals(done) == {"conflict": 1, "unchanged": 2}
@@ -569,10 +565,7 @@ def test_a_tag_dropped_in_a_conflict_goes_once_it_is_settled(
     tagged = "---\ntags: [vision, extra]\n---\n" + BOOK
     content = write_tree({"vision.md": tagged})
     synced(run_cli, content, target, epoch=1_000_000)
-    with target.anki() as col:
-        note = _note_of(col, "What is a patch?")
-        note["Answer"] = "My answer."
-        col.update_note(note)
+    _edit_in_anki(target, "What is a patch?", Answer="My answer.")
     (content / "vision.md").write_text(
         tagged.replace("extra", "").replace(", ]", "]").replace("flattened.", "flat."),
         encoding="utf-8",

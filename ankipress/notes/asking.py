@@ -264,6 +264,13 @@ def asks_as_task(text: str) -> bool:
 
 _SCENE = 400  # characters of a heading that sets a scene, at most
 _TRAILING = " \t\n:：.。!！*_`"  # after a heading's name
+
+
+def _named(heading: str) -> str:
+    """What a heading names: its text without numbering and the marks after it."""
+    return strip_numbering(heading).strip().rstrip(_TRAILING).strip()
+
+
 _SENTENCES = re.compile(r"[^.。!！]+[.。!！](?:\s|$)")
 _ASKS_WITHIN = re.compile(  # a request inside a sentence: "Okay, now explain how..."
     r"\b(?:explain|describe|compare|list|name|give|show|how|what|why|which|when|where|who)\b|"
@@ -285,14 +292,13 @@ def sets_a_scene(text: str) -> bool:
 def names_questions(text: str) -> bool:
     """Whether a heading names a set of questions (``Easy Questions``, ``面试题``): its own
     text leads into them, and it asks nothing itself."""
-    core = strip_numbering(text).strip().rstrip(_TRAILING).strip()
+    core = _named(text)
     return bool(_QUESTIONS_NAMED.search(core)) and not asks(core)
 
 
 def names_introduction(text: str) -> bool:
     """Whether a heading names an introduction (``前言``, ``写在前面``, ``Motivation``)."""
-    core = strip_numbering(text).strip().rstrip(_TRAILING).strip()
-    return core.casefold() in _INTRODUCTIONS
+    return _named(text).casefold() in _INTRODUCTIONS
 
 
 # The steps an interview log records besides its questions: one's own questions for the

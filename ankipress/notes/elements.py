@@ -4,7 +4,6 @@ group labels, bold lines, prose, and what is not content."""
 from __future__ import annotations
 
 import bisect
-import re
 from collections import deque
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -25,6 +24,7 @@ from ankipress.notes.shapes import (
     ListHead,
     group_label,
     is_bold_line,
+    item_starts,
     list_heads,
     term_list,
     trailing_questions,
@@ -137,31 +137,23 @@ def _listed_sections(block: Block, lines: Sequence[str], env: dict) -> list[Bloc
     """A list each item of which opens with a heading (``1. ### 物理层的基本概念``, as Typora
     writes numbered sections): each item's lines parsed on their own, so its heading is a
     heading and its body the text under it. None for any other block."""
-    tokens = block.tokens
     if block.kind not in ("bullet_list_open", "ordered_list_open"):
         return None
-    level = tokens[0].level + 1
-    items = [i for i, t in enumerate(tokens) if t.type == "list_item_open" and t.level == level]
+    tokens = block.tokens
+    items = item_starts(block)
     if not items or any(
         i + 1 >= len(tokens) or tokens[i + 1].type != "heading_open" for i in items
     ):
         return None
+    heads = list_heads(block, lines)  # each item's lines and content column
+    if heads is None:
+        return None
     found: list[Block] = []
-    for index in items:
-        item = tokens[index]
-        if item.map is None:
-            return None
-        first, last = item.map[0] + 1, min(item.map[1], block.last)
-        marker = _ITEM_MARKER.match(lines[first - 1])
-        if marker is None:
-            return None
-        width = len(marker[0])
-        region = [" " * width + lines[first - 1][width:], *lines[first:last]]
+    for head in heads:
+        first, width = head.first, head.width
+        region = [" " * width + lines[first - 1][width:], *lines[first : head.last]]
         found += parse_region(region, first, env, strip=width)
     return found
-
-
-_ITEM_MARKER = re.compile(r"^ {0,3}(?:[-+*]|[0-9]{1,9}[.)])[ ]+")
 
 
 def _lone_label(element: Element) -> bool:
@@ -170,10 +162,7 @@ def _lone_label(element: Element) -> bool:
     block, asked = element.block, element.asked
     if block is None or asked is None or asked.shape != "term" or element.kind != "question":
         return False
-    level = block.tokens[0].level + 1
-    items = [
-        i for i, t in enumerate(block.tokens) if t.type == "list_item_open" and t.level == level
-    ]
+    items = item_starts(block)
     head = (
         block.tokens[items[0] + 2] if len(items) == 1 and len(block.tokens) > items[0] + 2 else None
     )

@@ -192,16 +192,21 @@ def _with_aspects(heads: list[ListHead], aspects: list[bool]) -> list[ListHead]:
     return merged
 
 
+def item_starts(block: Block) -> list[int]:
+    """Where each of a list block's own items opens in its tokens (not items of lists
+    nested in them)."""
+    level = block.tokens[0].level + 1
+    return [
+        i for i, t in enumerate(block.tokens) if t.type == "list_item_open" and t.level == level
+    ]
+
+
 def list_heads(block: Block, lines: Sequence[str]) -> list[ListHead] | None:
     """The first line of each of the list's own items (not those of lists nested in
     them); None for a block that is no list, or an item that starts no line of its own."""
     if block.kind not in ("bullet_list_open", "ordered_list_open"):
         return None
-    level = block.tokens[0].level + 1
-    starts = [
-        i for i, t in enumerate(block.tokens) if t.type == "list_item_open" and t.level == level
-    ]
-    heads = [_term_head(index, block, lines) for index in starts]
+    heads = [_term_head(index, block, lines) for index in item_starts(block)]
     if not heads or any(head is None for head in heads):
         return None
     return [head for head in heads if head is not None]

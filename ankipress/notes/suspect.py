@@ -105,9 +105,9 @@ def _list_under_heading(run: Sequence[Question], lines: Sequence[str]) -> Iterat
     after = next(
         (lines[i] for i in range(run[-1].line, len(lines)) if lines[i].strip()), ""
     )  # (no copy of the rest of the file per run)
-    if line is None or (after and not re.match(r"\s{0,3}#{1,6}\s", after)):
+    if line is None or (after and not _ATX.match(after)):
         return  # (the heading holds more than the list)
-    heading = lines[line - 1].strip().lstrip("#").strip()
+    heading = _heading_text(lines, line)
     yield Suspect(
         line,
         f"heading {heading!r} holds only questions with no answer (lines "
@@ -116,12 +116,20 @@ def _list_under_heading(run: Sequence[Question], lines: Sequence[str]) -> Iterat
     )
 
 
+_ATX = re.compile(r"\s{0,3}#{1,6}\s")  # a line that is a heading
+
+
+def _heading_text(lines: Sequence[str], line: int) -> str:
+    """The text of the heading on ``line`` (1-based), without its marks."""
+    return lines[line - 1].strip().lstrip("#").strip()
+
+
 def _heading_above(lines: Sequence[str], line: int) -> int | None:
     """The line of the heading right above a line (blank lines between), if any."""
     for index in range(line - 2, -1, -1):
         text = lines[index].strip()
         if text:
-            return index + 1 if re.match(r"#{1,6}\s", text) else None
+            return index + 1 if _ATX.match(text) else None
     return None
 
 
@@ -173,12 +181,12 @@ def _labelled_under_headings(
         if q.shape != "q" or not _QUESTION_LABEL.match(lines[q.line - 1]):
             continue
         above = _heading_above(lines, q.line)
-        heading = lines[above - 1].strip().lstrip("#").strip() if above else ""
+        heading = _heading_text(lines, above) if above else ""
         if not heading or asks(heading) or names_questions(heading):
             continue
         labels, index = 0, q.line - 1  # in its section (to the next heading): one, or a group
         while index < len(lines) and labels < 2:
-            if index >= q.line and re.match(r"\s{0,3}#{1,6}\s", lines[index]):
+            if index >= q.line and _ATX.match(lines[index]):
                 break
             labels += bool(_QUESTION_LABEL.match(lines[index]))
             index += 1
@@ -291,7 +299,7 @@ def _carried(
             written = lines[q.line - 1].lstrip()
             level = len(written) - len(written.lstrip("#"))
             setting = f"question_level: {level}" if level else "question_level"
-            heading = lines[within[0] - 1].strip().lstrip("#").strip()
+            heading = _heading_text(lines, within[0])
             more = f" and {len(within) - 1} more" if len(within) > 1 else ""
             yield Suspect(
                 within[0],

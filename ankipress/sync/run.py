@@ -32,11 +32,12 @@ def dry_run(anki: Anki, wanted: Wanted, removed: str, prefer: str | None = None)
     """What ``sync`` would do, predicted from the collection as it is; nothing written."""
     record, warning = read_record(anki.target)
     _no_foreign(anki, wanted, record)
-    _same_fields(anki, wanted)
+    held = _held(anki, wanted)
+    _same_fields(held, wanted, anki.shown)
     live = recognise(anki.snapshot(wanted.note_types), wanted, record.note_ids())
     found = plan(wanted, live, record, removed, prefer=prefer)
     decks = emptied(found.left, _targets(wanted), live.decks, anki.cards_in)
-    restyled = [looks.name for looks in _restyled(anki, wanted)]
+    restyled = [looks.name for looks in _restyled(held, wanted)]
     return SyncOutcome(found, decks, [w for w in (warning,) if w], restyled=restyled)
 
 
@@ -63,21 +64,22 @@ def _sync(
 ) -> SyncOutcome:
     record, warning = read_record(anki.target)
     _no_foreign(anki, wanted, record)
-    _same_fields(anki, wanted)
+    held = _held(anki, wanted)  # our note types as Anki holds them before the imports
+    _same_fields(held, wanted, anki.shown)
     before = recognise(anki.snapshot(wanted.note_types), wanted, record.note_ids())
-    decided = plan(wanted, before, record, removed, prefer=prefer)  # each side's changes
-    restyled = _restyled(anki, wanted)  # (what the dry run predicts)
-    merge = _templates_added(anki, wanted)
+    decided = plan(wanted, before, record, removed, prefer=prefer)  # as the dry run predicts
+    restyled = _restyled(held, wanted)
+    merge = _templates_added(held, wanted)
     if decided.times:
         for copy in packages:
             retime(copy, decided.times, decided.merged, decided.tags)
     # What the build's lock no longer says (it is written already), kept before any import:
     # a sync stopped half-way still knows each note's id, and the decks it moves cards from.
-    warnings = [write_record(_before_import(record, wanted, before, removed))]
+    warnings = [write_record(_before_import(record, wanted, before, decided))]
     named = [path for path, _ in wanted.packages]
     for copy, package in progress(list(zip(packages, named, strict=True)), "Importing into Anki"):
         anki.import_package(copy, package, merge=merge)
-    for looks in _restyled(anki, wanted):  # what the imports left as it was
+    for looks in _restyled(_held(anki, wanted), wanted):  # what the imports left as it was
         anki.restyle(looks)
     after = carry_over(anki.snapshot(wanted.note_types), before)
     after = recognise(after, wanted, record.note_ids())
@@ -116,42 +118,47 @@ def _differs(held: Looks, looks: Looks) -> bool:
     return held.css != looks.css or changed
 
 
-def _templates_added(anki: Anki, wanted: Wanted) -> bool:
+def _held(anki: Anki, wanted: Wanted) -> dict[int, Looks | None]:
+    """Each note type of ours as Anki holds it now (None: it holds none of that id)."""
+    return {looks.model_id: anki.looks(looks.model_id) for looks in wanted.looks}
+
+
+def _templates_added(held: dict[int, Looks | None], wanted: Wanted) -> bool:
     """Whether Anki holds card templates of ours that the build does not make (one added
     there): an unmerged import would make a copy of the note type and update no note."""
     for looks in wanted.looks:
-        held = anki.looks(looks.model_id)
+        kind = held[looks.model_id]
         names = {name for name, _, _ in looks.cards}
-        if held is not None and any(name not in names for name, _, _ in held.cards):
+        if kind is not None and any(name not in names for name, _, _ in kind.cards):
             return True
     return False
 
 
-def _same_fields(anki: Anki, wanted: Wanted) -> None:
+def _same_fields(held: dict[int, Looks | None], wanted: Wanted, shown: str) -> None:
     """Refuse before anything when a note type of ours has other fields in Anki (one added
     there): an import would make a copy of the note type and update no note, or merge it
     and empty the field added."""
     for looks in wanted.looks:
-        held = anki.looks(looks.model_id)
-        if held is not None and held.fields and held.fields != looks.fields:
+        kind = held[looks.model_id]
+        if kind is not None and kind.fields and kind.fields != looks.fields:
             raise AnkiUnreachable(
-                f"error: the note type {held.name!r} has other fields in {anki.shown} "
-                f"({', '.join(held.fields)}; ankipress writes {', '.join(looks.fields)}): "
+                f"error: the note type {kind.name!r} has other fields in {shown} "
+                f"({', '.join(kind.fields)}; ankipress writes {', '.join(looks.fields)}): "
                 "changed in Anki (Tools > Manage Note Types > Fields), no import would update "
                 "its notes; change its fields back, or give these notes a note type of their "
                 "own with 'note_type:' in ankipress.yaml"
             )
 
 
-def _restyled(anki: Anki, wanted: Wanted) -> list[Looks]:
+def _restyled(held: dict[int, Looks | None], wanted: Wanted) -> list[Looks]:
     """Our note types whose CSS or templates Anki holds otherwise than the build made them:
     before the imports, what the sync is to restyle (an import may do it, AnkiConnect's
     not where no note of the type changed: measured); after them, what is left to do."""
     found = []
     for looks in wanted.looks:
-        held = anki.looks(looks.model_id)
-        if held is not None and _differs(held, looks):
-            found.append(replace(looks, name=held.name))  # (renamed in Anki: by its name)
+        kind = held[looks.model_id]
+        if kind is not None and _differs(kind, looks):
+            found.append(replace(looks, name=kind.name))  # (renamed in Anki: by its name)
     return found
 
 
@@ -173,10 +180,11 @@ def _targets(wanted: Wanted) -> set[str]:
     return {shipped.deck for shipped in wanted.shipped.values()}
 
 
-def _before_import(record: Record, wanted: Wanted, before: Snapshot, removed: str) -> Record:
+def _before_import(record: Record, wanted: Wanted, before: Snapshot, planned: SyncPlan) -> Record:
     """The record with each note of ours recognised now: its id, and the deck it is ours
-    in (the one the sync is to move its cards from, else the one recorded or shipped)."""
-    predicted = plan(wanted, before, record, removed).items
+    in (the one the sync is to move its cards from, else the one recorded or shipped);
+    ``planned``: the sync predicted from ``before``."""
+    predicted = planned.items
     moving = {item.guid: item.detail for item in predicted if item.kind == "moved"}
     notes = dict(record.notes)
     for note in before.notes:
