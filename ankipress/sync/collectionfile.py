@@ -14,11 +14,11 @@ from pathlib import Path
 
 from ankipress.sync.live import AnkiUnreachable, LiveCard, LiveNote, Looks, Snapshot
 
-# As File › Import does, but note types not merged: ours never changes its fields, and a
-# newer copy of it replaces the templates and CSS all the same (measured); a merge would
-# date the note type anew at every import, no-ops included, and every AnkiWeb sync would
-# send it again.
-IMPORT_OPTIONS = {"merge_notetypes": False, "with_scheduling": True, "with_deck_configs": True}
+# As File › Import does. Note types are merged only where Anki's has card templates ours
+# lacks (``import_package``): ours never changes its fields, and a newer copy of it
+# replaces the templates and CSS all the same (measured); a merge would date the note type
+# anew at every import, no-ops included, and every AnkiWeb sync would send it again.
+IMPORT_OPTIONS = {"with_scheduling": True, "with_deck_configs": True}
 _OPEN_ELSEWHERE = "close Anki (or sync through AnkiConnect, without --collection) and try again"
 
 
@@ -82,7 +82,7 @@ class CollectionFile:
     def import_package(self, path: Path, named: Path, merge: bool = False) -> None:
         from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-        options = ImportAnkiPackageOptions(**(IMPORT_OPTIONS | {"merge_notetypes": merge}))
+        options = ImportAnkiPackageOptions(merge_notetypes=merge, **IMPORT_OPTIONS)
         request = ImportAnkiPackageRequest(package_path=str(path), options=options)
         try:
             self.col.import_anki_package(request)
