@@ -361,6 +361,22 @@ FILES = {
         + "".join(f"Question {n} asks what part {n} does?\n\n" for n in range(1, 8))
         + "Answers will follow later, once written up in full for every one of them.\n"
     ),
+    # topic headings alike: one holds a bold question after its text, still a topic
+    "topic-siblings.md": (
+        "# Networking\n\n## Transport\n\n### Flow control\n\nThe receiver advertises a window.\n\n"
+        "### Congestion control\n\nSlow start, then additive increase.\n\n"
+        "### Header compression\n\nBoth ends keep a table of the headers sent before.\n\n"
+        "**What does a compressed header look like?**\n\nAn index into the table, or a literal.\n\n"
+        "### Retransmission\n\nA timer per segment.\n"
+    ),
+    # bold follow-ups (那么…呢？) go on with the section's text; other bold questions ask
+    "follow-ups.md": (
+        "# 网络\n\n## WebSocket 的由来\n\nHTTP 只能由客户端发起请求，服务器无法主动推送。\n\n"
+        "**那么 WebSocket 连接是怎么建立的呢？**\n\n先发一个带 Upgrade 头的 HTTP 请求。\n\n"
+        "**那么它的消息格式是什么样的呢？**\n\n每个帧有一个操作码和一个长度。\n\n"
+        "## 传输层\n\n传输层为两台主机上的进程提供通信。\n\n**TCP 和 UDP 有什么区别？**\n\n"
+        "TCP 可靠，UDP 不建立连接。\n\n**什么是端口？**\n\n区分一台主机上的进程的编号。\n"
+    ),
 }
 
 
@@ -528,7 +544,7 @@ def test_a_front_naming_a_box_and_a_run_of_bare_headings_are_suspect(built) -> N
         ),
     ]
     assert "content/suspect.md:6: warning: the front '展开' names no question" in output
-    assert "Suspect: 18 cards in 13 files may be read wrongly" in output
+    assert "Suspect: 19 cards in 14 files may be read wrongly" in output
 
 
 def test_many_asking_lines_and_one_card_is_suspect(built) -> None:
@@ -963,3 +979,31 @@ def test_names_like_back_matter_and_spacing_breaks_keep_their_cards(built) -> No
     letters = cards(found, "br-spacing.md")
     assert set(letters) == {"What is A?", "What is B?", "What is C?"}
     assert "B is a letter." in letters["What is B?"]
+
+
+def test_a_heading_among_topic_siblings_keeps_its_bold_question(built) -> None:
+    _, report, found = built
+    got = cards(found, "topic-siblings.md")
+    assert set(got) == {
+        "Flow control",
+        "Congestion control",
+        "Header compression",
+        "Retransmission",
+    }
+    assert "An index into the table" in got["Header compression"]
+    nested = of(report, "nested_questions", "topic-siblings.md")
+    assert [q["line"] for q in nested] == [17]  # kept in the answer, and said so
+
+
+def test_bold_follow_ups_go_on_with_the_sections_text(built) -> None:
+    _, report, found = built
+    got = cards(found, "follow-ups.md")
+    assert set(got) == {"WebSocket 的由来", "传输层", "TCP 和 UDP 有什么区别？", "什么是端口？"}
+    origin = got["WebSocket 的由来"]
+    assert "Upgrade" in origin and "操作码" in origin
+    assert "那么 WebSocket 连接是怎么建立的呢？" in origin
+    assert "UDP 不建立连接" not in got["传输层"]
+    nested = of(report, "nested_questions", "follow-ups.md")
+    assert [q["line"] for q in nested] == [7, 11]
+    assert [line for line, _ in suspects(report, "follow-ups.md")] == [3]  # a reader may
+    # take them for questions of their own: said

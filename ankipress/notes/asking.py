@@ -339,3 +339,15 @@ def leads_in(text: str) -> bool:
     or names an aspect of what is above it (``影响``, ``Advantages``): a sub-label of an
     answer, never a question for being among lines that ask."""
     return bool(_LEAD_IN.search(text.strip())) or names_an_aspect(text)
+
+
+# "那么…呢？", "那…？": a question that points back at the text before it
+_FOLLOW_UP = re.compile(r"^(?:那么|那)(?!些|个|里|样|种|时|边|儿)")
+
+
+def follows_up(text: str) -> bool:
+    """Whether a line opens by pointing back at the text before it (``那么 WebSocket 连接是
+    怎么建立的呢？``): after an answer's own text, it goes on with that answer (a
+    follow-up the author asks and answers there), not a question of its own."""
+    return bool(_FOLLOW_UP.match(question_text(text).strip()))
+

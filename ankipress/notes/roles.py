@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from ankipress.notes.asking import leads_in, question_key
+from ankipress.notes.asking import follows_up, leads_in, question_key
 from ankipress.notes.chapters import parse_chapter_heading
 from ankipress.notes.drafts import Draft
 from ankipress.notes.elements import WRAPPER, Element
@@ -63,6 +63,8 @@ class _Heading:
     holds: bool = False  # a question anywhere below it
     marks: bool = False  # below it, a question of another shape or a heading that asks
     question: bool = False
+    bolds: list[int] = field(default_factory=list)  # bold questions in its own text
+    shaped: bool = False  # a question of another shape (Q:, <details>...) in its own text
 
 
 def assign_roles(
@@ -162,11 +164,16 @@ def _assign_roles(elements: Sequence[Element], title_line: int, folds: frozenset
             top = stack[-1]
             folded = top.content and top is not root and element.first in folds  # an answer's
             top.content = True
-            marked = (element.kind == "question" and not folded) or element.first in questions
+            shaped = element.kind == "question" and not folded
+            marked = shaped or element.first in questions
+            top.shaped |= shaped
+            if element.first in questions:
+                top.bolds.append(element.first)
             top.holds |= marked
             top.marks |= marked
     while len(stack) > 1:
         _close(stack.pop(), stack[-1])
+    _alike(root, questions)
     promoted: dict[int, tuple[int, int]] = {}
     asked = _promote(root, promoted)
     explicit = sum(e.kind == "question" and e.asks for e in elements)
@@ -195,6 +202,24 @@ def _close(heading: _Heading, parent: _Heading) -> None:
     parent.children.append(heading)
     parent.holds |= heading.question or heading.holds
     parent.marks |= heading.marks or heading.element.asks
+
+
+def _alike(heading: _Heading, questions: set[int]) -> None:
+    """Headings written alike ask alike: a leaf heading among sibling leaves that mostly
+    ask topic questions (three or more, two in three) asks one too, though its text holds
+    a bold question or two (``**那么为什么要分离网络号和主机号呢？**``): they go on
+    discussing its topic, in its answer, not cards of their own."""
+    leaves = [c for c in heading.children if not c.children and c.content]
+    asking = sum(c.question for c in leaves)
+    for child in heading.children:
+        _alike(child, questions)
+    if asking < 3 or 3 * asking < 2 * len(leaves):
+        return
+    for child in leaves:
+        if not child.question and not child.shaped and child.bolds:
+            child.question = True
+            child.holds = child.marks = False
+            questions.difference_update(child.bolds)
 
 
 def _promote(root: _Heading, promoted: dict[int, tuple[int, int]]) -> int:
@@ -245,6 +270,7 @@ def _bold_questions(elements: Sequence[Element]) -> list[int]:
     has_q = False
     followed: set[int] = set()  # bold lines with other content after them, before the next
     opening: set[int] = set()  # bold lines right after a bold line that asks: its answer's
+    texted = False  # the section has text of its own before the bold line
     previous: Element | None = None
     for element in [*elements, Element("heading", 0, 0)]:
         after = previous is not None and previous.kind == "bold" and previous.asks
@@ -262,13 +288,16 @@ def _bold_questions(elements: Sequence[Element]) -> list[int]:
                     b for b in run if b.asks or not (leads_in(b.written) or b.first in opening)
                 ]
                 found.extend(b.first for b in (alike if 2 * len(asking) > len(run) else asking))
-            run, has_q = [], False
+            run, has_q, texted = [], False, False
         elif element.kind == "bold" and element.asked is not None:
-            run.append(element)
+            if not (texted and follows_up(element.written)):  # else a follow-up: answer
+                run.append(element)
         elif element.kind == "question" and element.asked and element.asked.shape == "q":
             has_q = True
-        elif run and element.kind not in ("bold", "toc", "skip"):
-            followed.add(run[-1].first)  # numbered steps follow each other with nothing between
+        elif element.kind not in ("bold", "toc", "skip"):
+            texted = True
+            if run:  # numbered steps follow each other with nothing between
+                followed.add(run[-1].first)
     return found
 
 
