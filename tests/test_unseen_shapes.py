@@ -377,6 +377,58 @@ FILES = {
         "## 传输层\n\n传输层为两台主机上的进程提供通信。\n\n**TCP 和 UDP 有什么区别？**\n\n"
         "TCP 可靠，UDP 不建立连接。\n\n**什么是端口？**\n\n区分一台主机上的进程的编号。\n"
     ),
+    # a question mark in an aside at a step's end asks nothing of the step
+    "drills.md": (
+        '# On-call drills\n\n## 1) "Pages load on Wi-Fi but not on cellular"\n\n'
+        "**Likely causes**\n\n- MTU differences\n- Carrier DNS\n\n**First steps**\n\n"
+        "1. Look up the address on both networks (same resolver?)\n"
+        "2. Check for a captive proxy\n"
+        "3. Capture the handshake and see where it stalls (DNS? TCP? TLS?)\n\n"
+        '## 2) "Why do retries make it worse?"\n\nEach retry adds load to a busy server.\n'
+    ),
+    # an interview log: the coding round is a step of the interview, not a question
+    "coding-round.md": (
+        "# Interview at a search company\n\n- What is a B+ tree?\n"
+        "  - a balanced tree whose leaves hold the rows\n- Why do indexes slow down writes?\n"
+        "  - every write updates each index\n- 两道算法题，限时二十分钟\n  - 反转链表\n"
+        "  - 二叉树的层序遍历\n- How does a hash map grow?\n  - it doubles and rehashes\n"
+        "- 代码题：合并两个有序数组？\n  - 记得处理边界\n"
+    ),
+    # suspect: an answer with an empty code block, a slot left to fill
+    "unfinished.md": (
+        "# Sword offer\n\n## 11-Odd numbers first\n\n"
+        "> Reorder an array so that odd numbers come before even ones.\n\n```java\n```\n\n"
+        "## 12-Print a list backwards\n\nPush every node on a stack, then pop them.\n"
+    ),
+    # suspect: a list of topics to read, asking by its links' text, gives two cards
+    "reading-topics.md": (
+        "# Operating systems: topics to prepare\n\nStudy each topic below before an interview."
+        "\n\n### How to use this list\n\nOpen each link and read it twice.\n\n### Topics\n\n"
+        + "".join(
+            f"{n}. [{topic}](https://example.org/operating-systems/chapter-{n}/notes.html)\n"
+            for n, topic in enumerate(
+                [
+                    "What is a process?",
+                    "What is a thread?",
+                    "Process vs thread?",
+                    "What is paging?",
+                    "Segmentation?",
+                    "What is thrashing?",
+                    "Scheduling algorithms",
+                ],
+                1,
+            )
+        )
+    ),
+    # suspect: the title's own text holds a list and a figure, as notes do
+    "notes-under-title.md": (
+        "# Computer networks\n\n- LAN: a small area, your own equipment\n"
+        "- WAN: long distances, leased lines\n- Internet: many ISPs joined together\n\n"
+        "Router: forwards packets between networks\n\nIP address: says where a packet goes\n\n"
+        "MAC address: 48 bits, the next hop\n\n![](figure.png)\n\n"
+        "### The OSI model\n\nSeven layers, each serving the one above.\n\n"
+        "### Performance measures\n\nRate, bandwidth, throughput, delay.\n"
+    ),
 }
 
 
@@ -544,7 +596,7 @@ def test_a_front_naming_a_box_and_a_run_of_bare_headings_are_suspect(built) -> N
         ),
     ]
     assert "content/suspect.md:6: warning: the front '展开' names no question" in output
-    assert "Suspect: 19 cards in 14 files may be read wrongly" in output
+    assert "Suspect: 22 cards in 17 files may be read wrongly" in output
 
 
 def test_many_asking_lines_and_one_card_is_suspect(built) -> None:
@@ -1007,3 +1059,65 @@ def test_bold_follow_ups_go_on_with_the_sections_text(built) -> None:
     assert [q["line"] for q in nested] == [7, 11]
     assert [line for line, _ in suspects(report, "follow-ups.md")] == [3]  # a reader may
     # take them for questions of their own: said
+
+
+def test_a_question_mark_in_an_aside_leaves_the_step_a_step(built) -> None:
+    _, report, found = built
+    got = cards(found, "drills.md")
+    assert set(got) == {
+        '"Pages load on Wi-Fi but not on cellular"',
+        '"Why do retries make it worse?"',
+    }
+    assert "captive proxy" in got['"Pages load on Wi-Fi but not on cellular"']
+    assert not of(report, "unanswered", "drills.md")
+
+
+def test_the_coding_round_of_an_interview_log_is_a_step(built) -> None:
+    _, report, found = built
+    got = cards(found, "coding-round.md")
+    assert set(got) == {
+        "What is a B+ tree?",
+        "Why do indexes slow down writes?",
+        "How does a hash map grow?",
+    }
+    assert not any("反转链表" in answer or "记得处理边界" in answer for answer in got.values())
+    assert not of(report, "unanswered", "coding-round.md")
+
+
+def test_an_empty_code_block_in_an_answer_is_suspect(built) -> None:
+    _, report, found = built
+    assert set(cards(found, "unfinished.md")) == {
+        "11-Odd numbers first",
+        "12-Print a list backwards",
+    }
+    assert suspects(report, "unfinished.md") == [
+        (
+            3,
+            "the answer of '11-Odd numbers first' holds an empty code block (line 7): the "
+            "answer may be unfinished, and the card with it",
+        )
+    ]
+
+
+def test_a_list_of_links_that_ask_giving_two_cards_is_suspect(built) -> None:
+    _, report, _ = built
+    assert suspects(report, "reading-topics.md") == [
+        (
+            5,
+            "6 lines read as questions, but the file gives 1 card: its questions may be "
+            "written in a shape not recognised ('question_level' or 'shapes' sets what asks)",
+        )
+    ]
+
+
+def test_an_introduction_holding_notes_is_suspect(built) -> None:
+    _, report, found = built
+    assert set(cards(found, "notes-under-title.md")) == {"The OSI model", "Performance measures"}
+    assert suspects(report, "notes-under-title.md") == [
+        (
+            3,
+            "lines 3-13, taken for the file's introduction (on no card), hold a list and "
+            "figures, as notes do: if they are notes to study, put a heading over them to "
+            "make them a card",
+        )
+    ]

@@ -52,9 +52,37 @@ def has_q_prefix(text: str) -> bool:
     return bool(_Q_PREFIX.match(text))
 
 
+_PAIRS = {")": "(", "）": "（", "]": "[", "】": "【"}
+
+
+def _aside(text: str, mark: re.Match[str]) -> str | None:
+    """The text before a bracketed aside that holds the line's last question mark
+    (``Compare DNS results from both devices (same network?)``), or None when the mark
+    is not in one (or the brackets wrap the whole line: ``(Why?)``)."""
+    closing = mark[0][1:].lstrip()[:1]
+    if closing not in _PAIRS:
+        return None
+    opening, depth = _PAIRS[closing], 0
+    for index in range(mark.start() - 1, -1, -1):
+        char = text[index]
+        if char == closing:
+            depth += 1
+        elif char == opening and depth:
+            depth -= 1
+        elif char == opening:
+            before = text[:index].strip()
+            return before or None
+    return None
+
+
 def asks(text: str) -> bool:
-    """Whether a line of plain text is written as a question."""
-    if _QUESTION_MARK.search(text) or has_q_prefix(text) or _DIFFICULTY.match(text):
+    """Whether a line of plain text is written as a question. A question mark in an aside
+    at its end asks only the aside: the line asks if the text before it does."""
+    mark = _QUESTION_MARK.search(text)
+    if mark is not None:
+        before = _aside(text, mark)
+        return asks(before) if before is not None else True
+    if has_q_prefix(text) or _DIFFICULTY.match(text):
         return True
     text = strip_numbering(text)
     if _QUESTION_WORD.match(text) and not _SENTENCE_END.search(text.rstrip(" \t。.!！")):
@@ -319,11 +347,20 @@ _INTERVIEW_STEPS = {
 }
 
 
+# the coding round: the problems set ("三道算法题，给了三十分钟", "代码题：..."), not a
+# question the notes answer
+_CODING_ROUND = re.compile(
+    r"^(?:[一二三四五六七八九十两0-9]+道)?(?:算法题|代码题|编程题|手撕代码|手撕)"
+    r"|^(?:live )?coding round",
+    re.IGNORECASE,
+)
+
+
 def names_interview_step(text: str) -> bool:
-    """Whether an item of an interview log names one of its steps (``反问？``, ``反思：``)
-    rather than a question asked in it."""
+    """Whether an item of an interview log names one of its steps (``反问？``, ``反思：``,
+    the coding round ``三道算法题…``) rather than a question asked in it."""
     core = re.sub(r"[\s:：?？.。!！*_`]+$", "", question_text(text).strip()).strip()
-    return core.casefold() in _INTERVIEW_STEPS
+    return core.casefold() in _INTERVIEW_STEPS or bool(_CODING_ROUND.match(core))
 
 
 # A line that leads into what follows it: "其核心创新包括", "主要步骤如下：", "includes:"
@@ -350,4 +387,3 @@ def follows_up(text: str) -> bool:
     怎么建立的呢？``): after an answer's own text, it goes on with that answer (a
     follow-up the author asks and answers there), not a question of its own."""
     return bool(_FOLLOW_UP.match(question_text(text).strip()))
-

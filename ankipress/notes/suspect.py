@@ -19,7 +19,10 @@ how notes are written, it says so instead of building quietly:
 - a ``Question:`` line right under a heading that asks nothing: the heading may be the
   card's front;
 - an introduction (text before the first question, on no card) holding lines that read
-  as questions: questions, and answers, may be lost in it;
+  as questions: questions, and answers, may be lost in it; or ten lines or more holding
+  what notes hold (a list, a figure, a table, code), not only prose: notes may be lost;
+- an answer holding an empty code block: a slot the author left to fill, the answer
+  unfinished;
 - a file of many lines that ask which gives one or two cards;
 - a whole file with no question, made one card.
 """
@@ -74,6 +77,7 @@ def suspects(
         found.extend(_set_ups(questions, lines))
         found.extend(_labelled_under_headings(answered, lines))
         found.extend(_asking_introductions(book, lines))
+        found.extend(_unfinished(answered, lines))
     return sorted(found, key=lambda s: s.line)
 
 
@@ -199,6 +203,32 @@ def _labelled_under_headings(
         )
 
 
+def _unfinished(answered: Sequence[Question], lines: Sequence[str]) -> Iterator[Suspect]:
+    """An answer holding an empty code block: the author left a slot for the code and has
+    not filled it; what else the answer holds may only restate the question."""
+    for q in answered:
+        assert q.answer_lines is not None
+        first, last = q.answer_lines
+        opened: str | None = None  # the fence of the code block open, if any
+        empty = True
+        for number in range(first, last + 1):
+            line = lines[number - 1]
+            fence = _FENCE.match(line)
+            if opened is None and fence:
+                opened, empty, start = fence[0].strip(), True, number
+            elif opened is not None and fence and line.strip().startswith(opened):
+                if empty:
+                    yield Suspect(
+                        q.line,
+                        f"the answer of {q.text!r} holds an empty code block (line "
+                        f"{start}): the answer may be unfinished, and the card with it",
+                    )
+                    break
+                opened = None
+            elif opened is not None and line.strip():
+                empty = False
+
+
 INTRODUCTION_ASKING = 3  # lines that read as questions in a file's introduction
 
 
@@ -207,6 +237,7 @@ def _asking_introductions(book: Book, lines: Sequence[str]) -> Iterator[Suspect]
     a list of questions in a shape not recognised, with their answers perhaps."""
     for first, last in getattr(book.coverage, "introductions", ()):
         asking = _asking_lines(lines[first - 1 : last])
+        held = _notes_held(lines[first - 1 : last])
         if asking >= INTRODUCTION_ASKING:
             yield Suspect(
                 first,
@@ -214,6 +245,34 @@ def _asking_introductions(book: Book, lines: Sequence[str]) -> Iterator[Suspect]
                 f"{asking} lines that read as questions: if they are questions, write them "
                 "as headings, or as a list with a question mark on each",
             )
+        elif held and last - first + 1 >= INTRODUCTION_NOTES:
+            yield Suspect(
+                first,
+                f"lines {first}-{last}, taken for the file's introduction (on no card), hold "
+                f"{' and '.join(held)}, as notes do: if they are notes to study, put a "
+                "heading over them to make them a card",
+            )
+
+
+INTRODUCTION_NOTES = 10  # lines of an introduction that holds what notes hold
+_LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|[0-9]{1,3}[.)])\s+(?P<text>\S.*)")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+
+
+def _notes_held(lines: Sequence[str]) -> list[str]:
+    """What in an introduction's lines is written as notes are, not as a remark about the
+    file: list items that are not only links, figures, tables, code."""
+    held: list[str] = []
+    items = [m["text"] for line in lines if (m := _LIST_ITEM.match(line))]
+    if any(_LINK.sub("", text).strip(" ,，、.;；:：-") for text in items if len(text) <= _LINE):
+        held.append("a list")
+    if any(_IMAGE.search(line) or "<img" in line.lower() for line in lines):
+        held.append("figures")
+    if any(_TABLE_RULE.match(line) for line in lines):
+        held.append("a table")
+    if any(_FENCE.match(line) for line in lines):
+        held.append("code")
+    return held
 
 
 READING_LIST = 3  # links in an answer that is mostly links
@@ -367,13 +426,16 @@ _FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
 
 
 def _asking_lines(lines: Sequence[str]) -> int:
-    """Lines outside code that read as questions, whatever their shape."""
+    """Lines outside code that read as questions, whatever their shape (a link by its
+    text)."""
     count, fenced = 0, False
     for line in lines:
         if _FENCE.match(line):
             fenced = not fenced
             continue
         text = _MARKERS.sub("", line).strip().strip("*_").strip()
+        if len(text) <= _LINE:  # a link asks by its text: "1. [Types of OS?](url)"
+            text = _LINK.sub(lambda m: m[1] if m[1] is not None else "", text).strip()
         if not fenced and 2 <= len(text) <= 300 and asks(text):
             count += 1
     return count
