@@ -429,6 +429,13 @@ FILES = {
         "### The OSI model\n\nSeven layers, each serving the one above.\n\n"
         "### Performance measures\n\nRate, bandwidth, throughput, delay.\n"
     ),
+    # rules end each answer: sub-headings set apart by them are questions of their own
+    "ruled-parts.md": (
+        "# Metrics\n\n## Confusion matrix\n\nCounts of right and wrong predictions.\n\n---\n\n"
+        "## Key metrics\n\n### Precision\n\nTP over all flagged.\n\n---\n\n### Recall\n\n"
+        "TP over all positives.\n\n---\n\n## Summary\n\nChoose by the cost of errors.\n\n"
+        "---\n\n## Thresholds\n\nMove it to trade one error for the other.\n"
+    ),
 }
 
 
@@ -1121,3 +1128,11 @@ def test_an_introduction_holding_notes_is_suspect(built) -> None:
             "make them a card",
         )
     ]
+
+
+def test_sub_headings_set_apart_by_rules_are_questions_of_their_own(built) -> None:
+    _, report, found = built
+    got = cards(found, "ruled-parts.md")
+    assert set(got) == {"Confusion matrix", "Precision", "Recall", "Summary", "Thresholds"}
+    assert "all positives" not in got["Precision"]
+    assert not suspects(report, "ruled-parts.md")

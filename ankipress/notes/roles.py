@@ -175,7 +175,8 @@ def _assign_roles(elements: Sequence[Element], title_line: int, folds: frozenset
         _close(stack.pop(), stack[-1])
     _alike(root, questions)
     promoted: dict[int, tuple[int, int]] = {}
-    asked = _promote(root, promoted)
+    rules = [e.first for e in elements if e.kind == "skip" and e.text == "horizontal rule"]
+    asked = _promote(root, promoted, rules)
     explicit = sum(e.kind == "question" and e.asks for e in elements)
     sections: list[int] = []
     _collect(root, questions, sections)
@@ -222,11 +223,13 @@ def _alike(heading: _Heading, questions: set[int]) -> None:
             questions.difference_update(child.bolds)
 
 
-def _promote(root: _Heading, promoted: dict[int, tuple[int, int]]) -> int:
+def _promote(root: _Heading, promoted: dict[int, tuple[int, int]], rules: Sequence[int]) -> int:
     """The level at which most headings ask questions is the file's question level (the
     deepest of equals): a heading there whose sub-headings are only plain leaves (``10.3
     ... 的区别`` over ``10.3.1 ...：`` and ``10.3.2 ...：``) asks one question, and they
-    are its answer. How many headings ask (``第N章`` chapters aside)."""
+    are its answer; unless a rule stands between most of them and the next, the author's
+    end of each one's answer (``## Key Metrics`` over ``### Precision``, ``---``,
+    ``### Recall``). How many headings ask (``第N章`` chapters aside)."""
     found: list[_Heading] = []
 
     def walk(heading: _Heading) -> None:
@@ -240,7 +243,11 @@ def _promote(root: _Heading, promoted: dict[int, tuple[int, int]]) -> int:
     level = max(sorted(levels, reverse=True), key=lambda n: levels[n], default=0)
     for heading in found:
         plain = all(not child.children for child in heading.children)  # only leaves
+        starts = [child.element.first for child in heading.children]
+        ruled = _apart(starts, rules) or (len(starts) == 2 and _between(rules, *starts))
         if heading.element.level == level and heading.children and plain and not heading.marks:
+            if ruled:
+                continue
             heading.question = True  # with how many sub-headings it takes, and their level
             promoted[heading.element.first] = (
                 len(heading.children),
