@@ -227,12 +227,21 @@ FILES = {
         "A decoder trained left to right.\n\n**What is CLIP?**\n\n**Two encoders**\n\n"
         "- one for images\n- one for text\n"
     ),
-    # suspect: a heading question that takes three plain sub-headings as its answer
+    # suspect: a numbered heading question that takes three plain sub-headings (not
+    # numbered) as its answer
     "metrics.md": (
-        "# Metrics\n\n## Confusion matrix\n\nCounts of right and wrong.\n\n## Key metrics\n\n"
-        "### Precision\n\nRight among predicted.\n\n### Recall\n\nFound among actual.\n\n"
-        "### F1\n\nTheir harmonic mean.\n\n## Thresholds\n\nMove them by cost.\n\n"
-        "## Calibration\n\nScores that mean probabilities.\n\n## Drift\n\nData that moves.\n"
+        "# Metrics\n\n## 1. Confusion matrix\n\nCounts of right and wrong.\n\n"
+        "## 2. Key metrics\n\n### Precision\n\nRight among predicted.\n\n### Recall\n\n"
+        "Found among actual.\n\n### F1\n\nTheir harmonic mean.\n\n## 3. Thresholds\n\n"
+        "Move them by cost.\n\n## 4. Calibration\n\nScores that mean probabilities.\n\n"
+        "## 5. Drift\n\nData that moves.\n"
+    ),
+    # sub-headings that are topics of their own ask, under a heading with its own text
+    "strategies.md": (
+        "# Strategies\n\n## Two pointers\n\nWalk from both ends.\n\n## Sliding window\n\n"
+        "Grow and shrink a range.\n\n## Dynamic programming\n\nSolve each overlapping "
+        "sub-problem once.\n\n### Memoization\n\nCache a recursive function, top down.\n\n"
+        "### Tabulation\n\nFill a table bottom up.\n\n## Greedy\n\nTake the best step now.\n"
     ),
     # suspect: a front that names a box, a run of unanswered headings
     "suspect.md": (
@@ -860,7 +869,9 @@ def test_bold_sub_labels_of_an_answer_are_not_questions(built) -> None:
 
 def test_a_question_taking_its_sub_headings_as_answer_is_suspect(built) -> None:
     _, report, found = built
-    assert "F1" not in cards(found, "metrics.md")  # the plain leaves are its answer
+    got = cards(found, "metrics.md")
+    assert "F1" not in got  # the plain leaves are its answer: its numbering says so
+    assert "Their harmonic mean" in got["Key metrics"]
     assert suspects(report, "metrics.md") == [
         (
             7,
@@ -1136,3 +1147,19 @@ def test_sub_headings_set_apart_by_rules_are_questions_of_their_own(built) -> No
     assert set(got) == {"Confusion matrix", "Precision", "Recall", "Summary", "Thresholds"}
     assert "all positives" not in got["Precision"]
     assert not suspects(report, "ruled-parts.md")
+
+
+def test_sub_headings_that_are_topics_of_their_own_ask(built) -> None:
+    _, report, found = built
+    got = cards(found, "strategies.md")
+    assert set(got) == {
+        "Two pointers",
+        "Sliding window",
+        "Dynamic programming",
+        "Memoization",
+        "Tabulation",
+        "Greedy",
+    }
+    assert "top down" not in got["Dynamic programming"]
+    assert "overlapping" in got["Dynamic programming"]
+    assert not suspects(report, "strategies.md")

@@ -19,7 +19,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 
-from ankipress.notes.asking import follows_up, leads_in, question_key
+from ankipress.identity.guids import strip_numbering
+from ankipress.notes.asking import follows_up, leads_in, names_an_aspect, question_key
 from ankipress.notes.chapters import parse_chapter_heading
 from ankipress.notes.drafts import Draft
 from ankipress.notes.elements import WRAPPER, Element
@@ -243,10 +244,8 @@ def _promote(root: _Heading, promoted: dict[int, tuple[int, int]], rules: Sequen
     level = max(sorted(levels, reverse=True), key=lambda n: levels[n], default=0)
     for heading in found:
         plain = all(not child.children for child in heading.children)  # only leaves
-        starts = [child.element.first for child in heading.children]
-        ruled = _apart(starts, rules) or (len(starts) == 2 and _between(rules, *starts))
         if heading.element.level == level and heading.children and plain and not heading.marks:
-            if ruled:
+            if not _parts_of(heading, rules):
                 continue
             heading.question = True  # with how many sub-headings it takes, and their level
             promoted[heading.element.first] = (
@@ -254,6 +253,27 @@ def _promote(root: _Heading, promoted: dict[int, tuple[int, int]], rules: Sequen
                 heading.children[0].element.level,
             )
     return sum(1 for h in found if h.question and not parse_chapter_heading(h.element.text))
+
+
+def _parts_of(heading: _Heading, rules: Sequence[int]) -> bool:
+    """Whether a heading's plain sub-headings are parts of its one answer: there is one of
+    them, or one names an aspect (``Characteristics``) or is a label (``4.2.1 Dropout:``,
+    its colon leading into its text), or the heading is
+    numbered as its siblings are and they are not (``4.计算感受野`` over ``感受野计算``).
+    Sub-headings that are each a topic of their own (``Dynamic Programming`` over
+    ``Memoization`` and ``Tabulation``), or that a rule sets apart (the author's end of
+    each answer), each ask."""
+    children = heading.children
+    starts = [child.element.first for child in children]
+    if _apart(starts, rules) or (len(starts) == 2 and _between(rules, *starts)):
+        return False
+    texts = [child.element.text for child in children]
+    numbered = strip_numbering(heading.element.text) != heading.element.text
+    return (
+        len(children) == 1
+        or any(names_an_aspect(text) or text.rstrip().endswith((":", "：")) for text in texts)
+        or (numbered and all(strip_numbering(text) == text for text in texts))
+    )
 
 
 def _collect(heading: _Heading, questions: set[int], sections: list[int]) -> None:
