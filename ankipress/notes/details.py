@@ -33,11 +33,12 @@ class DetailsFound:
     tail: str | None  # what follows the closing tag on its line
     closed: bool
     summary: str = ""  # the summary's HTML as written
+    opening: str = "<details>"  # the opening tag as written (``<details open>``)
 
     def folded(self, first: int) -> Block:
         """The element as a fold in an answer: summary and body, on lines ``first..end``."""
         opening = Token("html_block", "", 0, block=True, map=[first - 1, first])
-        opening.content = f"<details><summary>{self.summary}</summary>\n"
+        opening.content = f"{self.opening}<summary>{self.summary}</summary>\n"
         closing = Token("html_block", "", 0, block=True, map=[self.end - 1, self.end])
         closing.content = "</details>\n"
         body = tuple(token for block in self.asked.answer for token in block.tokens)
@@ -76,7 +77,7 @@ def find_details(
         question,
     )
     tail = tail if tail and tail.strip() else None
-    return DetailsFound(found, end, tail, close_at is not None, summary[1])
+    return DetailsFound(found, end, tail, close_at is not None, summary[1], opening[0])
 
 
 def closing_line(lines: Sequence[str], first: int, limit: int) -> int:

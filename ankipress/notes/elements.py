@@ -40,6 +40,7 @@ class Element:
     asked: Asked | None = None  # a question's; a bold line's, should it be one
     text: str = ""  # a heading's or label's text; why a block is skipped
     level: int = 0  # a heading's level
+    held: tuple[Block, ...] = ()  # a wrapping <details>'s body: the answer it holds
 
     @property
     def asks(self) -> bool:
@@ -114,8 +115,9 @@ def elements(
                     )
                 generic = is_generic_label(found.asked.written) and details != "question"
                 if details == "answer" or generic:  # a summary that says something stays
-                    held = found.asked.answer if generic else (found.folded(block.first),)
-                    yield _wrapper(block.first, found.end, held)
+                    folded = found.folded(block.first)
+                    held = found.asked.answer if generic else (folded,)
+                    yield _wrapper(block.first, found.end, held, folded)
                 else:
                     folded = found.folded(block.first)
                     yield Element("question", block.first, found.end, folded, found.asked)
@@ -188,13 +190,15 @@ class _Sections:
         return bool(self.path) and not self.path[-1][2] and any(n for _, n, _ in self.path)
 
 
-def _wrapper(first: int, last: int, answer: tuple[Block, ...]) -> Element:
-    """A ``<details>`` that only wraps an answer: its body, as one block of prose spanning
-    the element's lines (so its tags are on the card with it)."""
+def _wrapper(first: int, last: int, answer: tuple[Block, ...], folded: Block) -> Element:
+    """A ``<details>`` that only wraps an answer: prose, the box itself (a fold, where it
+    stands in an answer's text), holding its body as one block spanning the element's lines
+    (the answer of the question right before it, its tags on the card with it)."""
     tokens = tuple(token for block in answer for token in block.tokens)
     if not tokens:
         return Element("skip", first, last, text="an empty <details>")
-    return Element("prose", first, last, Block(tokens, first, last), text=WRAPPER)
+    body = (Block(tokens, first, last),)
+    return Element("prose", first, last, folded, text=WRAPPER, held=body)
 
 
 WRAPPER = "<details> wrapping an answer"  # a wrapper's text: prose, held by what it follows

@@ -49,6 +49,8 @@ _OPENING = ("heading", "question", "label")
 _APART = 2  # lines from one element to the next: one blank line between them, no more
 _MARKS = 3  # lone <br> lines that make it the file's end of an answer
 _AFTER_MARK = "text after an answer's end (<br>), under no question"
+_CLOSING = "the file's closing remark (after its last rule)"
+_REMARK_LINES = 2  # lines of a closing remark, at most
 _END_MARK = re.compile(r"\s*<br\s*/?>\s*", re.IGNORECASE)
 
 
@@ -153,10 +155,12 @@ class Walker:
                 self._enter_chapter(start, element)
             elif self._after_end_mark(element):
                 continue
+            elif self._closing_remark(element, elements[index + 1 :]):
+                self.coverage.not_content(element.first, element.last, _CLOSING)
             elif self._absorbed(element):
                 self._absorb(element)
             elif element.text == WRAPPER and self.boxed is not None:
-                self.boxed.answer.append(element.block)  # the answer of the question it follows
+                self.boxed.answer.extend(element.held)  # the answer of the question it follows
             elif self.prose is not None and self._folds(element):
                 self._stray(element)  # a fold in the section's own text
             elif is_question(element, self.roles):
@@ -210,6 +214,22 @@ class Walker:
         self.open, self.unmarked = None, True
         self.coverage.not_content(element.first, element.last, "end of an answer")
         return True
+
+    def _closing_remark(self, element: Element, rest: Sequence[Element]) -> bool:
+        """A short paragraph that ends the file after a rule, below its last heading and
+        question (``*Add more questions as you meet them.*``): the file's closing remark,
+        not part of the last answer."""
+        before, block = self.preceding, element.block
+        return (
+            element.kind == "prose"
+            and element.first > self.tail
+            and before is not None
+            and before.text == "horizontal rule"
+            and block is not None
+            and block.kind == "paragraph_open"
+            and element.last - element.first < _REMARK_LINES
+            and all(e.kind in ("skip", "toc") for e in rest)
+        )
 
     def _opens_back_matter(self, element: Element) -> bool:
         """A label naming back matter (``参考链接：``) after questions: not in an answer
@@ -298,10 +318,12 @@ class Walker:
         assert block is not None
         if draft.answer and draft.answer[-1] is block:
             return
-        if not draft.answer and draft.shape == "q":
+        if not draft.answer and element.text == WRAPPER:
+            draft.answer.extend(element.held)  # a box right after the question: its answer
+        elif not draft.answer and draft.shape == "q":
             draft.answer.extend(self.restate(block))
         else:
-            draft.answer.append(block)
+            draft.answer.append(block)  # (a box after answer text: a fold in it)
 
     def _stray(self, element: Element, new: bool = True) -> bool:
         """The element joins its section's topic (a list of links only one already begun)."""
@@ -317,7 +339,10 @@ class Walker:
         if topic is None:
             topic = self.topics[key] = topic_draft(self.path, self.chapter, intro)
             self.questions.append(topic)
-        topic.answer.append(element.block)
+        if not topic.answer and element.text == WRAPPER:
+            topic.answer.extend(element.held)  # a box the section's text begins with
+        else:
+            topic.answer.append(element.block)
         topic.introduces &= only_introduces(element)
         self.prose = topic
         self._nested(element, topic)

@@ -4,7 +4,8 @@ one never closed takes every later line, later questions and all, off the cards.
 such a block must close somewhere after it (a comment may hide whole sections, headings
 and all, as its author meant); one that never does is not an HTML block (its line is
 read as a paragraph), and its line is noted in ``env[UNCLOSED]`` for a warning. A line of
-only ``<br>`` or ``<hr>`` is a block of its own, as the editors show it."""
+whole elements (``<br>``, ``<div align="center"><img src="a.png"/></div>``) is a block of
+its own, as the editors show it."""
 
 from __future__ import annotations
 
@@ -34,11 +35,11 @@ def _closed_later(rule: Callable[..., bool]) -> Callable[..., bool]:
         begin = state.bMarks[start] + state.tShift[start]
         if state.src[begin : begin + 1] != "<":  # most lines: no HTML block
             return False
-        if _LONE_BREAK.match(state.src, begin, state.eMarks[start]):
-            return not silent and _lone_break(state, start)  # (interrupts no paragraph)
+        line = state.src[begin : state.eMarks[start]]
+        if not silent and _whole_elements(line) and any(o.search(line) for o, _, _ in _SEQUENCES):
+            return _one_line(state, start)  # (an HTML block begins here: no interruption)
         if state.src[begin : begin + 2] not in _MAY_OPEN:  # none of those that need closing
             return bool(rule(state, start, end, silent))
-        line = state.src[begin : state.eMarks[start]]
         for index, (opening, _) in enumerate(_CLOSED_BY):
             if opening.search(line):
                 closings = _closings(state.src)[index]
@@ -52,13 +53,40 @@ def _closed_later(rule: Callable[..., bool]) -> Callable[..., bool]:
     return closed_html_block
 
 
-# A line of nothing but a line break or a rule ("<br>", "<hr/>"): Obsidian and Typora end
-# its block with it, so a heading or list right under it is one (CommonMark would run the
-# HTML block to the next blank line, "##### ↳ Why?" shown as text).
-_LONE_BREAK = re.compile(r"<(?:br|hr)\s*/?>[ \t]*$", re.IGNORECASE)
+# A line of whole HTML elements, each tag it opens closed on it ("<br>", "<hr/>", "<div
+# align="center"> <img src="a.png"/> </div><br>", "<img src="b.png" style="zoom:50%">"):
+# Typora and Obsidian end its block with it, so a heading, a list or a code fence right
+# under it is one (CommonMark would run the HTML block to the next blank line: "## SET"
+# shown as text, a fence opened in the wrong place).
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)(?:\s[^<>]*)?(/?)>|<!--.*?-->")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr"}  # fmt: skip
+_LONE_LINE = 2000  # characters: a longer line is not looked into
 
 
-def _lone_break(state: StateBlock, start: int) -> bool:
+def _whole_elements(line: str) -> bool:
+    """Whether a line that starts with a tag closes every element it opens."""
+    line = line.rstrip()
+    if len(line) > _LONE_LINE or not line.startswith("<"):
+        return False
+    open_tags: list[str] = []
+    position = 0
+    for tag in _TAG.finditer(line):
+        if "<" in line[position : tag.start()]:  # a "<" that opens no tag: not HTML here
+            return False
+        position = tag.end()
+        closing, name, self_closed = tag[1], (tag[2] or "").lower(), tag[3]
+        if not name or name in _VOID or self_closed:
+            continue
+        if closing:
+            if not open_tags or open_tags.pop() != name:
+                return False
+        else:
+            open_tags.append(name)
+    return not open_tags and "<" not in line[position:]
+
+
+def _one_line(state: StateBlock, start: int) -> bool:
     token = state.push("html_block", "", 0)
     token.map = [start, start + 1]
     token.content = state.getLines(start, start + 1, state.blkIndent, True)

@@ -254,7 +254,7 @@ def _term_head(index: int, block: Block, lines: Sequence[str]) -> ListHead | Non
     written = head[marker.end() :].strip()
     term = _TASK.sub("", written, count=1)  # a task list's box too
     task = term != written
-    bold = re.fullmatch(r"(\*\*|__)(.+?)\1\s*[:：]?", term)
+    bold = re.fullmatch(r"(\*\*|__)((?:(?!\1).)+)\1\s*[:：]?", term)  # one bold phrase
     body = any(line.strip() for line in lines[first:last])
     raw = term.lstrip("*_ \t")
     asking = (

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from statistics import median
 
-from ankipress.notes.asking import asks, is_generic_label, names_questions
+from ankipress.notes.asking import asks, is_generic_label, names_an_aspect, names_questions
 from ankipress.records import BREADCRUMB, Book, Question
 
 LONG_ANSWER = 150  # lines: an answer shorter than this is never called long
@@ -71,6 +71,7 @@ def suspects(
         found.extend(_out_of_level(questions, answered, shallower))
         found.extend(_carried(answered, carried, lines))
         found.extend(_sub_headings(answered, promoted or {}))
+        found.extend(_asked_over_sub_headings(answered, lines))
         found.extend(_question_lists(book, lines))
         found.extend(_answers_on_the_line(questions))
         found.extend(_reading_lists(answered, lines))
@@ -323,6 +324,39 @@ def _sub_headings(
                 f"{q.text!r} takes its {count} sub-headings as its answer: if each is a "
                 f"question of its own, set 'question_level: {level}'",
             )
+
+
+def _asked_over_sub_headings(
+    answered: Sequence[Question], lines: Sequence[str]
+) -> Iterator[Suspect]:
+    """A heading written as a question whose answer runs on under two or more sub-headings
+    of its own that ask nothing and name no aspect (``### 什么是 MVCC？`` over ``#### 版本链``
+    and ``#### ReadView``): they are its answer here, but readers differ, and each may be
+    meant as a card."""
+    for q in answered:
+        assert q.answer_lines is not None
+        written = lines[q.line - 1].lstrip()
+        level = len(written) - len(written.lstrip("#"))
+        if q.shape != "topic" or not level or not asks(q.text):
+            continue
+        subs, fenced = [], False
+        for line in lines[q.answer_lines[0] - 1 : q.answer_lines[1]]:
+            if _FENCE.match(line):
+                fenced = not fenced
+            elif not fenced and (heading := _ATX_LEVEL.match(line)):
+                text = line.strip().strip("#").strip().strip("*_").strip()
+                if len(heading[1]) > level and not asks(text) and not names_an_aspect(text):
+                    subs.append(text)
+        if len(subs) >= SUB_HEADINGS:
+            yield Suspect(
+                q.line,
+                f"{q.text!r} takes its {len(subs)} sub-headings ({subs[0]!r}...) as its "
+                "answer: if each is a question of its own, write it as one (a question "
+                "mark), or make it a heading of the question's level",
+            )
+
+
+_ATX_LEVEL = re.compile(r"\s{0,3}(#{1,6})\s")
 
 
 def _out_of_level(
