@@ -467,7 +467,9 @@ FILES = {
         "# Databases\n\n### What is MVCC?\n\nReaders see a snapshot; writers add versions."
         "\n\n#### Version chain\n\nEach row links to its older versions.\n\n"
         "#### Read view\n\nWhich transactions a snapshot can see.\n\n"
-        "### What is a phantom read?\n\nNew rows appear in a repeated range query.\n"
+        "### What is a phantom read?\n\nNew rows appear in a repeated range query.\n\n"
+        "### What is a gap lock?\n\nIt locks a range.\n\n#### Next-key lock\n\n"
+        "A row lock and the gap before it.\n"
     ),
     # an item of two bold names joined by a word is no term: no markup in a front
     "two-names.md": (
@@ -481,6 +483,11 @@ FILES = {
         "<details open><summary>More</summary>\n\nNodes hold many keys.\n</details>\n\n"
         "## What is a trie?\n\n<details><summary>展开</summary>\n\nA tree of prefixes.\n"
         "</details>\n"
+    ),
+    # "ans:" opens an answer as "A:" does: the marker is not on the card
+    "ans-marker.md": (
+        "# Behavioural\n\n## Tell us about yourself?\n\nans: I build search systems.\n\n"
+        "## Why this team?\n\nAns : the problems are hard.\n"
     ),
 }
 
@@ -649,7 +656,7 @@ def test_a_front_naming_a_box_and_a_run_of_bare_headings_are_suspect(built) -> N
         ),
     ]
     assert "content/suspect.md:6: warning: the front '展开' names no question" in output
-    assert "Suspect: 23 cards in 18 files may be read wrongly" in output
+    assert "Suspect: 24 cards in 18 files may be read wrongly" in output
 
 
 def test_many_asking_lines_and_one_card_is_suspect(built) -> None:
@@ -1222,7 +1229,7 @@ def test_a_short_paragraph_after_the_last_rule_closes_the_file(built) -> None:
 def test_a_question_heading_over_its_own_sub_headings_is_suspect(built) -> None:
     _, report, found = built
     got = cards(found, "mvcc.md")
-    assert set(got) == {"What is MVCC?", "What is a phantom read?"}
+    assert set(got) == {"What is MVCC?", "What is a phantom read?", "What is a gap lock?"}
     assert "older versions" in got["What is MVCC?"]
     assert suspects(report, "mvcc.md") == [
         (
@@ -1230,7 +1237,13 @@ def test_a_question_heading_over_its_own_sub_headings_is_suspect(built) -> None:
             "'What is MVCC?' takes its 2 sub-headings ('Version chain'...) as its answer: if "
             "each is a question of its own, write it as one (a question mark), or make it a "
             "heading of the question's level",
-        )
+        ),
+        (
+            19,
+            "'What is a gap lock?' takes its sub-heading 'Next-key lock' as its answer: if it "
+            "is a question of its own, write it as one (a question mark), or make it a "
+            "heading of the question's level",
+        ),
     ]
 
 
@@ -1249,3 +1262,12 @@ def test_a_box_after_answer_text_stays_a_fold(built) -> None:
     assert "Nodes hold many keys" in b_tree
     assert "<details" not in got["What is a trie?"]  # right after it: the answer itself
     assert "A tree of prefixes" in got["What is a trie?"]
+
+
+def test_an_ans_marker_is_dropped_from_the_answer(built) -> None:
+    _, _, found = built
+    got = cards(found, "ans-marker.md")
+    assert got == {
+        "Tell us about yourself?": "<p>I build search systems.</p>",
+        "Why this team?": "<p>the problems are hard.</p>",
+    }

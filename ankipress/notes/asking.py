@@ -17,7 +17,7 @@ _Q_LABEL = re.compile(rf"^\s*(?:{_Q_MARK}|[Qq][0-9０-９]+(?:[.．][0-9０-９]
 _BRACKETED = re.compile(r"^\s*[(（\[【](?:[A-Za-z]|[0-9]{1,2}|Q)[)）\]】]\s*")
 # A: / A： / 答： / Answer: / A1: at the start of an answer
 ANSWER_MARKER = re.compile(  # a colon: "A. Dropout" is an option of a choice, kept
-    r"^(\s*(?:\*\*|__)?)\s*(?:A(?:nswer)?\s*(?:[0-9０-９]+(?:[.．][0-9０-９]+)*)?\s*[:：]|答\s*[:：])"
+    r"^(\s*(?:\*\*|__)?)\s*(?:(?:A|[Aa](?:nswer|ns))\s*(?:[0-9０-９]+(?:[.．][0-9０-９]+)*)?\s*[:：]|答\s*[:：])"
     r"(\s*(?:\*\*|__)?)\s*"
 )
 # a question mark at the end, before closing marks and a citation ([src], [1], (2019))

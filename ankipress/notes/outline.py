@@ -320,7 +320,7 @@ class Walker:
             return
         if not draft.answer and element.text == WRAPPER:
             draft.answer.extend(element.held)  # a box right after the question: its answer
-        elif not draft.answer and draft.shape == "q":
+        elif not draft.answer:  # its "A:" / "Ans:" / "答：" marker is not on the card
             draft.answer.extend(self.restate(block))
         else:
             draft.answer.append(block)  # (a box after answer text: a fold in it)

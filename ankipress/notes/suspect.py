@@ -11,6 +11,8 @@ how notes are written, it says so instead of building quietly:
   was not recognised as one;
 - a heading that holds nothing but questions with no answer: they may be the points of
   its card;
+- a heading written as a question that takes sub-headings of its own into its answer:
+  readers differ on whether each is a card;
 - a question with no answer whose line goes on after its question mark: the answer may be
   on the question's line;
 - an answer that is mostly links: a reading list, not notes;
@@ -329,8 +331,8 @@ def _sub_headings(
 def _asked_over_sub_headings(
     answered: Sequence[Question], lines: Sequence[str]
 ) -> Iterator[Suspect]:
-    """A heading written as a question whose answer runs on under two or more sub-headings
-    of its own that ask nothing and name no aspect (``### 什么是 MVCC？`` over ``#### 版本链``
+    """A heading written as a question whose answer runs on under sub-headings of its own
+    that ask nothing and name no aspect (``### 什么是 MVCC？`` over ``#### 版本链``
     and ``#### ReadView``): they are its answer here, but readers differ, and each may be
     meant as a card."""
     for q in answered:
@@ -347,7 +349,14 @@ def _asked_over_sub_headings(
                 text = line.strip().strip("#").strip().strip("*_").strip()
                 if len(heading[1]) > level and not asks(text) and not names_an_aspect(text):
                     subs.append(text)
-        if len(subs) >= SUB_HEADINGS:
+        if len(subs) == 1:
+            yield Suspect(
+                q.line,
+                f"{q.text!r} takes its sub-heading {subs[0]!r} as its answer: if it is a "
+                "question of its own, write it as one (a question mark), or make it a "
+                "heading of the question's level",
+            )
+        elif subs:
             yield Suspect(
                 q.line,
                 f"{q.text!r} takes its {len(subs)} sub-headings ({subs[0]!r}...) as its "
