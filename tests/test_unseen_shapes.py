@@ -489,6 +489,17 @@ FILES = {
         "# Behavioural\n\n## Tell us about yourself?\n\nans: I build search systems.\n\n"
         "## Why this team?\n\nAns : the problems are hard.\n"
     ),
+    # a marked answer (ans:, 答：) makes the line right before it its question
+    "marked.md": (
+        "Situational questions\n\n1. Tell us about yourself ?`(link the past to this role)`\n\n"
+        "ans: I build search systems, and this role grows that.\n\n"
+        "2. Which decision was unpopular?\n3. What made you proud, and why?\n\n"
+        "ans:\n\nShipping the ranking rewrite on time.\n\n"
+        "You are on a tight deadline, how did you handle it ?\n\nans: I cut scope early.\n\n"
+        "# 分布式训练\n\n## 多机多卡\n\n"
+        "节点间网络慢时，用 PP 与 ZeRO-1 混合并行，那么 PP 能与 ZeRO-3 一起用吗？"
+        "\n\n答：不推荐，PP 要累积梯度。\n"
+    ),
 }
 
 
@@ -1271,3 +1282,22 @@ def test_an_ans_marker_is_dropped_from_the_answer(built) -> None:
         "Tell us about yourself?": "<p>I build search systems.</p>",
         "Why this team?": "<p>the problems are hard.</p>",
     }
+
+
+def test_a_marked_answer_makes_the_line_before_it_its_question(built) -> None:
+    _, report, found = built
+    got = cards(found, "marked.md")
+    assert set(got) == {
+        "Tell us about yourself ?<code>(link the past to this role)</code>",
+        "What made you proud, and why?",
+        "You are on a tight deadline, how did you handle it ?",
+        "多机多卡",
+    }
+    assert got["What made you proud, and why?"] == "<p>Shipping the ranking rewrite on time.</p>"
+    assert (
+        got["You are on a tight deadline, how did you handle it ?"] == "<p>I cut scope early.</p>"
+    )
+    assert "不推荐" in got["多机多卡"]  # a follow-up inside an answer stays in it
+    unanswered = [q["question"] for q in of(report, "unanswered", "marked.md")]
+    assert unanswered == ["Which decision was unpopular?"]
+    assert not [d for d in of(report, "diagnostics", "marked.md") if d["code"] == "uncovered"]

@@ -383,7 +383,9 @@ _FOLLOW_UP = re.compile(r"^(?:那么|那)(?!些|个|里|样|种|时|边|儿)")
 
 
 def follows_up(text: str) -> bool:
-    """Whether a line opens by pointing back at the text before it (``那么 WebSocket 连接是
-    怎么建立的呢？``): after an answer's own text, it goes on with that answer (a
-    follow-up the author asks and answers there), not a question of its own."""
-    return bool(_FOLLOW_UP.match(question_text(text).strip()))
+    """Whether a line opens, or its last clause does, by pointing back at the text before
+    it (``那么 WebSocket 连接是怎么建立的呢？``, ``这里用了 PP，那么 PP 能与 ZeRO 一起用吗？``):
+    after an answer's own text, it goes on with that answer (a follow-up the author asks
+    and answers there), not a question of its own."""
+    clauses = re.split(r"[，,；;：:]", question_text(text))
+    return any(_FOLLOW_UP.match(clause.strip(" *_`")) for clause in (clauses[0], clauses[-1]))

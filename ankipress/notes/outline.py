@@ -321,7 +321,10 @@ class Walker:
         if not draft.answer and element.text == WRAPPER:
             draft.answer.extend(element.held)  # a box right after the question: its answer
         elif not draft.answer:  # its "A:" / "Ans:" / "答：" marker is not on the card
-            draft.answer.extend(self.restate(block))
+            restated = self.restate(block)
+            if not restated or restated[0].first > block.first:  # the marker alone on its line
+                self.coverage.not_content(block.first, block.first, "answer marker")
+            draft.answer.extend(restated)
         else:
             draft.answer.append(block)  # (a box after answer text: a fold in it)
 

@@ -24,6 +24,7 @@ from ankipress.notes.drafts import BEFORE_CHAPTERS, TOC, ChapterDraft, ChapterSt
 from ankipress.notes.elements import Element, elements
 from ankipress.notes.leads import strip_answer_marker
 from ankipress.notes.markdown import parse_blocks
+from ankipress.notes.marked import marked_answers
 from ankipress.notes.nesting import TOO_DEEP
 from ankipress.notes.outline import Walker
 from ankipress.notes.rawblocks import UNCLOSED
@@ -55,7 +56,7 @@ def parse_book(
     stream = elements(
         blocks, lines, env, settings.shapes, diagnostics, source.display, settings.details
     )
-    stream = titled(list(stream), lines, env)
+    stream = marked_answers(titled(list(stream), lines, env), lines)
     title_line = title_block.first if title_block else 0
     roles = assign_roles(stream, title_line, settings.question_level, settings.details)
 
