@@ -75,6 +75,15 @@ def _nested_html(n: int) -> str:
     return _Q + "<div>" * (n // 11) + "x" + "</div>" * (n // 11) + "\n"
 
 
+def _spaced_table_rule(n: int) -> str:
+    intro = "".join(f"Line {i} of the introduction.\n\n" for i in range(10))
+    return f"# Notes\n\n{intro}| --- | ---{' ' * n}x\n\n## What is it?\n\nThis.\n"
+
+
+def _spaced_html_line(n: int) -> str:
+    return f"## What is it?\n\n<div>{' ' * n}<img src=x.png></div>\n## Next?\n\nThat.\n"
+
+
 # name -> (note of about n characters, n for the tests)
 CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "1 MB line": (_long_line, 1_000_000),
@@ -88,4 +97,6 @@ CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "20k questions": (_questions, 1_200_000),
     "5k <details> in one HTML block": (_chained_details, 225_000),
     "HTML nested 20k deep": (_nested_html, 220_000),
+    "a table rule then 200k spaces": (_spaced_table_rule, 200_000),
+    "a line of HTML with 200k spaces": (_spaced_html_line, 200_000),
 }

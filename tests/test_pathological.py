@@ -26,6 +26,8 @@ EXPECTED: dict[str, tuple[int, str | None, str | None]] = {
     "20k questions": (20_000, None, r"\(x_{0}\)"),
     "5k <details> in one HTML block": (5_000, None, "A0"),
     "HTML nested 20k deep": (1, "nests HTML elements more than 200 deep", "&lt;div&gt;"),
+    "a table rule then 200k spaces": (1, None, "This."),
+    "a line of HTML with 200k spaces": (1, "not found", "## Next?"),  # too long to read
 }
 
 

@@ -259,7 +259,8 @@ def _asking_introductions(book: Book, lines: Sequence[str]) -> Iterator[Suspect]
 
 INTRODUCTION_NOTES = 10  # lines of an introduction that holds what notes hold
 _LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|[0-9]{1,3}[.)])\s+(?P<text>\S.*)")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)+\|?\s*$")
+# (one run of spaces between any two marks: no two quantifiers share one, so it is linear)
+_TABLE_RULE = re.compile(r"\|?[ \t]*:?-{3,}:?(?:[ \t]*\|[ \t]*:?-{3,}:?)+[ \t]*\|?")
 
 
 def _notes_held(lines: Sequence[str]) -> list[str]:
@@ -271,7 +272,7 @@ def _notes_held(lines: Sequence[str]) -> list[str]:
         held.append("a list")
     if any(_IMAGE.search(line) or "<img" in line.lower() for line in lines):
         held.append("figures")
-    if any(_TABLE_RULE.match(line) for line in lines):
+    if any(len(line) <= _LINE and _TABLE_RULE.fullmatch(line.strip()) for line in lines):
         held.append("a table")
     if any(_FENCE.match(line) for line in lines):
         held.append("code")
