@@ -84,6 +84,14 @@ def _spaced_html_line(n: int) -> str:
     return f"## What is it?\n\n<div>{' ' * n}<img src=x.png></div>\n## Next?\n\nThat.\n"
 
 
+def _asides(n: int) -> str:
+    return "## Steps\n\nCheck " + "(DNS?)" * (n // 6) + "\n"
+
+
+def _spaced_marker(n: int) -> str:
+    return "# T\n\n## What?\n\nA" + " " * n + "x\n"
+
+
 # name -> (note of about n characters, n for the tests)
 CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "1 MB line": (_long_line, 1_000_000),
@@ -99,4 +107,6 @@ CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "HTML nested 20k deep": (_nested_html, 220_000),
     "a table rule then 200k spaces": (_spaced_table_rule, 200_000),
     "a line of HTML with 200k spaces": (_spaced_html_line, 200_000),
+    "a line of 20k asides": (_asides, 120_000),
+    "A then 200k spaces": (_spaced_marker, 200_000),
 }

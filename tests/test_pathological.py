@@ -28,6 +28,8 @@ EXPECTED: dict[str, tuple[int, str | None, str | None]] = {
     "HTML nested 20k deep": (1, "nests HTML elements more than 200 deep", "&lt;div&gt;"),
     "a table rule then 200k spaces": (1, None, "This."),
     "a line of HTML with 200k spaces": (1, "not found", "## Next?"),  # too long to read
+    "a line of 20k asides": (1, "is kept in the answer", "(DNS?)(DNS?)"),
+    "A then 200k spaces": (1, None, "x"),
 }
 
 

@@ -401,7 +401,7 @@ FILES = {
         "  - a balanced tree whose leaves hold the rows\n- Why do indexes slow down writes?\n"
         "  - every write updates each index\n- 两道算法题，限时二十分钟\n  - 反转链表\n"
         "  - 二叉树的层序遍历\n- How does a hash map grow?\n  - it doubles and rehashes\n"
-        "- 代码题：合并两个有序数组？\n  - 记得处理边界\n"
+        "- 手撕代码\n  - 写一个 LRU\n- 算法题：如何判断链表有环？\n  - 快慢指针相遇即有环\n"
     ),
     # suspect: an answer with an empty code block, a slot left to fill
     "unfinished.md": (
@@ -461,6 +461,26 @@ FILES = {
         "## How does a file system work?\n\nIt maps names to blocks on a disk.\n\n"
         "- **Journaling**: writes intent first\n\n---\n\n"
         "*Add more questions as you meet them in interviews.*\n"
+    ),
+    # each answer after a rule: the last one is an answer, not a closing remark
+    "ruled-answers.md": (
+        "# Locks\n\n## What is a mutex?\n\n---\n\nA lock one thread holds.\n\n"
+        "## What is a semaphore?\n\n---\n\nA counter that guards N slots.\n"
+    ),
+    # "A: 4 / B: 5" are a choice's options, not a marked answer
+    "choice.md": "# Quiz\n\n## Which of these is prime?\n\nA: 4\nB: 5\nC: 6\n",
+    # an English question with an aside at its end still asks
+    "english-aside.md": (
+        "# Transport\n\n## Congestion\n\n**Why is TCP slow at first (on a new connection?)**"
+        "\n\nSlow start doubles the window each round trip.\n\n**What is a window?**\n\n"
+        "How much may be in flight.\n"
+    ),
+    # a topic's text with many bold questions is a section of them, not one topic
+    "many-bolds.md": (
+        "# Stores\n\n## Caches\n\n### Memcached\n\nA plain cache.\n\n### Varnish\n\n"
+        "An HTTP cache.\n\n### Squid\n\nA proxy cache.\n\n### Redis\n\nAn in-memory store."
+        "\n\n**Why is it fast?**\n\nMemory and one thread.\n\n**How does it persist?**\n\n"
+        "RDB and AOF.\n\n**How does it expire keys?**\n\nLazily and by sampling.\n"
     ),
     # suspect: a question heading whose answer runs on under sub-headings of its own
     "mvcc.md": (
@@ -1152,8 +1172,10 @@ def test_the_coding_round_of_an_interview_log_is_a_step(built) -> None:
         "What is a B+ tree?",
         "Why do indexes slow down writes?",
         "How does a hash map grow?",
+        "算法题：如何判断链表有环？",  # a coding question, answered: a card
     }
-    assert not any("反转链表" in answer or "记得处理边界" in answer for answer in got.values())
+    assert "快慢指针" in got["算法题：如何判断链表有环？"]
+    assert not any("反转链表" in answer or "LRU" in answer for answer in got.values())
     assert not of(report, "unanswered", "coding-round.md")
 
 
@@ -1172,7 +1194,7 @@ def test_an_empty_code_block_in_an_answer_is_suspect(built) -> None:
     ]
 
 
-def test_a_list_of_links_that_ask_giving_two_cards_is_suspect(built) -> None:
+def test_a_list_of_links_that_ask_in_a_file_of_one_card_is_suspect(built) -> None:
     _, report, _ = built
     assert suspects(report, "reading-topics.md") == [
         (
@@ -1235,6 +1257,34 @@ def test_a_short_paragraph_after_the_last_rule_closes_the_file(built) -> None:
     assert set(got) == {"What is a deadlock?", "How does a file system work?"}
     assert "Journaling" in got["How does a file system work?"]
     assert "Add more questions" not in got["How does a file system work?"]
+    ruled = cards(found, "ruled-answers.md")
+    assert ruled == {
+        "What is a mutex?": "<p>A lock one thread holds.</p>",
+        "What is a semaphore?": "<p>A counter that guards N slots.</p>",
+    }
+
+
+def test_a_choices_options_keep_their_letters(built) -> None:
+    _, _, found = built
+    assert cards(found, "choice.md") == {"Which of these is prime?": "<p>A: 4\nB: 5\nC: 6</p>"}
+
+
+def test_an_english_question_with_an_aside_still_asks(built) -> None:
+    _, _, found = built
+    got = cards(found, "english-aside.md")
+    assert set(got) == {
+        "Why is TCP slow at first (on a new connection?)",
+        "What is a window?",
+    }
+    assert "Slow start" in got["Why is TCP slow at first (on a new connection?)"]
+
+
+def test_a_topic_holding_many_bold_questions_is_a_section_of_them(built) -> None:
+    _, report, found = built
+    got = cards(found, "many-bolds.md")
+    assert {"Why is it fast?", "How does it persist?", "How does it expire keys?"} <= set(got)
+    assert "RDB and AOF" in got["How does it persist?"]
+    assert not of(report, "nested_questions", "many-bolds.md")
 
 
 def test_a_question_heading_over_its_own_sub_headings_is_suspect(built) -> None:
@@ -1261,7 +1311,9 @@ def test_a_question_heading_over_its_own_sub_headings_is_suspect(built) -> None:
 def test_two_bold_names_joined_by_a_word_are_no_term(built) -> None:
     _, _, found = built
     got = cards(found, "two-names.md")
-    assert not any("**" in front for front in got)
+    # one item is no term, so the list is no list of terms: the section's text, one card
+    assert set(got) == {"Engineering"}
+    assert "Made With ML" in got["Engineering"] and "mixed precision" in got["Engineering"]
 
 
 def test_a_box_after_answer_text_stays_a_fold(built) -> None:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ankipress.identity.guids import normalise_question, strip_numbering
 
@@ -17,12 +18,13 @@ _Q_LABEL = re.compile(rf"^\s*(?:{_Q_MARK}|[Qq][0-9０-９]+(?:[.．][0-9０-９]
 _BRACKETED = re.compile(r"^\s*[(（\[【](?:[A-Za-z]|[0-9]{1,2}|Q)[)）\]】]\s*")
 # A: / A： / 答： / Answer: / A1: at the start of an answer
 ANSWER_MARKER = re.compile(  # a colon: "A. Dropout" is an option of a choice, kept
-    r"^(\s*(?:\*\*|__)?)\s*(?:(?:A|[Aa](?:nswer|ns))\s*(?:[0-9０-９]+(?:[.．][0-9０-９]+)*)?\s*[:：]|答\s*[:：])"
-    r"(\s*(?:\*\*|__)?)\s*"
+    # (one run of spaces between any two marks: linear on long runs of spaces)
+    r"^(\s*(?:(?:\*\*|__)\s*)?)(?:(?:A|[Aa](?i:nswer|ns))\s*(?:[0-9０-９]+(?:[.．][0-9０-９]+)*\s*)?"
+    r"[:：]|答\s*[:：])(\s*(?:(?:\*\*|__)\s*)?)"
 )
 # a question mark at the end, before closing marks and a citation ([src], [1], (2019))
-_QUESTION_MARK = re.compile(
-    r"[?？]\s*[)）\]】\"'”’*_`#]*\s*(?:[\[(（【][^\])）】]{0,40}[\])）】]\s*)?$"
+_QUESTION_MARK = re.compile(  # (no two runs of spaces side by side: linear)
+    r"[?？](?:\s*[)）\]】\"'”’*_`#])*\s*(?:[\[(（【][^\])）】]{0,40}[\])）】]\s*)?$"
 )
 # a question bank's tag before a question: [E] easy, [M] medium, [H] hard
 _DIFFICULTY = re.compile(r"^\s*[\[【][EMH][\]】]\s+\S")
@@ -75,13 +77,34 @@ def _aside(text: str, mark: re.Match[str]) -> str | None:
     return None
 
 
+# an English question's first word: "Why is TCP slow at first (on a new connection?)"
+_ENGLISH_ASKING = re.compile(
+    r"(?:why|what|how|when|where|which|who|whom|whose|is|are|was|were|do|does|did|can|"
+    r"could|should|would|will|shall|may|might|must|have|has|had)\b",
+    re.IGNORECASE,
+)
+
+
 def asks(text: str) -> bool:
     """Whether a line of plain text is written as a question. A question mark in an aside
-    at its end asks only the aside: the line asks if the text before it does."""
+    at its end asks only the aside: the line asks if the text before it does (once: an
+    aside before it counts as its end), or opens as an English question does."""
     mark = _QUESTION_MARK.search(text)
-    if mark is not None:
-        before = _aside(text, mark)
-        return asks(before) if before is not None else True
+    if mark is None:
+        return _asks_unmarked(text)
+    before = _aside(text, mark)
+    if before is None:
+        return True
+    plain = strip_numbering(before)
+    return (
+        _QUESTION_MARK.search(before) is not None
+        or _asks_unmarked(before)
+        or _ENGLISH_ASKING.match(plain) is not None
+    )
+
+
+def _asks_unmarked(text: str) -> bool:
+    """Whether a line that does not end in a question mark is written as a question."""
     if has_q_prefix(text) or _DIFFICULTY.match(text):
         return True
     text = strip_numbering(text)
@@ -110,6 +133,16 @@ def question_key(text: str) -> str:
 def is_number_only(text: str) -> bool:
     """A heading that is only a number (``1.13.6``): its title is on the next line."""
     return bool(_NUMBER_ONLY.match(text))
+
+
+_OPTION = re.compile(r"^\s*(?:\*\*|__)?\s*(?P<letter>[A-D])\s*[:：.)）]")
+
+
+def lists_options(lines: Sequence[str]) -> bool:
+    """Whether lines that open with ``A:`` go on with ``B:``: the options of a choice
+    (``A: 4`` / ``B: 5``), not an answer marked ``A:``."""
+    letters = [m["letter"] for line in lines if (m := _OPTION.match(line))]
+    return letters[:2] == ["A", "B"]
 
 
 def without_answer_marker(line: str) -> str:
@@ -347,11 +380,11 @@ _INTERVIEW_STEPS = {
 }
 
 
-# the coding round: the problems set ("三道算法题，给了三十分钟", "代码题：..."), not a
-# question the notes answer
-_CODING_ROUND = re.compile(
-    r"^(?:[一二三四五六七八九十两0-9]+道)?(?:算法题|代码题|编程题|手撕代码|手撕)"
-    r"|^(?:live )?coding round",
+# the coding round: how many problems were set ("三道算法题，给了三十分钟"), or its name
+# alone ("手撕代码："), not a question the notes answer ("算法题：如何判断链表有环？" is one)
+_CODING_ROUND = re.compile(  # a count of problems, or the round's name alone
+    r"^[一二三四五六七八九十两0-9]+道(?:算法题|代码题|编程题)|"
+    r"^(?:算法题|代码题|编程题|手撕代码|(?:live )?coding round)$",
     re.IGNORECASE,
 )
 

@@ -10,6 +10,7 @@ from ankipress.notes.asking import (
     WHOLE_BOLD,
     asks,
     has_q_prefix,
+    lists_options,
     question_markdown,
     question_text,
     without_answer_marker,
@@ -110,6 +111,6 @@ def strip_answer_marker(block: Block, lines: Sequence[str], env: dict) -> tuple[
     if block.kind != "paragraph_open":
         return (block,)
     line = lines[block.first - 1]
-    if without_answer_marker(line) == line:
+    if without_answer_marker(line) == line or lists_options(lines[block.first - 1 : block.last]):
         return (block,)
     return answer_blocks(lines, block.first, block.last, env)

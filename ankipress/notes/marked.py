@@ -7,12 +7,14 @@ a list of questions with no answer of their own."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 
 from ankipress.notes.asking import (
     asks,
     follows_up,
+    lists_options,
     question_markdown,
     question_text,
     without_answer_marker,
@@ -21,6 +23,8 @@ from ankipress.notes.elements import Element
 from ankipress.notes.shapes import Asked, item_starts, plain_line
 
 _LIST = ("bullet_list_open", "ordered_list_open")
+_ITEM_MARKER = re.compile(r"^(?:[-+*]|[0-9]{1,9}[.)])[ \t]+")
+_TASK = re.compile(r"^\[[ xX]\][ \t]+")  # a task list's box
 
 
 def marked_answers(stream: Sequence[Element], lines: Sequence[str]) -> list[Element]:
@@ -32,8 +36,10 @@ def marked_answers(stream: Sequence[Element], lines: Sequence[str]) -> list[Elem
         if element.kind != "prose" or block is None or block.kind != "paragraph_open":
             continue
         line = lines[element.first - 1]
-        if without_answer_marker(line) == line:
-            continue
+        if without_answer_marker(line) == line or lists_options(
+            lines[block.first - 1 : block.last]
+        ):
+            continue  # (A: 4 / B: 5: a choice's options, no marked answer)
         before = out[index - 1]
         asked = _question_before(before, lines)
         if asked is not None:
@@ -53,7 +59,7 @@ def _question_before(element: Element, lines: Sequence[str]) -> Asked | None:
     if block.kind == "paragraph_open" and one_line and asks(written) and not follows_up(written):
         plain = plain_line(written)
     elif block.kind in _LIST and len(item_starts(block)) == 1 and one_line:
-        written = written.split(maxsplit=1)[1] if " " in written else ""
+        written = _TASK.sub("", _ITEM_MARKER.sub("", written, count=1), count=1)
         plain = plain_line(written)
     else:
         return None

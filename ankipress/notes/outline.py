@@ -131,12 +131,15 @@ class Walker:
         self.prose: Draft | None = None  # the topic the last prose joined, while no other
         # element came since: a <details> after it is a fold in that text
         self.tail = 0  # the last line of a heading or a question: after it, the file's end
+        self.last_content = 0  # the index of the file's last element that is content
         self.marks = False  # whether the file ends its answers with a lone <br>
         self.asking: set[int] = set()  # headings whose sections hold a question
         self.unmarked = False  # after a question whose answer was only its end mark
 
     def walk(self, elements: Sequence[Element]) -> None:
         self.tail = max((e.first for e in elements if e.kind in _OPENING), default=0)
+        content = [i for i, e in enumerate(elements) if e.kind not in ("skip", "toc")]
+        self.last_content = content[-1] if content else 0  # the index of the file's last
         self.marks = _ends_answers(elements)
         self.asking = _sections_asking(elements)
         for index, element in enumerate(elements):
@@ -155,7 +158,7 @@ class Walker:
                 self._enter_chapter(start, element)
             elif self._after_end_mark(element):
                 continue
-            elif self._closing_remark(element, elements[index + 1 :]):
+            elif self._closing_remark(element, index >= self.last_content):
                 self.coverage.not_content(element.first, element.last, _CLOSING)
             elif self._absorbed(element):
                 self._absorb(element)
@@ -215,20 +218,22 @@ class Walker:
         self.coverage.not_content(element.first, element.last, "end of an answer")
         return True
 
-    def _closing_remark(self, element: Element, rest: Sequence[Element]) -> bool:
+    def _closing_remark(self, element: Element, last: bool) -> bool:
         """A short paragraph that ends the file after a rule, below its last heading and
-        question (``*Add more questions as you meet them.*``): the file's closing remark,
-        not part of the last answer."""
+        question, once that question has an answer (``*Add more questions as you meet
+        them.*``): the file's closing remark, not part of the last answer."""
         before, block = self.preceding, element.block
+        answered = self.open is None or bool(self.open.answer)  # (else it is the answer)
         return (
-            element.kind == "prose"
+            last
+            and answered
+            and element.kind == "prose"
             and element.first > self.tail
             and before is not None
             and before.text == "horizontal rule"
             and block is not None
             and block.kind == "paragraph_open"
             and element.last - element.first < _REMARK_LINES
-            and all(e.kind in ("skip", "toc") for e in rest)
         )
 
     def _opens_back_matter(self, element: Element) -> bool:

@@ -13,6 +13,7 @@ never where the section's questions are ``Q:`` paragraphs, whose answers they si
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
@@ -24,6 +25,7 @@ from ankipress.notes.asking import follows_up, leads_in, names_an_aspect, questi
 from ankipress.notes.chapters import parse_chapter_heading
 from ankipress.notes.drafts import Draft
 from ankipress.notes.elements import WRAPPER, Element
+from ankipress.notes.noncontent import BACK_MATTER, section_name
 
 _NOT_CONTENT = ("toc", "skip")
 # The rank of each question shape: an answer runs to the next element of its rank or a
@@ -66,6 +68,7 @@ class _Heading:
     question: bool = False
     bolds: list[int] = field(default_factory=list)  # bold questions in its own text
     shaped: bool = False  # a question of another shape (Q:, <details>...) in its own text
+    parted: bool = False  # a sub-heading that recurs under other headings: a part of it
 
 
 def assign_roles(
@@ -162,6 +165,10 @@ def _assign_roles(elements: Sequence[Element], title_line: int, folds: frozenset
         elif element.kind == "heading" and element.first not in parts:
             continue
         elif element.kind not in _NOT_CONTENT:
+            if element.kind == "heading":  # a part: of the shallower heading above it
+                while len(stack) > 1 and stack[-1].element.level >= element.level:
+                    _close(stack.pop(), stack[-1])
+                stack[-1].parted = True
             top = stack[-1]
             folded = top.content and top is not root and element.first in folds  # an answer's
             top.content = True
@@ -206,6 +213,10 @@ def _close(heading: _Heading, parent: _Heading) -> None:
     parent.marks |= heading.marks or heading.element.asks
 
 
+_BACK = frozenset(section_name(name) for name in BACK_MATTER)  # "参考": no part of an answer
+_FEW_BOLDS = 2  # bold questions a topic's text may hold and still be one topic
+
+
 def _alike(heading: _Heading, questions: set[int]) -> None:
     """Headings written alike ask alike: a leaf heading among sibling leaves that mostly
     ask topic questions (three or more, two in three) asks one too, though its text holds
@@ -218,7 +229,7 @@ def _alike(heading: _Heading, questions: set[int]) -> None:
     if asking < 3 or 3 * asking < 2 * len(leaves):
         return
     for child in leaves:
-        if not child.question and not child.shaped and child.bolds:
+        if not child.question and not child.shaped and 0 < len(child.bolds) <= _FEW_BOLDS:
             child.question = True
             child.holds = child.marks = False
             questions.difference_update(child.bolds)
@@ -256,23 +267,37 @@ def _promote(root: _Heading, promoted: dict[int, tuple[int, int]], rules: Sequen
 
 
 def _parts_of(heading: _Heading, rules: Sequence[int]) -> bool:
-    """Whether a heading's plain sub-headings are parts of its one answer: there is one of
-    them, or one names an aspect (``Characteristics``) or is a label (``4.2.1 Dropout:``,
-    its colon leading into its text), or the heading is
-    numbered as its siblings are and they are not (``4.计算感受野`` over ``感受野计算``).
-    Sub-headings that are each a topic of their own (``Dynamic Programming`` over
-    ``Memoization`` and ``Tabulation``), or that a rule sets apart (the author's end of
-    each answer), each ask."""
+    """Whether a heading's plain sub-headings are parts of its one answer: one names an
+    aspect (``Characteristics``, ``Example: ...``, or recurs under other headings as
+    ``思路`` does) or is a label (``4.2.1 Dropout:``, its colon leading into its text), or
+    the heading is numbered and they are not (``4.计算感受野`` over ``感受野计算``); back
+    matter (``参考``) counts for neither. Sub-headings that are each a topic of their own
+    (``Dynamic Programming`` over ``Memoization`` and ``Tabulation``), or that a rule sets
+    apart (the author's end of each answer), each ask."""
     children = heading.children
     starts = [child.element.first for child in children]
     if _apart(starts, rules) or (len(starts) == 2 and _between(rules, *starts)):
         return False
-    texts = [child.element.text for child in children]
+    if heading.parted:  # "思路" under "01-查找" as under the other headings
+        return True
+    texts = [
+        text
+        for child in children
+        if (text := child.element.text.strip("#*_` ")) and section_name(text) not in _BACK
+    ]
     numbered = strip_numbering(heading.element.text) != heading.element.text
-    return (
-        len(children) == 1
-        or any(names_an_aspect(text) or text.rstrip().endswith((":", "：")) for text in texts)
+    return not texts or (
+        any(_names_a_part(text) for text in texts)
         or (numbered and all(strip_numbering(text) == text for text in texts))
+    )
+
+
+def _names_a_part(heading: str) -> bool:
+    """A sub-heading naming a part of the answer above it: an aspect (``Characteristics``,
+    ``Example: Binary File Operations``) or a label (``4.2.1 Dropout:``)."""
+    head = re.split(r"[:：]", heading, maxsplit=1)[0]
+    return (
+        names_an_aspect(heading) or names_an_aspect(head) or heading.rstrip().endswith((":", "："))
     )
 
 

@@ -216,10 +216,16 @@ def _unfinished(answered: Sequence[Question], lines: Sequence[str]) -> Iterator[
         empty = True
         for number in range(first, last + 1):
             line = lines[number - 1]
-            fence = _FENCE.match(line)
+            fence = _FENCE_RUN.match(line)
             if opened is None and fence:
-                opened, empty, start = fence[0].strip(), True, number
-            elif opened is not None and fence and line.strip().startswith(opened):
+                opened, empty, start = fence[1], True, number
+            elif (
+                opened is not None
+                and fence
+                and fence[1][0] == opened[0]
+                and len(fence[1]) >= len(opened)
+                and not line.strip()[len(fence[1]) :].strip()
+            ):
                 if empty:
                     yield Suspect(
                         q.line,
@@ -270,7 +276,9 @@ def _notes_held(lines: Sequence[str]) -> list[str]:
     items = [m["text"] for line in lines if (m := _LIST_ITEM.match(line))]
     if any(_LINK.sub("", text).strip(" ,，、.;；:：-") for text in items if len(text) <= _LINE):
         held.append("a list")
-    if any(_IMAGE.search(line) or "<img" in line.lower() for line in lines):
+    if any(
+        len(line) <= _LINE and (_IMAGE.search(line) or "<img" in line.lower()) for line in lines
+    ):
         held.append("figures")
     if any(len(line) <= _LINE and _TABLE_RULE.fullmatch(line.strip()) for line in lines):
         held.append("a table")
@@ -347,8 +355,13 @@ def _asked_over_sub_headings(
             if _FENCE.match(line):
                 fenced = not fenced
             elif not fenced and (heading := _ATX_LEVEL.match(line)):
-                text = line.strip().strip("#").strip().strip("*_").strip()
-                if len(heading[1]) > level and not asks(text) and not names_an_aspect(text):
+                text = line.strip().strip("#").strip().strip("*_`").strip()
+                if (
+                    len(heading[1]) > level
+                    and text
+                    and not asks(text)
+                    and not names_an_aspect(text)
+                ):
                     subs.append(text)
         if len(subs) == 1:
             yield Suspect(
@@ -467,6 +480,7 @@ def _heading_runs(questions: Sequence[Question]) -> Iterator[Suspect]:
 
 _MARKERS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|[-*+]\s+|[0-9]{1,3}[.)]\s+|>\s*)*")
 _FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
+_FENCE_RUN = re.compile(r"^\s{0,3}(`{3,}|~{3,})")  # a fence, all of its marks
 
 
 def _asking_lines(lines: Sequence[str]) -> int:
