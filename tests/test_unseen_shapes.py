@@ -1240,6 +1240,10 @@ def test_sub_headings_that_are_topics_of_their_own_ask(built) -> None:
     assert "top down" not in got["Dynamic programming"]
     assert "overlapping" in got["Dynamic programming"]
     assert not suspects(report, "strategies.md")
+    # a question with questions under it, among questions: no chapters, one deck
+    assert {n.deck for n in found if n.fields["Source"] == "content/strategies.md"} == {
+        "Strategies"
+    }
 
 
 def test_a_line_of_whole_html_elements_is_a_block_of_its_own(built) -> None:

@@ -69,6 +69,7 @@ class _Heading:
     bolds: list[int] = field(default_factory=list)  # bold questions in its own text
     shaped: bool = False  # a question of another shape (Q:, <details>...) in its own text
     parted: bool = False  # a sub-heading that recurs under other headings: a part of it
+    text: bool = False  # text of its own before its first sub-heading that asks nothing
 
 
 def assign_roles(
@@ -175,6 +176,8 @@ def _assign_roles(elements: Sequence[Element], title_line: int, folds: frozenset
             shaped = element.kind == "question" and not folded
             marked = shaped or element.first in questions
             top.shaped |= shaped
+            top.text |= not (marked or top.holds) and element.kind != "heading"  # (not an
+            # answer: text before its first question)
             if element.first in questions:
                 top.bolds.append(element.first)
             top.holds |= marked
@@ -184,11 +187,16 @@ def _assign_roles(elements: Sequence[Element], title_line: int, folds: frozenset
     _alike(root, questions)
     promoted: dict[int, tuple[int, int]] = {}
     rules = [e.first for e in elements if e.kind == "skip" and e.text == "horizontal rule"]
-    asked = _promote(root, promoted, rules)
+    asked, asking_level = _promote(root, promoted, rules)
     explicit = sum(e.kind == "question" and e.asks for e in elements)
     sections: list[int] = []
-    _collect(root, questions, sections)
+    texted: list[int] = []  # of those sections, the ones with text of their own
+    _collect(root, questions, sections, texted)
     chapter_level = min(sections, default=0)
+    if chapter_level == asking_level and texted.count(chapter_level) == sections.count(
+        chapter_level
+    ):  # "## Dynamic Programming", text and sub-questions, among "## Two pointers"...
+        chapter_level = 0  # a question with questions under it, no chapter: one deck
     questions.update(e.first for e in elements if e.kind == "heading" and e.asks)
     questions.discard(title_line)
     lead = asked > explicit
@@ -235,13 +243,14 @@ def _alike(heading: _Heading, questions: set[int]) -> None:
             questions.difference_update(child.bolds)
 
 
-def _promote(root: _Heading, promoted: dict[int, tuple[int, int]], rules: Sequence[int]) -> int:
+def _promote(
+    root: _Heading, promoted: dict[int, tuple[int, int]], rules: Sequence[int]
+) -> tuple[int, int]:
     """The level at which most headings ask questions is the file's question level (the
     deepest of equals): a heading there whose sub-headings are only plain leaves (``10.3
     ... 的区别`` over ``10.3.1 ...：`` and ``10.3.2 ...：``) asks one question, and they
-    are its answer; unless a rule stands between most of them and the next, the author's
-    end of each one's answer (``## Key Metrics`` over ``### Precision``, ``---``,
-    ``### Recall``). How many headings ask (``第N章`` chapters aside)."""
+    are its answer when they are parts of it (``_parts_of``). How many headings ask
+    (``第N章`` chapters aside), and that level."""
     found: list[_Heading] = []
 
     def walk(heading: _Heading) -> None:
@@ -263,7 +272,8 @@ def _promote(root: _Heading, promoted: dict[int, tuple[int, int]], rules: Sequen
                 len(heading.children),
                 heading.children[0].element.level,
             )
-    return sum(1 for h in found if h.question and not parse_chapter_heading(h.element.text))
+    asked = sum(1 for h in found if h.question and not parse_chapter_heading(h.element.text))
+    return asked, level
 
 
 def _parts_of(heading: _Heading, rules: Sequence[int]) -> bool:
@@ -301,8 +311,11 @@ def _names_a_part(heading: str) -> bool:
     )
 
 
-def _collect(heading: _Heading, questions: set[int], sections: list[int]) -> None:
-    """Questions and question-holding sections below ``heading``. A heading with nothing
+def _collect(
+    heading: _Heading, questions: set[int], sections: list[int], texted: list[int]
+) -> None:
+    """Questions and question-holding sections below ``heading`` (their levels; in
+    ``texted`` those of the sections with text of their own). A heading with nothing
     under it asks a question (left unanswered) where its siblings do."""
     siblings_ask = any(child.question for child in heading.children)
     for child in heading.children:
@@ -311,8 +324,10 @@ def _collect(heading: _Heading, questions: set[int], sections: list[int]) -> Non
             questions.add(child.element.first)
         elif child.holds:
             sections.append(child.element.level)
+            if child.text:
+                texted.append(child.element.level)
         if not child.question:
-            _collect(child, questions, sections)
+            _collect(child, questions, sections, texted)
 
 
 def _bold_questions(elements: Sequence[Element]) -> list[int]:
