@@ -520,6 +520,13 @@ FILES = {
         "节点间网络慢时，用 PP 与 ZeRO-1 混合并行，那么 PP 能与 ZeRO-3 一起用吗？"
         "\n\n答：不推荐，PP 要累积梯度。\n"
     ),
+    # suspect: an answer that ends with a label heading the questions after it
+    "labelled-groups.md": (
+        "1. Why did you leave your last job?\n\nans: I wanted to build search.\n\n`TEAMWORK`\n\n"
+        "2. A time you disagreed with a colleague?\n\nans: We ran both designs for a week."
+        "\n\n3. What does `.info()` print?\n\nans: the columns and their types.\n\n`.info()`\n\n"
+        "4. And `.describe()`?\n\nans: summary statistics.\n"
+    ),
 }
 
 
@@ -687,7 +694,7 @@ def test_a_front_naming_a_box_and_a_run_of_bare_headings_are_suspect(built) -> N
         ),
     ]
     assert "content/suspect.md:6: warning: the front '展开' names no question" in output
-    assert "Suspect: 24 cards in 18 files may be read wrongly" in output
+    assert "Suspect: 25 cards in 19 files may be read wrongly" in output
 
 
 def test_many_asking_lines_and_one_card_is_suspect(built) -> None:
@@ -1357,3 +1364,15 @@ def test_a_marked_answer_makes_the_line_before_it_its_question(built) -> None:
     unanswered = [q["question"] for q in of(report, "unanswered", "marked.md")]
     assert unanswered == ["Which decision was unpopular?"]
     assert not [d for d in of(report, "diagnostics", "marked.md") if d["code"] == "uncovered"]
+
+
+def test_an_answer_ending_with_a_label_before_the_next_question_is_suspect(built) -> None:
+    _, report, _ = built
+    assert suspects(report, "labelled-groups.md") == [
+        (
+            1,
+            "the answer of 'Why did you leave your last job?' ends with the label '`TEAMWORK`', "
+            "right before the next question: if it heads the questions after it, make it a "
+            "heading",
+        )
+    ]  # ("`.info()`" is code: an answer, no label)

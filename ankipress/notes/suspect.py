@@ -17,7 +17,8 @@ how notes are written, it says so instead of building quietly:
   on the question's line;
 - an answer that is mostly links: a reading list, not notes;
 - a section's text, made a card, that ends leading into the questions right after it: it
-  may only set them up;
+  may only set them up; an answer that ends with a label line right before the next
+  question: the label may head the questions after it;
 - a ``Question:`` line right under a heading that asks nothing: the heading may be the
   card's front;
 - an introduction (text before the first question, on no card) holding lines that read
@@ -159,20 +160,42 @@ def _answers_on_the_line(questions: Sequence[Question]) -> Iterator[Suspect]:
 
 def _set_ups(questions: Sequence[Question], lines: Sequence[str]) -> Iterator[Suspect]:
     """A card of a section's own text whose last line leads into the questions right
-    after it (``Write SQL queries to extract the following:``): it may only set them up."""
+    after it (``Write SQL queries to extract the following:``): it may only set them up.
+    An answer whose last line is a label right before the next question (```CONFLICT```,
+    ``Situational Questions:``, not an item of a list): it may head the questions after
+    it."""
     for q, after in pairwise(questions):
-        if not q.answered or q.shape != "topic" or asks(q.text):
+        if not q.answered:
             continue
         assert q.answer_lines is not None
         last = lines[q.answer_lines[1] - 1].strip()
         between = lines[q.answer_lines[1] : after.line - 1]
-        if last.endswith((":", "：")) and not any(line.strip() for line in between):
+        if any(line.strip() for line in between):
+            continue
+        topic = q.shape == "topic" and not asks(q.text)
+        if topic and last.endswith((":", "：")):
             yield Suspect(
                 q.line,
                 f"the text of {q.text!r} ends leading into the questions after it "
                 f"({last!r}): if it only sets them up, quote it ('> ') to keep it off the "
                 "cards",
             )
+        raw = lines[q.answer_lines[1] - 1]
+        listed = raw[:1].isspace() or _LIST_ITEM.match(raw) is not None  # (nested content)
+        label = _LABEL_LINE.fullmatch(last) and q.answer_lines[1] > q.answer_lines[0]
+        if not topic and label and not listed:
+            yield Suspect(
+                q.line,
+                f"the answer of {q.text!r} ends with the label {last!r}, right before the "
+                "next question: if it heads the questions after it, make it a heading",
+            )
+
+
+# a line that only labels what follows: "`CONFLICT`", "Situational Questions:", "**Redis**"
+# (words only: "`.info()`" is code, an answer)
+_LABEL_LINE = re.compile(
+    r"`[^\W\d_][\w &/-]{0,38}`|(?:\*\*|__)[^\W\d_][\w &/-]{0,38}(?:\*\*|__)|[^。.!！?？]{1,40}[:：]"
+)
 
 
 _QUESTION_LABEL = re.compile(r"^\s*(?:\*\*|__)?\s*(?:Q|Question|问题|题目)\b", re.IGNORECASE)
