@@ -92,6 +92,18 @@ def _spaced_marker(n: int) -> str:
     return "# T\n\n## What?\n\nA" + " " * n + "x\n"
 
 
+def _spaced_anchor(n: int) -> str:
+    return "## What?\n\n<a name=" + " " * n + "x\n"
+
+
+def _spaced_heading(n: int) -> str:
+    return "## 1. What?" + " " * n + "x\n\nIt.\n"
+
+
+def _spaced_bold(n: int) -> str:
+    return "## What?\n\n**a**" + " " * n + "x\n"
+
+
 # name -> (note of about n characters, n for the tests)
 CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "1 MB line": (_long_line, 1_000_000),
@@ -109,4 +121,7 @@ CASES: dict[str, tuple[Callable[[int], str], int]] = {
     "a line of HTML with 200k spaces": (_spaced_html_line, 200_000),
     "a line of 20k asides": (_asides, 120_000),
     "A then 200k spaces": (_spaced_marker, 200_000),
+    "<a name= then 100k spaces": (_spaced_anchor, 100_000),
+    "## 1. What? then 100k spaces": (_spaced_heading, 100_000),
+    "**a** then 100k spaces": (_spaced_bold, 100_000),
 }

@@ -30,6 +30,9 @@ EXPECTED: dict[str, tuple[int, str | None, str | None]] = {
     "a line of HTML with 200k spaces": (1, "not found", "## Next?"),  # too long to read
     "a line of 20k asides": (1, "is kept in the answer", "(DNS?)(DNS?)"),
     "A then 200k spaces": (1, None, "x"),
+    "<a name= then 100k spaces": (1, None, "x"),
+    "## 1. What? then 100k spaces": (1, None, "It."),
+    "**a** then 100k spaces": (1, None, "x"),
 }
 
 

@@ -158,7 +158,8 @@ def without_answer_marker(line: str) -> str:
 
 
 # a line that is one bold phrase, a colon after it allowed: its phrase is group 2
-WHOLE_BOLD = re.compile(r"(\*\*|__)((?:(?!\1).)+?)\1\s*([:：]?)\s*")
+# (spaces after the colon only where there is one: no two runs of spaces side by side)
+WHOLE_BOLD = re.compile(r"(\*\*|__)((?:(?!\1).)+?)\1\s*([:：]?)(?:(?<=[:：])\s*)?")
 # anything inline markdown reads: text without it is its own plain text and its own HTML
 MARKUP = re.compile(r"[*_`\[\]<>$!\\&~|{}=^]|https?:|www\.")
 # **Q:** / **Question 2.** / **Question**: before a question, the mark inside the bold or after
@@ -195,12 +196,16 @@ _GENERIC_LABEL = re.compile(
     re.IGNORECASE,
 )
 _DECORATION = re.compile(r"[\s\W_]+$|^[\s\W_]+")  # ▶, 👉, arrows, colons, brackets
+_LABEL_AT_MOST = 100  # characters of a line that names a container, decoration and all
 
 
 def is_generic_label(text: str) -> bool:
     """Whether a line names a container rather than asking or naming anything: ``展开``,
     ``Answer``, ``Click to expand``, ``👉 查看答案``."""
-    core = _DECORATION.sub("", text.strip())
+    text = text.strip()
+    if len(text) > _LABEL_AT_MOST:  # (and its decoration is stripped in linear time)
+        return False
+    core = _DECORATION.sub("", text)
     return bool(core) and len(core) <= 30 and bool(_GENERIC_LABEL.match(core))
 
 
