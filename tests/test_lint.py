@@ -37,3 +37,26 @@ def test_layers() -> None:
         text=True,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_no_regular_expression_backtracks_without_bound() -> None:
+    """regexploit finds the patterns whose backtracking grows as a power of the input
+    (cubic and worse) in every module; it misses some quadratic ones (two runs of spaces
+    side by side), which tests/hostile.py grows instead."""
+    if importlib.util.find_spec("regexploit") is None:
+        pytest.skip("regexploit is not installed")
+    modules = sorted(str(path) for path in (REPO / "ankipress").rglob("*.py"))
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from regexploit.bin.regexploit_python_ast import main; "
+            "sys.argv[0] = 'regexploit-py'; sys.exit(main())",
+            *modules,
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert "Vulnerable regex" not in done.stdout, done.stdout
+    assert "Processed" in done.stdout, done.stdout + done.stderr  # (it ran)

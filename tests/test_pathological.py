@@ -77,3 +77,19 @@ def test_exact_warnings_for_nesting(tmp_path: Path) -> None:
     first, second = result.decks[0].notes
     assert "<code>24\n- 25\n</code>" in first.answer  # as written, minus its indent
     assert second.answer.startswith('<pre class="too-deep">&lt;div&gt;')
+
+
+def test_an_svg_with_long_runs_of_spaces_is_checked_in_linear_time(tmp_path: Path) -> None:
+    # the scheme check once took cubic time on "href=" or "url(" followed by spaces
+    root = tmp_path / "content"
+    root.mkdir()
+    (root / "note.md").write_text("## What?\n\n![a figure](a.svg)\n", encoding="utf-8")
+    spaces = " " * 200_000
+    (root / "a.svg").write_text(
+        f'<svg xmlns="http://www.w3.org/2000/svg"><a href={spaces}x></a>'
+        f"<style>p {{ background: url({spaces}y) }}</style></svg>",
+        encoding="utf-8",
+    )
+    result = build(BuildOptions(paths=(root,), out=tmp_path / "decks", timestamp=0))
+    assert result.diagnostics.error_count == 0
+    assert result.cards == 1

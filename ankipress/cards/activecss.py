@@ -66,8 +66,8 @@ _SVG_ELEMENT = re.compile(
 )
 _SVG_TAG = re.compile(r"<[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>")  # quotes may hold '>'
 _SVG_HANDLER = re.compile(r"[\s\"'/]on[a-z-]+\s*=", re.I)
-_SVG_SCHEME = re.compile(
-    r"(?:\b(?:href|src)\s*=|url\(|@import)\s*(?:url\()?\s*['\"]?\s*([a-z][a-z0-9+.-]*):([a-z]*)",
+_SVG_SCHEME = re.compile(  # (each run of spaces after a mark of its own: linear)
+    r"(?:\b(?:href|src)\s*=|url\(|@import)\s*(?:url\(\s*)?(?:['\"]\s*)?([a-z][a-z0-9+.-]*):([a-z]*)",
     re.I,
 )
 
