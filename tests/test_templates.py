@@ -171,6 +171,27 @@ def test_templates_init_copies_the_defaults(run_cli, tmp_path: Path) -> None:
     assert run_cli("templates", "init", "mine", "--force", cwd=tmp_path).exit_code == 0
 
 
+@pytest.mark.parametrize("link", ["file", "folder", "parent"])
+def test_templates_init_never_writes_through_a_link(run_cli, tmp_path: Path, link: str) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "ankipress.lock").write_text("precious", encoding="utf-8")
+    repo = tmp_path / "repo"
+    (repo / "notes").mkdir(parents=True)
+    if link == "file":
+        (repo / "notes" / "templates").mkdir()
+        (repo / "notes" / "templates" / "front.html").symlink_to(other / "ankipress.lock")
+    elif link == "folder":
+        (repo / "notes" / "templates").symlink_to(other)
+    else:
+        (repo / "notes").rmdir()
+        (repo / "notes").symlink_to(other)
+    result = run_cli("templates", "init", "notes/templates", "--force", cwd=repo)
+    assert result.exit_code == 2 and "is a link" in result.output
+    assert (other / "ankipress.lock").read_text(encoding="utf-8") == "precious"
+    assert sorted(p.name for p in other.iterdir()) == ["ankipress.lock"]
+
+
 @pytest.mark.parametrize("lock", ["--lock", "--no-lock"])
 def test_a_css_only_change_reaches_anki(run_cli, write_tree, folder, tmp_path, lock) -> None:
     content = write_tree({"vision.md": BOOK})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from difflib import get_close_matches
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import click
 
 from ankipress import __version__
+from ankipress.atomic import write_bytes
 from ankipress.build.outcome import COMBINED_FILE
 from ankipress.cards.notetype import DEFAULT_TEMPLATES
 from ankipress.cards.templates import REQUIRED
@@ -173,14 +173,26 @@ def templates_init(folder: Path, force: bool) -> None:
     Files named _something (fonts, scripts, images) ship with the cards under a
     content-hashed name, so a changed file reaches every user.
     """
-    folder.mkdir(parents=True, exist_ok=True)
     targets = [folder / name for name in REQUIRED]
+    linked = next((p for p in [*_components(folder), *targets] if p.is_symlink()), None)
+    if linked is not None:  # a notes repository's link would take the files elsewhere
+        raise click.UsageError(f"{linked} is a link; templates are written into a real folder")
+    folder.mkdir(parents=True, exist_ok=True)
     existing = [t for t in targets if t.exists()]
     if existing and not force:
         raise click.UsageError(f"{existing[0]} exists; use --force to overwrite")
     for target in targets:
-        shutil.copyfile(DEFAULT_TEMPLATES / target.name, target)
+        write_bytes(target, (DEFAULT_TEMPLATES / target.name).read_bytes())
     say(f"Wrote {', '.join(t.as_posix() for t in targets)}")
+
+
+def _components(folder: Path) -> list[Path]:
+    """The folders a path names, from the first it names to itself (an absolute path:
+    itself only, as the system's own links above it are not the notes')."""
+    if folder.is_absolute():
+        return [folder]
+    parts = folder.parts
+    return [Path(*parts[: i + 1]) for i in range(len(parts))]
 
 
 main.add_command(check)
