@@ -325,3 +325,26 @@ def test_a_lock_cannot_send_a_package_outside_the_output_folder(
         result.stderr
     )
     assert victim.read_text(encoding="utf-8") == "mine"
+
+
+def test_another_folder_never_replaces_a_package_of_an_earlier_build(
+    run_cli, tmp_path: Path
+) -> None:
+    # two notes folders, each with a notes.md, built one after the other into one folder
+    for name, question in (("a", "What is A?"), ("b", "What is B?")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "notes.md").write_text(f"## {question}\n\nIt.\n", encoding="utf-8")
+    first = run_cli("build", "a", "-o", "out", "--no-lock", cwd=tmp_path)
+    assert first.exit_code == 0
+    package = tmp_path / "out" / "notes" / "00-notes.apkg"
+    before = package.read_bytes()
+    second = run_cli("build", "b", "-o", "out", "--no-lock", cwd=tmp_path)
+    assert second.exit_code == 1
+    assert (
+        "b/notes.md: error: out/notes/00-notes.apkg holds the cards of ../a/notes.md (an "
+        "earlier build into this folder), not replaced" in second.output
+    )
+    assert package.read_bytes() == before
+    # a folder renamed is no other folder: its book is gone, and the package is replaced
+    (tmp_path / "a").rename(tmp_path / "a2")
+    assert run_cli("build", "a2", "-o", "out", "--no-lock", cwd=tmp_path).exit_code == 0

@@ -49,9 +49,10 @@ def write_all(
         else [([deck], deck.output) for deck in result.decks]
     )
     roots = {source.root for source in result.sources}
+    base = options.out.resolve()
+    groups = _unclaimed(groups, result, base)
     remove_litter(options.out, [file for _, file in groups], roots)
     listed = hashlib.sha256()  # what the manifest lists: every package, from its inputs
-    base = options.out.resolve()
     digests: dict[PurePosixPath, str] = {}
     pending: list[tuple[list[Deck], PurePosixPath, str]] = []  # to write, with their inputs
     for decks, file in groups:
@@ -116,6 +117,35 @@ def write_all(
     return True
 
 
+def _unclaimed(
+    groups: list[tuple[list[Deck], PurePosixPath]], result: BuildResult, base: Path
+) -> list[tuple[list[Deck], PurePosixPath]]:
+    """The packages to write, less those an earlier build into this output folder wrote
+    for a book this build does not answer for (``a/notes.md`` then ``b/notes.md``, built
+    one after the other into one folder): each such one is an error, and stays as it is."""
+    covered = _covered(result.sources, result.partial)
+    claims = {
+        d["file"]: d["book"] for d in earlier_decks(base) if _ours_still(base, d)
+    }  # package -> the book it was written from
+    kept = []
+    for decks, file in groups:
+        other = claims.get(file.as_posix())
+        ours = {book_path(deck, base) for deck in decks}
+        if other is None or other in ours or covered(base / other) or not _exists(base / other):
+            kept.append((decks, file))  # (a book no longer there claims nothing)
+            continue
+        where = decks[0].book.display
+        result.diagnostics.error(
+            where,
+            0,
+            f"{display_path(base / file)} holds the cards of {other} (an earlier build into "
+            "this folder), not replaced: build this notes folder into another output "
+            "folder, or give the file a 'title:' of its own",
+            "output",
+        )
+    return kept
+
+
 @dataclass(frozen=True)
 class _Packager:
     """Writes one package (a job of the write stage); a failure to write is its reason."""
@@ -159,6 +189,13 @@ def _ours_still(base: Path, deck: dict) -> bool:
     rel = PurePosixPath(str(deck["file"]))
     sha = deck.get("sha256")
     return isinstance(sha, str) and is_ours(base, rel, sha)
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a path the manifest made up
+        return False
 
 
 def _covered(sources: list[SourceFile], partial: Collection[Path] = ()) -> Callable[[Path], bool]:
