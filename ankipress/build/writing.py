@@ -141,7 +141,7 @@ def _unclaimed(
             f"{display_path(base / file)} holds the cards of {other} (an earlier build into "
             "this folder), not replaced: build this notes folder into another output "
             "folder, or give the file a 'title:' of its own",
-            "output",
+            "duplicate-output",
         )
     return kept
 
