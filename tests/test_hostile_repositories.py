@@ -7,6 +7,8 @@ import json
 import os
 from pathlib import Path
 
+import pytest
+
 from ankipress.diagnostics import Diagnostics
 from ankipress.identity.lockfile import read_lock
 from tests.apkgdump import dump_package
@@ -217,3 +219,26 @@ def test_an_svg_that_could_run_is_not_packed(run_cli, write_tree, tmp_path: Path
     )
     (package,) = sorted((tmp_path / "out").rglob("*.apkg"))
     assert list(dump_package(package)["media"].values()) == [len(plain)]
+
+
+@pytest.mark.parametrize(
+    ("svg", "mark"),
+    [  # the fourth round's: a tab the browser drops, and an animation that sets a link
+        (b'<svg><a href="java&#x09;script:alert(1)"><text>go</text></a></svg>', "javascript:"),
+        (
+            b'<svg><a><set attributeName="href" to="javascript:alert(1)"/>'
+            b"<text>go</text></a></svg>",
+            "<set",
+        ),
+    ],
+)
+def test_an_svg_link_that_could_run_is_not_packed(
+    run_cli, write_tree, tmp_path: Path, svg: bytes, mark: str
+) -> None:
+    note = "# Book\n\n## What is drawn?\n\n![a](evil.svg)\n"
+    root = write_tree({"a.md": note, "evil.svg": svg})
+    result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 0
+    assert f"image 'evil.svg' holds '{mark}'" in result.stderr
+    (package,) = sorted((tmp_path / "out").rglob("*.apkg"))
+    assert not dump_package(package)["media"]

@@ -80,14 +80,15 @@ def test_exact_warnings_for_nesting(tmp_path: Path) -> None:
 
 
 def test_an_svg_with_long_runs_of_spaces_is_checked_in_linear_time(tmp_path: Path) -> None:
-    # the scheme check once took cubic time on "href=" or "url(" followed by spaces
+    # the scheme check once took cubic time on "href=" or "url(" followed by spaces, and
+    # the tag scan quadratic on a run of "<a"
     root = tmp_path / "content"
     root.mkdir()
     (root / "note.md").write_text("## What?\n\n![a figure](a.svg)\n", encoding="utf-8")
     spaces = " " * 200_000
     (root / "a.svg").write_text(
         f'<svg xmlns="http://www.w3.org/2000/svg"><a href={spaces}x></a>'
-        f"<style>p {{ background: url({spaces}y) }}</style></svg>",
+        f"<style>p {{ background: url({spaces}y) }}</style>{'<a' * 100_000}</svg>",
         encoding="utf-8",
     )
     result = build(BuildOptions(paths=(root,), out=tmp_path / "decks", timestamp=0))

@@ -64,8 +64,18 @@ _SVG_ELEMENT = re.compile(
     r"|<!entity",
     re.I,
 )
-_SVG_TAG = re.compile(r"<[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>")  # quotes may hold '>'
+# quotes may hold '>' (and lines); a tag holds no '<' outside them, so a failed try ends
+# at the next '<' (linear on "<a<a<a...")
+_SVG_TAG = re.compile(r"<[^<>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^<>\"']*)*>")
 _SVG_HANDLER = re.compile(r"[\s\"'/]on[a-z-]+\s*=", re.I)
+# an animation that sets a link (<set attributeName="href" to="javascript:...">): its
+# value is a URL no attribute holds
+_SVG_ANIMATED_LINK = re.compile(
+    r"<\s*(?:[\w.-]+:)?(?:set|animate|animateMotion|animateTransform)\b[^>]*?"
+    r"attributeName\s*=\s*(?:['\"]\s*)?(?:[\w.-]+:)?href\b",
+    re.I,
+)
+_URL_BLANKS = re.compile(r"[\t\n\r]")
 _SVG_SCHEME = re.compile(  # (each run of spaces after a mark of its own: linear)
     r"(?:\b(?:href|src)\s*=|url\(|@import)\s*(?:url\(\s*)?(?:['\"]\s*)?([a-z][a-z0-9+.-]*):([a-z]*)",
     re.I,
@@ -96,7 +106,11 @@ def active_svg(data: bytes) -> str | None:
         handler = _SVG_HANDLER.search(tag[0])
         if handler:
             return repr(handler[0].strip(" \"'/"))
-    for ref in _SVG_SCHEME.finditer(unescape(text)):  # '&#106;avascript:' too
+        if _SVG_ANIMATED_LINK.match(tag[0]):
+            return repr(tag[0].split()[0])
+    # '&#106;avascript:' too, and 'java&#x09;script:': a browser drops tabs and line
+    # breaks from a URL before it reads the scheme
+    for ref in _SVG_SCHEME.finditer(_URL_BLANKS.sub("", unescape(text))):
         scheme, kind = ref[1].lower(), ref[2].lower()
         if scheme not in ("http", "https") and not (scheme == "data" and kind in ("image", "font")):
             return repr(f"{scheme}:")
