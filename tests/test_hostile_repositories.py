@@ -221,17 +221,30 @@ def test_an_svg_that_could_run_is_not_packed(run_cli, write_tree, tmp_path: Path
     assert list(dump_package(package)["media"].values()) == [len(plain)]
 
 
-@pytest.mark.parametrize(
-    ("svg", "mark"),
-    [  # the fourth round's: a tab the browser drops, and an animation that sets a link
-        (b'<svg><a href="java&#x09;script:alert(1)"><text>go</text></a></svg>', "javascript:"),
-        (
-            b'<svg><a><set attributeName="href" to="javascript:alert(1)"/>'
-            b"<text>go</text></a></svg>",
-            "<set",
-        ),
-    ],
-)
+_SVG_NS = b'<svg xmlns="http://www.w3.org/2000/svg">'
+_RUNNING_SVGS = [  # the fourth round's and a fresh read's: each runs in Chromium opened alone
+    (_SVG_NS + b'<a href="java&#x09;script:alert(1)"><text>go</text></a></svg>', "javascript:"),
+    (_SVG_NS + b'<a><set attributeName="href" to="javascript:alert(1)"/></a></svg>', "javascript:"),
+    (
+        _SVG_NS + b'<a><set attributeName="&#104;ref" to="javascript:alert(1)"/></a></svg>',
+        "javascript:",
+    ),
+    (
+        _SVG_NS + b'<a><set class="a>b" to="javascript:x()" attributeName="href"/></a></svg>',
+        "javascript:",
+    ),
+    (_SVG_NS + b"<?x <!--?><script>alert(1)</script><?x -->?></svg>", "<script"),
+    (_SVG_NS + b"<text><![CDATA[<!--]]></text><script>alert(1)</script></svg>", "<script"),
+    (
+        '<?xml version="1.0" encoding="UTF-16"?><svg xmlns="http://www.w3.org/2000/svg">'
+        "<script>alert(1)</script></svg>".encode("utf-16-le"),
+        "<script",
+    ),
+    (b'<!DOCTYPE svg [<!ENTITY x "javascript:alert(1)">]>' + _SVG_NS + b"</svg>", "<!DOCTYPE"),
+]
+
+
+@pytest.mark.parametrize(("svg", "mark"), _RUNNING_SVGS)
 def test_an_svg_link_that_could_run_is_not_packed(
     run_cli, write_tree, tmp_path: Path, svg: bytes, mark: str
 ) -> None:
@@ -242,3 +255,19 @@ def test_an_svg_link_that_could_run_is_not_packed(
     assert f"image 'evil.svg' holds '{mark}'" in result.stderr
     (package,) = sorted((tmp_path / "out").rglob("*.apkg"))
     assert not dump_package(package)["media"]
+
+
+def test_a_sprite_animating_its_link_between_fragments_is_packed(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    sprite = (
+        b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        b'<use href="#f1"><set attributeName="href" to="#f2" begin="1s"/></use>'
+        b'<animate attributeName="xlink:href" values="#f1;#f2;#f3"/></svg>'
+    )
+    note = "# Book\n\n## What is drawn?\n\n![a](sprite.svg)\n"
+    root = write_tree({"a.md": note, "sprite.svg": sprite})
+    result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 0 and result.stderr == ""
+    (package,) = sorted((tmp_path / "out").rglob("*.apkg"))
+    assert list(dump_package(package)["media"].values()) == [len(sprite)]

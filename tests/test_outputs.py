@@ -348,3 +348,18 @@ def test_another_folder_never_replaces_a_package_of_an_earlier_build(
     # a folder renamed is no other folder: its book is gone, and the package is replaced
     (tmp_path / "a").rename(tmp_path / "a2")
     assert run_cli("build", "a2", "-o", "out", "--no-lock", cwd=tmp_path).exit_code == 0
+
+
+def test_a_combined_package_of_two_folders_is_replaced_by_neither_alone(
+    run_cli, tmp_path: Path
+) -> None:
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"{name}.md").write_text(f"## What is {name}?\n\nIt.\n", "utf-8")
+    both = run_cli("build", "a", "b", "--combined", "-o", "out", "--no-lock", cwd=tmp_path)
+    assert both.exit_code == 0
+    for name, other in (("a", "b"), ("b", "a")):
+        alone = run_cli("build", name, "--combined", "-o", "out", "--no-lock", cwd=tmp_path)
+        assert alone.exit_code == 1
+        assert f"holds the cards of ../{other}/{other}.md" in alone.output
+        assert "title:" not in alone.output  # (the combined file's name is fixed)

@@ -171,22 +171,26 @@ def test_templates_init_copies_the_defaults(run_cli, tmp_path: Path) -> None:
     assert run_cli("templates", "init", "mine", "--force", cwd=tmp_path).exit_code == 0
 
 
-@pytest.mark.parametrize("link", ["file", "folder", "parent"])
+@pytest.mark.parametrize("link", ["file", "folder", "parent", "absolute"])
 def test_templates_init_never_writes_through_a_link(run_cli, tmp_path: Path, link: str) -> None:
     other = tmp_path / "other"
     other.mkdir()
     (other / "ankipress.lock").write_text("precious", encoding="utf-8")
     repo = tmp_path / "repo"
     (repo / "notes").mkdir(parents=True)
-    if link == "file":
+    if link == "absolute":  # the parent link, named by an absolute path
+        (repo / "notes").rmdir()
+        (repo / "notes").symlink_to(other)
+    elif link == "file":
         (repo / "notes" / "templates").mkdir()
         (repo / "notes" / "templates" / "front.html").symlink_to(other / "ankipress.lock")
     elif link == "folder":
         (repo / "notes" / "templates").symlink_to(other)
-    else:
+    elif link == "parent":
         (repo / "notes").rmdir()
         (repo / "notes").symlink_to(other)
-    result = run_cli("templates", "init", "notes/templates", "--force", cwd=repo)
+    target = str(repo / "notes" / "templates") if link == "absolute" else "notes/templates"
+    result = run_cli("templates", "init", target, "--force", cwd=repo)
     assert result.exit_code == 2 and "is a link" in result.output
     assert (other / "ankipress.lock").read_text(encoding="utf-8") == "precious"
     assert sorted(p.name for p in other.iterdir()) == ["ankipress.lock"]

@@ -124,23 +124,28 @@ def _unclaimed(
     for a book this build does not answer for (``a/notes.md`` then ``b/notes.md``, built
     one after the other into one folder): each such one is an error, and stays as it is."""
     covered = _covered(result.sources, result.partial)
-    claims = {
-        d["file"]: d["book"] for d in earlier_decks(base) if _ours_still(base, d)
-    }  # package -> the book it was written from
+    claims: dict[str, set[str]] = {}  # package -> the books it was written from
+    for d in earlier_decks(base):
+        if _ours_still(base, d):
+            claims.setdefault(d["file"], set()).add(d["book"])
     kept = []
     for decks, file in groups:
-        other = claims.get(file.as_posix())
         ours = {book_path(deck, base) for deck in decks}
-        if other is None or other in ours or covered(base / other) or not _exists(base / other):
-            kept.append((decks, file))  # (a book no longer there claims nothing)
+        others = sorted(  # (a book no longer there claims nothing)
+            book
+            for book in claims.get(file.as_posix(), ())
+            if book not in ours and not covered(base / book) and _exists(base / book)
+        )
+        if not others:
+            kept.append((decks, file))
             continue
-        where = decks[0].book.display
+        way = "" if file.as_posix() == COMBINED_FILE else ", or give the file a 'title:' of its own"
         result.diagnostics.error(
-            where,
+            decks[0].book.display,
             0,
-            f"{display_path(base / file)} holds the cards of {other} (an earlier build into "
-            "this folder), not replaced: build this notes folder into another output "
-            "folder, or give the file a 'title:' of its own",
+            f"{display_path(base / file)} holds the cards of {others[0]} (an earlier build "
+            f"into this folder), not replaced: build this notes folder into another output "
+            f"folder{way}",
             "duplicate-output",
         )
     return kept

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from ankipress.cards.activecss import active_picture
+from ankipress.cards.activesvg import active_picture
 from ankipress.diagnostics import Diagnostics
 from ankipress.folders import walk
 from ankipress.limits import DEFAULT_LIMITS, over

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from ankipress.atomic import NotRegular, open_regular
 from ankipress.cards.activecontent import active_html
-from ankipress.cards.activecss import active_css, active_picture
+from ankipress.cards.activecss import active_css
+from ankipress.cards.activesvg import active_picture
 from ankipress.diagnostics import Diagnostics, display_path
 from ankipress.limits import DEFAULT_LIMITS, over
 from ankipress.records import MediaFile

@@ -187,12 +187,15 @@ def templates_init(folder: Path, force: bool) -> None:
 
 
 def _components(folder: Path) -> list[Path]:
-    """The folders a path names, from the first it names to itself (an absolute path:
-    itself only, as the system's own links above it are not the notes')."""
+    """The folders a path names below the working folder, from the first to itself (above
+    it, the system's own links are not the notes'; a path outside it: itself only)."""
+    here = Path.cwd()
     if folder.is_absolute():
-        return [folder]
+        if not folder.is_relative_to(here):
+            return [folder]
+        folder = folder.relative_to(here)
     parts = folder.parts
-    return [Path(*parts[: i + 1]) for i in range(len(parts))]
+    return [here / Path(*parts[: i + 1]) for i in range(len(parts))]
 
 
 main.add_command(check)
