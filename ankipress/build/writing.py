@@ -6,7 +6,9 @@ import hashlib
 import os
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from ankipress.apkg.manifest import book_path, earlier_decks, write_manifest
 from ankipress.apkg.package import NoteType, Written, write_deck
@@ -50,7 +52,6 @@ def write_all(
     )
     roots = {source.root for source in result.sources}
     base = options.out.resolve()
-    groups = _unclaimed(groups, result, base)
     remove_litter(options.out, [file for _, file in groups], roots)
     listed = hashlib.sha256()  # what the manifest lists: every package, from its inputs
     digests: dict[PurePosixPath, str] = {}
@@ -64,6 +65,8 @@ def write_all(
             pending.append((decks, file, inputs))
         else:
             digests[file] = digest
+    earlier = cache(lambda: earlier_decks(options.out))  # the last manifest's, read once
+    pending = _unclaimed(pending, result, base, earlier)  # (a package already current: ours)
     kinds = (  # made only when a package is written: genanki loads then
         {root: NoteType(note_type(t), mods.get(root), t.assets) for root, t in templates.items()}
         if pending
@@ -106,7 +109,7 @@ def write_all(
         keep = {file.as_posix() for _, file in groups}  # this build's packages
         kept = [  # other books' decks: a build of one file leaves the others listed
             d
-            for d in earlier_decks(options.out)
+            for d in earlier()
             if d["file"] not in keep and not covered(base / d["book"]) and _ours_still(base, d)
         ]
         write_manifest(options.out, written, digests, derived.listing, kept)
@@ -118,18 +121,24 @@ def write_all(
 
 
 def _unclaimed(
-    groups: list[tuple[list[Deck], PurePosixPath]], result: BuildResult, base: Path
-) -> list[tuple[list[Deck], PurePosixPath]]:
+    pending: list[tuple[list[Deck], PurePosixPath, str]],
+    result: BuildResult,
+    base: Path,
+    earlier: Callable[[], list[dict[str, Any]]],
+) -> list[tuple[list[Deck], PurePosixPath, str]]:
     """The packages to write, less those an earlier build into this output folder wrote
     for a book this build does not answer for (``a/notes.md`` then ``b/notes.md``, built
-    one after the other into one folder): each such one is an error, and stays as it is."""
+    one after the other into one folder): each such one is an error, and stays as it is.
+    (The manifest is read only when a package to write is there already.)"""
+    if not any((base / file).exists() for _, file, _ in pending):
+        return pending
     covered = _covered(result.sources, result.partial)
     claims: dict[str, set[str]] = {}  # package -> the books it was written from
-    for d in earlier_decks(base):
+    for d in earlier():
         if _ours_still(base, d):
             claims.setdefault(d["file"], set()).add(d["book"])
     kept = []
-    for decks, file in groups:
+    for decks, file, inputs in pending:
         ours = {book_path(deck, base) for deck in decks}
         others = sorted(  # (a book no longer there claims nothing)
             book
@@ -137,7 +146,7 @@ def _unclaimed(
             if book not in ours and not covered(base / book) and _exists(base / book)
         )
         if not others:
-            kept.append((decks, file))
+            kept.append((decks, file, inputs))
             continue
         way = "" if file.as_posix() == COMBINED_FILE else ", or give the file a 'title:' of its own"
         result.diagnostics.error(
