@@ -7,7 +7,6 @@ a list of questions with no answer of their own."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -20,11 +19,7 @@ from ankipress.notes.asking import (
     without_answer_marker,
 )
 from ankipress.notes.elements import Element
-from ankipress.notes.shapes import Asked, item_starts, plain_line
-
-_LIST = ("bullet_list_open", "ordered_list_open")
-_ITEM_MARKER = re.compile(r"^(?:[-+*]|[0-9]{1,9}[.)])[ \t]+")
-_TASK = re.compile(r"^\[[ xX]\][ \t]+")  # a task list's box
+from ankipress.notes.shapes import Asked, list_heads, plain_line
 
 
 def marked_answers(stream: Sequence[Element], lines: Sequence[str]) -> list[Element]:
@@ -58,8 +53,8 @@ def _question_before(element: Element, lines: Sequence[str]) -> Asked | None:
     one_line = element.first == element.last
     if block.kind == "paragraph_open" and one_line and asks(written) and not follows_up(written):
         plain = plain_line(written)
-    elif block.kind in _LIST and len(item_starts(block)) == 1 and one_line:
-        written = _TASK.sub("", _ITEM_MARKER.sub("", written, count=1), count=1)
+    elif one_line and len(heads := list_heads(block, lines) or []) == 1:
+        written = heads[0].term  # (its marker and a task's box gone)
         plain = plain_line(written)
     else:
         return None

@@ -83,7 +83,9 @@ def assign_roles(
     return _at_level(roles, elements, question_level) if question_level else roles
 
 
-def _shallower(elements: Sequence[Element], title_line: int) -> Iterator[tuple[int, bool]]:
+def _shallower(
+    elements: Sequence[Element], title_line: int, rules: Sequence[int]
+) -> Iterator[tuple[int, bool]]:
     """Headings that ask nothing, shallower than the heading question before them, at a
     level where no heading of the file asks (``### Example`` after ``##### What is
     argmax?``): the file's levels say they group questions, its order that they go on
@@ -93,7 +95,6 @@ def _shallower(elements: Sequence[Element], title_line: int) -> Iterator[tuple[i
     content = [e for e in elements if e.kind not in ("toc", "skip")]
     headings = [e for e in content if e.kind == "heading" and e.first != title_line]
     asking = {e.level for e in headings if e.asks}
-    rules = [e.first for e in elements if e.kind == "skip" and e.text == "horizontal rule"]
     questions = [e.first for e in headings if e.asks]
     ruled = _apart(questions, rules)
     after = {e.first: content[i + 1] for i, e in enumerate(content[:-1])}
@@ -153,7 +154,8 @@ def _at_level(roles: Roles, elements: Sequence[Element], level: int) -> Roles:
 
 def _assign_roles(elements: Sequence[Element], title_line: int, folds: frozenset[int]) -> Roles:
     questions = set(_bold_questions(elements))
-    shallower = dict(_shallower(elements, title_line))
+    rules = [e.first for e in elements if e.kind == "skip" and e.text == "horizontal rule"]
+    shallower = dict(_shallower(elements, title_line, rules))
     carried = {line for line, goes_on in shallower.items() if goes_on}
     parts = _parts(elements, title_line) | carried
     root = _Heading(Element("heading", 0, 0, level=0))
@@ -186,7 +188,6 @@ def _assign_roles(elements: Sequence[Element], title_line: int, folds: frozenset
         _close(stack.pop(), stack[-1])
     _alike(root, questions)
     promoted: dict[int, tuple[int, int]] = {}
-    rules = [e.first for e in elements if e.kind == "skip" and e.text == "horizontal rule"]
     asked, asking_level = _promote(root, promoted, rules)
     explicit = sum(e.kind == "question" and e.asks for e in elements)
     sections: list[int] = []

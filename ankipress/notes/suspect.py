@@ -124,7 +124,7 @@ def _list_under_heading(run: Sequence[Question], lines: Sequence[str]) -> Iterat
     )
 
 
-_ATX = re.compile(r"\s{0,3}#{1,6}\s")  # a line that is a heading
+_ATX = re.compile(r"\s{0,3}(#{1,6})\s")  # a line that is a heading (its marks)
 
 
 def _heading_text(lines: Sequence[str], line: int) -> str:
@@ -239,7 +239,7 @@ def _unfinished(answered: Sequence[Question], lines: Sequence[str]) -> Iterator[
         empty = True
         for number in range(first, last + 1):
             line = lines[number - 1]
-            fence = _FENCE_RUN.match(line)
+            fence = _FENCE.match(line)
             if opened is None and fence:
                 opened, empty, start = fence[1], True, number
             elif (
@@ -377,7 +377,7 @@ def _asked_over_sub_headings(
         for line in lines[q.answer_lines[0] - 1 : q.answer_lines[1]]:
             if _FENCE.match(line):
                 fenced = not fenced
-            elif not fenced and (heading := _ATX_LEVEL.match(line)):
+            elif not fenced and (heading := _ATX.match(line)):
                 text = line.strip().strip("#").strip().strip("*_`").strip()
                 if (
                     len(heading[1]) > level
@@ -400,9 +400,6 @@ def _asked_over_sub_headings(
                 "answer: if each is a question of its own, write it as one (a question "
                 "mark), or make it a heading of the question's level",
             )
-
-
-_ATX_LEVEL = re.compile(r"\s{0,3}(#{1,6})\s")
 
 
 def _out_of_level(
@@ -502,8 +499,7 @@ def _heading_runs(questions: Sequence[Question]) -> Iterator[Suspect]:
 
 
 _MARKERS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|[-*+]\s+|[0-9]{1,3}[.)]\s+|>\s*)*")
-_FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
-_FENCE_RUN = re.compile(r"^\s{0,3}(`{3,}|~{3,})")  # a fence, all of its marks
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")  # a line that opens or closes code (its marks)
 
 
 def _asking_lines(lines: Sequence[str]) -> int:
