@@ -26,6 +26,7 @@ CODES = (
     "duplicate-output",
     "duplicate-deck",
     "lock",
+    "foreign",
     "templates",
     "size",
     "internal",

@@ -114,3 +114,14 @@ def build_and_import(
     found = notes(col)
     col.close()
     return done.stdout + done.stderr, json.loads(check.stdout), found
+
+
+def folder_guid(root: Path, book: str, question: str) -> str:
+    """The GUID a note new to the notes folder ``root`` took: its question's, in the
+    namespace the folder's lock records."""
+    from ankipress.identity.guids import in_namespace, note_guid
+    from ankipress.identity.lockfile import namespace_in
+
+    namespace = namespace_in((root / "ankipress.lock").read_bytes())
+    assert namespace, "the lock records no namespace"
+    return in_namespace(namespace, note_guid(book, question))

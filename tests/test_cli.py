@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from ankipress.identity.guids import deck_id, note_guid
+from ankipress.identity.guids import deck_id
+from tests.ankitools import folder_guid
 from tests.apkgdump import dump_package
 
 GOOD = """\
@@ -54,7 +55,7 @@ def test_build_writes_one_package_per_chapter(run_cli, write_tree, tmp_path: Pat
         "decks": {deck_id("good", 1): "Good Book::01 Basics"},
         "notes": [
             {
-                "guid": note_guid("good", "What is A?"),
+                "guid": folder_guid(content, "good", "What is A?"),
                 "mod": 1_700_000_000,
                 "fields": [
                     "What is A?",

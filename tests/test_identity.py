@@ -11,7 +11,7 @@ from ankipress.identity.guids import deck_id, normalise_question, note_guid, str
 from ankipress.identity.repeats import assign_guids
 from ankipress.notes.discover import discover
 from ankipress.notes.parse import parse_book
-from tests.ankitools import import_packages, notes, open_collection
+from tests.ankitools import folder_guid, import_packages, notes, open_collection
 
 
 @pytest.mark.parametrize(
@@ -144,9 +144,11 @@ def test_files_of_one_name_in_two_folders_are_two_books(
         "What is a gradient?": "ch2",
         "What is a loss?": "solo",
     }
-    assert found["What is a tensor?"].guid == note_guid("readme", "What is a tensor?")
-    assert found["What is a gradient?"].guid == note_guid("ch2/readme", "What is a gradient?")
-    assert found["What is a loss?"].guid == note_guid("solo", "What is a loss?")
+    assert found["What is a tensor?"].guid == folder_guid(root, "readme", "What is a tensor?")
+    assert found["What is a gradient?"].guid == folder_guid(
+        root, "ch2/readme", "What is a gradient?"
+    )
+    assert found["What is a loss?"].guid == folder_guid(root, "solo", "What is a loss?")
 
 
 def test_a_top_readme_keeps_its_stem_beside_a_folder_readme(run_cli, write_tree, tmp_path) -> None:

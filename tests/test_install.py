@@ -320,9 +320,14 @@ def test_no_output_mentions_build_deck_py_or_a_traceback(session: Session) -> No
 
 def test_nothing_is_written_outside_the_folder(session: Session) -> None:
     assert {p.name for p in session.work.iterdir()} == {"notes", "out", "site", "tpl", "no-tpl"}
-    # Only the key that seals the cache (README, Untrusted notes), the user's own.
-    written = [p for p in session.home.rglob("*") if p.is_file()]
-    assert [p.relative_to(session.home).as_posix() for p in written] == [".cache/ankipress/key"]
-    assert written[0].stat().st_mode & 0o777 == 0o600
+    # Only the key that seals the cache (README, Untrusted notes) and the record of which
+    # notes folder each note is from (and the lock of that record): the user's own.
+    written = sorted(p for p in session.home.rglob("*") if p.is_file())
+    assert [p.relative_to(session.home).as_posix() for p in written] == [
+        ".cache/ankipress/key",
+        ".local/state/ankipress/owners.json",
+        ".local/state/ankipress/owners.json.lock",
+    ]
+    assert {p.stat().st_mode & 0o777 for p in written} == {0o600}
     new = session.git_after - session.installed.git_before
     assert sorted(e for e in new if _looks_like_output(e)) == []

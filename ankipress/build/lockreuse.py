@@ -19,7 +19,13 @@ from ankipress.build.packageindex import Derived
 from ankipress.build.settle import MemoParts
 from ankipress.identity.apply_lock import Locked, PendingLock, same_entries
 from ankipress.identity.lockentry import LockEntry, answer_hash
-from ankipress.identity.lockfile import Lock, lock_lines, read_entries, written_now
+from ankipress.identity.lockfile import (
+    Lock,
+    lock_lines,
+    namespace_in,
+    read_entries,
+    written_now,
+)
 from ankipress.identity.reconcile import Change, reconcile
 from ankipress.identity.retire import Recall
 from ankipress.records import Deck
@@ -67,6 +73,9 @@ def _relock_root(
     recall: Recall,
 ) -> MemoParts | None:
     state, base = last.state, last.lock
+    namespace = namespace_in(base)
+    if not namespace:  # the whole stage gives the lock one
+        return None
     by_book = {o.key: o for o in outcomes}
     clean: dict[str, BookState] = {}
     for book, taken in last.books.items():
@@ -93,7 +102,7 @@ def _relock_root(
         )
     except (ValueError, KeyError, TypeError, RecursionError):
         return None
-    sub = Lock(entries, state.note_type, state.type_mod, True, read, base)
+    sub = Lock(entries, state.note_type, state.type_mod, True, read, base, namespace=namespace)
     built = {o.source.rel.as_posix() for o in outcomes}
     done = reconcile(decks, sub, now, built, root, recall)
     answers = frozenset().union(*(s.unclaimed for s in clean.values()))

@@ -79,6 +79,8 @@ class BuildResult:
     pruned: list[PurePosixPath] = field(default_factory=list)  # stale packages deleted
     sources: list[SourceFile] = field(default_factory=list)  # every file found to build
     partial: set[Path] = field(default_factory=set)  # roots read in part: a file, a subfolder
+    # GUIDs this build's notes or locks give that another folder's notes have (identity.owners)
+    foreign: frozenset[str] = frozenset()
 
     @property
     def uncovered_lines(self) -> int:

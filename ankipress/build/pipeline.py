@@ -27,6 +27,14 @@ from ankipress.cards.notetype import DEFAULT_TEMPLATES, NOTE_TYPE_NAME, Template
 from ankipress.cards.templates import load_templates
 from ankipress.diagnostics import display_path
 from ankipress.identity.apply_lock import Locked, apply_locks, save_lock
+from ankipress.identity.lockfile import Lock
+from ankipress.identity.owners import (
+    owners_held,
+    owners_path,
+    read_owners,
+    refuse_claims,
+    save_owners,
+)
 from ankipress.identity.repeats import (
     reject_shared_keys,
     reject_shared_outputs,
@@ -98,6 +106,9 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
             ).decks
         return outcome.decks
 
+    owners = read_owners()  # which folder each note is from, on this machine
+    if owners.warning:
+        result.diagnostics.warning(display_path(owners_path()), 0, owners.warning, "io")
     digests = {root: t.digest for root, t in templates.items()}
     derived = Derived()  # of the decks, where already made
     whole = states is not None and not result.partial  # (the reuse knows whole roots only)
@@ -116,7 +127,14 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
             memory = states or (LockStates(options.out) if options.cache else None)
             recall = memory.recall if memory is not None else lambda _root: forgotten
             locked = apply_locks(
-                result.decks, built, digests, now, result.diagnostics, recall, result.partial
+                result.decks,
+                built,
+                digests,
+                now,
+                result.diagnostics,
+                recall,
+                result.partial,
+                owners.taken,
             )
     else:
         locked, parts = reused
@@ -124,6 +142,9 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     dropped = {deck.book.root for deck in result.decks} - set(templates)  # no templates
     dropped |= roots_sharing_guids(result.decks, result.diagnostics)
     result.decks = [d for d in result.decks if d.book.root not in dropped]  # errors said
+    held = {root: p.reconciled.lock for root, p in locked.pending.items() if root not in dropped}
+    guids = {root: [entry.guid for entry in lock.entries] for root, lock in held.items()}
+    result.decks, result.foreign = refuse_claims(result.decks, guids, owners, result.diagnostics)
     warn_shared_deck_names(result.decks, result.diagnostics)
     if not options.combined:  # else one package holds every deck
         result.decks = settle_outputs(result.decks, result.diagnostics)
@@ -137,10 +158,27 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
 
         if write_all(result, options, templates, locked, derived, progress, make_locks):
             _save_locks(made, states, result)
+            _claim(held, result)
         for root in dropped:
             if states is not None:
                 states.forget(root)
     return result
+
+
+def _claim(held: dict[Path, Lock], result: BuildResult) -> None:
+    """This machine's record of which folder each note is from, with each root's own
+    (what its lock holds, but what another folder owns), once its lock is written."""
+    if not held:
+        return
+    with owners_held():  # read again: a build of another folder may have claimed since
+        owners = read_owners()
+        claimed = [
+            owners.claim(root, {e.guid for e in lock.entries} - result.foreign, lock.namespace)
+            for root, lock in held.items()
+        ]
+        why = save_owners(owners) if any(claimed) else ""
+    if why:
+        result.diagnostics.warning(display_path(owners_path()), 0, why, "io")
 
 
 def _save_locks(made: dict[Path, Made], states: LockStates | None, result: BuildResult) -> None:

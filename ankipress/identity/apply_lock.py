@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
 from ankipress.atomic import write_bytes
 from ankipress.diagnostics import Diagnostics, display_path
 from ankipress.first_name import LEGACY_LOCK_FILE
+from ankipress.identity.guids import new_namespace
 from ankipress.identity.lockfile import (
     LOCK_FILE,
     Lock,
@@ -52,7 +53,7 @@ class PendingLock:
         """The lock: the lines of the books not reconciled as they were, the others new;
         and where each book is in it."""
         lock = self.reconciled.lock
-        header = header_line(lock.note_type_hash, lock.note_type_changed)
+        header = header_line(lock.note_type_hash, lock.note_type_changed, lock.namespace)
         base = memoryview(self.base)  # its slices are not copies
         segments: dict[str, bytes | memoryview] = {b: base[x:y] for b, (x, y) in self.spans.items()}
         segments.update(book_segments(lock))
@@ -86,12 +87,14 @@ def apply_locks(
     diagnostics: Diagnostics,
     recall: Callable[[Path], Recall] = lambda _root: forgotten,
     partial: Collection[Path] = (),
+    taken: Callable[[str, Path], bool] = lambda _namespace, _root: False,
 ) -> Locked:
     """``decks`` reconciled with the lock of their content root; a root whose lock cannot
     be read builds nothing (its error says why), and its lock is left alone. ``built``: by root, the
     files built (relative to it); ``note_types``: by root, its templates' digest;
     ``recall``: by root, what the last build made of its notes; ``partial``: the roots
-    read only in part (a file or a subfolder given), whose other notes stay as they are."""
+    read only in part (a file or a subfolder given), whose other notes stay as they are;
+    ``taken``: whether a namespace is another folder's, on this machine (``owners``)."""
     locked = Locked()
     for root in sorted({deck.book.root for deck in decks} | set(built)):
         mine = [deck for deck in decks if deck.book.root == root]
@@ -112,6 +115,12 @@ def apply_locks(
         locked.note_type_mod[root] = type_mod
         if lock is None:  # new GUIDs would duplicate every card on the next import
             continue
+        given = lock.namespace
+        if not given:  # a first build, or a lock written before folders had one
+            made = new_namespace(note.guid for deck in mine for note in deck.notes)
+            if made and taken(made, root):  # another folder of the same notes has it
+                made = new_namespace([made, str(root)])
+            lock = replace(lock, namespace=made)
         recalled = recall(root)
         if lock.first:  # the lock's first format kept fields: a note retired now has them
             recalled = either(recalled, from_first_format(lock.first))
@@ -119,13 +128,16 @@ def apply_locks(
         done = reconcile(mine, lock, now, files, root, recalled, whole=root not in partial)
         locked.decks += done.decks
         locked.changes += done.changes
-        new = Lock(done.lock.entries, note_type_hash, type_mod, True, lock.lines)
+        new = Lock(
+            done.lock.entries, note_type_hash, type_mod, True, lock.lines, namespace=lock.namespace
+        )
         # An unchanged lock is not even serialised again; one of the old name or an older
         # format is, anew.
         changed = (
             not same_entries(lock, new)
             or path.name == LEGACY_LOCK_FILE
             or lock.format != new.format
+            or new.namespace != given
         )
         done = done._replace(lock=new)
         locked.pending[root] = PendingLock(root, done, changed, lock.data, {})
@@ -133,8 +145,8 @@ def apply_locks(
 
 
 def same_entries(old: Lock, new: Lock) -> bool:
-    header = (old.found, old.note_type_hash, old.note_type_changed)
-    if header != (new.found, new.note_type_hash, new.note_type_changed):
+    header = (old.found, old.note_type_hash, old.note_type_changed, old.namespace)
+    if header != (new.found, new.note_type_hash, new.note_type_changed, new.namespace):
         return False
     return len(old.entries) == len(new.entries) and set(old.entries) == set(new.entries)
 

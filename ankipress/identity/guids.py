@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _PUNCTUATION = str.maketrans(
     {
@@ -78,6 +79,26 @@ def guid_of_key(book_key: str, key: str, section: str | None = None) -> str:
     from genanki import guid_for  # loaded when a note is made, not when the tool starts
 
     return str(guid_for(*parts))
+
+
+def new_namespace(guids: Iterable[str]) -> str:
+    """A notes folder's own namespace, made once, when its lock is first written with notes
+    in it, of every note it has then (``guids``: their questions' GUIDs); '' if none. Two
+    folders that ask one question in a same-named file give two notes unless they ask all
+    the same (copies of one folder). It is made of the notes, not drawn at random, so two
+    builds of one folder make the same decks wherever and whenever they run."""
+    made = sorted(guids)
+    if not made:
+        return ""
+    return hashlib.sha256("\x1f".join([SALT, "namespace", *made]).encode()).hexdigest()[:32]
+
+
+def in_namespace(namespace: str, guid: str) -> str:
+    """The GUID a note new to its folder takes: its question's GUID (``note_guid``), in the
+    folder's namespace. A note the lock already knows keeps the GUID the lock gives it."""
+    from genanki import guid_for
+
+    return str(guid_for(SALT, "namespace", namespace, guid))
 
 
 def stable_id(*parts: str | int) -> int:

@@ -40,6 +40,18 @@ def note_type_of(header: dict[str, Any]) -> tuple[str, int]:
     return digest, changed
 
 
+def namespace_of(header: dict[str, Any]) -> str:
+    """The notes folder's namespace a lock's header records ('' in a lock written before
+    folders had one), checked."""
+    namespace = header.get("namespace", "")
+    if not isinstance(namespace, str) or not (namespace == "" or _NAMESPACE.fullmatch(namespace)):
+        raise ValueError("its namespace is not 32 hexadecimal digits")
+    return namespace
+
+
+_NAMESPACE = re.compile(r"[0-9a-f]{32}")
+
+
 def count(value: Any, what: str) -> int:
     """An integer a collection can hold (a time, an id): 0 to 2**63 - 1."""
     if type(value) is not int or not 0 <= value < 2**63:

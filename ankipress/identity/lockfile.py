@@ -18,7 +18,7 @@ from typing import Any
 
 from ankipress.diagnostics import Diagnostics
 from ankipress.first_name import LEGACY_LOCK_FILE, current_or_legacy
-from ankipress.identity.lockcheck import Repeated, note_type_of, repeated_guid
+from ankipress.identity.lockcheck import Repeated, namespace_of, note_type_of, repeated_guid
 from ankipress.identity.lockentry import LockEntry, entry_data, entry_of
 
 LOCK_FILE = "ankipress.lock"
@@ -41,6 +41,9 @@ class Lock:
     # Of a lock of the first format, each line as read, by GUID: it kept each note's fields
     # and deck, which a note retired in the build that rewrites it is shipped with.
     first: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # The notes folder's own: what a note new to it takes its GUID in ('' before a build
+    # gave it one; the notes of such a lock keep the GUIDs it gives them)
+    namespace: str = ""
 
     def by_guid(self) -> dict[str, LockEntry]:
         return {entry.guid: entry for entry in self.entries}
@@ -68,6 +71,7 @@ def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None
         if version is None:
             raise ValueError(f"not an ankipress lock of format {' or '.join(map(str, _READ))}")
         note_type, changed = note_type_of(header)
+        namespace = namespace_of(header)
         body = [line for line in lines[1:] if line.strip()]
         try:  # one parse of them all; line by line only to say where a mistake is
             parsed = _parsed(body)
@@ -90,7 +94,7 @@ def read_lock(path: Path, display: str, diagnostics: Diagnostics) -> Lock | None
     raw = {id(entry): (entry, line) for entry, line in zip(entries, body, strict=True)}
     raw = raw if version == FORMAT else {}  # lines of another format are not written again
     first = {line["guid"]: line for line in parsed} if version == 1 else {}
-    return Lock(tuple(entries), note_type, changed, True, raw, data, version, first)
+    return Lock(tuple(entries), note_type, changed, True, raw, data, version, first, namespace)
 
 
 _BAD = (ValueError, KeyError, TypeError, RecursionError)  # what a line of the lock may raise
@@ -129,10 +133,21 @@ def _parsed(lines: list[str]) -> list[Any]:
     return json.loads("[" + ",".join(lines) + "]")
 
 
-def header_line(note_type_hash: str, note_type_changed: int) -> bytes:
+def header_line(note_type_hash: str, note_type_changed: int, namespace: str) -> bytes:
     """The first line of a lock."""
     note_type = {"hash": note_type_hash, "changed": note_type_changed}
-    return (_line({_HEADERS[0]: FORMAT, "note_type": note_type}) + "\n").encode()
+    header = {_HEADERS[0]: FORMAT, "namespace": namespace, "note_type": note_type}
+    return (_line(header) + "\n").encode()
+
+
+def namespace_in(data: bytes) -> str:
+    """The namespace a lock's first line records, of a lock read whole before ('' if none)."""
+    end = data.find(b"\n")
+    try:
+        header = json.loads(data[: end if end >= 0 else len(data)])
+        return namespace_of(header) if isinstance(header, dict) else ""
+    except (ValueError, RecursionError):
+        return ""
 
 
 def book_segments(lock: Lock) -> dict[str, bytes]:
@@ -177,6 +192,19 @@ def recorded_books(root: Path) -> dict[str, set[str]]:
     except (OSError, ValueError, AttributeError, RecursionError):
         return {}
     return found
+
+
+def held_guids(root: Path) -> frozenset[str]:
+    """The GUIDs a root's lock holds (its notes, alive or retired), read lightly; none if
+    it has no lock, or one that cannot be read."""
+    path = lock_path(root)
+    try:
+        _confined(path)
+        lines = lock_lines(path.read_bytes().decode("utf-8"))[1:]
+        found = (data.get("guid") for data in _parsed([x for x in lines if x.strip()]))
+        return frozenset(g for g in found if isinstance(g, str))
+    except (OSError, ValueError, AttributeError, RecursionError):
+        return frozenset()
 
 
 def lock_lines(text: str) -> list[str]:

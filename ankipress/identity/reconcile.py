@@ -21,6 +21,7 @@ from html import escape
 from pathlib import Path
 from typing import NamedTuple
 
+from ankipress.identity.guids import in_namespace
 from ankipress.identity.lockentry import (
     LockEntry,
     answer_hash,
@@ -75,6 +76,7 @@ def reconcile(
     ``whole``: the build read the whole root; else (a file or a subfolder of it) only the
     entries of the files built may be matched, moved or retired."""
     known = lock.by_guid()
+    decks = [_in_namespace(deck, lock.namespace, known) for deck in decks]
     decks = renamed_decks(decks, lock.entries, known)
     placed = [(deck, note) for deck in decks for note in deck.notes]
     built_guids = {note.guid for _, note in placed}
@@ -133,6 +135,33 @@ def reconcile(
     return Reconciled(
         result, replace(lock, entries=tuple(entries)), changes, _loose(moved, entries)
     )
+
+
+def _in_namespace(deck: Deck, namespace: str, known: Mapping[str, LockEntry]) -> Deck:
+    """``deck`` with each note the lock does not know by its question's GUID in the
+    folder's namespace: a note new to the folder is one of its own, though another folder
+    asks the same question in a same-named file. (A note the lock knows by its question's
+    GUID, made before folders had a namespace, keeps it.)"""
+    if not namespace:
+        return deck
+    notes = tuple(
+        n
+        if n.guid in known
+        else Note(
+            in_namespace(namespace, n.guid),
+            n.question,
+            n.answer,
+            n.context,
+            n.source,
+            n.media,
+            n.tags,
+            n.mod,
+            n.key,
+            n.since,
+        )
+        for n in deck.notes
+    )
+    return replace(deck, notes=notes)
 
 
 def renamed_decks(

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ankipress.atomic import open_regular, write_bytes
 from ankipress.identity.lockcheck import count, digest, guid, tags, text
+from ankipress.userstate import state_folder
 
 FORMAT = 1
 _LIMIT = 100 * 1000**2  # bytes: larger is not a record this tool wrote
@@ -49,11 +49,8 @@ class Record:
 
 
 def record_path(target: str) -> Path:
-    base = os.environ.get("XDG_STATE_HOME") or os.path.join(
-        os.path.expanduser("~"), ".local", "state"
-    )
     name = hashlib.sha256(target.encode()).hexdigest()[:24]
-    return Path(base) / "ankipress" / "anki" / f"{name}.json"
+    return state_folder() / "anki" / f"{name}.json"
 
 
 def read_record(target: str) -> tuple[Record, str]:

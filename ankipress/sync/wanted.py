@@ -104,6 +104,8 @@ def wanted(result: BuildResult, before: Mapping[Path, Lock], out: Path, now: int
                 shipped[note.guid] = _shipped(deck, note, entry, moved_from, now)
     for root, lock in before.items():
         for entry in lock.entries:
+            if entry.guid in result.foreign:  # another folder's note: left alone
+                continue
             prints.setdefault(entry.hash, entry.guid)
             tag_sets.add(entry.tags)
             if entry.removed is not None and entry.guid not in shipped:

@@ -1,0 +1,211 @@
+"""Which notes folder each note belongs to, on this machine: a record in the user's own
+state folder (``owners.json``), never in a notes repository, so no repository can say it.
+
+A note's GUID is in the lock of the folder it came from, and a lock is the repository's to
+write: a stranger's lock (or front matter) may give a GUID of a note of the user's other
+notes, computed from them, and so claim it: retire it, delete it, or ship a note of that
+GUID that an import would put in its place. So the first folder built on this machine with a
+GUID in its lock owns it; a build or a sync of another folder leaves that note out (it never
+ships, moves, retires or deletes it), with a warning naming both folders, as long as the
+owner is there and its lock still holds the GUID. A folder moved or deleted, or a note
+whose line left its lock, gives the GUID up to the next folder that claims it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+from ankipress.atomic import open_regular, write_bytes
+from ankipress.diagnostics import Diagnostics, display_path
+from ankipress.identity.lockcheck import guid as checked_guid
+from ankipress.identity.lockfile import held_guids, lock_path, namespace_in
+from ankipress.identity.retire import REMOVED_TAG
+from ankipress.records import Deck
+from ankipress.userstate import state_folder
+
+FORMAT = 1
+_LIMIT = 200 * 1000**2  # bytes: larger is no record this tool wrote
+
+
+def owners_path() -> Path:
+    return state_folder() / "owners.json"
+
+
+@dataclass
+class Owners:
+    """GUID -> the notes folder (its resolved path) that owns it."""
+
+    folders: dict[str, str] = field(default_factory=dict)
+    namespaces: dict[str, str] = field(default_factory=dict)  # namespace -> folder
+    warning: str = ""  # why the record could not be read, if it could not (it starts anew)
+    _holding: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    def owner(self, guid: str, root: Path) -> str | None:
+        """The other folder that owns ``guid``, if one does and still holds it; None if the
+        GUID is ``root``'s, or free to claim."""
+        folder = self.folders.get(guid)
+        if folder is None or folder == str(root):
+            return None
+        held = self._holding.get(folder)
+        if held is None:
+            held = self._holding[folder] = held_guids(Path(folder))
+        return folder if guid in held else None
+
+    def taken(self, namespace: str, root: Path) -> bool:
+        """Whether another folder's lock has ``namespace``: a folder whose notes are all
+        that folder's (a copy of it, or of notes alike) makes one of its own."""
+        folder = self.namespaces.get(namespace)
+        if folder is None or folder == str(root):
+            return False
+        with contextlib.suppress(OSError), open_regular(lock_path(Path(folder))) as f:
+            return namespace_in(f.read(4096)) == namespace
+        return False
+
+    def claim(self, root: Path, guids: Iterable[str], namespace: str = "") -> bool:
+        """``root`` owns each of ``guids`` that no other folder does, and its ``namespace``
+        if none does; whether any is new."""
+        mine, changed = str(root), False
+        if namespace and self.namespaces.get(namespace) != mine and not self.taken(namespace, root):
+            for stale in [n for n, folder in self.namespaces.items() if folder == mine]:
+                del self.namespaces[stale]  # (a folder has one namespace: the last)
+            self.namespaces[namespace] = mine
+            changed = True
+        for guid in guids:
+            if self.folders.get(guid) != mine and self.owner(guid, root) is None:
+                self.folders[guid] = mine
+                changed = True
+        return changed
+
+
+def read_owners() -> Owners:
+    """The record; an empty one if there is none, or it cannot be read (then its warning
+    says why: every folder may claim its notes again)."""
+    path = owners_path()
+    try:
+        with open_regular(path) as f:
+            data = f.read(_LIMIT + 1)
+        if len(data) > _LIMIT:
+            raise ValueError("larger than any record")
+        return Owners(*_parsed(json.loads(data)))
+    except FileNotFoundError:
+        return Owners()
+    except (OSError, ValueError, RecursionError) as exc:
+        return Owners(warning=f"record of which folder each note is from not read ({exc})")
+
+
+def _parsed(data: object) -> tuple[dict[str, str], dict[str, str]]:
+    if not isinstance(data, dict) or data.get("ankipress_owners") != FORMAT:
+        raise ValueError(f"not a record of format {FORMAT}")
+    folders = data.get("folders")
+    if not isinstance(folders, dict):
+        raise ValueError("its folders are not an object")
+    found: dict[str, str] = {}
+    spaces: dict[str, str] = {}
+    for folder, held in folders.items():
+        if not isinstance(held, dict) or not os.path.isabs(folder):
+            raise ValueError("a folder is not an absolute path with what it holds")
+        guids, namespace = held.get("guids"), held.get("namespace", "")
+        if not isinstance(guids, list) or not isinstance(namespace, str):
+            raise ValueError("a folder's GUIDs are not a list, or its namespace no string")
+        found.update((checked_guid(g), folder) for g in guids)
+        if namespace:
+            spaces[namespace] = folder
+    return found, spaces
+
+
+def save_owners(owners: Owners) -> str:
+    """Save the record (owner-only); a warning if it cannot be ('' if saved)."""
+    path = owners_path()
+    by_folder: dict[str, dict[str, Any]] = {}
+    for namespace, folder in sorted(owners.namespaces.items()):
+        by_folder.setdefault(folder, {"namespace": namespace, "guids": []})
+    for guid, folder in sorted(owners.folders.items()):
+        by_folder.setdefault(folder, {"guids": []})["guids"].append(guid)
+    data = {"ankipress_owners": FORMAT, "folders": dict(sorted(by_folder.items()))}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        text = json.dumps(data, separators=(",", ":"))  # (ASCII: a path of any bytes)
+        write_bytes(path, text.encode(), private=True)
+    except (OSError, ValueError) as exc:
+        return f"record of which folder each note is from not saved ({exc})"
+    return ""
+
+
+@contextlib.contextmanager
+def owners_held() -> Iterator[None]:
+    """One build or sync at a time reads, changes and saves the record (where the system
+    can lock a file; elsewhere the last to save wins, and a claim is made again)."""
+    try:
+        import fcntl
+    except ImportError:  # (Windows)
+        yield
+        return
+    path = state_folder() / "owners.json.lock"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except OSError:
+        yield
+        return
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def refuse_claims(
+    decks: list[Deck],
+    locked: Mapping[Path, Iterable[str]],
+    owners: Owners,
+    diagnostics: Diagnostics,
+) -> tuple[list[Deck], frozenset[str]]:
+    """``decks`` without the notes whose GUID another folder owns (each said, with both
+    folders), and every GUID of this build's that another folder owns: of its notes, and
+    of what each root's lock holds (``locked``: by root, its GUIDs), that a sync is to
+    leave alone."""
+    foreign: set[str] = set()
+    kept = []
+    for deck in decks:
+        notes = []
+        for note in deck.notes:
+            other = owners.owner(note.guid, deck.book.root)
+            if other is None:
+                notes.append(note)
+                continue
+            foreign.add(note.guid)
+            if REMOVED_TAG in note.tags:  # retired by the lock alone: said with the lock
+                continue
+            line = note.source.rpartition(":")[2]
+            lock = display_path(lock_path(deck.book.root))
+            message = (
+                f"{unescape(note.question)!r} has the GUID {note.guid!r} that {lock} gives it, "
+                f"the GUID of a note of another notes folder, {other} (built on this "
+                "machine first): left out, and that folder's note left as it is. If that "
+                "folder is a copy of this one, build only one of them; if these notes are others "
+                f"now, delete {lock}, and they get GUIDs of their own"
+            )
+            diagnostics.warning(
+                deck.book.display, int(line) if line.isdigit() else 0, message, "foreign"
+            )
+        if notes:
+            kept.append(replace(deck, notes=tuple(notes)))
+    said = {n.guid for d in decks for n in d.notes if REMOVED_TAG not in n.tags} & foreign
+    for root, guids in locked.items():
+        others = {g: other for g in guids if g not in said and (other := owners.owner(g, root))}
+        if others:
+            foreign.update(others)
+            folders = ", ".join(sorted(set(others.values())))
+            message = (
+                f"it holds {len(others)} GUIDs of notes of another notes folder, {folders} "
+                "(built on this machine first): a sync leaves those notes alone"
+            )
+            diagnostics.warning(display_path(lock_path(root)), 0, message, "foreign")
+    return kept, frozenset(foreign)

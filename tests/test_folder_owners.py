@@ -1,0 +1,259 @@
+"""Each notes folder owns its notes: a note new to a folder takes its GUID in the folder's
+own namespace, and this machine's record of which folder each GUID is from lets no build
+or sync of another folder ship, move, retire or delete that note, whatever its lock or
+front matter says. Through the real Anki backend, both ways in (the ``target`` fixture)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from anki.collection import Collection
+
+from ankipress.identity.guids import in_namespace, note_guid
+from ankipress.identity.lockfile import namespace_in
+from tests.ankitools import import_packages, notes, open_collection
+from tests.apkgdump import dump_package
+from tests.synctools import Target, cards, review, synced
+
+MINE = """\
+# Mine
+
+## What is overfitting?
+
+A model that learns the noise of its training data.
+
+## What is a tensor?
+
+An array of any number of axes.
+"""
+THEIRS = """\
+# Theirs
+
+## What is overfitting?
+
+Fitting the sample, not the population.
+
+## What is a gradient?
+
+The slope of the loss.
+"""
+
+
+def _folder(base: Path, name: str, text: str) -> Path:
+    folder = base / name
+    folder.mkdir(parents=True)
+    (folder / "README.md").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _overfitting(col: Collection) -> dict[str, tuple[str, str, int]]:
+    """Each note asking 'What is overfitting?': its GUID -> its deck, answer, reviews."""
+    found = {}
+    for nid in col.find_notes('"Question:What is overfitting?"'):
+        note = col.get_note(nid)
+        (cid,) = note.card_ids()
+        deck = col.decks.name(col.get_card(cid).did)
+        reviews = col.db.scalar("select count() from revlog where cid = ?", cid)
+        found[note.guid] = (deck, note["Answer"], reviews)
+    return found
+
+
+def test_two_folders_asking_one_question_in_a_readme_keep_two_notes(
+    run_cli, tmp_path: Path, target: Target
+) -> None:
+    mine = _folder(tmp_path / "a", "notes", MINE)
+    theirs = _folder(tmp_path / "b", "notes", THEIRS)
+    synced(run_cli, mine, target, epoch=1_000_000, out=tmp_path / "a" / "decks")
+    with target.anki() as col:
+        review(col, "What is overfitting?")
+    for step, folder in enumerate((theirs, mine, theirs), start=1):
+        synced(run_cli, folder, target, epoch=1_000_000 + step, out=folder.parent / "decks")
+    with target.anki() as col:
+        found = _overfitting(col)
+    assert sorted(found.values()) == [
+        ("Mine", "<p>A model that learns the noise of its training data.</p>", 1),
+        ("Theirs", "<p>Fitting the sample, not the population.</p>", 0),
+    ]
+
+
+def test_a_forks_lock_retiring_a_folders_notes_leaves_them_alone(
+    run_cli, tmp_path: Path, target: Target
+) -> None:
+    """A stranger's repository whose lock names the user's notes (a fork of the user's
+    notes, its questions since replaced) synced with ``--removed delete``: the user's
+    notes, cards, history and deck stay as they were."""
+    mine = _folder(tmp_path / "a", "notes", MINE)
+    synced(run_cli, mine, target, epoch=1_000_000, out=tmp_path / "a" / "decks")
+    with target.anki() as col:
+        review(col, "What is overfitting?")
+        review(col, "What is a tensor?")
+        before = {q: cards(col, q) for q in ("What is overfitting?", "What is a tensor?")}
+        decks = sorted(col.decks.all_names())
+    fork = tmp_path / "b" / "notes"
+    shutil.copytree(mine, fork)
+    (fork / "README.md").write_text("# Fork\n\n## What is a gradient?\n\nA slope.\n", "utf-8")
+    report = run_cli(
+        "sync", str(fork), *target.args, "-o", str(tmp_path / "b" / "decks"),
+        "--removed", "delete", "--format", "json", epoch=2_000_000,
+    )  # fmt: skip
+    assert report.exit_code == 0, report.output
+    data = json.loads(report.stdout)
+    assert data["totals"].get("deleted", 0) == 0 and data["totals"].get("suspended", 0) == 0
+    with target.anki() as col:
+        after = {q: cards(col, q) for q in ("What is overfitting?", "What is a tensor?")}
+        assert after == before and before["What is a tensor?"][0].reviews == 1
+        assert set(decks) <= set(col.decks.all_names())
+        assert [col.get_note(n)["Question"] for n in col.find_notes("tag:ankipress::removed")] == []
+    lock = str(tmp_path / "a" / "notes")
+    assert f"holds 2 GUIDs of notes of another notes folder, {lock}" in report.stderr
+
+
+def test_a_live_lock_entry_of_another_folders_note_ships_no_note(run_cli, tmp_path: Path) -> None:
+    """A plain build of a copy of the user's notes (its lock gives their GUIDs) ships no
+    note of those GUIDs, so no File > Import overwrites the user's note; each is said, at
+    its line, with both folders."""
+    mine = _folder(tmp_path / "a", "notes", MINE)
+    done = run_cli("build", str(mine), "-o", str(tmp_path / "a" / "decks"), cwd=tmp_path)
+    assert done.exit_code == 0, done.output
+    copy = tmp_path / "b" / "notes"
+    shutil.copytree(mine, copy)
+    text = MINE.replace("A model that learns", "Anything but").replace("# Mine", "# Copy")
+    (copy / "README.md").write_text(text, "utf-8")
+    out = tmp_path / "b" / "decks"
+    result = run_cli("build", str(copy), "-o", str(out), cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert list(out.rglob("*.apkg")) == []
+    ours = mine.resolve()
+    expected = [
+        f"b/notes/README.md:{line}: warning: {question!r} has the GUID {guid!r} that "
+        "b/notes/ankipress.lock gives it, the GUID of a note of another notes folder, "
+        f"{ours} (built on this machine first): left out, and that folder's note left as it "
+        "is. If that folder is a copy of this one, build only one of them; if these notes are "
+        "others now, delete b/notes/ankipress.lock, and they get GUIDs of their own"
+        for line, question, guid in (
+            (3, "What is overfitting?", _guid(mine, "What is overfitting?")),
+            (7, "What is a tensor?", _guid(mine, "What is a tensor?")),
+        )
+    ]
+    assert [line for line in result.stderr.splitlines() if "warning" in line] == expected
+    # Its lock deleted, the copy's notes are its own: a namespace of its own, though the
+    # one its questions make is the first folder's.
+    lock = copy / "ankipress.lock"
+    lock.unlink()
+    again = run_cli("build", str(copy), "-o", str(out), cwd=tmp_path)
+    assert again.exit_code == 0 and "warning" not in again.stderr, again.output
+    (package,) = out.rglob("*.apkg")
+    made = {n["fields"][0]: n["guid"] for n in dump_package(package)["notes"]}
+    namespace = namespace_in(lock.read_bytes())
+    assert namespace != namespace_in((mine / "ankipress.lock").read_bytes())
+    assert made == {
+        q: in_namespace(namespace, note_guid("README", q))
+        for q in ("What is overfitting?", "What is a tensor?")
+    }
+
+
+def _guid(folder: Path, question: str) -> str:
+    """The GUID ``folder``'s lock gives ``question``."""
+    for line in (folder / "ankipress.lock").read_text("utf-8").splitlines()[1:]:
+        entry = json.loads(line)
+        if entry["text"] == question:
+            return entry["guid"]
+    raise AssertionError(question)
+
+
+def test_front_matter_naming_another_folders_book_takes_no_note_of_it(
+    run_cli, tmp_path: Path
+) -> None:
+    """Front matter ``id:`` naming the user's book, asking the user's question: the note is
+    the stranger folder's own (its namespace), not the user's."""
+    mine = _folder(tmp_path / "a", "notes", MINE)
+    run_cli("build", str(mine), "-o", str(tmp_path / "a" / "decks"), cwd=tmp_path)
+    strange = _folder(tmp_path / "b", "notes", "---\nid: README\n---\n" + THEIRS)
+    out = tmp_path / "b" / "decks"
+    result = run_cli("build", str(strange), "-o", str(out), cwd=tmp_path)
+    assert result.exit_code == 0 and "warning" not in result.stderr, result.output
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, sorted((tmp_path / "a" / "decks").rglob("*.apkg")))
+    import_packages(col, sorted(out.rglob("*.apkg")))
+    held = {(n.fields["Question"], n.deck) for n in notes(col)}
+    col.close()
+    assert held == {
+        ("What is overfitting?", "Mine"),
+        ("What is a tensor?", "Mine"),
+        ("What is overfitting?", "Theirs"),
+        ("What is a gradient?", "Theirs"),
+    }
+
+
+def test_a_folder_moved_keeps_its_notes(run_cli, tmp_path: Path) -> None:
+    """A folder moved (or deleted) gives its GUIDs up: the same notes built from where they
+    are now are not another folder's."""
+    mine = _folder(tmp_path / "a", "notes", MINE)
+    run_cli("build", str(mine), "-o", str(tmp_path / "decks"), cwd=tmp_path)
+    first = {p.name: dump_package(p)["notes"] for p in (tmp_path / "decks").rglob("*.apkg")}
+    moved = tmp_path / "c" / "notes"
+    moved.parent.mkdir()
+    mine.rename(moved)
+    result = run_cli("build", str(moved), "-o", str(tmp_path / "decks"), cwd=tmp_path)
+    assert result.exit_code == 0 and "warning" not in result.stderr, result.output
+    again = {p.name: dump_package(p)["notes"] for p in (tmp_path / "decks").rglob("*.apkg")}
+    guids = [[n["guid"] for n in v] for v in again.values()]
+    assert guids == [[n["guid"] for n in v] for v in first.values()] and guids != [[]]
+
+
+def test_a_lock_written_before_namespaces_keeps_its_guids(run_cli, write_tree, tmp_path) -> None:
+    """A lock with no namespace: its notes keep the GUIDs it gives them (their questions'
+    own); the build gives it a namespace, which a note new since takes its GUID in."""
+    content = write_tree({"vision.md": "## What is a patch?\n\nPixels.\n"})
+    old = note_guid("vision", "What is a patch?")
+    entry = {
+        "guid": old, "book": "vision", "question": "what is a patch", "text": "What is a patch?",
+        "at": "vision.md:1", "deck": "000000000000", "hash": "0" * 16, "answer": "0" * 16,
+        "changed": 1,
+    }  # fmt: skip
+    header = {"ankipress_lock": 2, "note_type": {"hash": "", "changed": 0}}
+    lock = content / "ankipress.lock"
+    lock.write_text(f"{json.dumps(header)}\n{json.dumps(entry)}\n", "utf-8")
+    (content / "vision.md").write_text(
+        "## What is a patch?\n\nPixels.\n\n## What is a token?\n\nA unit.\n", "utf-8"
+    )
+    result = run_cli("build", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    namespace = namespace_in(lock.read_bytes())
+    (package,) = (tmp_path / "out").rglob("*.apkg")
+    guids = {n["fields"][0]: n["guid"] for n in dump_package(package)["notes"]}
+    assert guids == {
+        "What is a patch?": old,
+        "What is a token?": in_namespace(namespace, note_guid("vision", "What is a token?")),
+    }
+    assert len(namespace) == 32
+
+
+def test_a_lock_with_a_bad_namespace_is_an_error(run_cli, write_tree, tmp_path) -> None:
+    content = write_tree({"vision.md": "## What is a patch?\n\nPixels.\n"})
+    header = {"ankipress_lock": 2, "namespace": "../x", "note_type": {"hash": "", "changed": 0}}
+    (content / "ankipress.lock").write_text(json.dumps(header) + "\n", "utf-8")
+    result = run_cli("build", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "content/ankipress.lock:1: error: unreadable lock, so nothing is built from its "
+        "folder: its namespace is not 32 hexadecimal digits"
+    )
+
+
+def test_two_folders_of_the_same_questions_take_two_namespaces(run_cli, tmp_path: Path) -> None:
+    """Two folders that ask all the same questions (a file each, of one name) make the same
+    namespace of them: the second to be built on this machine makes one of its own."""
+    first = _folder(tmp_path / "a", "notes", "## What is overfitting?\n\nNoise learnt.\n")
+    second = _folder(tmp_path / "b", "notes", "## What is overfitting?\n\nToo close a fit.\n")
+    for folder in (first, second, first, second):
+        done = run_cli("build", str(folder), "-o", str(folder.parent / "decks"), cwd=tmp_path)
+        assert done.exit_code == 0 and "warning" not in done.stderr, done.output
+    col = open_collection(tmp_path / "anki")
+    for folder in (first, second):
+        import_packages(col, sorted((folder.parent / "decks").rglob("*.apkg")))
+    answers = sorted(n.fields["Answer"] for n in notes(col))
+    col.close()
+    assert answers == ["<p>Noise learnt.</p>", "<p>Too close a fit.</p>"]
