@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from ankipress.sync.connectwire import API_VERSION, UPDATE, Wire, shape
+from ankipress.sync.connectwire import API_VERSION, UPDATE, Wire, odd_answers, shape
 from ankipress.sync.decks import deck_key
 from ankipress.sync.live import AnkiUnreachable, LiveCard, LiveNote, Looks, Snapshot
 
@@ -45,15 +45,8 @@ class AnkiConnect(Wire):
         self.target = f"AnkiConnect {self.url} profile {profile}"
         self.shown = f"AnkiConnect at {self.url} (profile {profile!r})"
 
+    @odd_answers
     def snapshot(self, note_types: Iterable[int]) -> Snapshot:
-        try:
-            return self._snapshot(note_types)
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise AnkiUnreachable(
-                f"error: {self.shown} answered in a shape ankipress does not know ({exc!r})"
-            ) from None
-
-    def _snapshot(self, note_types: Iterable[int]) -> Snapshot:
         ids: list[int] = []
         for kind in note_types:
             ids += shape(self.call("findNotes", query=f"mid:{int(kind)}"), "", list)
@@ -82,6 +75,7 @@ class AnkiConnect(Wire):
         names = shape(self.call("deckNames"), "", list)
         return Snapshot(tuple(notes), frozenset(str(n) for n in names))
 
+    @odd_answers
     def foreign(
         self, guids: Iterable[str], note_ids: Iterable[int], note_types: Iterable[int]
     ) -> int:
@@ -97,6 +91,7 @@ class AnkiConnect(Wire):
         names = {name for name, mid in models.items() if str(mid) in ours}
         return sum(info.get("modelName") not in names for info in found)
 
+    @odd_answers
     def import_package(self, path: Path, named: Path, merge: bool = False) -> None:
         del merge  # (the add-on merges note types always)
         try:
@@ -106,6 +101,7 @@ class AnkiConnect(Wire):
         if done is not True:
             raise AnkiUnreachable(f"error: {self.shown} did not import {named}: is a profile open?")
 
+    @odd_answers
     def looks(self, model_id: int) -> Looks | None:
         models = shape(self.call("modelNamesAndIds"), "", dict)
         name = next((n for n, mid in models.items() if str(mid) == str(model_id)), None)
@@ -116,16 +112,10 @@ class AnkiConnect(Wire):
         fields = tuple(
             str(f) for f in shape(self.call("modelFieldNames", modelName=name), "", list)
         )
-        try:
-            cards = tuple(
-                (str(card), str(sides["Front"]), str(sides["Back"]))
-                for card, sides in found.items()
-            )
-            return Looks(model_id, name, str(css["css"]), cards, fields)
-        except (KeyError, TypeError) as exc:
-            raise AnkiUnreachable(
-                f"error: {self.shown} answered in a shape ankipress does not know ({exc!r})"
-            ) from None
+        cards = tuple(
+            (str(card), str(sides["Front"]), str(sides["Back"])) for card, sides in found.items()
+        )
+        return Looks(model_id, name, str(css["css"]), cards, fields)
 
     def restyle(self, looks: Looks) -> None:
         self.call("updateModelStyling", model={"name": looks.name, "css": looks.css})
@@ -144,6 +134,7 @@ class AnkiConnect(Wire):
     def delete_notes(self, note_ids: list[int]) -> None:
         self.call("deleteNotes", notes=note_ids)
 
+    @odd_answers
     def cards_in(self, deck: str) -> int:
         """Counted by deck ids (``did:``, which takes in cards a filtered deck borrowed):
         a search by name would read ``filtered`` or ``current`` as Anki's keywords."""

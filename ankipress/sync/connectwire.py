@@ -4,18 +4,76 @@ what to do."""
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
+import math
+import time
 import urllib.error
 import urllib.request
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from ankipress.sync.live import AnkiUnreachable
 
+P = ParamSpec("P")
+R = TypeVar("R")
 API_VERSION = 6
 ADD_ON = "AnkiConnect add-on (code 2055492159)"
 UPDATE = "update it: Tools > Add-ons > Check for Updates, then restart Anki"
 _KEY = "valid api key must be provided"
+# Bytes: an answer larger is no collection's (notesInfo of 100,000 notes is about 100 MB).
+ANSWER_LIMIT = 256 << 20
+_CHUNK = 1 << 16
+
+
+def _read(response: http.client.HTTPResponse, deadline: float) -> bytes:
+    """The answer, read a chunk at a time: at most one byte over ``ANSWER_LIMIT`` (the
+    caller refuses it), and no longer than the deadline (an answer trickled a byte at a
+    time would outlive the socket's timeout, which counts one read)."""
+    chunks, size = [], 0
+    while size <= ANSWER_LIMIT:
+        if time.monotonic() > deadline:
+            raise TimeoutError
+        chunk = response.read1(min(_CHUNK, ANSWER_LIMIT + 1 - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _finite(text: str) -> float:
+    """A JSON number with a fraction or exponent, if finite: ``1e400`` is no value Anki
+    holds (and no ``int()`` takes its infinity)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise _OutOfRange(text[:20])
+    return value
+
+
+class _OutOfRange(ValueError):
+    pass
+
+
+def _no_constant(text: str) -> float:
+    raise ValueError(f"{text} is no JSON")
+
+
+def odd_answers(method: Callable[P, R]) -> Callable[P, R]:
+    """``method``, whose every odd answer (a list where a string belongs, a huge number, a
+    key missing) is one ``AnkiUnreachable`` line, never a traceback."""
+
+    @functools.wraps(method)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError, IndexError) as exc:
+            raise AnkiUnreachable(
+                f"error: AnkiConnect answered in a shape ankipress does not know ({exc!r:.200})"
+            ) from None
+
+    return guarded
 
 
 class Wire:
@@ -33,8 +91,9 @@ class Wire:
             request = urllib.request.Request(
                 self.url, json.dumps(body).encode(), {"Content-Type": "application/json"}
             )
+            deadline = time.monotonic() + self.timeout
             with self._open(request, timeout=self.timeout) as response:
-                raw = response.read()
+                raw = _read(response, deadline)
         except urllib.error.HTTPError as exc:
             raise AnkiUnreachable(self._not_ankiconnect(f"HTTP {exc.code}")) from None
         except TimeoutError:
@@ -48,8 +107,14 @@ class Wire:
         return self._result(action, raw)
 
     def _result(self, action: str, raw: bytes) -> Any:
+        if len(raw) > ANSWER_LIMIT:
+            raise AnkiUnreachable(self._not_ankiconnect(f"an answer over {ANSWER_LIMIT >> 20} MB"))
         try:
-            answer = json.loads(raw)
+            answer = json.loads(raw, parse_float=_finite, parse_constant=_no_constant)
+        except RecursionError:
+            raise AnkiUnreachable(self._not_ankiconnect("JSON nested too deep")) from None
+        except _OutOfRange:
+            raise AnkiUnreachable(self._not_ankiconnect("a number out of range")) from None
         except ValueError:
             raise AnkiUnreachable(self._not_ankiconnect("not JSON")) from None
         if not isinstance(answer, dict) or set(answer) != {"result", "error"}:
