@@ -27,7 +27,8 @@ FIRST = {
 
 class OddAnki:
     """Answers what a sync asks before it reads the notes (``FIRST``) as AnkiConnect
-    does, and the next question, ``notesInfo``, with ``body`` (raw bytes), ``pace`` seconds a byte if set."""
+    does, and the next question, ``notesInfo``, with ``body`` (raw bytes), ``pace``
+    seconds a byte if set."""
 
     def __init__(self) -> None:
         self.body = b""

@@ -577,3 +577,63 @@ def test_a_tag_dropped_in_a_conflict_goes_once_it_is_settled(
     with target.anki() as col:
         assert set(_note_of(col, "What is a patch?").tags) == {"vision"}
         assert set(_note_of(col, "What is DDPM?").tags) == {"vision"}
+
+
+class _Killed(BaseException):
+    """The sync stopped where it stands (Ctrl-C, a crash): no step after runs."""
+
+
+def test_a_sync_stopped_after_its_moves_has_its_emptied_deck_removed_by_the_next(
+    run_cli, write_tree, target: Target, monkeypatch
+) -> None:
+    from ankipress.sync.collectionfile import CollectionFile
+    from ankipress.sync.connect import AnkiConnect
+
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)
+    _edit(content, "第一章 Transformers", "第一章 Attention")
+
+    def killed(self, deck: str) -> None:
+        raise _Killed
+
+    with monkeypatch.context() as patched:
+        for kind in (CollectionFile, AnkiConnect):
+            patched.setattr(kind, "delete_empty_deck", killed)
+        with pytest.raises(_Killed):
+            synced(run_cli, content, target, epoch=2_000_000)
+    with target.anki() as col:
+        assert {c.deck for c in cards(col, "What is attention?")} == {RENAMED}
+        assert FIRST in col.decks.all_names()  # moved out of, not yet removed
+    done = synced(run_cli, content, target, epoch=2_100_000)
+    assert done["removed_decks"] == [FIRST]
+    with target.anki() as col:
+        assert FIRST not in col.decks.all_names()
+
+
+def test_a_book_renamed_to_a_filtered_decks_name_is_one_error(
+    run_cli, write_tree, target: Target
+) -> None:
+    content = write_tree({"vision.md": BOOK})
+    synced(run_cli, content, target, epoch=1_000_000)
+    with target.anki() as col:
+        did = col.decks.new_filtered("Cram")
+        deck = col.decks.get(did)
+        deck["terms"] = [["deck:nothing-here", 100, 0]]
+        col.decks.save(deck)
+    _edit(content, "# Vision Notes", "# Cram")
+    result = run_cli(
+        "sync", str(content), *target.args, "-o", str(content.parent / "decks"), epoch=2_000_000
+    )
+    assert result.exit_code == 3, result.output
+    (line,) = result.stderr.splitlines()
+    if target.name == "collection":  # (AnkiConnect tells no deck's kind: Anki's own words)
+        assert line == (
+            "error: 'Cram' is a filtered deck in Anki, and Anki puts no deck in or under one: "
+            "the deck 'Cram::01 Transformers' of these notes cannot be made there; give the "
+            "book another title ('title:' in its front matter), or rename the filtered deck in "
+            "Anki"
+        )
+    else:
+        assert line.endswith("changeDeck failed: Filtered decks can not have child decks.")
+    with target.anki() as col:  # each card where it was
+        assert {c.deck for c in cards(col, "What is attention?")} == {FIRST}

@@ -63,7 +63,9 @@ class CollectionFile:
                 f"select id, guid, mod, flds, tags from notes where mid in ({kinds}) order by id"
             )
         )
-        return Snapshot(notes, frozenset(names.values()))
+        plain = {d.id for d in self.col.decks.all_names_and_ids(include_filtered=False)}
+        filtered = frozenset(name for did, name in names.items() if did not in plain)
+        return Snapshot(notes, frozenset(names.values()), filtered)
 
     def foreign(
         self, guids: Iterable[str], note_ids: Iterable[int], note_types: Iterable[int]
@@ -110,7 +112,14 @@ class CollectionFile:
         self.col.models.update_dict(kind)
 
     def change_deck(self, card_ids: list[int], deck: str) -> None:
-        self.col.set_deck(card_ids, self.col.decks.id(deck))
+        from anki.errors import BackendError
+
+        try:
+            self.col.set_deck(card_ids, self.col.decks.id(deck))
+        except BackendError as exc:
+            raise AnkiUnreachable(
+                f"error: Anki could not move cards into {deck!r}: {exc}"
+            ) from None
 
     def suspend(self, card_ids: list[int], suspended: bool) -> None:
         if suspended:

@@ -55,6 +55,9 @@ class Looks:
 class Snapshot:
     notes: tuple[LiveNote, ...]
     decks: frozenset[str]  # every deck's name
+    # the filtered decks' (where Anki tells them: a collection file), under which Anki
+    # puts no deck
+    filtered: frozenset[str] = frozenset()
 
     def by_guid(self) -> dict[str, LiveNote]:
         return {note.guid: note for note in self.notes if note.guid is not None}

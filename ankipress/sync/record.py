@@ -39,6 +39,9 @@ class Record:
     # after): a field of Anki's copy that differs was edited in Anki since
     synced: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     tagged: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # GUID -> our tags put
+    # the decks a sync set out to move cards from, until it is done: a sync stopped after
+    # the moves leaves them to the next one to remove once empty
+    leaving: tuple[str, ...] = ()
 
     def note_ids(self) -> dict[str, int]:
         return {g: nid for g, (nid, _) in self.notes.items()}
@@ -97,7 +100,13 @@ def _parsed(data: object, target: str) -> Record:
     if not isinstance(marked, dict) or not all(isinstance(v, list) for v in marked.values()):
         raise ValueError("its tags are not an object of lists")
     tagged = {guid(k): tags(v) for k, v in marked.items()}
-    return Record(target, found, suspended, synced, tagged)
+    leaving = data.get("leaving", [])
+    if not isinstance(leaving, list):
+        raise ValueError("its decks left are not a list")
+    decks = tuple(text(d, "deck") for d in leaving)
+    for deck in decks:
+        deck.encode()  # (as a note's deck)
+    return Record(target, found, suspended, synced, tagged, decks)
 
 
 def write_record(record: Record) -> str:
@@ -109,6 +118,7 @@ def write_record(record: Record) -> str:
     data["suspended"] = paused
     data["synced"] = {g: list(prints) for g, prints in sorted(record.synced.items())}
     data["tagged"] = {g: list(t) for g, t in sorted(record.tagged.items())}
+    data["leaving"] = sorted(set(record.leaving))
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         write_bytes(path, json.dumps(data, ensure_ascii=False).encode(), private=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ankipress.build.outcome import Progress, plain
 from ankipress.identity.retire import REMOVED_TAG
-from ankipress.sync.decks import emptied
+from ankipress.sync.decks import above, deck_key, emptied
 from ankipress.sync.live import Anki, AnkiUnreachable, LiveNote, Looks, Snapshot
 from ankipress.sync.packages import checked_copies, retime
 from ankipress.sync.plan import SyncPlan, plan
@@ -35,8 +35,9 @@ def dry_run(anki: Anki, wanted: Wanted, removed: str, prefer: str | None = None)
     held = _held(anki, wanted)
     _same_fields(held, wanted, anki.shown)
     live = recognise(anki.snapshot(wanted.note_types), wanted, record.note_ids())
+    _no_filtered(live, wanted)
     found = plan(wanted, live, record, removed, prefer=prefer)
-    decks = emptied(found.left, _targets(wanted), live.decks, anki.cards_in)
+    decks = emptied(_left(found, record), _targets(wanted), live.decks, anki.cards_in)
     restyled = [looks.name for looks in _restyled(held, wanted)]
     return SyncOutcome(found, decks, [w for w in (warning,) if w], restyled=restyled)
 
@@ -67,6 +68,7 @@ def _sync(
     held = _held(anki, wanted)  # our note types as Anki holds them before the imports
     _same_fields(held, wanted, anki.shown)
     before = recognise(anki.snapshot(wanted.note_types), wanted, record.note_ids())
+    _no_filtered(before, wanted)
     decided = plan(wanted, before, record, removed, prefer=prefer)  # as the dry run predicts
     restyled = _restyled(held, wanted)
     merge = _templates_added(held, wanted)
@@ -94,7 +96,7 @@ def _sync(
         anki.suspend(done.unsuspend, False)
     if done.delete:
         anki.delete_notes(done.delete)
-    left = dict.fromkeys(done.left, 0)  # the cards have left
+    left = dict.fromkeys(_left(done, record), 0)  # the cards have left
     decks = emptied(left, _targets(wanted), after.decks, anki.cards_in)
     for deck in decks:
         anki.delete_empty_deck(deck)
@@ -176,6 +178,27 @@ def _no_foreign(anki: Anki, wanted: Wanted, record: Record) -> None:
         )
 
 
+def _no_filtered(live: Snapshot, wanted: Wanted) -> None:
+    """Refuse before anything when a deck of ours, or one above it, is a filtered deck in
+    Anki (a book given the name of one): Anki puts no deck under a filtered deck."""
+    filtered = {deck_key(name): name for name in live.filtered}
+    for deck in sorted(_targets(wanted)):
+        for name in (deck, *above(deck)):
+            if deck_key(name) in filtered:
+                raise AnkiUnreachable(
+                    f"error: {filtered[deck_key(name)]!r} is a filtered deck in Anki, and Anki "
+                    f"puts no deck in or under one: the deck {deck!r} of these notes cannot be "
+                    "made there; give the book another title ('title:' in its front matter), "
+                    "or rename the filtered deck in Anki"
+                )
+
+
+def _left(planned: SyncPlan, record: Record) -> dict[str, int]:
+    """The cards leaving each deck: this sync's moves, and the decks an earlier sync moved
+    cards from but was stopped before it removed them."""
+    return {**dict.fromkeys(record.leaving, 0), **planned.left}
+
+
 def _targets(wanted: Wanted) -> set[str]:
     return {shipped.deck for shipped in wanted.shipped.values()}
 
@@ -193,7 +216,8 @@ def _before_import(record: Record, wanted: Wanted, before: Snapshot, planned: Sy
         shipped = wanted.shipped.get(note.guid)
         deck = moving.get(note.guid) or record.deck(note.guid)
         notes[note.guid] = (note.note_id, deck or (shipped.deck if shipped else ""))
-    return Record(record.target, notes, record.suspended, record.synced, record.tagged)
+    leaving = (*record.leaving, *planned.left)
+    return Record(record.target, notes, record.suspended, record.synced, record.tagged, leaving)
 
 
 def _put(shipped: Shipped, note: LiveNote, before: tuple[str, ...] | None) -> tuple[str, ...]:
@@ -238,4 +262,4 @@ def _recorded(record: Record, wanted: Wanted, after: Snapshot, done: SyncPlan) -
             paused[note.guid] = tuple(sorted({*paused.get(note.guid, ()), *now}))
         deck = shipped.deck if shipped else (record.deck(note.guid) or "")
         notes[note.guid] = (note.note_id, deck)
-    return Record(record.target, notes, paused, synced, tagged)
+    return Record(record.target, notes, paused, synced, tagged)  # (no deck left to remove)
