@@ -16,6 +16,8 @@ from tests.apkgdump import dump_package
 
 GOOD = "## Why?\n\nBecause.\n"
 
+PNG_HEAD = b"\x89PNG\r\n\x1a\n"  # what tells a PNG by its content
+
 
 def build(run_cli, root: Path, tmp_path: Path, *more: str) -> tuple[int, list[str], list[Path]]:
     result = run_cli("build", str(root), "-o", str(tmp_path / "out"), *more, cwd=tmp_path)
@@ -228,19 +230,21 @@ def test_an_image_replaced_under_its_old_size_and_time_is_shipped_anew(
     run_cli, write_tree, tmp_path: Path
 ) -> None:
     """Issue 17, case 12: the cache knew an image by its size and modification time."""
-    root = write_tree({"a.md": "## What?\n\n![x](fig.png)\n\nText.\n", "fig.png": b"A" * 64})
+    root = write_tree(
+        {"a.md": "## What?\n\n![x](fig.png)\n\nText.\n", "fig.png": PNG_HEAD + b"A" * 56}
+    )
     build(run_cli, root, tmp_path)
     old = (root / "fig.png").stat()
-    (root / "fig.png").write_bytes(b"B" * 64)
+    (root / "fig.png").write_bytes(PNG_HEAD + b"B" * 56)
     os.utime(root / "fig.png", ns=(old.st_atime_ns, old.st_mtime_ns))
     build(run_cli, root, tmp_path)
     (package,) = packages_in(tmp_path / "out")
     with zipfile.ZipFile(package) as archive:
         media = json.loads(archive.read("media"))
         shipped = {archive.read(number) for number in media}
-    assert shipped == {b"B" * 64}
+    assert shipped == {PNG_HEAD + b"B" * 56}
     (name,) = media.values()
-    assert name.startswith(hashlib.sha256(b"B" * 64).hexdigest()[:16])
+    assert name.startswith(hashlib.sha256(PNG_HEAD + b"B" * 56).hexdigest()[:16])
 
 
 def test_a_commented_out_section_stays_hidden_and_a_pre_keeps_its_hash_lines(

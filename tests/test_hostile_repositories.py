@@ -271,3 +271,46 @@ def test_a_sprite_animating_its_link_between_fragments_is_packed(
     assert result.exit_code == 0 and result.stderr == ""
     (package,) = sorted((tmp_path / "out").rglob("*.apkg"))
     assert list(dump_package(package)["media"].values()) == [len(sprite)]
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(24)
+
+
+def test_only_pictures_sound_and_video_by_their_content_are_packed(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """Fourth round: ``![](evil.html)`` was packed as it was, and a link to its hashed name
+    opened it as a page, running its script. A file is packed only if its content is a
+    picture, sound or video, under the suffix of what it is."""
+    page = b"<html><script>alert(1)</script></html>"
+    note = "# Book\n\n## What is drawn?\n\n![a](evil.html) ![b](page.png) ![c](pic.html)\n"
+    root = write_tree({"a.md": note, "evil.html": page, "page.png": page, "pic.html": PNG})
+    result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 0
+    why = "is no picture, sound or video by its content (a browser could open it as a page)"
+    assert result.stderr.splitlines() == [
+        f"content/a.md:5: warning: image 'evil.html' {why}; not packaged",
+        f"content/a.md:5: warning: image 'page.png' {why}; not packaged",
+    ]
+    (package,) = sorted((tmp_path / "out").rglob("*.apkg"))
+    media = dump_package(package)["media"]
+    assert [name.rpartition(".")[2] for name in media] == ["png"]
+    assert list(media.values()) == [len(PNG)]
+
+
+def test_a_template_asset_a_browser_would_open_as_a_page_is_not_packed(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    root = write_tree({"a.md": "## Why?\n\nBecause.\n", "ankipress.yaml": "templates: cards\n"})
+    run_cli("templates", "init", str(root / "cards"), cwd=tmp_path)
+    (root / "cards/_help.xml").write_bytes(b'<?xml version="1.0"?><x:script xmlns:x="x"/>')
+    (root / "cards/_logo.png").write_bytes(PNG)
+    result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "content/cards/_help.xml: warning: asset refused: no style sheet, and by its content "
+        "no picture, font, sound or video named as one (a browser could open it as a page); "
+        "not packed"
+    ]
+    (package,) = sorted((tmp_path / "out").rglob("*.apkg"))
+    assert [name.split("-")[0] for name in dump_package(package)["media"]] == ["_logo"]

@@ -141,13 +141,13 @@ def test_templates_setting_must_stay_inside_the_content_root(write_tree, tmp_pat
 
 
 def test_assets_ship_under_content_hashed_names(run_cli, write_tree, folder, tmp_path) -> None:
-    (folder / "_ankipress.woff2").write_bytes(b"font v1")
+    (folder / "_ankipress.woff2").write_bytes(b"wOF2\x00\x01\x00\x00 font v1")
     with (folder / "style.css").open("a") as css:
         css.write('\n@font-face { font-family: x; src: url("_ankipress.woff2"); }\n')
     content = write_tree({"vision.md": BOOK})
     args = ("build", str(content), "--templates", str(folder))
     run_cli(*args, "-o", str(tmp_path / "o1"), cwd=tmp_path)
-    (folder / "_ankipress.woff2").write_bytes(b"font v2")
+    (folder / "_ankipress.woff2").write_bytes(b"wOF2\x00\x01\x00\x00 font v2")
     run_cli(*args, "-o", str(tmp_path / "o2"), cwd=tmp_path)
     names = []
     for out in ("o1", "o2"):

@@ -194,7 +194,7 @@ def test_a_front_left_open_cannot_take_in_the_back(tmp_path: Path) -> None:
 
 def test_only_assets_a_card_can_use_without_script_are_packed(write_tree, tmp_path) -> None:
     content = content_with_templates(write_tree)
-    (content / "cards/_font.woff2").write_bytes(b"font")
+    (content / "cards/_font.woff2").write_bytes(b"wOF2\x00\x01\x00\x00" + bytes(40))
     (content / "cards/_tool.js").write_text("alert(1)", encoding="utf-8")
     (content / "cards/_more.css").write_text("@import 'file:///etc/passwd';", encoding="utf-8")
     result = build(BuildOptions(paths=(content,), out=tmp_path / "o"))
@@ -353,7 +353,7 @@ def test_a_template_asset_over_the_size_of_an_image_is_not_packed(tmp_path: Path
     shutil.copytree(DEFAULT_TEMPLATES, folder)
     with (folder / "_big.woff").open("wb") as big:
         big.truncate(2_500_000_000)  # sparse: no disk
-    (folder / "_small.woff").write_bytes(b"wOFF" * 10)
+    (folder / "_small.woff").write_bytes(b"wOFF\x00\x01\x00\x00" + bytes(32))
     diagnostics = Diagnostics()
     templates = load_templates(folder, diagnostics)
     assert templates is not None

@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from ankipress.cards.activesvg import active_picture
+from ankipress.cards.mediakind import packed_suffix
 from ankipress.diagnostics import Diagnostics
 from ankipress.folders import walk
 from ankipress.limits import DEFAULT_LIMITS, over
@@ -76,11 +77,20 @@ class MediaResolver:
             message = f"image {shown_source(src)!r} {why}"
             self.diagnostics.warning(source.display, line, message, "size")
             return None
-        found = active_picture(path)
-        if found is not None:
-            why = f"holds {found}, which could run or load opened on its own; not packaged"
+        if path.suffix.lower() in (".svg", ".svgz"):
+            found = active_picture(path)
+            if found is not None:
+                why = f"holds {found}, which could run or load opened on its own; not packaged"
+                return self._refuse(source, line, src, why)
+            return self._media(path, ".svg")
+        suffix = packed_suffix(path)
+        if suffix is None:
+            why = (
+                "is no picture, sound or video by its content (a browser could open it as "
+                "a page); not packaged"
+            )
             return self._refuse(source, line, src, why)
-        return self._media(path)
+        return self._media(path, suffix)
 
     def _nearest(self, target: str, source: SourceFile) -> Path | None:
         wanted = Path(target).parts
@@ -98,11 +108,11 @@ class MediaResolver:
         found = [path for path in found if path.is_relative_to(source.root) and path.is_file()]
         return min(found, key=lambda path: (_distance(here, path.parent), path), default=None)
 
-    def _media(self, path: Path) -> MediaFile:
+    def _media(self, path: Path, suffix: str) -> MediaFile:
         if path not in self._by_path:
             with path.open("rb") as f:  # a block at a time, never the whole file
                 digest = hashlib.file_digest(f, "sha256").hexdigest()
-            self._by_path[path] = MediaFile(f"{digest[:16]}{path.suffix.lower()}", path)
+            self._by_path[path] = MediaFile(f"{digest[:16]}{suffix}", path)
         return self._by_path[path]
 
     def _refuse(self, source: SourceFile, line: int, src: str, why: str) -> None:

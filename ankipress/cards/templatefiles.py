@@ -20,6 +20,7 @@ from ankipress.atomic import NotRegular, open_regular
 from ankipress.cards.activecontent import active_html
 from ankipress.cards.activecss import active_css
 from ankipress.cards.activesvg import active_picture
+from ankipress.cards.mediakind import packed_suffix
 from ankipress.diagnostics import Diagnostics, display_path
 from ankipress.limits import DEFAULT_LIMITS, over
 from ankipress.records import MediaFile
@@ -97,6 +98,12 @@ def _read_asset(path: Path, inside: Path, diagnostics: Diagnostics) -> tuple[byt
         svg = active_picture(path, data)
         if svg is not None:
             raise Refused(f"an SVG holding {svg}, which could run opened on its own")
+        suffix = path.suffix.lower()
+        if suffix not in (".css", ".svg") and packed_suffix(path, data, fonts=True) != suffix:
+            raise Refused(
+                "no style sheet, and by its content no picture, font, sound or video named "
+                "as one (a browser could open it as a page)"
+            )
     except Refused as why:
         diagnostics.warning(shown, 0, f"asset refused: {why}; not packed", "templates")
         return None
