@@ -9,6 +9,7 @@ import re
 import shutil
 import signal
 import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -243,3 +244,26 @@ def test_the_note_limit_is_an_option(run_cli, write_tree, tmp_path: Path) -> Non
     assert (code, errors, len(packages)) == (0, [], 2)
     bad = run_cli("check", str(root), "--note-limit", "lots", cwd=tmp_path)
     assert bad.exit_code == 2 and "'lots' is not a size" in bad.stderr
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_DATA is Linux's")
+@pytest.mark.parametrize("files", [1, 4])
+def test_a_note_that_needs_more_memory_than_a_build_takes_is_an_error(
+    run_cli, write_tree, tmp_path: Path, monkeypatch, files: int
+) -> None:
+    """Fourth round: a 9.3 MB note of short paragraphs (under the size limit) took 7 GB.
+    Each file is read under a ceiling: one that needs more is an error naming it, and the
+    others build. (The ceiling is made small here: 200 KB of paragraphs need 150 MB.)"""
+    import ankipress.build.reading
+
+    monkeypatch.setattr(ankipress.build.reading, "FILES_MEMORY", 48 << 20)
+    tree = {f"p{n}.md": "x\n\n" * 70_000 for n in range(files)}
+    root = write_tree({**tree, "ok.md": "## What?\n\nYes.\n"})
+    result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"content/p{n}.md: error: not built: reading it needs more than 48 MB of memory (a "
+        "build takes at most 1024 MB); split the file"
+        for n in range(files)
+    ]
+    assert [p.name for p in (tmp_path / "out").rglob("*.apkg")] == ["00-ok.apkg"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from traceback import format_exc
 from typing import Any, Generic, TypeVar
 
+from ankipress.build.memory import ceiling
 from ankipress.build.outcome import Progress
 
 J = TypeVar("J")
@@ -27,12 +28,14 @@ class Failed:
 
     message: str
     trace: str
+    memory: int = 0  # the bytes of memory it needed more than, if that was why
 
 
 @dataclass(frozen=True)
 class _Stage(Generic[J, R]):
     work: Callable[[J], R]
     jobs: Sequence[J]
+    memory: int  # bytes each job may take at most (0: no ceiling)
 
 
 _current: _Stage[Any, Any] | None = None  # what forked workers inherit
@@ -46,13 +49,17 @@ def run_jobs(
     parallel_from: int,
     meanwhile: Callable[[], object] | None = None,
     batches_per_worker: int = 0,
+    memory: int = 0,
 ) -> list[R | Failed]:
     """``work(job)`` for every job, in order; a job that raised is a ``Failed`` (the
     other jobs still run). Other processes start only for ``parallel_from`` jobs or more,
     or to work beside ``meanwhile``, which runs here while they work (or first, when
     there are none). Short jobs go to the workers in ``batches_per_worker`` batches
     each (0: one job at a time): a worker then never waits for this process to hand
-    it the next job, which it does slowly while ``meanwhile`` holds the interpreter."""
+    it the next job, which it does slowly while ``meanwhile`` holds the interpreter.
+    ``memory``: the bytes the jobs running at once may take together (0: any): each of
+    the workers gets its share, a job alone all of it; one that needs more is a
+    ``Failed`` that says so (``memory``)."""
     global _current
     cpus = os.cpu_count() or 1
     workers = min(cpus, len(jobs))
@@ -61,7 +68,7 @@ def run_jobs(
         from concurrent.futures import ProcessPoolExecutor
         from concurrent.futures.process import BrokenProcessPool
 
-        _current = _Stage(work, jobs)
+        _current = _Stage(work, jobs, memory // workers)
         size = max(1, len(jobs) // (workers * batches_per_worker)) if batches_per_worker else 1
         try:
             context = multiprocessing.get_context("fork")
@@ -85,17 +92,23 @@ def run_jobs(
             _current = None
     if meanwhile is not None:
         meanwhile()
-    return [_run(work, job) for job in progress(jobs, label)]
+    return [run_job(work, job, memory) for job in progress(jobs, label)]
 
 
 def _run_inherited(start: int, stop: int) -> list[Any]:
     assert _current is not None  # set before the workers were forked
-    return [_run(_current.work, _current.jobs[index]) for index in range(start, stop)]
+    stage = _current
+    return [run_job(stage.work, stage.jobs[index], stage.memory) for index in range(start, stop)]
 
 
-def _run(work: Callable[[J], R], job: J) -> R | Failed:
+def run_job(work: Callable[[J], R], job: J, memory: int = 0) -> R | Failed:
     try:
-        return work(job)
+        if not memory:
+            return work(job)
+        with ceiling(memory):
+            return work(job)
+    except MemoryError:
+        return Failed(f"needs more than {memory >> 20} MB of memory", format_exc(), memory)
     except Exception as exc:  # the other jobs still run
         return Failed(f"internal error: {type(exc).__name__}: {exc}", format_exc())
 

@@ -9,8 +9,9 @@ from typing import NamedTuple
 
 from ankipress.build.filecache import FileCache
 from ankipress.build.filestage import FileOutcome, process_file
+from ankipress.build.memory import BUILD_MEMORY, FILES_MEMORY
 from ankipress.build.outcome import BuildOptions, BuildResult, Progress
-from ankipress.build.parallel import Failed, run_jobs
+from ankipress.build.parallel import Failed, run_job, run_jobs
 from ankipress.limits import Limits, TooLarge, read_note
 from ankipress.notes.config import Settings
 from ankipress.records import SourceFile
@@ -61,15 +62,29 @@ def read_all(
         if s not in found
     ]
     then = (lambda: meanwhile(keys)) if meanwhile is not None else None
-    processed = run_jobs(_process, jobs, progress, "Reading notes", PARALLEL_FROM, then)
+    processed = run_jobs(
+        _process, jobs, progress, "Reading notes", PARALLEL_FROM, then, memory=FILES_MEMORY
+    )
     for job, outcome in zip(jobs, processed, strict=True):
         found[job.source] = outcome
+    again = [
+        job for job in jobs if isinstance(found[job.source], Failed) and found[job.source].memory
+    ]
+    if again:  # too large for a worker's share: alone, with all of it
+        for job in again:
+            found[job.source] = run_job(_process, job, FILES_MEMORY)
     outcomes = []
     for source in wanted:
         outcome = found[source]
         if isinstance(outcome, FileOutcome):
             outcome.cache_key = keys.get(source, "")
             outcomes.append(outcome)
+        elif outcome.memory:
+            message = (
+                f"not built: reading it {outcome.message} (a build takes at most "
+                f"{BUILD_MEMORY >> 20} MB); split the file"
+            )
+            result.diagnostics.error(source.display, 0, message, "size")
         else:
             result.diagnostics.error(source.display, 0, outcome.message, "internal")
             result.tracebacks.append(f"while processing {source.display}:\n{outcome.trace}")
