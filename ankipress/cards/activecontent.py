@@ -30,7 +30,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from ankipress.cards.activecss import Found, active_css
-from ankipress.cards.cardrender import TEMPLATE_TAG
+from ankipress.cards.cardrender import TEMPLATE_TAG, TemplateTag
 from ankipress.cardtext import UNSAFE_TEX
 
 WORD = "ankipressfield"  # what a {{...}} is read as: letters, so '<' before it opens a tag
@@ -105,7 +105,7 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _WBR = re.compile(r"<\s*wbr\b[^>]*>", re.I)
 
 
-def _lines(found: re.Match[str]) -> str:
+def _lines(found: re.Match[str] | TemplateTag) -> str:
     """What replaces a removed span: its line breaks, so lines keep their numbers."""
     return "\n" * found[0].count("\n")
 

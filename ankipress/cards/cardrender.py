@@ -10,11 +10,59 @@ section here is balanced.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from html import unescape
 
-TEMPLATE_TAG = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)  # {{...}}, its inside as group 1
-_HTML_TAG = re.compile(r"<[^>]*>")
+_HTML_TAG = re.compile(r"<[^<>]*>")  # (``<[^>]*>`` scanned to the end from each ``<``)
+
+
+@dataclass(frozen=True)
+class TemplateTag:
+    """One ``{{...}}`` of a template, read as Anki reads it: from a ``{{`` to the first
+    ``}}`` after it. Indexed as a match is: ``[0]`` the whole tag, ``[1]`` its inside."""
+
+    begin: int
+    finish: int
+    whole: str
+
+    def __getitem__(self, group: int) -> str:
+        return self.whole if group == 0 else self.whole[2:-2]
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.finish
+
+
+class _TemplateTags:
+    """``{{...}}`` tags, found as the pattern ``\\{\\{(.*?)\\}\\}`` finds them, in linear
+    time: that pattern, searched, scanned to the end from every ``{{`` of a template
+    that has no ``}}`` left (``{{{{{{...``: quadratic)."""
+
+    def finditer(self, text: str, start: int = 0) -> Iterator[TemplateTag]:
+        while True:
+            opened = text.find("{{", start)
+            closed = text.find("}}", opened + 2) if opened >= 0 else -1
+            if closed < 0:  # none after this one: none after any later one either
+                return
+            yield TemplateTag(opened, closed + 2, text[opened : closed + 2])
+            start = closed + 2
+
+    def search(self, text: str, start: int = 0) -> TemplateTag | None:
+        return next(self.finditer(text, start), None)
+
+    def sub(self, replace: Callable[[TemplateTag], str], text: str) -> str:
+        out, position = [], 0
+        for tag in self.finditer(text):
+            out += [text[position : tag.start()], replace(tag)]
+            position = tag.end()
+        out.append(text[position:])
+        return "".join(out)
+
+
+TEMPLATE_TAG = _TemplateTags()
 
 
 def render_card(template: str, values: Mapping[str, str]) -> str:
@@ -45,7 +93,7 @@ def _render(template: str, values: Mapping[str, str], out: list[str]) -> None:
         position = tag.end()
 
 
-def _section_end(template: str, start: int, name: str) -> re.Match[str]:
+def _section_end(template: str, start: int, name: str) -> TemplateTag:
     """The ``{{/name}}`` closing the section opened just before ``start``."""
     depth = 0
     for tag in TEMPLATE_TAG.finditer(template, start):

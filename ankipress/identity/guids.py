@@ -43,8 +43,9 @@ _NUMBERING = re.compile(
 _Q_PREFIX = re.compile(r"^\s*q\s*:\s*", re.IGNORECASE)
 _CJK = r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]"
 # Whitespace next to a CJK character (only what a match removes: no template per match).
-_SPACE_BY_CJK = re.compile(rf"(?<={_CJK})\s+|\s+(?={_CJK})")
-_TRAILING = re.compile(r"[\s?!.:;,]+$")
+# (Whitespace is one space by then: a run of it made the search quadratic.)
+_SPACE_BY_CJK = re.compile(rf"(?<={_CJK}) | (?={_CJK})")
+_TRAILING = "?!.:;,"  # and whitespace
 # Part of every GUID and id ever made: the tool's first name, kept through its rename.
 SALT = "ankideck"
 
@@ -63,7 +64,16 @@ def normalise_question(text: str) -> str:
     unified = _Q_PREFIX.sub("", unified, count=1)
     unified = " ".join(unified.split())
     unified = _SPACE_BY_CJK.sub("", unified)
-    return _TRAILING.sub("", unified).casefold()
+    return _without_trailing(unified).casefold()
+
+
+def _without_trailing(text: str) -> str:
+    """``text`` without the whitespace and ``?!.:;,`` it ends with (by hand: a regular
+    expression anchored at the end tries every start of a run of them, quadratic)."""
+    end = len(text)
+    while end and (text[end - 1].isspace() or text[end - 1] in _TRAILING):
+        end -= 1
+    return text[:end]
 
 
 def note_guid(book_key: str, question: str, section: str | None = None) -> str:

@@ -61,7 +61,7 @@ def deck_hash(deck_id: int, name: str) -> str:
     return content_hash(str(deck_id), name)[:12]
 
 
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[^<>]*>")  # (a tag ends at the next "<" too: linear)
 
 
 def plain_question(field: str) -> str:

@@ -135,7 +135,7 @@ def is_number_only(text: str) -> bool:
     return bool(_NUMBER_ONLY.match(text))
 
 
-_OPTION = re.compile(r"^\s*(?:\*\*|__)?\s*(?P<letter>[A-D])\s*[:：.)）]")
+_OPTION = re.compile(r"^\s*(?:(?:\*\*|__)\s*)?(?P<letter>[A-D])\s*[:：.)）]")
 
 
 def lists_options(lines: Sequence[str]) -> bool:

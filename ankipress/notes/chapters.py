@@ -32,7 +32,7 @@ _CHAPTER = re.compile(
     re.IGNORECASE,
 )
 _TOC_TITLES = {"目录", "目錄", "contents", "table of contents", "toc"}
-_BODY_SUFFIX = re.compile(r"\s*正文\s*$")
+_BODY_SUFFIX = "正文"
 _TITLE_SEPARATORS = " \t:：.．、-—|"
 
 
@@ -49,13 +49,20 @@ def parse_chapter_heading(text: str) -> ChapterHeading | None:
         return None
     number = chinese_number(match["cn"] or match["en"])
     rest = (match["rest"] if match["cn"] else match["rest2"]) or ""
-    title = _BODY_SUFFIX.sub("", rest.strip(_TITLE_SEPARATORS)).strip(_TITLE_SEPARATORS)
+    title = _without_body_suffix(rest.strip(_TITLE_SEPARATORS)).strip(_TITLE_SEPARATORS)
     return ChapterHeading(number, title)
 
 
 def without_body_suffix(heading: str) -> str:
     """``第一章 X正文`` -> ``第一章 X``: the body's repeat of a chapter heading names it too."""
-    return _BODY_SUFFIX.sub("", heading).strip()
+    return _without_body_suffix(heading).strip()
+
+
+def _without_body_suffix(text: str) -> str:
+    """``text`` without a ``正文`` it ends with, and the whitespace around it (no regular
+    expression anchored at the end: it tried every start of a run of spaces)."""
+    stripped = text.rstrip()
+    return stripped.removesuffix(_BODY_SUFFIX).rstrip() if stripped.endswith(_BODY_SUFFIX) else text
 
 
 def chinese_number(text: str) -> int:

@@ -198,7 +198,7 @@ _LABEL_LINE = re.compile(
 )
 
 
-_QUESTION_LABEL = re.compile(r"^\s*(?:\*\*|__)?\s*(?:Q|Question|问题|题目)\b", re.IGNORECASE)
+_QUESTION_LABEL = re.compile(r"^\s*(?:(?:\*\*|__)\s*)?(?:Q|Question|问题|题目)\b", re.IGNORECASE)
 
 
 def _labelled_under_headings(
