@@ -1,13 +1,16 @@
 """``ankipress sync`` against the real Anki desktop with the real AnkiConnect add-on, run
 headless (``e2e/run``): new cards in book order, one inserted line one update, an edit
 made in Anki and in the notes a conflict that keeps Anki's text, and a changed style that
-reaches the note type. Every sync is a dry run first, which must predict it exactly. The
-tests run in order, each on the collection and notes the one before left."""
+reaches the note type; another notes folder asking the same question, and a fork of these
+notes whose lock retires them, leave these notes alone. Every sync is a dry run first,
+which must predict it exactly. The tests run in order, each on the collection and notes the
+one before left."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -77,8 +80,12 @@ def notes(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def sync(anki: AnkiDesktop, notes: Path, *extra: str) -> tuple[int, dict[str, Any], str]:
-    """A dry run, then the sync: its exit status, report and errors (the dry run's the same)."""
+def sync(
+    anki: AnkiDesktop, notes: Path, *extra: str, state: Path | None = None
+) -> tuple[int, dict[str, Any], str]:
+    """A dry run, then the sync: its exit status, report and errors (the dry run's the same).
+    ``state``: the user's state folder (``notes/state`` if not given)."""
+    state = state or notes / "state"
     found = []
     for dry in (("--dry-run",), ()):
         done = subprocess.run(
@@ -87,7 +94,7 @@ def sync(anki: AnkiDesktop, notes: Path, *extra: str) -> tuple[int, dict[str, An
             cwd=notes, capture_output=True, text=True, timeout=300,
             env={
                 **os.environ,
-                "XDG_STATE_HOME": str(notes / "state"),
+                "XDG_STATE_HOME": str(state),
                 "XDG_CACHE_HOME": str(notes / "cache"),
             },
         )  # fmt: skip
@@ -169,3 +176,45 @@ def test_a_changed_style_reaches_the_note_type(anki, notes) -> None:
     assert report["restyled"] == ["ankipress"]
     assert "letter-spacing: 0.02em" in anki.invoke("modelStyling", modelName="ankipress")["css"]
     assert sync(anki, notes)[1]["restyled"] == []
+
+
+def _cards(anki: AnkiDesktop, query: str) -> list[tuple[Any, ...]]:
+    ids = anki.invoke("findCards", query=query)
+    return sorted(
+        (c["cardId"], c["note"], c["deckName"], c["interval"], c["reps"], c["queue"])
+        for c in anki.invoke("cardsInfo", cards=ids)
+    )
+
+
+def test_another_folder_and_a_fork_of_these_notes_leave_them_alone(
+    anki, notes, tmp_path: Path
+) -> None:
+    """The same user's other folder asks one of these questions in a file of the same name:
+    two notes. A fork of these notes (their lock) whose questions are others now, synced
+    with --removed delete: these notes, their cards, reviews and decks stay as they were."""
+    assert anki.invoke("guiDeckReview", name="Vision Notes::01 Transformers") is True
+    assert anki.invoke("guiCurrentCard")["fields"]["Question"]["value"] == "What is attention?"
+    assert anki.invoke("guiShowAnswer") is True
+    assert anki.invoke("guiAnswerCard", ease=3) is True
+    assert anki.invoke("guiDeckBrowser") is None
+    ours = _cards(anki, '"deck:Vision Notes"')
+    assert len(ours) == 5 and sum(card[4] for card in ours) == 1  # one review
+    other = tmp_path / "other"
+    (other / "content").mkdir(parents=True)
+    (other / "content" / "vision.md").write_text(
+        "# Other Notes\n\n## What is a token?\n\nA word piece.\n", encoding="utf-8"
+    )
+    code, report, errors = sync(anki, other, state=notes / "state")
+    assert code == 0 and totals(report) == {"new": 1}, errors
+    assert len(anki.invoke("findNotes", query='"Question:What is a token?"')) == 2
+    fork = tmp_path / "fork"
+    shutil.copytree(notes / "content", fork / "content")
+    (fork / "content" / "vision.md").write_text(
+        "# Fork\n\n## What is a gradient?\n\nA slope.\n", encoding="utf-8"
+    )
+    code, report, errors = sync(anki, fork, "--removed", "delete", state=notes / "state")
+    assert code == 0 and totals(report) == {"new": 1}, errors
+    assert "holds 5 GUIDs of notes of another notes folder" in errors
+    assert _cards(anki, '"deck:Vision Notes"') == ours
+    assert anki.invoke("findNotes", query="tag:ankipress::removed") == []
+    assert totals(sync(anki, notes)[1]) == {"unchanged": 5}
