@@ -257,3 +257,16 @@ def test_two_folders_of_the_same_questions_take_two_namespaces(run_cli, tmp_path
     answers = sorted(n.fields["Answer"] for n in notes(col))
     col.close()
     assert answers == ["<p>Noise learnt.</p>", "<p>Too close a fit.</p>"]
+
+
+def test_the_record_forgets_a_folder_that_is_gone(run_cli, tmp_path: Path) -> None:
+    gone = _folder(tmp_path / "a", "notes", MINE)
+    kept = _folder(tmp_path / "b", "notes", THEIRS)
+    for folder in (gone, kept):
+        run_cli("build", str(folder), "-o", str(folder.parent / "decks"), cwd=tmp_path)
+    record = tmp_path / "state" / "ankipress" / "owners.json"
+    assert set(json.loads(record.read_text("utf-8"))["folders"]) == {str(gone), str(kept)}
+    shutil.rmtree(gone)
+    (kept / "README.md").write_text(THEIRS + "\n## What is a loss?\n\nA number.\n", "utf-8")
+    run_cli("build", str(kept), "-o", str(kept.parent / "decks"), cwd=tmp_path)
+    assert set(json.loads(record.read_text("utf-8"))["folders"]) == {str(kept)}

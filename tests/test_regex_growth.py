@@ -10,9 +10,11 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+import re._parser as _parser  # (sre_parse: what a pattern is made of)
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -52,12 +54,78 @@ def _patterns() -> Iterator[tuple[str, re.Pattern, set[str]]]:
 
 
 def _inputs(pattern: re.Pattern, n: int) -> list[str]:
+    """Runs of each mark, alone and after each prefix of a text the pattern reads from its
+    start (``<a name=`` + spaces: a run where the pattern is already inside a tag)."""
     source = pattern.pattern if isinstance(pattern.pattern, str) else pattern.pattern.decode()
     marks = sorted({c for c in source if not c.isalnum()} | set(MARKS))
     found = []
     for c in marks:
         found += [c * n, c * n + "\x00", (c + " ") * (n // 2) + "\x00", (c + "a") * (n // 2)]
+    start = _witness(_parser.parse(source, pattern.flags))
+    for end in range(1, len(start) + 1):
+        found += [start[:end] + c * n + tail for c in " \t\na" for tail in ("", "\x00")]
     return found
+
+
+def _witness(parsed: Any) -> str:
+    """A short text the pattern reads from its start: each repeat once (or as often as it
+    must), each branch its first way, each set its first member."""
+    out = []
+    for op, value in parsed:
+        name = str(op)
+        if name == "LITERAL":
+            out.append(chr(value))
+        elif name == "NOT_LITERAL":
+            out.append("b" if chr(value) == "a" else "a")
+        elif name == "ANY":
+            out.append("a")
+        elif name == "IN":
+            out.append(_member(value))
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, _high, inner = value
+            out.append(_witness(inner) * max(low, 1))
+        elif name == "SUBPATTERN":
+            out.append(_witness(value[-1]))
+        elif name == "ATOMIC_GROUP":
+            out.append(_witness(value))
+        elif name == "BRANCH":
+            out.append(_witness(value[1][0]))
+    return "".join(out)[:60]
+
+
+def _member(items: Any) -> str:
+    """A character of a set: its first, or for a negated set one it lacks."""
+    if items and str(items[0][0]) == "NEGATE":
+        for c in "a0 x<-":
+            if not re.fullmatch(f"[^{re.escape(c)}]", c) and _not_in(items[1:], c):
+                return c
+        return "a"
+    op, value = items[0]
+    name = str(op)
+    if name == "LITERAL":
+        return chr(value)
+    if name == "RANGE":
+        return chr(value[0])
+    if name == "CATEGORY":
+        return {"CATEGORY_DIGIT": "0", "CATEGORY_SPACE": " "}.get(str(value), "a")
+    return "a"
+
+
+def _not_in(items: Any, c: str) -> bool:
+    for op, value in items:
+        name = str(op)
+        if name == "LITERAL" and chr(value) == c:
+            return False
+        if name == "RANGE" and value[0] <= ord(c) <= value[1]:
+            return False
+        if name == "CATEGORY" and re.fullmatch(
+            {"CATEGORY_DIGIT": r"\d", "CATEGORY_SPACE": r"\s", "CATEGORY_WORD": r"\w"}.get(
+                str(value), "(?!)"
+            ),
+            c,
+        ):
+            return False
+    return True
 
 
 def _took(pattern: re.Pattern, method: str, text: str) -> float:

@@ -55,7 +55,7 @@ _INSIDE = "a {{...}} inside a tag, a comment or <style> (a field or section ther
 _RAW_TEXT = frozenset({"style", "textarea", "title", "xmp", "noscript", "noembed", "noframes"})
 # Belt and braces, for where a browser and Python's HTML parser read a tag differently.
 _BELT = re.compile(
-    r"<\s*/?\s*(?:script|iframe|frame|object|embed|applet|base|meta|svg|math)\b", re.I
+    r"<\s*+/?\s*+(?:script|iframe|frame|object|embed|applet|base|meta|svg|math)\b", re.I
 )
 _TAG_SPAN = re.compile(r"<[^<>]*>")
 _HANDLER = re.compile(r"[\s/\"']on[a-z-]+\s*=", re.I)

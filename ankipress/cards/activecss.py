@@ -26,7 +26,7 @@ def active_css(text: str) -> Found | None:
 
 
 _CSS_ACTIVE = re.compile(
-    r"(?:url\(|@import|image-set\((?:[^)]*?,)?)\s*['\"]?\s*([a-z][a-z0-9+.-]*):"
+    r"(?:url\(|@import|image-set\((?:[^)]*?,)?)\s*+['\"]?\s*+([a-z][a-z0-9+.-]*):"
     r"|(?:java|vb|live)script:"
     r"|expression\s*\(|-moz-binding|behavior\s*:",
     re.I,

@@ -37,7 +37,7 @@ for _tag, _extra in {
 MAX_DEPTH = 200  # elements nested deeper than this make the HTML parser quadratic
 # (a tag ends at the next ``<`` too: ``[^>]*`` scanned to the end from every ``<`` of
 # ``<a<a<a...``, quadratic)
-_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*+)[^<>]*?(/?)>")
 # Elements that never hold others, or that the next one of their kind closes implicitly.
 _FLAT = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}

@@ -34,7 +34,8 @@ from ankipress.diagnostics import Diagnostics, display_path
 REQUIRED = ("front.html", "back.html", "style.css")
 SPECIALS = ("FrontSide", "Tags", "Type", "Deck", "Subdeck", "Card", "CardFlag", "CardID")
 _REMOTE = re.compile(
-    r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import""", re.I
+    r"""(?:src|href)\s*+=\s*+["']?\s*+(?:https?:)?//|url\(\s*+["']?\s*+(?:https?:)?//|@import""",
+    re.I,
 )
 
 

@@ -124,6 +124,9 @@ def save_owners(owners: Owners) -> str:
     """Save the record (owner-only); a warning if it cannot be ('' if saved)."""
     path = owners_path()
     by_folder: dict[str, dict[str, Any]] = {}
+    gone = {f for f in {*owners.folders.values(), *owners.namespaces.values()} if not _there(f)}
+    owners.folders = {g: f for g, f in owners.folders.items() if f not in gone}
+    owners.namespaces = {n: f for n, f in owners.namespaces.items() if f not in gone}
     for namespace, folder in sorted(owners.namespaces.items()):
         by_folder.setdefault(folder, {"namespace": namespace, "guids": []})
     for guid, folder in sorted(owners.folders.items()):
@@ -136,6 +139,15 @@ def save_owners(owners: Owners) -> str:
     except (OSError, ValueError) as exc:
         return f"record of which folder each note is from not saved ({exc})"
     return ""
+
+
+def _there(folder: str) -> bool:
+    """Whether a folder the record names is still there (one gone owns nothing: its
+    lines are dropped, so the record does not grow with every folder ever built)."""
+    try:
+        return Path(folder).is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 @contextlib.contextmanager

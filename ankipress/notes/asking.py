@@ -10,7 +10,7 @@ from ankipress.identity.guids import normalise_question, strip_numbering
 
 # Q: / Q： / Q1. / Q5.1) / QX) / Question: / Question 2: at the start of a line: marks a
 # question ("Q1 is the 25th percentile" and "Q3 2024" do not)
-_Q_MARK = r"[Qq](?:uestion)?\s*(?:[0-9０-９]+(?:[.．][0-9０-９]+)*|X)?\s*[:：.．)）]"
+_Q_MARK = r"[Qq](?:uestion)?\s*+(?:[0-9０-９]+(?:[.．][0-9０-９]+)*|X)?\s*+[:：.．)）]"
 _Q_PREFIX = re.compile(rf"^\s*{_Q_MARK}\s*")
 # ...and what comes off a line known to ask: also "Q3 What is ...?"
 _Q_LABEL = re.compile(rf"^\s*(?:{_Q_MARK}|[Qq][0-9０-９]+(?:[.．][0-9０-９]+)*\s)\s*")
@@ -164,7 +164,7 @@ WHOLE_BOLD = re.compile(r"(\*\*|__)((?:(?!\1).)+?)\1\s*([:：]?)(?:(?<=[:：])\s
 MARKUP = re.compile(r"[*_`\[\]<>$!\\&~|{}=^]|https?:|www\.")
 # **Q:** / **Question 2.** / **Question**: before a question, the mark inside the bold or after
 _BOLD_PREFIX = re.compile(
-    r"^(\*\*|__)\s*Q(?:uestion)?\s*[0-9０-９.．]*\s*(?:[:：.．)）]\s*\1|\1\s*[:：.．)）])\s*",
+    r"^(\*\*|__)\s*+Q(?:uestion)?\s*+[0-9０-９.．]*\s*+(?:[:：.．)）]\s*+\1|\1\s*+[:：.．)）])\s*",
     re.I,
 )
 
@@ -404,7 +404,7 @@ def names_interview_step(text: str) -> bool:
 # A line that leads into what follows it: "其核心创新包括", "主要步骤如下：", "includes:"
 _LEAD_IN = re.compile(
     r"(?:包括|包含|如下|以下.{0,12}|有以下.{0,8}|分为|\binclud(?:es?|ing)|\bare|\bfollowing)"
-    r"\s*[:：]?\s*$",
+    r"\s*+[:：]?\s*+$",
     re.IGNORECASE,
 )
 

@@ -23,7 +23,7 @@ IMAGE_SUFFIXES = frozenset(
     {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif", ".tif", ".tiff"}
 )
 _SPACED_IMAGE = re.compile(
-    r"!\[([^\[\]\n]*)\]\(([^\s()<>\"'\[\]][^()<>\"'\[\]\n]* [^()<>\"'\[\]\n]*\.\w{1,5})\)"
+    r"!\[([^\[\]\n]*)\]\(([^\s()<>\"'\[\]](?=[^()<>\"'\[\]\n]* )[^()<>\"'\[\]\n]*\.\w{1,5})\)"
 )
 # [[target#heading|alias]]: no bracket inside, so a run of "[" is refused at once.
 _WIKI = re.compile(r"\[\[([^\[\]\n|#]*)(?:#([^\[\]\n|]*))?(?:\|([^\[\]\n]*))?\]\]")

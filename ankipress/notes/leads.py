@@ -70,7 +70,7 @@ def _unbold_number(head: re.Match[str]) -> str:
 # remark in brackets (``**Why X?**（see above）``) or a request joined to it.
 _HEAD_BOLD = re.compile(r"(\*\*|__)(?P<bold>(?:(?!\1).)+?)\1(?P<rest>.*)")
 _NUMBER_MARK = re.compile(r"^\s*[0-9]{1,3}\s*[.)）、:：]")  # not a letter: options, notation
-_REMARK = re.compile(r"^\s*[(（\[【].*[)）\]】]\s*[:：.。]?\s*$")
+_REMARK = re.compile(r"^\s*[(（\[【].*[)）\]】]\s*+[:：.。]?\s*+$")
 # ...or by a request joined to it: "**Why scale by √d?**，并使用公式推导进行讲解"
 _JOINED = re.compile(r"^\s*[，,]\s*(?:并|同时|以及|还要|and\s).{0,60}$", re.IGNORECASE)
 

@@ -102,8 +102,9 @@ _TOC_MARKER = re.compile(r"^\s*\[{1,2}\s*toc\s*\]{1,2}\s*$", re.IGNORECASE)
 _INLINE_FIELD = re.compile(
     r"^\s*(?:(\*\*|__)[\w \t-]{1,40}\1\s*::|[a-z][a-z0-9_-]{0,39}::(?:\s|$))"
 )  # (a bold key's value may touch it: "**Previous** ::[[note]]")
-_ANCHOR = re.compile(  # (no two runs of spaces side by side: linear on long runs)
-    r"^\s*(?:<a\s+(?:name|id)\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s'\">]+)\s*/?>\s*(?:</a>\s*)?)+$",
+_ANCHOR = re.compile(  # (possessive: a run of spaces is never split two ways, so linear)
+    r"^\s*+(?:<a(?:\s++(?:name|id)\s*+=\s*+(?:\"[^\"]*+\"|'[^']*+'|[^\s'\">]*+))++"
+    r"\s*+/?>\s*+(?:</a>\s*+)?)++$",
     re.I,
 )
 
