@@ -29,6 +29,7 @@ from ankipress.diagnostics import display_path
 from ankipress.identity.apply_lock import Locked, apply_locks, save_lock
 from ankipress.identity.lockfile import Lock
 from ankipress.identity.owners import (
+    Owners,
     owners_held,
     owners_path,
     read_owners,
@@ -158,24 +159,23 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
 
         if write_all(result, options, templates, locked, derived, progress, make_locks):
             _save_locks(made, states, result)
-            _claim(held, result)
+            _claim(held, result, owners)
         for root in dropped:
             if states is not None:
                 states.forget(root)
     return result
 
 
-def _claim(held: dict[Path, Lock], result: BuildResult) -> None:
+def _claim(held: dict[Path, Lock], result: BuildResult, owners: Owners) -> None:
     """This machine's record of which folder each note is from, with each root's own
-    (what its lock holds, but what another folder owns), once its lock is written."""
-    if not held:
+    (what its lock holds, but what another folder owns), once its lock is written.
+    ``owners``: the record as the build read it (one that owns them all already is kept)."""
+    wanted = {root: {e.guid for e in lock.entries} - result.foreign for root, lock in held.items()}
+    if all(owners.owns(root, wanted[root], lock.namespace) for root, lock in held.items()):
         return
     with owners_held():  # read again: a build of another folder may have claimed since
         owners = read_owners()
-        claimed = [
-            owners.claim(root, {e.guid for e in lock.entries} - result.foreign, lock.namespace)
-            for root, lock in held.items()
-        ]
+        claimed = [owners.claim(root, wanted[root], lock.namespace) for root, lock in held.items()]
         why = save_owners(owners) if any(claimed) else ""
     if why:
         result.diagnostics.warning(display_path(owners_path()), 0, why, "io")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from html import unescape
@@ -24,13 +25,13 @@ from typing import Any
 
 from ankipress.atomic import open_regular, write_bytes
 from ankipress.diagnostics import Diagnostics, display_path
-from ankipress.identity.lockcheck import guid as checked_guid
 from ankipress.identity.lockfile import held_guids, lock_path, namespace_in
 from ankipress.identity.retire import REMOVED_TAG
 from ankipress.records import Deck
 from ankipress.userstate import state_folder
 
 FORMAT = 1
+_GUIDS = re.compile(r"[!-~]{1,64}(?:\n[!-~]{1,64})*")  # GUIDs, one a line (lockcheck.guid)
 _LIMIT = 200 * 1000**2  # bytes: larger is no record this tool wrote
 
 
@@ -67,6 +68,14 @@ class Owners:
         with contextlib.suppress(OSError), open_regular(lock_path(Path(folder))) as f:
             return namespace_in(f.read(4096)) == namespace
         return False
+
+    def owns(self, root: Path, guids: Iterable[str], namespace: str = "") -> bool:
+        """Whether the record says ``root`` owns all of ``guids`` and ``namespace``
+        already (a build that claims nothing new reads and writes it no more)."""
+        mine = str(root)
+        if namespace and self.namespaces.get(namespace) != mine:
+            return False
+        return all(self.folders.get(guid) == mine for guid in guids)
 
     def claim(self, root: Path, guids: Iterable[str], namespace: str = "") -> bool:
         """``root`` owns each of ``guids`` that no other folder does, and its ``namespace``
@@ -114,7 +123,11 @@ def _parsed(data: object) -> tuple[dict[str, str], dict[str, str]]:
         guids, namespace = held.get("guids"), held.get("namespace", "")
         if not isinstance(guids, list) or not isinstance(namespace, str):
             raise ValueError("a folder's GUIDs are not a list, or its namespace no string")
-        found.update((checked_guid(g), folder) for g in guids)
+        if guids and (
+            not all(type(g) is str for g in guids) or not _GUIDS.fullmatch("\n".join(guids))
+        ):  # (checked at once: a record holds every note of every folder)
+            raise ValueError("a GUID is not 1 to 64 printable ASCII characters")
+        found.update(dict.fromkeys(guids, folder))
         if namespace:
             spaces[namespace] = folder
     return found, spaces
