@@ -191,3 +191,17 @@ def test_template_tags_grow_linearly() -> None:
         return time.perf_counter() - start
 
     assert took(200_000) < 10 * took(50_000) + 0.01
+
+
+def test_every_pattern_is_one_the_growth_finds() -> None:
+    """A pattern used in place (``re.search(r"...", text)``) is not grown above: each is
+    compiled at the top of its module, but one made of a tag name (a literal, then
+    ``\\s*>``: linear)."""
+    inline = re.compile(r"\bre\.(?:" + "|".join(METHODS) + r")\(")
+    found = [
+        f"{path.name}:{number}"
+        for path in sorted(Path(ankipress.__path__[0]).rglob("*.py"))
+        for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1)
+        if inline.search(line) and 'rf"</{name}' not in line
+    ]
+    assert found == []

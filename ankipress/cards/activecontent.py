@@ -59,6 +59,7 @@ _BELT = re.compile(
 )
 _TAG_SPAN = re.compile(r"<[^<>]*>")
 _HANDLER = re.compile(r"[\s/\"']on[a-z-]+\s*=", re.I)
+_TAG_START = re.compile(r"<[A-Za-z/!?]")
 
 
 def active_html(text: str) -> Found | None:
@@ -78,7 +79,7 @@ def active_html(text: str) -> Found | None:
         checker.feed(marked)
     except Exception:  # Python's parser gives up on some '<![' sections: refused
         checker.say("markup Python's HTML parser cannot read (a '<![' section)")
-    if checker.found is None and re.search(r"<[A-Za-z/!?]", checker.rawdata):
+    if checker.found is None and _TAG_START.search(checker.rawdata):
         checker.say("a tag left unfinished at the end (it would take in what follows)")
     if checker.found is not None:
         return checker.found

@@ -7,12 +7,14 @@ from __future__ import annotations
 import re
 
 Found = tuple[int, str]  # (line, what)
+_STYLE_END = re.compile(r"</style", re.I)
+_ESCAPED_BREAK = re.compile(r"\\\r?\n")
 
 
 def active_css(text: str) -> Found | None:
     """Where CSS ``text`` first holds script, loads from a scheme other than http(s) or
     ``data:``, or ends the ``<style>`` it is put in; and what. None if it does none."""
-    end = re.search(r"</style", text, re.I)  # the HTML parser knows no CSS comment
+    end = _STYLE_END.search(text)  # the HTML parser knows no CSS comment
     if end:
         return _line(text, end.start()), "'</style', which ends the <style> the CSS is in"
     plain = _css_plain(text)
@@ -39,7 +41,7 @@ def _css_plain(text: str) -> str:
     """CSS as a browser reads it: comments blanked (their lines kept), escapes decoded, a
     backslash before a line break (a string's continuation) and NULs dropped."""
     text = _CSS_COMMENT.sub(lambda c: "\n" * c[0].count("\n"), text)
-    text = re.sub(r"\\\r?\n", "", text).replace("\x00", "")
+    text = _ESCAPED_BREAK.sub("", text).replace("\x00", "")
 
     def decoded(escape: re.Match[str]) -> str:
         if escape[2] is not None:

@@ -23,6 +23,9 @@ from ankipress.notes.editors import EMBED
 from ankipress.notes.markdown import ensure_inline, markdown
 from ankipress.records import BREADCRUMB, Book, Chapter, MediaFile, Note, Question
 
+_TAG_NAME = re.compile(r"<(\w+)")
+_PICTURED = re.compile(r"!\[|<img\b", re.I)
+
 
 def render_note(
     book: Book,
@@ -38,7 +41,7 @@ def render_note(
     answer, unclosed = escape_unclosed(
         md.renderer.render(list(question.answer), md.options, dict(book.env))
     )
-    open_tags = {re.match(r"<(\w+)", tag)[1].lower() for tag in unclosed}  # type: ignore[index]
+    open_tags = {_TAG_NAME.match(tag)[1].lower() for tag in unclosed}  # type: ignore[index]
     for tag in unclosed:
         message = f"{tag[:40]!r} is never closed; shown as text, not as HTML"
         resolver.diagnostics.warning(book.source.display, question.line, message, "html")
@@ -58,7 +61,7 @@ def render_note(
         safe = f'<pre class="too-deep">{escape(answer, quote=False)}</pre>'
     else:
         safe = inert_tex(sanitize(answer, images.sources))
-    if re.search(r"!\[|<img\b", question.markdown, re.I):
+    if _PICTURED.search(question.markdown):
         message = "an image in a question is not shown on the card; put it in the answer"
         resolver.diagnostics.warning(book.source.display, question.line, message, "image")
     return Note(

@@ -43,6 +43,7 @@ _FLAT = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
     | {"track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option"}
 )
+_SRC_ATTRIBUTE = re.compile(r"\ssrc=")
 
 
 def nesting_depth(html: str) -> int:
@@ -87,7 +88,7 @@ def _missing_images(html: str) -> str:
         return html
 
     def shown(img: re.Match[str]) -> str:
-        if re.search(r"\ssrc=", img[1]):
+        if _SRC_ATTRIBUTE.search(img[1]):
             return img[0]
         alt = _ALT.search(img[1])
         text = escape(unescape(alt[1]), quote=False) if alt else ""

@@ -13,6 +13,8 @@ from ankipress.sync.live import Anki
 from ankipress.sync.plan import KINDS, Conflict, Item
 from ankipress.sync.run import SyncOutcome
 
+_TAG = re.compile(r"<[^<>]*>")
+
 
 def _by_deck(items: list[Item]) -> dict[str, list[Item]]:
     grouped: dict[str, list[Item]] = {}
@@ -97,7 +99,7 @@ def _differences(conflict: Conflict) -> list[tuple[str, str, str]]:
 
 
 def _text(html: str) -> str:
-    return " ".join(unescape(re.sub(r"<[^<>]*>", " ", html)).split())
+    return " ".join(unescape(_TAG.sub(" ", html)).split())
 
 
 def _short(text: str) -> str:

@@ -279,7 +279,7 @@ _ASPECTS = {
 def names_an_aspect(text: str) -> bool:
     """Whether a heading or term names an aspect of what is above it (``概念：``,
     ``Advantages``, ``如何解决？``, ``创新点和优势``), not a topic of its own."""
-    core = re.sub(r"[\s:：?？.。!！*_`]+$", "", strip_numbering(text).strip()).strip()
+    core = _without_end_marks(strip_numbering(text))
     parts = [p.strip() for p in _JOINED.split(core.casefold())]
     return all(part in _ASPECTS for part in parts) and bool(parts)
 
@@ -330,6 +330,17 @@ def asks_as_task(text: str) -> bool:
 
 _SCENE = 400  # characters of a heading that sets a scene, at most
 _TRAILING = " \t\n:：.。!！*_`"  # after a heading's name
+_END_MARKS = ":：?？.。!！*_`"  # (and whitespace) after what a line names
+_CLAUSES = re.compile(r"[，,；;：:]")
+
+
+def _without_end_marks(text: str) -> str:
+    """``text`` without the whitespace and marks it starts and ends with (by hand: a
+    pattern anchored at the end, searched, tried every start of a run of them)."""
+    end = len(text)
+    while end and (text[end - 1].isspace() or text[end - 1] in _END_MARKS):
+        end -= 1
+    return text[:end].strip()
 
 
 def _named(heading: str) -> str:
@@ -397,7 +408,7 @@ _CODING_ROUND = re.compile(  # a count of problems, or the round's name alone
 def names_interview_step(text: str) -> bool:
     """Whether an item of an interview log names one of its steps (``反问？``, ``反思：``,
     the coding round ``三道算法题…``) rather than a question asked in it."""
-    core = re.sub(r"[\s:：?？.。!！*_`]+$", "", question_text(text).strip()).strip()
+    core = _without_end_marks(question_text(text))
     return core.casefold() in _INTERVIEW_STEPS or bool(_CODING_ROUND.match(core))
 
 
@@ -425,5 +436,5 @@ def follows_up(text: str) -> bool:
     it (``那么 WebSocket 连接是怎么建立的呢？``, ``这里用了 PP，那么 PP 能与 ZeRO 一起用吗？``):
     after an answer's own text, it goes on with that answer (a follow-up the author asks
     and answers there), not a question of its own."""
-    clauses = re.split(r"[，,；;：:]", question_text(text))
+    clauses = _CLAUSES.split(question_text(text))
     return any(_FOLLOW_UP.match(clause.strip(" *_`")) for clause in (clauses[0], clauses[-1]))

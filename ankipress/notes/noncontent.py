@@ -102,6 +102,7 @@ _TOC_MARKER = re.compile(r"^\s*\[{1,2}\s*toc\s*\]{1,2}\s*$", re.IGNORECASE)
 _INLINE_FIELD = re.compile(
     r"^\s*(?:(\*\*|__)[\w \t-]{1,40}\1\s*::|[a-z][a-z0-9_-]{0,39}::(?:\s|$))"
 )  # (a bold key's value may touch it: "**Previous** ::[[note]]")
+_STYLE = re.compile(r"\s*<style[\s>]", re.I)
 _ANCHOR = re.compile(  # (possessive: a run of spaces is never split two ways, so linear)
     r"^\s*+(?:<a(?:\s++(?:name|id)\s*+=\s*+(?:\"[^\"]*+\"|'[^']*+'|[^\s'\">]*+))++"
     r"\s*+/?>\s*+(?:</a>\s*+)?)++$",
@@ -117,7 +118,7 @@ def not_content(block: Block) -> str | None:
         return "comment"
     if block.kind == "html_block":
         content = block.tokens[0].content
-        if re.match(r"\s*<style[\s>]", content, re.I):
+        if _STYLE.match(content):
             return "style sheet"
         return "anchor" if _ANCHOR.match(content) else None
     if block.kind != "paragraph_open":

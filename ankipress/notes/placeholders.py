@@ -40,6 +40,8 @@ _POINTERS = re.compile(
 )
 # Blocks whose presence makes an answer real, whatever its text.
 _SUBSTANCE = {"fence", "code_block", "table_open", "math_block", "math_block_label", "image"}
+_EMBEDS = re.compile(r"<(?:img|video|audio|svg|table|iframe)\b", re.I)
+_PICTURE = re.compile(r"<(?:img|video|svg)\b", re.I)
 
 
 def why_unanswered(blocks: Iterable[Block]) -> str | None:
@@ -66,7 +68,7 @@ def why_unanswered(blocks: Iterable[Block]) -> str | None:
                 texts.append(outside)
                 links += found
             elif token.type == "html_block":
-                if re.search(r"<(?:img|video|audio|svg|table|iframe)\b", token.content, re.I):
+                if _EMBEDS.search(token.content):
                     return None
                 texts.append(plain_text(token.content))
     text = " ".join(_INVISIBLE.sub("", " ".join(texts)).split())
@@ -109,7 +111,7 @@ def _outside_links(children: list[Any]) -> tuple[str, int, bool]:
     depth = links = 0
     for child in children:
         if child.type in ("image", "html_inline") and (
-            child.type == "image" or re.match(r"<(?:img|video|svg)\b", child.content, re.I)
+            child.type == "image" or _PICTURE.match(child.content)
         ):
             return "", 0, True
         if child.type == "link_open":

@@ -26,6 +26,7 @@ _CODE_LINE = re.compile(
     r"|[;{}:(,]\s*$|==|->|=>|\w\(\)"
 )
 PROSE_SHARE = 0.3  # at least this share of CJK characters makes an indented block prose
+_BLANK_LINE = re.compile(r"\n\s*\n")
 
 
 def is_cjk(char: str) -> bool:
@@ -80,7 +81,7 @@ def _indented_prose(state: StateCore) -> None:
         if token.type != "code_block" or not looks_like_prose(token.content):
             tokens.append(token)
             continue
-        for paragraph in re.split(r"\n\s*\n", token.content.strip()):
+        for paragraph in _BLANK_LINE.split(token.content.strip()):
             tokens.extend(_paragraph(paragraph, token))
     state.tokens = tokens
 

@@ -72,6 +72,9 @@ class _Heading:
     text: bool = False  # text of its own before its first sub-heading that asks nothing
 
 
+_COLON = re.compile(r"[:：]")
+
+
 def assign_roles(
     elements: Sequence[Element],
     title_line: int,
@@ -306,7 +309,7 @@ def _parts_of(heading: _Heading, rules: Sequence[int]) -> bool:
 def _names_a_part(heading: str) -> bool:
     """A sub-heading naming a part of the answer above it: an aspect (``Characteristics``,
     ``Example: Binary File Operations``) or a label (``4.2.1 Dropout:``)."""
-    head = re.split(r"[:：]", heading, maxsplit=1)[0]
+    head = _COLON.split(heading, maxsplit=1)[0]
     return (
         names_an_aspect(heading) or names_an_aspect(head) or heading.rstrip().endswith((":", "："))
     )

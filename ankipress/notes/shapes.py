@@ -47,6 +47,8 @@ _LIST_MARKER = re.compile(r"^[ \t]*(?:[-+*]|[0-9]{1,9}[.)])(?:[ \t]+|$)")
 MAX_TERM = 80  # characters: a longer first line is a sentence, not a term
 MAX_QUESTION = 300  # characters of a list item that asks
 LOG_ITEMS = 5  # a log of questions is longer than a list of points
+_ONE_BOLD = re.compile(r"(\*\*|__)((?:(?!\1).)+)\1\s*[:：]?")
+_NOT_SPACE = re.compile(r"\S")
 
 
 def term_list(
@@ -254,7 +256,7 @@ def _term_head(index: int, block: Block, lines: Sequence[str]) -> ListHead | Non
     written = head[marker.end() :].strip()
     term = _TASK.sub("", written, count=1)  # a task list's box too
     task = term != written
-    bold = re.fullmatch(r"(\*\*|__)((?:(?!\1).)+)\1\s*[:：]?", term)  # one bold phrase
+    bold = _ONE_BOLD.fullmatch(term)  # one bold phrase
     body = any(line.strip() for line in lines[first:last])
     raw = term.lstrip("*_ \t")
     asking = (
@@ -265,9 +267,9 @@ def _term_head(index: int, block: Block, lines: Sequence[str]) -> ListHead | Non
     nested = _LIST_MARKER.match(inner)  # a body led by an item that asks: a group of them
     groups = bool(nested) and asks(inner[nested.end() :].strip().lstrip("*_ \t"))
     # the item's content column: the marker and its spaces (tabs to the next multiple of 4)
-    width = indent_width(re.sub(r"\S", " ", marker[0]))
+    width = indent_width(_NOT_SPACE.sub(" ", marker[0]))
     if marker.end() == len(head):  # a term alone on its line: content is one space past it
-        width = indent_width(re.sub(r"\S", " ", head.rstrip())) + 1
+        width = indent_width(_NOT_SPACE.sub(" ", head.rstrip())) + 1
     text = bold[2] if bold else term
     return ListHead(
         first, last, text, width, asking, is_term, body, groups, block.tokens, index, task
