@@ -100,7 +100,7 @@ def test_a_forks_lock_retiring_a_folders_notes_leaves_them_alone(
     )  # fmt: skip
     assert report.exit_code == 0, report.output
     data = json.loads(report.stdout)
-    assert data["totals"].get("deleted", 0) == 0 and data["totals"].get("suspended", 0) == 0
+    assert data["totals"]["retired"] == 0 and data["totals"]["new"] == 1
     with target.anki() as col:
         after = {q: cards(col, q) for q in ("What is overfitting?", "What is a tensor?")}
         assert after == before and before["What is a tensor?"][0].reviews == 1
@@ -270,3 +270,35 @@ def test_the_record_forgets_a_folder_that_is_gone(run_cli, tmp_path: Path) -> No
     (kept / "README.md").write_text(THEIRS + "\n## What is a loss?\n\nA number.\n", "utf-8")
     run_cli("build", str(kept), "-o", str(kept.parent / "decks"), cwd=tmp_path)
     assert set(json.loads(record.read_text("utf-8"))["folders"]) == {str(kept)}
+
+
+def test_a_lock_copying_another_folders_fingerprints_under_guids_of_its_own(
+    run_cli, tmp_path: Path, target: Target
+) -> None:
+    """Fifth round: through AnkiConnect, which tells no GUID, a note is recognised by the
+    fields and tags the lock says ankipress wrote into it. A stranger's lock with the
+    user's lines under GUIDs of its own, synced with --removed delete, deleted the user's
+    notes. The record knows those notes as the user's: no fingerprint takes them."""
+    mine = _folder(tmp_path / "a", "notes", MINE)
+    synced(run_cli, mine, target, epoch=1_000_000, out=tmp_path / "a" / "decks")
+    with target.anki() as col:
+        review(col, "What is overfitting?")
+        before = {q: cards(col, q) for q in ("What is overfitting?", "What is a tensor?")}
+    strange = _folder(tmp_path / "b", "notes", "# Trivia\n\n## What is a squat?\n\nAn exercise.\n")
+    run_cli("build", str(strange), "-o", str(tmp_path / "b" / "decks"), cwd=tmp_path)
+    lock = strange / "ankipress.lock"
+    theirs = (mine / "ankipress.lock").read_text("utf-8").splitlines()[1:]
+    forged = [
+        json.dumps({**json.loads(line), "guid": f"EVILGUID0{n}", "removed": 5})
+        for n, line in enumerate(theirs)
+    ]
+    lock.write_text(lock.read_text("utf-8") + "\n".join(forged) + "\n", "utf-8")
+    report = run_cli(
+        "sync", str(strange), *target.args, "-o", str(tmp_path / "b" / "decks"),
+        "--removed", "delete", "--format", "json", epoch=2_000_000,
+    )  # fmt: skip
+    assert report.exit_code == 0, report.output
+    assert json.loads(report.stdout)["totals"].get("retired", 0) == 0
+    with target.anki() as col:
+        assert {q: cards(col, q) for q in before} == before
+        assert col.find_notes("tag:ankipress::removed") == []

@@ -6,7 +6,9 @@ record), which is how a note edited in Anki since is known. A note edited in Ank
 any sync recognised it, or one the user added, is recognised as nothing, and left alone.
 A fingerprint two live notes share (a note copied in Anki) recognises neither, unless the
 record tells which. A note id the record gives is never taken over what a fingerprint
-says (notes deleted and imported again get ids the record gave others).
+says (notes deleted and imported again get ids the record gave others); but a note the
+record gives a GUID this build does not know (another folder's) is never recognised as
+one of this build's by its fingerprint: a stranger's lock can copy any fingerprint.
 """
 
 from __future__ import annotations
@@ -23,9 +25,15 @@ def recognise(live: Snapshot, wanted: Wanted, record: Mapping[str, int]) -> Snap
     if all(note.guid is not None for note in live.notes):  # the collection told them
         return live
     claimed = {note.guid for note in live.notes if note.guid is not None}
+    # Notes the record knows as a note of another build (another notes folder's): a lock
+    # is a repository's to write, and the fields and tags it gives can be copied from
+    # anyone's public lock, so no fingerprint takes such a note away from its GUID.
+    others = {nid for guid, nid in record.items() if not wanted.knows(guid)}
     unknown = [note for note in live.notes if note.guid is None]
     candidates: defaultdict[str, list[int]] = defaultdict(list)
     for note in unknown:  # what ankipress wrote into it: the evidence that counts first
+        if note.note_id in others:
+            continue
         for tags in wanted.tag_sets:
             guid = wanted.prints.get(fingerprint(note.fields, tags))
             if guid is not None and guid not in claimed:
