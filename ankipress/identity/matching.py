@@ -14,6 +14,9 @@ SIMILAR = 0.5  # how alike two questions with the same answer must be to be one 
 # An answer this long (characters of its HTML) that stays byte for byte in its book is
 # the same note whatever its question became; a short one ("Yes.") may answer another.
 OWN_ANSWER = 40
+# Notes (or entries) of one answer beyond which none of them is matched by its answer:
+# ``TODO`` under a hundred questions says nothing of which is which.
+CROWD = 32
 
 
 def kept_entries(unknown: list[tuple[str, Note]], orphans: list[LockEntry]) -> dict[str, LockEntry]:
@@ -40,13 +43,22 @@ def matched_entries(
 ) -> dict[str, LockEntry]:
     """New GUID -> the orphaned lock entry it is: same answer, most similar question. In
     the same book, an answer of its own (not a short one) is enough: the question was
-    reworded, however much."""
+    reworded, however much. An answer more than ``CROWD`` notes or entries share matches
+    none of them (so the pairs compared are at most ``CROWD`` a note)."""
     by_answer: dict[str, list[LockEntry]] = {}  # only these can match: no pair of them all
     for entry in orphans:
         by_answer.setdefault(entry.answer, []).append(entry)
+    asking: dict[str, int] = {}  # how many notes of each answer ask to be matched
+    for _, note in unknown:
+        key = answer_hash(note.answer)
+        asking[key] = asking.get(key, 0) + 1
     pairs = []
     for book, note in unknown:
-        for entry in by_answer.get(answer_hash(note.answer), ()):
+        key = answer_hash(note.answer)
+        if asking[key] > CROWD or len(by_answer.get(key, ())) > CROWD:
+            continue  # one answer many notes share tells none of them apart (and the
+            # pairs of them all would be quadratic: a lock can hold thousands)
+        for entry in by_answer.get(key, ()):
             score = difflib.SequenceMatcher(None, question_key(note), entry.question).ratio()
             score += 0.01 * (entry.book == book)  # a tie goes to the same book
             own = entry.book == book and len(note.answer) >= OWN_ANSWER
