@@ -302,3 +302,40 @@ def test_a_lock_copying_another_folders_fingerprints_under_guids_of_its_own(
     with target.anki() as col:
         assert {q: cards(col, q) for q in before} == before
         assert col.find_notes("tag:ankipress::removed") == []
+
+
+def test_a_strangers_templates_never_restyle_another_folders_cards(
+    run_cli, tmp_path: Path, target: Target
+) -> None:
+    """Fifth round: a stranger's folder with templates of its own on the note type
+    'ankipress' restyled the user's cards ('NOT ' before every answer, a pixel loaded at
+    each review). The first folder built here owns the note type's looks: another folder
+    with other looks is an error, and nothing is built from it; one with the same looks
+    (the defaults) builds."""
+    mine = _folder(tmp_path / "a", "notes", MINE)
+    synced(run_cli, mine, target, epoch=1_000_000, out=tmp_path / "a" / "decks")
+    with target.anki() as col:
+        css = col.models.by_name("ankipress")["css"]
+    strange = _folder(tmp_path / "b", "notes", THEIRS)
+    run_cli("templates", "init", str(strange / "tpl"), cwd=tmp_path)
+    (strange / "ankipress.yaml").write_text("templates: tpl\n", "utf-8")
+    with (strange / "tpl" / "style.css").open("a", encoding="utf-8") as f:
+        f.write('\n.answer p:first-child::before { content: "NOT "; }\n')
+    result = run_cli(
+        "sync", str(strange), *target.args, "-o", str(tmp_path / "b" / "decks"), epoch=2_000_000
+    )
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[0] == (
+        "b/notes/ankipress.yaml: error: the note type 'ankipress' has other templates or CSS "
+        f"here than {mine.resolve()} builds it with (built on this machine first): its cards "
+        "would take these looks; give these notes a note type of their own ('note_type:' in "
+        "ankipress.yaml), or the same templates"
+    )
+    with target.anki() as col:
+        assert col.models.by_name("ankipress")["css"] == css
+    (strange / "ankipress.yaml").write_text("templates: tpl\nnote_type: theirs\n", "utf-8")
+    done = synced(run_cli, strange, target, epoch=3_000_000, out=tmp_path / "b" / "decks")
+    assert done["totals"]["new"] == 2
+    with target.anki() as col:
+        assert col.models.by_name("ankipress")["css"] == css
+        assert "NOT " in col.models.by_name("theirs")["css"]

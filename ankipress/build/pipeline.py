@@ -110,6 +110,8 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     owners = read_owners()  # which folder each note is from, on this machine
     if owners.warning:
         result.diagnostics.warning(display_path(owners_path()), 0, owners.warning, "io")
+    for root in _restyling(templates, owners, result):
+        del templates[root]
     digests = {root: t.digest for root, t in templates.items()}
     derived = Derived()  # of the decks, where already made
     whole = states is not None and not result.partial  # (the reuse knows whole roots only)
@@ -159,11 +161,31 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
 
         if write_all(result, options, templates, locked, derived, progress, make_locks):
             _save_locks(made, states, result)
-            _claim(held, result, owners)
+            _claim(held, result, owners)  # (also where no lock is kept: the looks)
         for root in dropped:
             if states is not None:
                 states.forget(root)
     return result
+
+
+def _restyling(templates: dict[Path, Templates], owners: Owners, result: BuildResult) -> list[Path]:
+    """The roots whose note type another notes folder built here first with other looks
+    (templates, CSS, assets): an import or sync of theirs would restyle that folder's
+    cards (a stranger's templates on the user's notes). Each is an error; nothing is
+    built from it."""
+    found = []
+    for root, kind in templates.items():
+        other = owners.styled_by(kind.note_type, root, kind.digest)
+        if other is not None:
+            found.append(root)
+            message = (
+                f"the note type {kind.note_type!r} has other templates or CSS here than "
+                f"{other} builds it with (built on this machine first): its cards would "
+                "take these looks; give these notes a note type of their own ('note_type:' "
+                "in ankipress.yaml), or the same templates"
+            )
+            result.diagnostics.error(display_path(settings_path(root)), 0, message, "templates")
+    return found
 
 
 def _claim(held: dict[Path, Lock], result: BuildResult, owners: Owners) -> None:
@@ -171,11 +193,14 @@ def _claim(held: dict[Path, Lock], result: BuildResult, owners: Owners) -> None:
     (what its lock holds, but what another folder owns), once its lock is written.
     ``owners``: the record as the build read it (one that owns them all already is kept)."""
     wanted = {root: {e.guid for e in lock.entries} - result.foreign for root, lock in held.items()}
-    if all(owners.owns(root, wanted[root], lock.namespace) for root, lock in held.items()):
+    kinds = {root: (t.note_type, t.digest) for root, t in result.note_types.items()}
+    mine = all(owners.note_types.get(name) == (str(root), d) for root, (name, d) in kinds.items())
+    if mine and all(owners.owns(root, wanted[root], lock.namespace) for root, lock in held.items()):
         return
     with owners_held():  # read again: a build of another folder may have claimed since
         owners = read_owners()
         claimed = [owners.claim(root, wanted[root], lock.namespace) for root, lock in held.items()]
+        claimed += [owners.style(root, name, digest) for root, (name, digest) in kinds.items()]
         why = save_owners(owners) if any(claimed) else ""
     if why:
         result.diagnostics.warning(display_path(owners_path()), 0, why, "io")

@@ -45,6 +45,9 @@ class Owners:
 
     folders: dict[str, str] = field(default_factory=dict)
     namespaces: dict[str, str] = field(default_factory=dict)  # namespace -> folder
+    # note type's name -> the folder that built it first and the digest of its looks
+    # (templates, CSS, assets) there: another folder's other looks would restyle its cards
+    note_types: dict[str, tuple[str, str]] = field(default_factory=dict)
     warning: str = ""  # why the record could not be read, if it could not (it starts anew)
     _holding: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
@@ -68,6 +71,25 @@ class Owners:
         with contextlib.suppress(OSError), open_regular(lock_path(Path(folder))) as f:
             return namespace_in(f.read(4096)) == namespace
         return False
+
+    def styled_by(self, name: str, root: Path, digest: str) -> str | None:
+        """The other folder (still there) whose cards the note type ``name`` has other
+        looks for than ``digest``; None if there is none."""
+        folder, theirs = self.note_types.get(name, (str(root), digest))
+        if folder == str(root) or theirs == digest or not _there(folder):
+            return None
+        return folder
+
+    def style(self, root: Path, name: str, digest: str) -> bool:
+        """``root`` owns the note type ``name`` with these looks, unless another folder
+        (still there) does; whether that is new."""
+        current = self.note_types.get(name)
+        if current == (str(root), digest):
+            return False
+        if current is not None and current[0] != str(root) and _there(current[0]):
+            return False  # theirs it stays
+        self.note_types[name] = (str(root), digest)
+        return True
 
     def owns(self, root: Path, guids: Iterable[str], namespace: str = "") -> bool:
         """Whether the record says ``root`` owns all of ``guids`` and ``namespace``
@@ -109,7 +131,9 @@ def read_owners() -> Owners:
         return Owners(warning=f"record of which folder each note is from not read ({exc})")
 
 
-def _parsed(data: object) -> tuple[dict[str, str], dict[str, str]]:
+def _parsed(
+    data: object,
+) -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, str]]]:
     if not isinstance(data, dict) or data.get("ankipress_owners") != FORMAT:
         raise ValueError(f"not a record of format {FORMAT}")
     folders = data.get("folders")
@@ -117,6 +141,7 @@ def _parsed(data: object) -> tuple[dict[str, str], dict[str, str]]:
         raise ValueError("its folders are not an object")
     found: dict[str, str] = {}
     spaces: dict[str, str] = {}
+    kinds: dict[str, tuple[str, str]] = {}
     for folder, held in folders.items():
         if not isinstance(held, dict) or not os.path.isabs(folder):
             raise ValueError("a folder is not an absolute path with what it holds")
@@ -130,18 +155,26 @@ def _parsed(data: object) -> tuple[dict[str, str], dict[str, str]]:
         found.update(dict.fromkeys(guids, folder))
         if namespace:
             spaces[namespace] = folder
-    return found, spaces
+        styled = held.get("note_types", {})
+        if not isinstance(styled, dict) or not all(isinstance(v, str) for v in styled.values()):
+            raise ValueError("a folder's note types are not an object of digests")
+        kinds.update((name, (folder, digest)) for name, digest in styled.items())
+    return found, spaces, kinds
 
 
 def save_owners(owners: Owners) -> str:
     """Save the record (owner-only); a warning if it cannot be ('' if saved)."""
     path = owners_path()
     by_folder: dict[str, dict[str, Any]] = {}
-    gone = {f for f in {*owners.folders.values(), *owners.namespaces.values()} if not _there(f)}
+    named = {*owners.folders.values(), *owners.namespaces.values()}
+    gone = {f for f in named | {f for f, _ in owners.note_types.values()} if not _there(f)}
     owners.folders = {g: f for g, f in owners.folders.items() if f not in gone}
     owners.namespaces = {n: f for n, f in owners.namespaces.items() if f not in gone}
+    owners.note_types = {n: v for n, v in owners.note_types.items() if v[0] not in gone}
     for namespace, folder in sorted(owners.namespaces.items()):
         by_folder.setdefault(folder, {"namespace": namespace, "guids": []})
+    for name, (folder, digest) in sorted(owners.note_types.items()):
+        by_folder.setdefault(folder, {"guids": []}).setdefault("note_types", {})[name] = digest
     for guid, folder in sorted(owners.folders.items()):
         by_folder.setdefault(folder, {"guids": []})["guids"].append(guid)
     data = {"ankipress_owners": FORMAT, "folders": dict(sorted(by_folder.items()))}
