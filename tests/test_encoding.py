@@ -171,3 +171,35 @@ def test_decode_reports_the_codec_used() -> None:
     assert decode(codecs.BOM_UTF8 + b"x").encoding == "utf-8-sig"
     with pytest.raises(Undecodable):
         decode(b"\x00")
+
+
+@pytest.mark.parametrize(
+    ("encoding", "why"),
+    [
+        ("punycode", "decoding with 'punycode' codec failed (UnicodeError: Invalid extended"),
+        ("undefined", "decoding with 'undefined' codec failed (UnicodeError: undefined encoding)"),
+    ],
+)
+def test_a_codec_that_fails_its_own_way_is_an_error_of_the_file(
+    run_cli, write_tree, tmp_path, encoding: str, why: str
+) -> None:
+    """Fifth round: these gave an internal error."""
+    root = write_tree({"ankipress.yaml": f"encoding: {encoding}\n", "a.md": "## What?\n\nA #.\n"})
+    result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"content/a.md: error: cannot decode as {encoding} (the 'encoding' setting): {why}"
+    )
+
+
+def test_an_escape_of_a_lone_surrogate_is_no_character(run_cli, write_tree, tmp_path) -> None:
+    """Fifth round: ``unicode_escape`` read ``\\ud800`` into text no card can hold: an
+    internal error."""
+    root = write_tree(
+        {"ankipress.yaml": "encoding: unicode_escape\n", "a.md": "## What?\n\nA \\ud800 b.\n"}
+    )
+    result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "content/a.md:3: error: decodes to a lone surrogate (U+D800), no character"
+    )

@@ -339,3 +339,25 @@ def test_a_strangers_templates_never_restyle_another_folders_cards(
     with target.anki() as col:
         assert col.models.by_name("ankipress")["css"] == css
         assert "NOT " in col.models.by_name("theirs")["css"]
+
+
+def test_a_file_in_a_subfolder_naming_another_files_book_is_refused(
+    run_cli, tmp_path: Path
+) -> None:
+    """Fifth round: a stranger's file unpacked into a subfolder of the user's notes, its
+    front matter ``id:`` naming the user's book, built alone (the subfolder given): it took
+    that book's note. Its lock records the key for the user's file: the same error a build
+    of the whole folder gives."""
+    mine = _folder(tmp_path / "a", "notes", MINE)
+    run_cli("build", str(mine), "-o", str(tmp_path / "decks"), cwd=tmp_path)
+    (mine / "stranger").mkdir()
+    evil = "---\nid: README\n---\n## What is overfitting?\n\nEVIL.\n"
+    (mine / "stranger" / "evil.md").write_text(evil, "utf-8")
+    result = run_cli("build", str(mine / "stranger"), "-o", str(tmp_path / "decks"), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "a/notes/stranger/evil.md:1: error: book id 'README' is already used by README.md "
+        "(its lock says so; not read in this build); give one of them its own 'id:' in its "
+        "front matter"
+    )
+    assert [p for p in (tmp_path / "decks").rglob("*.apkg") if "stranger" in str(p)] == []

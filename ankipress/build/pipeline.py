@@ -37,6 +37,7 @@ from ankipress.identity.owners import (
     save_owners,
 )
 from ankipress.identity.repeats import (
+    reject_keys_held_elsewhere,
     reject_shared_keys,
     reject_shared_outputs,
     roots_sharing_guids,
@@ -96,6 +97,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         if outcome.coverage is not None:
             result.coverage[outcome.source.display] = outcome.coverage
     kept = reject_shared_keys([o for o in outcomes if o.key], result.diagnostics)
+    kept = reject_keys_held_elsewhere(kept, result.partial, result.diagnostics)
     templates = result.note_types = _templates(settings, options, result)
     now = int(options.timestamp)
 

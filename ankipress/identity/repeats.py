@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Collection, Hashable
 from html import unescape
 from pathlib import Path
 from typing import NamedTuple, Protocol, TypeVar
 
 from ankipress.diagnostics import Diagnostics, display_path
 from ankipress.identity.guids import guid_of_key, normalise_question
-from ankipress.identity.lockfile import lock_path
+from ankipress.identity.lockfile import lock_path, recorded_books
 from ankipress.records import BREADCRUMB, Book, Chapter, Deck, Question, SourceFile
 
 T = TypeVar("T")
@@ -90,6 +90,38 @@ def reject_shared_keys(books: list[K], diagnostics: Diagnostics) -> list[K]:
         )
 
     return _first_claim_wins(books, lambda book: book.key, clash)
+
+
+def reject_keys_held_elsewhere(
+    books: list[K], partial: Collection[Path], diagnostics: Diagnostics
+) -> list[K]:
+    """Of a root read only in part (a file or a subfolder given), the books whose key its
+    lock records for another file, still there but not read now, are refused as two books
+    of one key in one build are (a file dropped into the notes with front matter ``id:``
+    naming another's book would take that book's notes)."""
+    held: dict[Path, dict[str, str]] = {}
+    for root in partial:
+        held[root] = {
+            key: file
+            for file, keys in recorded_books(root).items()
+            for key in keys
+            if (root / file).is_file()
+        }
+
+    def kept(book: K) -> bool:
+        other = held.get(book.source.root, {}).get(book.key)
+        if other is None or other == book.source.rel.as_posix():
+            return True
+        diagnostics.error(
+            book.source.display,
+            1,
+            f"book id {book.key!r} is already used by {other} (its lock says so; not read in "
+            "this build); give one of them its own 'id:' in its front matter",
+            "duplicate-book",
+        )
+        return False
+
+    return [book for book in books if kept(book)]
 
 
 def reject_shared_outputs(decks: list[Deck], diagnostics: Diagnostics) -> list[Deck]:

@@ -27,6 +27,7 @@ _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
 )
 _WIDE_BOMS = tuple(bom for bom, name in _BOMS if name != "utf-8-sig")  # NUL bytes are text
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # keeps tab, newlines, form feed
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _BINARY_SHARE = 0.1  # more control characters than this share of the text: binary
 
 
@@ -55,6 +56,10 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
         text, used = _strict(data, encoding, f"as {encoding} (the 'encoding' setting)"), encoding
     else:
         text, used = _detect(data, warnings)
+    lone = _SURROGATE.search(text)
+    if lone is not None:  # (``unicode_escape`` reads "\ud800" so): no character a card shows
+        line = text.count("\n", 0, lone.start()) + 1
+        raise Undecodable(f"decodes to a lone surrogate (U+{ord(lone[0]):04X}), no character", line)
     return Decoded(_without_controls(text, warnings), used, tuple(warnings))
 
 
@@ -99,6 +104,8 @@ def _strict(data: bytes, encoding: str, how: str) -> str:
         raise Undecodable(f"cannot decode {how}: {exc.reason}", line) from None
     except LookupError:
         raise Undecodable(f"unknown encoding {encoding!r}") from None
+    except (UnicodeError, ValueError, TypeError) as exc:  # a codec that fails its own way
+        raise Undecodable(f"cannot decode {how}: {exc}") from None
 
 
 def _without_controls(text: str, warnings: list[tuple[int, str]]) -> str:
