@@ -203,3 +203,17 @@ def test_an_escape_of_a_lone_surrogate_is_no_character(run_cli, write_tree, tmp_
     assert result.stderr.splitlines()[0] == (
         "content/a.md:3: error: decodes to a lone surrogate (U+D800), no character"
     )
+
+
+def test_a_character_that_reorders_the_text_shown_is_said(run_cli, write_tree, tmp_path) -> None:
+    """Fifth round: U+202E showed 'The answer is 5 ton si ti' as 'it is not 5' on the
+    card, silently. It stays (right-to-left notes may need it), with a warning a line."""
+    root = write_tree(
+        {"a.md": "## What?\n\nThe answer is \u202e5 ton si ti\u202c, \u2066x\u2069.\n"}
+    )
+    result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "content/a.md:3: warning: U+202E reorders the text shown after it (a card shows it in "
+        "another order than it is written)"
+    ]

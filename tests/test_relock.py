@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import ankipress.build.pipeline
@@ -92,6 +92,9 @@ def built(root: Path, out: Path, now: int) -> tuple[Any, ...]:
     suppress_health_check=[HealthCheck.too_slow],
 )
 @given(st.lists(EDITS, min_size=1, max_size=6))
+# A note matched to a retired entry of another book (same answer, alike question) took its
+# GUID; the retired question back in its book takes that GUID in the folder's namespace.
+@example([("new file", 44, 0, 0), ("delete", 0, 0, 0), ("new file", 0, 0, 0), ("answer", 0, 98, 0)])
 def test_reconciling_only_the_changed_books_gives_what_reconciling_all_does(
     steps: list[tuple[str, int, int, int]],
 ) -> None:

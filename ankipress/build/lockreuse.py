@@ -18,6 +18,7 @@ from ankipress.build.lockmemo import BookState, LockStates, Remembered
 from ankipress.build.packageindex import Derived
 from ankipress.build.settle import MemoParts
 from ankipress.identity.apply_lock import Locked, PendingLock, same_entries
+from ankipress.identity.guids import in_namespace
 from ankipress.identity.lockentry import LockEntry, answer_hash
 from ankipress.identity.lockfile import (
     Lock,
@@ -94,7 +95,11 @@ def _relock_root(
     own = [decks_of(o) for o in dirty]
     decks = [deck for group in own for deck in group]
     theirs = frozenset().union(*(s.guids for s in clean.values()))
-    if any(note.guid in theirs for deck in decks for note in deck.notes):
+    if any(  # (by its question's GUID, or the one it takes in the folder's namespace)
+        note.guid in theirs or in_namespace(namespace, note.guid) in theirs
+        for deck in decks
+        for note in deck.notes
+    ):
         return None
     try:  # a line the whole stage would refuse: it says where
         entries, read = _entries(

@@ -28,6 +28,7 @@ _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
 _WIDE_BOMS = tuple(bom for bom, name in _BOMS if name != "utf-8-sig")  # NUL bytes are text
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # keeps tab, newlines, form feed
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")  # embeddings, overrides, isolates
 _BINARY_SHARE = 0.1  # more control characters than this share of the text: binary
 
 
@@ -60,6 +61,7 @@ def decode(data: bytes, encoding: str | None = None) -> Decoded:
     if lone is not None:  # (``unicode_escape`` reads "\ud800" so): no character a card shows
         line = text.count("\n", 0, lone.start()) + 1
         raise Undecodable(f"decodes to a lone surrogate (U+{ord(lone[0]):04X}), no character", line)
+    _reordering(text, warnings)
     return Decoded(_without_controls(text, warnings), used, tuple(warnings))
 
 
@@ -106,6 +108,23 @@ def _strict(data: bytes, encoding: str, how: str) -> str:
         raise Undecodable(f"unknown encoding {encoding!r}") from None
     except (UnicodeError, ValueError, TypeError) as exc:  # a codec that fails its own way
         raise Undecodable(f"cannot decode {how}: {exc}") from None
+
+
+def _reordering(text: str, warnings: list[tuple[int, str]]) -> None:
+    """Warn of each line holding a bidirectional override or isolate: a card shows the
+    text around it in another order than it is written (``5 ton si ti`` reads "it is
+    not 5"). It stays: right-to-left notes may need it."""
+    for found in _BIDI.finditer(text):
+        line = text.count("\n", 0, found.start()) + 1
+        if warnings and warnings[-1][0] == line and "reorders" in warnings[-1][1]:
+            continue
+        warnings.append(
+            (
+                line,
+                f"U+{ord(found[0]):04X} reorders the text shown after it (a card shows it "
+                "in another order than it is written)",
+            )
+        )
 
 
 def _without_controls(text: str, warnings: list[tuple[int, str]]) -> str:
