@@ -361,3 +361,35 @@ def test_a_file_in_a_subfolder_naming_another_files_book_is_refused(
         "front matter"
     )
     assert [p for p in (tmp_path / "decks").rglob("*.apkg") if "stranger" in str(p)] == []
+
+
+def test_fingerprints_another_folders_lock_holds_recognise_nothing_without_a_record(
+    run_cli, tmp_path: Path, target: Target
+) -> None:
+    """Sixth round: the user synced with --collection, then a stranger's folder through
+    AnkiConnect into the same collection: no record of that Anki, so the forged lock's
+    fingerprints (the user's, under GUIDs of its own) took the user's notes, and deleted
+    them. What another folder's lock holds recognises no note of this build's."""
+    mine = _folder(tmp_path / "a", "notes", MINE)
+    synced(run_cli, mine, target, epoch=1_000_000, out=tmp_path / "a" / "decks")
+    with target.anki() as col:
+        review(col, "What is overfitting?")
+        before = {q: cards(col, q) for q in ("What is overfitting?", "What is a tensor?")}
+    shutil.rmtree(tmp_path / "state" / "ankipress" / "anki")  # no record of this Anki
+    strange = _folder(tmp_path / "b", "notes", "# Chem\n\n## What is an atom?\n\nSmall.\n")
+    run_cli("build", str(strange), "-o", str(tmp_path / "b" / "decks"), cwd=tmp_path)
+    lock = strange / "ankipress.lock"
+    theirs = (mine / "ankipress.lock").read_text("utf-8").splitlines()[1:]
+    forged = [
+        json.dumps({**json.loads(line), "guid": f"AAAAAAAAA{n}", "removed": 5})
+        for n, line in enumerate(theirs)
+    ]
+    lock.write_text(lock.read_text("utf-8") + "\n".join(forged) + "\n", "utf-8")
+    report = run_cli(
+        "sync", str(strange), *target.args, "-o", str(tmp_path / "b" / "decks"),
+        "--removed", "delete", "--format", "json", epoch=2_000_000,
+    )  # fmt: skip
+    assert report.exit_code == 0, report.output
+    assert json.loads(report.stdout)["totals"]["retired"] == 0
+    with target.anki() as col:
+        assert {q: cards(col, q) for q in before} == before

@@ -23,6 +23,7 @@ from ankipress.cli.shared import (
 from ankipress.cli.summary import summary_lines
 from ankipress.cli.syncreport import report, report_lines
 from ankipress.diagnostics import one_line
+from ankipress.identity.owners import prints_elsewhere
 from ankipress.sync import run as syncing
 from ankipress.sync.connect import DEFAULT_URL
 from ankipress.sync.live import Anki, AnkiUnreachable
@@ -137,7 +138,8 @@ def sync_command(
         before = locks_before(options.paths)
         result = run(options, quiet)
         print_diagnostics(result, errors_only=quiet)
-        goal = wanted(result, before, out, int(options.timestamp))
+        roots = {source.root for source in result.sources}
+        goal = wanted(result, before, out, int(options.timestamp), prints_elsewhere(roots))
         if dry_run:
             outcome = syncing.dry_run(anki, goal, removed, prefer)
         else:

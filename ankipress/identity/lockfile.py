@@ -197,11 +197,20 @@ def recorded_books(root: Path) -> dict[str, set[str]]:
 def held_guids(root: Path) -> frozenset[str]:
     """The GUIDs a root's lock holds (its notes, alive or retired), read lightly; none if
     it has no lock, or one that cannot be read."""
+    return _held(root, "guid")
+
+
+def held_hashes(root: Path) -> frozenset[str]:
+    """The hashes of fields and tags a root's lock holds (what its notes hold in Anki)."""
+    return _held(root, "hash")
+
+
+def _held(root: Path, key: str) -> frozenset[str]:
     path = lock_path(root)
     try:
         _confined(path)
         lines = lock_lines(path.read_bytes().decode("utf-8"))[1:]
-        found = (data.get("guid") for data in _parsed([x for x in lines if x.strip()]))
+        found = (data.get(key) for data in _parsed([x for x in lines if x.strip()]))
         return frozenset(g for g in found if isinstance(g, str))
     except (OSError, ValueError, AttributeError, RecursionError):
         return frozenset()

@@ -25,7 +25,7 @@ from typing import Any
 
 from ankipress.atomic import open_regular, write_bytes
 from ankipress.diagnostics import Diagnostics, display_path
-from ankipress.identity.lockfile import held_guids, lock_path, namespace_in
+from ankipress.identity.lockfile import held_guids, held_hashes, lock_path, namespace_in
 from ankipress.identity.retire import REMOVED_TAG
 from ankipress.records import Deck
 from ankipress.userstate import state_folder
@@ -113,6 +113,21 @@ class Owners:
                 self.folders[guid] = mine
                 changed = True
         return changed
+
+
+def prints_elsewhere(roots: Iterable[Path]) -> frozenset[str]:
+    """What the notes of the other folders built on this machine hold in Anki (their
+    locks' hashes of fields and tags): through AnkiConnect, which tells no GUID, no note
+    holding one of these is taken for a note of ``roots`` (a stranger's lock can copy
+    them, under GUIDs of its own)."""
+    owners = read_owners()
+    mine = {str(root) for root in roots}
+    folders = {*owners.folders.values(), *owners.namespaces.values()}
+    found: set[str] = set()
+    for folder in sorted(folders - mine):
+        if _there(folder):
+            found |= held_hashes(Path(folder))
+    return frozenset(found)
 
 
 def read_owners() -> Owners:

@@ -10,7 +10,7 @@ note is shipped with now, and the one the lock knew before this build.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
@@ -82,9 +82,17 @@ def field_prints(fields: Iterable[str]) -> tuple[str, ...]:
     return tuple(fingerprint((f,)) for f in fields)
 
 
-def wanted(result: BuildResult, before: Mapping[Path, Lock], out: Path, now: int) -> Wanted:
+def wanted(
+    result: BuildResult,
+    before: Mapping[Path, Lock],
+    out: Path,
+    now: int,
+    elsewhere: Collection[str] = frozenset(),
+) -> Wanted:
     """``before``: each content root's lock as it was before this build (the build may have
-    written a new one): what Anki holds of a note it did not update since."""
+    written a new one): what Anki holds of a note it did not update since. ``elsewhere``:
+    fingerprints of other folders' notes (``owners.prints_elsewhere``), which recognise
+    none of these notes."""
     moved_from = {c.guid: c.moved_from for c in result.changes if c.moved_from}
     shipped: dict[str, Shipped] = {}
     retired: dict[str, Retired] = {}
@@ -111,6 +119,7 @@ def wanted(result: BuildResult, before: Mapping[Path, Lock], out: Path, now: int
             if entry.removed is not None and entry.guid not in shipped:
                 where = f"{root.name}/{entry.at}" if root.name else entry.at
                 retired.setdefault(entry.guid, Retired(entry.guid, entry.text, where))
+    prints = {fp: guid for fp, guid in prints.items() if fp not in elsewhere}
     kinds = sorted({note_type_id(t.note_type) for t in result.note_types.values()})
     files = {
         out / file: result.digests[file]
