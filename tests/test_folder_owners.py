@@ -393,3 +393,33 @@ def test_fingerprints_another_folders_lock_holds_recognise_nothing_without_a_rec
     assert json.loads(report.stdout)["totals"]["retired"] == 0
     with target.anki() as col:
         assert {q: cards(col, q) for q in before} == before
+
+
+def test_a_guid_a_stranger_computed_for_a_question_yet_to_come_is_not_theirs(
+    run_cli, tmp_path: Path
+) -> None:
+    """Sixth round: a stranger's lock named the GUID the user's folder would give a question
+    it did not have yet (its namespace is public), and the first build here took it: the
+    user's note, when it came, was left out of every build. A folder owns only the notes it
+    ships alive, and a copy of another folder's namespace owns nothing."""
+    mine = _folder(tmp_path / "a", "notes", MINE)
+    run_cli("build", str(mine), "-o", str(tmp_path / "a" / "decks"), cwd=tmp_path)
+    header = (mine / "ankipress.lock").read_text("utf-8").splitlines()[0]
+    namespace = namespace_in(header.encode())
+    future = in_namespace(namespace, note_guid("README", "What is a gradient?"))
+    entry = json.loads((mine / "ankipress.lock").read_text("utf-8").splitlines()[1])
+    for name, first in (("b", header), ("c", None)):  # the user's namespace; one of its own
+        strange = _folder(tmp_path / name, "notes", "# Chem\n\n## What is an atom?\n\nSmall.\n")
+        run_cli("build", str(strange), "-o", str(tmp_path / name / "decks"), cwd=tmp_path)
+        lock = strange / "ankipress.lock"
+        lines = lock.read_text("utf-8").splitlines()
+        squat = {**entry, "guid": future, "question": "what is a gradient", "removed": 5}
+        lines = [first or lines[0], *lines[1:], json.dumps(squat)]
+        lock.write_text("\n".join(lines) + "\n", "utf-8")
+        done = run_cli("build", str(strange), "-o", str(tmp_path / name / "decks"), cwd=tmp_path)
+        assert done.exit_code == 0, done.output
+    (mine / "README.md").write_text(MINE + "\n## What is a gradient?\n\nA slope.\n", "utf-8")
+    result = run_cli("build", str(mine), "-o", str(tmp_path / "a" / "decks"), cwd=tmp_path)
+    assert result.exit_code == 0 and "warning" not in result.stderr, result.output
+    (package,) = (tmp_path / "a" / "decks").rglob("*.apkg")
+    assert future in [n["guid"] for n in dump_package(package)["notes"]]

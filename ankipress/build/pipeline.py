@@ -42,7 +42,7 @@ from ankipress.identity.repeats import (
     reject_shared_outputs,
     roots_sharing_guids,
 )
-from ankipress.identity.retire import forgotten
+from ankipress.identity.retire import REMOVED_TAG, forgotten
 from ankipress.notes.config import Settings, load_project_settings, settings_path
 from ankipress.notes.discover import discover, partial_roots
 from ankipress.records import Deck, SourceFile
@@ -191,10 +191,19 @@ def _restyling(templates: dict[Path, Templates], owners: Owners, result: BuildRe
 
 
 def _claim(held: dict[Path, Lock], result: BuildResult, owners: Owners) -> None:
-    """This machine's record of which folder each note is from, with each root's own
-    (what its lock holds, but what another folder owns), once its lock is written.
+    """This machine's record of which folder each note is from, with each root's own, once
+    its lock is written: the notes it ships alive (a GUID a lock only names, a stranger
+    may have computed for a note another folder is yet to have), but what another folder
+    owns; none of a root whose lock has the namespace of another folder (a copy of it).
     ``owners``: the record as the build read it (one that owns them all already is kept)."""
-    wanted = {root: {e.guid for e in lock.entries} - result.foreign for root, lock in held.items()}
+    alive: dict[Path, set[str]] = {root: set() for root in held}
+    for deck in result.decks:
+        if deck.book.root in alive:
+            alive[deck.book.root].update(n.guid for n in deck.notes if REMOVED_TAG not in n.tags)
+    wanted = {
+        root: set() if owners.taken(lock.namespace, root) else alive[root] - result.foreign
+        for root, lock in held.items()
+    }
     kinds = {root: (t.note_type, t.digest) for root, t in result.note_types.items()}
     mine = all(owners.note_types.get(name) == (str(root), d) for root, (name, d) in kinds.items())
     if mine and all(owners.owns(root, wanted[root], lock.namespace) for root, lock in held.items()):

@@ -4,8 +4,9 @@ state folder (``owners.json``), never in a notes repository, so no repository ca
 A note's GUID is in the lock of the folder it came from, and a lock is the repository's to
 write: a stranger's lock (or front matter) may give a GUID of a note of the user's other
 notes, computed from them, and so claim it: retire it, delete it, or ship a note of that
-GUID that an import would put in its place. So the first folder built on this machine with a
-GUID in its lock owns it; a build or a sync of another folder leaves that note out (it never
+GUID that an import would put in its place. So the first folder built on this machine that
+ships a note of a GUID alive owns it (not one whose lock only names it, nor a copy of
+another folder's namespace); a build or a sync of another folder leaves that note out (it never
 ships, moves, retires or deletes it), with a warning naming both folders, as long as the
 owner is there and its lock still holds the GUID. A folder moved or deleted, or a note
 whose line left its lock, gives the GUID up to the next folder that claims it.
