@@ -201,6 +201,10 @@ def test_another_folder_and_a_fork_of_these_notes_leave_them_alone(
     assert len(ours) == 5 and sum(card[4] for card in ours) == 1  # one review
     other = tmp_path / "other"
     (other / "content").mkdir(parents=True)
+    for kept in ("looks", "ankipress.yaml"):  # the same looks (other ones are an error)
+        found = notes / "content" / kept
+        copy = shutil.copytree if found.is_dir() else shutil.copy
+        copy(found, other / "content" / kept)
     (other / "content" / "vision.md").write_text(
         "# Other Notes\n\n## What is a token?\n\nA word piece.\n", encoding="utf-8"
     )
