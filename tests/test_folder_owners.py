@@ -423,3 +423,15 @@ def test_a_guid_a_stranger_computed_for_a_question_yet_to_come_is_not_theirs(
     assert result.exit_code == 0 and "warning" not in result.stderr, result.output
     (package,) = (tmp_path / "a" / "decks").rglob("*.apkg")
     assert future in [n["guid"] for n in dump_package(package)["notes"]]
+
+
+def test_a_note_type_named_with_a_control_character_is_an_error(run_cli, tmp_path: Path) -> None:
+    """Sixth round: ``note_type: "\\u0000"`` was taken as a name Anki would show."""
+    folder = _folder(tmp_path / "a", "notes", MINE)
+    (folder / "ankipress.yaml").write_text('note_type: "a\\u0000b"\n', "utf-8")
+    result = run_cli("build", str(folder), "-o", str(tmp_path / "decks"), cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "a/notes/ankipress.yaml:1: error: setting 'note_type' must be a name of at most 100 "
+        "characters, without control characters"
+    )

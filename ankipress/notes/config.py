@@ -139,6 +139,16 @@ def _text(value: Any) -> str | _Invalid | None:
     return str(value).strip() or None
 
 
+def _name(value: Any) -> str | _Invalid | None:
+    """A note type's name: text Anki shows in its lists, no control character in it."""
+    found = _text(value)
+    if isinstance(found, str) and (
+        len(found) > 100 or any(ch < " " or "\x7f" <= ch < "\xa0" for ch in found)
+    ):
+        return _Invalid("must be a name of at most 100 characters, without control characters")
+    return found
+
+
 def _level(value: Any) -> int | _Invalid | None:
     if value is None:
         return None
@@ -205,5 +215,5 @@ _CHECKS = {
     "tags": _tags,
     "encoding": _encoding,
     "templates": _text,
-    "note_type": _text,
+    "note_type": _name,
 }
