@@ -130,8 +130,8 @@ def test_a_live_lock_entry_of_another_folders_note_ships_no_note(run_cli, tmp_pa
         f"b/notes/README.md:{line}: warning: {question!r} has the GUID {guid!r} that "
         "b/notes/ankipress.lock gives it, the GUID of a note of another notes folder, "
         f"{ours} (built on this machine first): left out, and that folder's note left as it "
-        "is. If that folder is a copy of this one, build only one of them; if these notes are "
-        "others now, delete b/notes/ankipress.lock, and they get GUIDs of their own"
+        "is. If that folder is a copy of this one, build that one (or delete it); if these "
+        "notes are others now, delete b/notes/ankipress.lock, and they get GUIDs of their own"
         for line, question, guid in (
             (3, "What is overfitting?", _guid(mine, "What is overfitting?")),
             (7, "What is a tensor?", _guid(mine, "What is a tensor?")),
@@ -435,3 +435,68 @@ def test_a_note_type_named_with_a_control_character_is_an_error(run_cli, tmp_pat
         "a/notes/ankipress.yaml:1: error: setting 'note_type' must be a name of at most 100 "
         "characters, without control characters"
     )
+
+
+def test_a_folder_dropped_from_the_build_retires_nothing(
+    run_cli, tmp_path: Path, target: Target
+) -> None:
+    """Review: a copy of the user's folder retiring their notes, dropped from the build by
+    an error (other templates), was never checked for whose notes its lock retires; synced
+    beside a folder that builds, with --removed delete, it deleted them."""
+    mine = _folder(tmp_path / "a", "notes", MINE)
+    synced(run_cli, mine, target, epoch=1_000_000, out=tmp_path / "a" / "decks")
+    with target.anki() as col:
+        review(col, "What is a tensor?")
+        before = {q: cards(col, q) for q in ("What is overfitting?", "What is a tensor?")}
+    fork = tmp_path / "b" / "fork"
+    shutil.copytree(mine, fork)
+    lines = (fork / "ankipress.lock").read_text("utf-8").splitlines()
+    retired = [json.dumps({**json.loads(x), "removed": 5}) for x in lines[1:]]
+    (fork / "ankipress.lock").write_text("\n".join([lines[0], *retired]) + "\n", "utf-8")
+    run_cli("templates", "init", str(fork / "tpl"), cwd=tmp_path)
+    (fork / "ankipress.yaml").write_text("templates: tpl\n", "utf-8")
+    with (fork / "tpl" / "style.css").open("a", encoding="utf-8") as f:
+        f.write("\n.card { color: red; }\n")
+    other = _folder(tmp_path / "b", "other", "# Chem\n\n## What is an atom?\n\nSmall.\n")
+    result = run_cli(
+        "sync", str(fork), str(other), *target.args, "-o", str(tmp_path / "b" / "decks"),
+        "--removed", "delete", "--format", "json", epoch=2_000_000,
+    )  # fmt: skip
+    assert result.exit_code == 1 and "error: the note type 'ankipress'" in result.stderr
+    assert json.loads(result.stdout)["totals"]["retired"] == 0
+    with target.anki() as col:
+        assert {q: cards(col, q) for q in before} == before
+
+
+def test_a_folder_that_leaves_a_note_type_gives_up_its_looks(run_cli, tmp_path: Path) -> None:
+    """Review: a folder that went over to a note type of its own still held the looks of
+    the one it left, so the user's other folder, on the defaults, stayed an error."""
+    styled = _folder(tmp_path / "a", "notes", MINE)
+    run_cli("templates", "init", str(styled / "tpl"), cwd=tmp_path)
+    (styled / "ankipress.yaml").write_text("templates: tpl\n", "utf-8")
+    with (styled / "tpl" / "style.css").open("a", encoding="utf-8") as f:
+        f.write("\n.card { color: red; }\n")
+    plain = _folder(tmp_path / "b", "notes", THEIRS)
+    run_cli("build", str(styled), "-o", str(tmp_path / "a" / "decks"), cwd=tmp_path)
+    refused = run_cli("build", str(plain), "-o", str(tmp_path / "b" / "decks"), cwd=tmp_path)
+    assert refused.exit_code == 1 and "other templates or CSS" in refused.stderr
+    (styled / "ankipress.yaml").write_text("templates: tpl\nnote_type: mine\n", "utf-8")
+    run_cli("build", str(styled), "-o", str(tmp_path / "a" / "decks"), cwd=tmp_path)
+    done = run_cli("build", str(plain), "-o", str(tmp_path / "b" / "decks"), cwd=tmp_path)
+    assert done.exit_code == 0 and "error" not in done.stderr, done.output
+
+
+def test_a_lock_lost_gets_its_namespace_back_on_this_machine(run_cli, tmp_path: Path) -> None:
+    """Review: a lock lost (a merge gone wrong, deleted) made a namespace of the notes as
+    they are now, so every GUID changed. This machine's record gives it back."""
+    mine = _folder(tmp_path / "a", "notes", MINE)
+    run_cli("build", str(mine), "-o", str(tmp_path / "decks"), cwd=tmp_path)
+    first = {p.name: dump_package(p)["notes"] for p in (tmp_path / "decks").rglob("*.apkg")}
+    (mine / "ankipress.lock").unlink()
+    (mine / "README.md").write_text(MINE + "\n## What is a loss?\n\nA number.\n", "utf-8")
+    result = run_cli("build", str(mine), "-o", str(tmp_path / "decks"), cwd=tmp_path)
+    assert result.exit_code == 0 and "warning" not in result.stderr, result.output
+    again = {p.name: dump_package(p)["notes"] for p in (tmp_path / "decks").rglob("*.apkg")}
+    before = {n["fields"][0]: n["guid"] for notes in first.values() for n in notes}
+    after = {n["fields"][0]: n["guid"] for notes in again.values() for n in notes}
+    assert {q: after[q] for q in before} == before

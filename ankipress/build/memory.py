@@ -17,6 +17,9 @@ from collections.abc import Iterator
 BUILD_MEMORY = 1 << 30  # bytes, every process of a build
 MAIN_RESERVE = 512 << 20  # what the main process holds besides a file it reads
 FILES_MEMORY = BUILD_MEMORY - MAIN_RESERVE  # what the files read at once may take
+# What a worker takes at least: the workers are as many as there are CPUs, but no more than
+# have this each (4), lest every file of a note's usual size need more than its share.
+WORKER_MEMORY = 128 << 20
 _VMDATA = re.compile(r"^VmData:\s+(\d+) kB", re.MULTILINE)
 
 

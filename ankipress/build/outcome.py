@@ -81,6 +81,9 @@ class BuildResult:
     partial: set[Path] = field(default_factory=set)  # roots read in part: a file, a subfolder
     # GUIDs this build's notes or locks give that another folder's notes have (identity.owners)
     foreign: frozenset[str] = frozenset()
+    # the roots whose lock this build applied and checked (not one it dropped): only their
+    # locks' entries a sync may retire
+    locked: frozenset[Path] = frozenset()
 
     @property
     def uncovered_lines(self) -> int:

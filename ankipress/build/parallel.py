@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from traceback import format_exc
 from typing import Any, Generic, TypeVar
 
-from ankipress.build.memory import ceiling
+from ankipress.build.memory import WORKER_MEMORY, ceiling
 from ankipress.build.outcome import Progress
 
 J = TypeVar("J")
@@ -63,6 +63,8 @@ def run_jobs(
     global _current
     cpus = os.cpu_count() or 1
     workers = min(cpus, len(jobs))
+    if memory:  # as many as can each have a worker's share
+        workers = max(1, min(workers, memory // WORKER_MEMORY))
     if cpus > 1 and jobs and (len(jobs) >= parallel_from or meanwhile is not None):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor

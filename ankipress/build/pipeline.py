@@ -112,7 +112,11 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     owners = read_owners()  # which folder each note is from, on this machine
     if owners.warning:
         result.diagnostics.warning(display_path(owners_path()), 0, owners.warning, "io")
-    for root in _restyling(templates, owners, result):
+    looks = {  # what a note type looks like: the defaults (of any version), or these
+        root: "default" if options.templates is None and not settings[root].templates else t.digest
+        for root, t in templates.items()
+    }
+    for root in _restyling(templates, looks, owners, result):
         del templates[root]
     digests = {root: t.digest for root, t in templates.items()}
     derived = Derived()  # of the decks, where already made
@@ -140,6 +144,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
                 recall,
                 result.partial,
                 owners.taken,
+                owners.namespace_of,
             )
     else:
         locked, parts = reused
@@ -148,6 +153,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     dropped |= roots_sharing_guids(result.decks, result.diagnostics)
     result.decks = [d for d in result.decks if d.book.root not in dropped]  # errors said
     held = {root: p.reconciled.lock for root, p in locked.pending.items() if root not in dropped}
+    result.locked = frozenset(held)
     guids = {root: [entry.guid for entry in lock.entries] for root, lock in held.items()}
     result.decks, result.foreign = refuse_claims(result.decks, guids, owners, result.diagnostics)
     warn_shared_deck_names(result.decks, result.diagnostics)
@@ -163,21 +169,23 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
 
         if write_all(result, options, templates, locked, derived, progress, make_locks):
             _save_locks(made, states, result)
-            _claim(held, result, owners)  # (also where no lock is kept: the looks)
+            _claim(held, result, owners, looks)  # (also where no lock is kept: the looks)
         for root in dropped:
             if states is not None:
                 states.forget(root)
     return result
 
 
-def _restyling(templates: dict[Path, Templates], owners: Owners, result: BuildResult) -> list[Path]:
+def _restyling(
+    templates: dict[Path, Templates], looks: dict[Path, str], owners: Owners, result: BuildResult
+) -> list[Path]:
     """The roots whose note type another notes folder built here first with other looks
     (templates, CSS, assets): an import or sync of theirs would restyle that folder's
     cards (a stranger's templates on the user's notes). Each is an error; nothing is
     built from it."""
     found = []
     for root, kind in templates.items():
-        other = owners.styled_by(kind.note_type, root, kind.digest)
+        other = owners.styled_by(kind.note_type, root, looks[root])
         if other is not None:
             found.append(root)
             message = (
@@ -190,7 +198,9 @@ def _restyling(templates: dict[Path, Templates], owners: Owners, result: BuildRe
     return found
 
 
-def _claim(held: dict[Path, Lock], result: BuildResult, owners: Owners) -> None:
+def _claim(
+    held: dict[Path, Lock], result: BuildResult, owners: Owners, looks: dict[Path, str]
+) -> None:
     """This machine's record of which folder each note is from, with each root's own, once
     its lock is written: the notes it ships alive (a GUID a lock only names, a stranger
     may have computed for a note another folder is yet to have), but what another folder
@@ -204,8 +214,12 @@ def _claim(held: dict[Path, Lock], result: BuildResult, owners: Owners) -> None:
         root: set() if owners.taken(lock.namespace, root) else alive[root] - result.foreign
         for root, lock in held.items()
     }
-    kinds = {root: (t.note_type, t.digest) for root, t in result.note_types.items()}
-    mine = all(owners.note_types.get(name) == (str(root), d) for root, (name, d) in kinds.items())
+    kinds = {root: (t.note_type, looks[root]) for root, t in result.note_types.items()}
+    mine = all(
+        owners.note_types.get(name) == (str(root), d)
+        and all(n == name for n, (f, _) in owners.note_types.items() if f == str(root))
+        for root, (name, d) in kinds.items()
+    )
     if mine and all(owners.owns(root, wanted[root], lock.namespace) for root, lock in held.items()):
         return
     with owners_held():  # read again: a build of another folder may have claimed since

@@ -88,13 +88,16 @@ def apply_locks(
     recall: Callable[[Path], Recall] = lambda _root: forgotten,
     partial: Collection[Path] = (),
     taken: Callable[[str, Path], bool] = lambda _namespace, _root: False,
+    recorded: Callable[[Path], str] = lambda _root: "",
 ) -> Locked:
     """``decks`` reconciled with the lock of their content root; a root whose lock cannot
     be read builds nothing (its error says why), and its lock is left alone. ``built``: by root, the
     files built (relative to it); ``note_types``: by root, its templates' digest;
     ``recall``: by root, what the last build made of its notes; ``partial``: the roots
     read only in part (a file or a subfolder given), whose other notes stay as they are;
-    ``taken``: whether a namespace is another folder's, on this machine (``owners``)."""
+    ``taken``: whether a namespace is another folder's, on this machine (``owners``);
+    ``recorded``: the namespace this machine knows a root by ('' if none): a lock lost (a
+    merge gone wrong) gets it back, and with it every GUID."""
     locked = Locked()
     for root in sorted({deck.book.root for deck in decks} | set(built)):
         mine = [deck for deck in decks if deck.book.root == root]
@@ -117,7 +120,7 @@ def apply_locks(
             continue
         given = lock.namespace
         if not given:  # a first build, or a lock written before folders had one
-            made = new_namespace(note.guid for deck in mine for note in deck.notes)
+            made = recorded(root) or new_namespace(n.guid for deck in mine for n in deck.notes)
             if made and taken(made, root):  # another folder of the same notes has it
                 made = new_namespace([made, str(root)])
             lock = replace(lock, namespace=made)

@@ -47,7 +47,8 @@ class Owners:
     folders: dict[str, str] = field(default_factory=dict)
     namespaces: dict[str, str] = field(default_factory=dict)  # namespace -> folder
     # note type's name -> the folder that built it first and the digest of its looks
-    # (templates, CSS, assets) there: another folder's other looks would restyle its cards
+    # (templates, CSS, assets; "default": the tool's own, of any version) there: another
+    # folder's other looks would restyle its cards
     note_types: dict[str, tuple[str, str]] = field(default_factory=dict)
     warning: str = ""  # why the record could not be read, if it could not (it starts anew)
     _holding: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
@@ -84,13 +85,21 @@ class Owners:
     def style(self, root: Path, name: str, digest: str) -> bool:
         """``root`` owns the note type ``name`` with these looks, unless another folder
         (still there) does; whether that is new."""
+        mine = str(root)
+        stale = [n for n, (folder, _) in self.note_types.items() if folder == mine and n != name]
+        for other in stale:  # a folder builds one note type: one it left is its no more
+            del self.note_types[other]
         current = self.note_types.get(name)
-        if current == (str(root), digest):
-            return False
-        if current is not None and current[0] != str(root) and _there(current[0]):
-            return False  # theirs it stays
-        self.note_types[name] = (str(root), digest)
+        if current == (mine, digest):
+            return bool(stale)
+        if current is not None and current[0] != mine and _there(current[0]):
+            return bool(stale)  # theirs it stays
+        self.note_types[name] = (mine, digest)
         return True
+
+    def namespace_of(self, root: Path) -> str:
+        """The namespace this machine knows ``root``'s lock by ('' if none)."""
+        return next((n for n, folder in self.namespaces.items() if folder == str(root)), "")
 
     def owns(self, root: Path, guids: Iterable[str], namespace: str = "") -> bool:
         """Whether the record says ``root`` owns all of ``guids`` and ``namespace``
@@ -263,8 +272,8 @@ def refuse_claims(
                 f"{unescape(note.question)!r} has the GUID {note.guid!r} that {lock} gives it, "
                 f"the GUID of a note of another notes folder, {other} (built on this "
                 "machine first): left out, and that folder's note left as it is. If that "
-                "folder is a copy of this one, build only one of them; if these notes are others "
-                f"now, delete {lock}, and they get GUIDs of their own"
+                "folder is a copy of this one, build that one (or delete it); if these notes "
+                f"are others now, delete {lock}, and they get GUIDs of their own"
             )
             diagnostics.warning(
                 deck.book.display, int(line) if line.isdigit() else 0, message, "foreign"

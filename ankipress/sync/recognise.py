@@ -50,7 +50,7 @@ def recognise(live: Snapshot, wanted: Wanted, record: Mapping[str, int]) -> Snap
     notes = tuple(
         note.known_as(found[note.note_id]) if note.note_id in found else note for note in live.notes
     )
-    return Snapshot(notes, live.decks)
+    return Snapshot(notes, live.decks, live.filtered)
 
 
 def carry_over(after: Snapshot, before: Snapshot) -> Snapshot:
@@ -61,4 +61,4 @@ def carry_over(after: Snapshot, before: Snapshot) -> Snapshot:
         note.known_as(known[note.note_id]) if note.guid is None and note.note_id in known else note
         for note in after.notes
     )
-    return Snapshot(notes, after.decks)
+    return Snapshot(notes, after.decks, after.filtered)

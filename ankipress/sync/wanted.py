@@ -111,6 +111,8 @@ def wanted(
                 entry = old.get(note.guid)
                 shipped[note.guid] = _shipped(deck, note, entry, moved_from, now)
     for root, lock in before.items():
+        if root not in result.locked:  # dropped (an error said why): it retires nothing
+            continue
         for entry in lock.entries:
             if entry.guid in result.foreign:  # another folder's note: left alone
                 continue
