@@ -500,3 +500,27 @@ def test_a_lock_lost_gets_its_namespace_back_on_this_machine(run_cli, tmp_path: 
     before = {n["fields"][0]: n["guid"] for notes in first.values() for n in notes}
     after = {n["fields"][0]: n["guid"] for notes in again.values() for n in notes}
     assert {q: after[q] for q in before} == before
+
+
+def test_a_second_clone_builds_the_notes_it_has_as_the_first_has_them(
+    run_cli, tmp_path: Path
+) -> None:
+    """A second clone of one's notes on the same machine: a note it has as the first folder
+    has it (fields, tags and deck) changes nothing there, and ships; one it has otherwise
+    is left out, said at its line."""
+    first = _folder(tmp_path / "a", "notes", MINE)
+    run_cli("build", str(first), "-o", str(tmp_path / "a" / "decks"), cwd=tmp_path)
+    clone = tmp_path / "b" / "notes"
+    shutil.copytree(first, clone)
+    done = run_cli("build", str(clone), "-o", str(tmp_path / "b" / "decks"), cwd=tmp_path)
+    assert done.exit_code == 0 and done.stderr == "", done.output
+    (package,) = (tmp_path / "b" / "decks").rglob("*.apkg")
+    assert len(dump_package(package)["notes"]) == 2
+    text = MINE.replace("An array of any number of axes.", "An array.")
+    (clone / "README.md").write_text(text, "utf-8")
+    done = run_cli("build", str(clone), "-o", str(tmp_path / "b" / "decks"), cwd=tmp_path)
+    assert [line.split(": warning: ")[0] for line in done.stderr.splitlines()] == [
+        "b/notes/README.md:7"
+    ]
+    (package,) = (tmp_path / "b" / "decks").rglob("*.apkg")
+    assert [n["fields"][0] for n in dump_package(package)["notes"]] == ["What is overfitting?"]

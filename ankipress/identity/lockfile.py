@@ -200,6 +200,29 @@ def held_guids(root: Path) -> frozenset[str]:
     return _held(root, "guid")
 
 
+def held_notes(root: Path) -> dict[str, tuple[str, str]]:
+    """By GUID, the hash of fields and tags and the deck hash a root's lock holds, read
+    lightly (alive notes only); none if it has no lock, or one that cannot be read."""
+    path = lock_path(root)
+    try:
+        _confined(path)
+        lines = lock_lines(path.read_bytes().decode("utf-8"))[1:]
+        found = {}
+        for data in _parsed([x for x in lines if x.strip()]):
+            guid, digest, deck = data.get("guid"), data.get("hash"), data.get("deck")
+            alive = "removed" not in data
+            if (
+                alive
+                and isinstance(guid, str)
+                and isinstance(digest, str)
+                and isinstance(deck, str)
+            ):
+                found[guid] = (digest, deck)
+        return found
+    except (OSError, ValueError, AttributeError, RecursionError):
+        return {}
+
+
 def held_hashes(root: Path) -> frozenset[str]:
     """The hashes of fields and tags a root's lock holds (what its notes hold in Anki)."""
     return _held(root, "hash")

@@ -26,7 +26,14 @@ from typing import Any
 
 from ankipress.atomic import open_regular, write_bytes
 from ankipress.diagnostics import Diagnostics, display_path
-from ankipress.identity.lockfile import held_guids, held_hashes, lock_path, namespace_in
+from ankipress.identity.lockentry import content_hash, deck_hash
+from ankipress.identity.lockfile import (
+    held_guids,
+    held_hashes,
+    held_notes,
+    lock_path,
+    namespace_in,
+)
 from ankipress.identity.retire import REMOVED_TAG
 from ankipress.records import Deck
 from ankipress.userstate import state_folder
@@ -52,6 +59,7 @@ class Owners:
     note_types: dict[str, tuple[str, str]] = field(default_factory=dict)
     warning: str = ""  # why the record could not be read, if it could not (it starts anew)
     _holding: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _notes: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict, repr=False)
 
     def owner(self, guid: str, root: Path) -> str | None:
         """The other folder that owns ``guid``, if one does and still holds it; None if the
@@ -63,6 +71,15 @@ class Owners:
         if held is None:
             held = self._holding[folder] = held_guids(Path(folder))
         return folder if guid in held else None
+
+    def same_note(self, folder: str, guid: str, digest: str, deck: str) -> bool:
+        """Whether ``folder``'s lock holds the note ``guid`` alive with these fields and
+        tags (``digest``) in this deck (``deck``, its hash): a copy of it (a second clone
+        of one's notes) changes nothing there."""
+        notes = self._notes.get(folder)
+        if notes is None:
+            notes = self._notes[folder] = held_notes(Path(folder))
+        return notes.get(guid) == (digest, deck)
 
     def taken(self, namespace: str, root: Path) -> bool:
         """Whether another folder's lock has ``namespace``: a folder whose notes are all
@@ -258,9 +275,15 @@ def refuse_claims(
     kept = []
     for deck in decks:
         notes = []
+        where = deck_hash(deck.deck_id, deck.name)
         for note in deck.notes:
             other = owners.owner(note.guid, deck.book.root)
-            if other is None:
+            if other is None or (
+                REMOVED_TAG not in note.tags
+                and owners.same_note(
+                    other, note.guid, content_hash(*note.fields, *note.tags), where
+                )
+            ):  # (the same note in the same deck: shipping it changes nothing of theirs)
                 notes.append(note)
                 continue
             foreign.add(note.guid)
@@ -281,8 +304,13 @@ def refuse_claims(
         if notes:
             kept.append(replace(deck, notes=tuple(notes)))
     said = {n.guid for d in decks for n in d.notes if REMOVED_TAG not in n.tags} & foreign
+    shipped = {n.guid for d in kept for n in d.notes if REMOVED_TAG not in n.tags}
     for root, guids in locked.items():
-        others = {g: other for g in guids if g not in said and (other := owners.owner(g, root))}
+        others = {
+            g: other
+            for g in guids
+            if g not in said and g not in shipped and (other := owners.owner(g, root))
+        }
         if others:
             foreign.update(others)
             folders = ", ".join(sorted(set(others.values())))
