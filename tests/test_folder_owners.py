@@ -284,20 +284,7 @@ def test_a_lock_copying_another_folders_fingerprints_under_guids_of_its_own(
     with target.anki() as col:
         review(col, "What is overfitting?")
         before = {q: cards(col, q) for q in ("What is overfitting?", "What is a tensor?")}
-    strange = _folder(tmp_path / "b", "notes", "# Trivia\n\n## What is a squat?\n\nAn exercise.\n")
-    run_cli("build", str(strange), "-o", str(tmp_path / "b" / "decks"), cwd=tmp_path)
-    lock = strange / "ankipress.lock"
-    theirs = (mine / "ankipress.lock").read_text("utf-8").splitlines()[1:]
-    forged = [
-        json.dumps({**json.loads(line), "guid": f"EVILGUID0{n}", "removed": 5})
-        for n, line in enumerate(theirs)
-    ]
-    lock.write_text(lock.read_text("utf-8") + "\n".join(forged) + "\n", "utf-8")
-    report = run_cli(
-        "sync", str(strange), *target.args, "-o", str(tmp_path / "b" / "decks"),
-        "--removed", "delete", "--format", "json", epoch=2_000_000,
-    )  # fmt: skip
-    assert report.exit_code == 0, report.output
+    report = _forged_and_synced(run_cli, tmp_path, target, mine, "EVILGUID0")
     assert json.loads(report.stdout)["totals"].get("retired", 0) == 0
     with target.anki() as col:
         assert {q: cards(col, q) for q in before} == before
@@ -363,6 +350,26 @@ def test_a_file_in_a_subfolder_naming_another_files_book_is_refused(
     assert [p for p in (tmp_path / "decks").rglob("*.apkg") if "stranger" in str(p)] == []
 
 
+def _forged_and_synced(run_cli, tmp_path: Path, target: Target, mine: Path, prefix: str):
+    """A stranger's folder whose lock holds every line of ``mine``'s under GUIDs of its own
+    (``prefix`` and a digit), retired, synced with --removed delete: its report."""
+    strange = _folder(tmp_path / "b", "notes", "# Chem\n\n## What is an atom?\n\nSmall.\n")
+    run_cli("build", str(strange), "-o", str(tmp_path / "b" / "decks"), cwd=tmp_path)
+    lock = strange / "ankipress.lock"
+    theirs = (mine / "ankipress.lock").read_text("utf-8").splitlines()[1:]
+    forged = [
+        json.dumps({**json.loads(line), "guid": f"{prefix}{n}", "removed": 5})
+        for n, line in enumerate(theirs)
+    ]
+    lock.write_text(lock.read_text("utf-8") + "\n".join(forged) + "\n", "utf-8")
+    report = run_cli(
+        "sync", str(strange), *target.args, "-o", str(tmp_path / "b" / "decks"),
+        "--removed", "delete", "--format", "json", epoch=2_000_000,
+    )  # fmt: skip
+    assert report.exit_code == 0, report.output
+    return report
+
+
 def test_fingerprints_another_folders_lock_holds_recognise_nothing_without_a_record(
     run_cli, tmp_path: Path, target: Target
 ) -> None:
@@ -376,20 +383,7 @@ def test_fingerprints_another_folders_lock_holds_recognise_nothing_without_a_rec
         review(col, "What is overfitting?")
         before = {q: cards(col, q) for q in ("What is overfitting?", "What is a tensor?")}
     shutil.rmtree(tmp_path / "state" / "ankipress" / "anki")  # no record of this Anki
-    strange = _folder(tmp_path / "b", "notes", "# Chem\n\n## What is an atom?\n\nSmall.\n")
-    run_cli("build", str(strange), "-o", str(tmp_path / "b" / "decks"), cwd=tmp_path)
-    lock = strange / "ankipress.lock"
-    theirs = (mine / "ankipress.lock").read_text("utf-8").splitlines()[1:]
-    forged = [
-        json.dumps({**json.loads(line), "guid": f"AAAAAAAAA{n}", "removed": 5})
-        for n, line in enumerate(theirs)
-    ]
-    lock.write_text(lock.read_text("utf-8") + "\n".join(forged) + "\n", "utf-8")
-    report = run_cli(
-        "sync", str(strange), *target.args, "-o", str(tmp_path / "b" / "decks"),
-        "--removed", "delete", "--format", "json", epoch=2_000_000,
-    )  # fmt: skip
-    assert report.exit_code == 0, report.output
+    report = _forged_and_synced(run_cli, tmp_path, target, mine, "AAAAAAAAA")
     assert json.loads(report.stdout)["totals"]["retired"] == 0
     with target.anki() as col:
         assert {q: cards(col, q) for q in before} == before
