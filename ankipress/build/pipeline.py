@@ -215,12 +215,9 @@ def _claim(
         for root, lock in held.items()
     }
     kinds = {root: (t.note_type, looks[root]) for root, t in result.note_types.items()}
-    mine = all(
-        owners.note_types.get(name) == (str(root), d)
-        and all(n == name for n, (f, _) in owners.note_types.items() if f == str(root))
-        for root, (name, d) in kinds.items()
-    )
-    if mine and all(owners.owns(root, wanted[root], lock.namespace) for root, lock in held.items()):
+    if all(owners.styles(root, name, d) for root, (name, d) in kinds.items()) and all(
+        owners.owns(root, wanted[root], lock.namespace) for root, lock in held.items()
+    ):
         return
     with owners_held():  # read again: a build of another folder may have claimed since
         owners = read_owners()

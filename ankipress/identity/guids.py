@@ -64,14 +64,14 @@ def normalise_question(text: str) -> str:
     unified = _Q_PREFIX.sub("", unified, count=1)
     unified = " ".join(unified.split())
     unified = _SPACE_BY_CJK.sub("", unified)
-    return _without_trailing(unified).casefold()
+    return without_trailing(unified, _TRAILING).casefold()
 
 
-def _without_trailing(text: str) -> str:
-    """``text`` without the whitespace and ``?!.:;,`` it ends with (by hand: a regular
+def without_trailing(text: str, marks: str) -> str:
+    """``text`` without the whitespace and ``marks`` it ends with (by hand: a regular
     expression anchored at the end tries every start of a run of them, quadratic)."""
     end = len(text)
-    while end and (text[end - 1].isspace() or text[end - 1] in _TRAILING):
+    while end and (text[end - 1].isspace() or text[end - 1] in marks):
         end -= 1
     return text[:end]
 

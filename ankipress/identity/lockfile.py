@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ankipress.diagnostics import Diagnostics
 from ankipress.first_name import LEGACY_LOCK_FILE, current_or_legacy
@@ -194,49 +194,41 @@ def recorded_books(root: Path) -> dict[str, set[str]]:
     return found
 
 
-def held_guids(root: Path) -> frozenset[str]:
-    """The GUIDs a root's lock holds (its notes, alive or retired), read lightly; none if
-    it has no lock, or one that cannot be read."""
-    return _held(root, "guid")
+class Held(NamedTuple):
+    """What a root's lock holds, read lightly (``held``)."""
+
+    guids: frozenset[str]  # of its notes, alive or retired
+    hashes: frozenset[str]  # of their fields and tags: what they hold in Anki
+    alive: dict[str, tuple[str, str]]  # GUID -> hash and deck hash, of its live notes
 
 
-def held_notes(root: Path) -> dict[str, tuple[str, str]]:
-    """By GUID, the hash of fields and tags and the deck hash a root's lock holds, read
-    lightly (alive notes only); none if it has no lock, or one that cannot be read."""
+def held(root: Path) -> Held:
+    """What a root's lock holds, read lightly; nothing if it has no lock, or one that
+    cannot be read."""
+    lines = _light(root)
+    alive = {}
+    for data in lines:
+        guid, digest, deck = data.get("guid"), data.get("hash"), data.get("deck")
+        if "removed" not in data and all(isinstance(v, str) for v in (guid, digest, deck)):
+            alive[guid] = (digest, deck)
+    return Held(
+        frozenset(g for data in lines if isinstance(g := data.get("guid"), str)),
+        frozenset(h for data in lines if isinstance(h := data.get("hash"), str)),
+        alive,
+    )
+
+
+def _light(root: Path) -> list[dict[str, Any]]:
+    """The note lines of a root's lock, parsed but not checked; none if it has no lock, or
+    one that cannot be read (a line that is no object included)."""
     path = lock_path(root)
     try:
         _confined(path)
         lines = lock_lines(path.read_bytes().decode("utf-8"))[1:]
-        found = {}
-        for data in _parsed([x for x in lines if x.strip()]):
-            guid, digest, deck = data.get("guid"), data.get("hash"), data.get("deck")
-            alive = "removed" not in data
-            if (
-                alive
-                and isinstance(guid, str)
-                and isinstance(digest, str)
-                and isinstance(deck, str)
-            ):
-                found[guid] = (digest, deck)
-        return found
-    except (OSError, ValueError, AttributeError, RecursionError):
-        return {}
-
-
-def held_hashes(root: Path) -> frozenset[str]:
-    """The hashes of fields and tags a root's lock holds (what its notes hold in Anki)."""
-    return _held(root, "hash")
-
-
-def _held(root: Path, key: str) -> frozenset[str]:
-    path = lock_path(root)
-    try:
-        _confined(path)
-        lines = lock_lines(path.read_bytes().decode("utf-8"))[1:]
-        found = (data.get(key) for data in _parsed([x for x in lines if x.strip()]))
-        return frozenset(g for g in found if isinstance(g, str))
-    except (OSError, ValueError, AttributeError, RecursionError):
-        return frozenset()
+        found = _parsed([line for line in lines if line.strip()])
+    except (OSError, ValueError, RecursionError):
+        return []
+    return found if all(isinstance(data, dict) for data in found) else []
 
 
 def lock_lines(text: str) -> list[str]:

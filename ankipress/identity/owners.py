@@ -27,13 +27,7 @@ from typing import Any
 from ankipress.atomic import open_regular, write_bytes
 from ankipress.diagnostics import Diagnostics, display_path
 from ankipress.identity.lockentry import content_hash, deck_hash
-from ankipress.identity.lockfile import (
-    held_guids,
-    held_hashes,
-    held_notes,
-    lock_path,
-    namespace_in,
-)
+from ankipress.identity.lockfile import Held, held, lock_path, namespace_in
 from ankipress.identity.retire import REMOVED_TAG
 from ankipress.records import Deck
 from ankipress.userstate import state_folder
@@ -58,8 +52,12 @@ class Owners:
     # folder's other looks would restyle its cards
     note_types: dict[str, tuple[str, str]] = field(default_factory=dict)
     warning: str = ""  # why the record could not be read, if it could not (it starts anew)
-    _holding: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
-    _notes: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict, repr=False)
+    _holding: dict[str, Held] = field(default_factory=dict, repr=False)  # by folder, its lock
+
+    def _lock(self, folder: str) -> Held:
+        if folder not in self._holding:
+            self._holding[folder] = held(Path(folder))
+        return self._holding[folder]
 
     def owner(self, guid: str, root: Path) -> str | None:
         """The other folder that owns ``guid``, if one does and still holds it; None if the
@@ -67,19 +65,13 @@ class Owners:
         folder = self.folders.get(guid)
         if folder is None or folder == str(root):
             return None
-        held = self._holding.get(folder)
-        if held is None:
-            held = self._holding[folder] = held_guids(Path(folder))
-        return folder if guid in held else None
+        return folder if guid in self._lock(folder).guids else None
 
     def same_note(self, folder: str, guid: str, digest: str, deck: str) -> bool:
         """Whether ``folder``'s lock holds the note ``guid`` alive with these fields and
         tags (``digest``) in this deck (``deck``, its hash): a copy of it (a second clone
         of one's notes) changes nothing there."""
-        notes = self._notes.get(folder)
-        if notes is None:
-            notes = self._notes[folder] = held_notes(Path(folder))
-        return notes.get(guid) == (digest, deck)
+        return self._lock(folder).alive.get(guid) == (digest, deck)
 
     def taken(self, namespace: str, root: Path) -> bool:
         """Whether another folder's lock has ``namespace``: a folder whose notes are all
@@ -98,6 +90,13 @@ class Owners:
         if folder == str(root) or theirs == digest or not _there(folder):
             return None
         return folder
+
+    def styles(self, root: Path, name: str, digest: str) -> bool:
+        """Whether the record says ``root`` owns the note type ``name`` with these looks,
+        and no other (``style`` would change nothing)."""
+        mine = str(root)
+        other = any(n != name for n, (folder, _) in self.note_types.items() if folder == mine)
+        return self.note_types.get(name) == (mine, digest) and not other
 
     def style(self, root: Path, name: str, digest: str) -> bool:
         """``root`` owns the note type ``name`` with these looks, unless another folder
@@ -153,7 +152,7 @@ def prints_elsewhere(roots: Iterable[Path]) -> frozenset[str]:
     found: set[str] = set()
     for folder in sorted(folders - mine):
         if _there(folder):
-            found |= held_hashes(Path(folder))
+            found |= held(Path(folder)).hashes
     return frozenset(found)
 
 
@@ -184,10 +183,10 @@ def _parsed(
     found: dict[str, str] = {}
     spaces: dict[str, str] = {}
     kinds: dict[str, tuple[str, str]] = {}
-    for folder, held in folders.items():
-        if not isinstance(held, dict) or not os.path.isabs(folder):
+    for folder, holds in folders.items():
+        if not isinstance(holds, dict) or not os.path.isabs(folder):
             raise ValueError("a folder is not an absolute path with what it holds")
-        guids, namespace = held.get("guids"), held.get("namespace", "")
+        guids, namespace = holds.get("guids"), holds.get("namespace", "")
         if not isinstance(guids, list) or not isinstance(namespace, str):
             raise ValueError("a folder's GUIDs are not a list, or its namespace no string")
         if guids and (
@@ -197,7 +196,7 @@ def _parsed(
         found.update(dict.fromkeys(guids, folder))
         if namespace:
             spaces[namespace] = folder
-        styled = held.get("note_types", {})
+        styled = holds.get("note_types", {})
         if not isinstance(styled, dict) or not all(isinstance(v, str) for v in styled.values()):
             raise ValueError("a folder's note types are not an object of digests")
         kinds.update((name, (folder, digest)) for name, digest in styled.items())

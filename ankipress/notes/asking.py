@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from ankipress.identity.guids import normalise_question, strip_numbering
+from ankipress.identity.guids import normalise_question, strip_numbering, without_trailing
 
 # Q: / Q： / Q1. / Q5.1) / QX) / Question: / Question 2: at the start of a line: marks a
 # question ("Q1 is the 25th percentile" and "Q3 2024" do not)
@@ -335,12 +335,9 @@ _CLAUSES = re.compile(r"[，,；;：:]")
 
 
 def _without_end_marks(text: str) -> str:
-    """``text`` without the whitespace and marks it starts and ends with (by hand: a
-    pattern anchored at the end, searched, tried every start of a run of them)."""
-    end = len(text)
-    while end and (text[end - 1].isspace() or text[end - 1] in _END_MARKS):
-        end -= 1
-    return text[:end].strip()
+    """``text`` without the whitespace it starts with and the whitespace and marks it ends
+    with."""
+    return without_trailing(text, _END_MARKS).strip()
 
 
 def _named(heading: str) -> str:

@@ -85,9 +85,7 @@ def _parsed(data: object, target: str) -> Record:
     for key, value in notes.items():
         if not isinstance(value, list) or len(value) != 2:
             raise ValueError("a note is not [id, deck]")
-        deck = text(value[1], "deck", empty=True)
-        deck.encode()  # a lone surrogate is no deck name Anki has, nor one written back
-        found[guid(key)] = (count(value[0], "note id"), deck)
+        found[guid(key)] = (count(value[0], "note id"), _deck(value[1], empty=True))
     paused = data.get("suspended", {})
     if not isinstance(paused, dict) or not all(isinstance(v, list) for v in paused.values()):
         raise ValueError("its suspended cards are not an object of lists")
@@ -103,10 +101,15 @@ def _parsed(data: object, target: str) -> Record:
     leaving = data.get("leaving", [])
     if not isinstance(leaving, list):
         raise ValueError("its decks left are not a list")
-    decks = tuple(text(d, "deck") for d in leaving)
-    for deck in decks:
-        deck.encode()  # (as a note's deck)
-    return Record(target, found, suspended, synced, tagged, decks)
+    return Record(target, found, suspended, synced, tagged, tuple(_deck(d) for d in leaving))
+
+
+def _deck(value: object, empty: bool = False) -> str:
+    """A deck's name, checked: a lone surrogate is no deck name Anki has, nor one written
+    back."""
+    deck = text(value, "deck", empty=empty)
+    deck.encode()
+    return deck
 
 
 def write_record(record: Record) -> str:
