@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ankipress.build.pipeline import BuildOptions, build
+from ankipress.assemble.pipeline import BuildOptions, build
 from tests.hostile import CASES
 
 

@@ -70,7 +70,7 @@ def run(args: list[str], cwd: Path) -> tuple[float, int, str]:
 
 def stage_times(work: Path) -> dict[str, float]:
     """Cumulative seconds (under the profiler) of each stage of a cold build."""
-    from ankipress.build.pipeline import BuildOptions, build
+    from ankipress.assemble.pipeline import BuildOptions, build
 
     os.cpu_count = lambda: 1  # one process (no workers), so the profile sees every stage
 

@@ -22,8 +22,8 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
-from ankipress.build.outcome import BuildOptions, BuildResult
-from ankipress.build.pipeline import build
+from ankipress.assemble.outcome import BuildOptions, BuildResult
+from ankipress.assemble.pipeline import build
 from ankipress.identity.guids import normalise_question
 from ankipress.records import Note
 

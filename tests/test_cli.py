@@ -179,12 +179,12 @@ def test_a_bug_on_one_file_is_one_line_naming_it(
 def test_a_bug_outside_any_file_is_one_line(
     run_cli, write_tree, tmp_path: Path, monkeypatch
 ) -> None:
-    import ankipress.build.pipeline
+    import ankipress.assemble.pipeline
 
     def broken(*_args):
         raise RuntimeError("no templates")
 
-    monkeypatch.setattr(ankipress.build.pipeline, "load_templates", broken)
+    monkeypatch.setattr(ankipress.assemble.pipeline, "load_templates", broken)
     content = write_tree({"good.md": GOOD})
     result = run_cli("build", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 1

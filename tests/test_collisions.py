@@ -229,7 +229,7 @@ def deck(name: str, deck_id: int, output: str, *tags: str) -> Deck:
 def test_a_package_of_removed_notes_moves_aside_for_a_live_one() -> None:
     """Whatever their order, the live deck keeps its path; a deck of removed notes moves
     aside, never onto a path another deck has; only a live deck that moves is a warning."""
-    from ankipress.build.outputs import settle_outputs  # here: the others run on any version
+    from ankipress.assemble.outputs import settle_outputs  # here: the others run on any version
 
     removed = "ankipress::removed"
     decks = [

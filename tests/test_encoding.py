@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ankipress.build.pipeline import BuildOptions, BuildResult, build
+from ankipress.assemble.pipeline import BuildOptions, BuildResult, build
 from ankipress.notes.encoding import Undecodable, decode
 
 NOTE = (

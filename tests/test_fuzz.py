@@ -16,7 +16,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ankipress.build.pipeline import BuildOptions, build
+from ankipress.assemble.pipeline import BuildOptions, build
 from ankipress.diagnostics import Diagnostics
 from ankipress.identity.lockfile import read_lock
 from tests.hostile import SHAPES, question_note

@@ -231,7 +231,7 @@ def test_wheel_holds_the_templates_and_nothing_of_the_checkout(installed: Instal
 def test_package_files_are_not_git_ignored() -> None:
     """A clone (or ``pip install git+...``) has only what git tracks: no file of the package
     may be hidden from ``git add`` by an ignore rule (``build/`` also matches
-    ``ankipress/build/``)."""
+    ``ankipress/assemble/``)."""
     if not (REPO / ".git").exists():
         pytest.skip("not a git checkout")
     ignored = ["ls-files", "--others", "--ignored", "--exclude-standard", "--", "ankipress"]

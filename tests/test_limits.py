@@ -254,9 +254,9 @@ def test_a_note_that_needs_more_memory_than_a_build_takes_is_an_error(
     """Fourth round: a 9.3 MB note of short paragraphs (under the size limit) took 7 GB.
     Each file is read under a ceiling: one that needs more is an error naming it, and the
     others build. (The ceiling is made small here: 200 KB of paragraphs need 150 MB.)"""
-    import ankipress.build.reading
+    import ankipress.assemble.reading
 
-    monkeypatch.setattr(ankipress.build.reading, "FILES_MEMORY", 48 << 20)
+    monkeypatch.setattr(ankipress.assemble.reading, "FILES_MEMORY", 48 << 20)
     tree = {f"p{n}.md": "x\n\n" * 70_000 for n in range(files)}
     root = write_tree({**tree, "ok.md": "## What?\n\nYes.\n"})
     result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ankipress.build.pipeline import BuildOptions, build
+from ankipress.assemble.pipeline import BuildOptions, build
 from tests.hostile import CASES
 
 TOO_DEEP = "nested too deep to format"

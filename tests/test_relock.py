@@ -14,9 +14,9 @@ from unittest import mock
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import ankipress.build.pipeline
-from ankipress.build.outcome import BuildOptions, BuildResult
-from ankipress.build.pipeline import build
+import ankipress.assemble.pipeline
+from ankipress.assemble.outcome import BuildOptions, BuildResult
+from ankipress.assemble.pipeline import build
 
 QUESTIONS = [f"What is term {i}?" for i in range(6)]
 ANSWERS = [f"It is answer {i}." for i in range(4)]
@@ -99,14 +99,14 @@ def test_reconciling_only_the_changed_books_gives_what_reconciling_all_does(
     steps: list[tuple[str, int, int, int]],
 ) -> None:
     taken: list[bool] = []
-    real = ankipress.build.pipeline.relock
+    real = ankipress.assemble.pipeline.relock
 
     def spying(*args: Any) -> Any:
         locked = real(*args)
         taken.append(locked is not None)
         return locked
 
-    ankipress.build.pipeline.relock = spying  # type: ignore[assignment]
+    ankipress.assemble.pipeline.relock = spying  # type: ignore[assignment]
     work = Path(tempfile.mkdtemp())
     one_process = mock.patch("os.cpu_count", return_value=1)  # the same, and faster
     one_process.start()
@@ -123,20 +123,20 @@ def test_reconciling_only_the_changed_books_gives_what_reconciling_all_does(
             # shipped as it knew it): in a copy of the output folder, the lock put back after.
             lock = (root / "ankipress.lock").read_bytes()
             shutil.copytree(work / "a/out", work / f"a/out{serial}")
-            ankipress.build.pipeline.relock = lambda *_args: None  # type: ignore[assignment]
+            ankipress.assemble.pipeline.relock = lambda *_args: None  # type: ignore[assignment]
             whole = built(root, work / f"a/out{serial}", 1_000 + serial)
-            ankipress.build.pipeline.relock = spying  # type: ignore[assignment]
+            ankipress.assemble.pipeline.relock = spying  # type: ignore[assignment]
             (root / "ankipress.lock").write_bytes(lock)
             assert built(root, work / "a/out", 1_000 + serial) == whole, step
     finally:
         one_process.stop()
-        ankipress.build.pipeline.relock = real  # type: ignore[assignment]
+        ankipress.assemble.pipeline.relock = real  # type: ignore[assignment]
         shutil.rmtree(work)
     assert len(taken) == len(steps) + 1
 
 
 def test_a_one_file_change_reconciles_only_that_file(tmp_path: Path, monkeypatch) -> None:
-    import ankipress.build.lockreuse
+    import ankipress.assemble.lockreuse
 
     root = tmp_path / "content"
     root.mkdir()
@@ -146,9 +146,9 @@ def test_a_one_file_change_reconciles_only_that_file(tmp_path: Path, monkeypatch
     again = built(root, tmp_path / "out", 2_000)  # nothing to reconcile
     assert (again[0], again[2]) == (decks, lock) and {c.kind for c in again[1]} == {"unchanged"}
     seen: list[int] = []
-    real = ankipress.build.lockreuse.reconcile
+    real = ankipress.assemble.lockreuse.reconcile
     monkeypatch.setattr(
-        ankipress.build.lockreuse,
+        ankipress.assemble.lockreuse,
         "reconcile",
         lambda decks, *a: seen.append(len(decks)) or real(decks, *a),
     )

@@ -46,7 +46,7 @@ def test_a_committed_cache_runs_nothing_and_vouches_for_nothing(
 def test_a_cache_sealed_by_another_key_is_not_read(run_cli, write_tree, tmp_path: Path) -> None:
     """A repository commits its decks and its cache, whose index vouches for a package it
     then replaced with bytes of the same size: the build does not take its word."""
-    from ankipress.build import sealed
+    from ankipress.assemble import sealed
 
     content = write_tree({"vision.md": BOOK})
     assert run_cli("build", str(content), "-o", str(tmp_path / "clean")).exit_code == 0

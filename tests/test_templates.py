@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ankipress.build.pipeline import BuildOptions, build
+from ankipress.assemble.pipeline import BuildOptions, build
 from ankipress.cards.notetype import (
     CARD_TEMPLATE_NAME,
     DEFAULT_TEMPLATES,

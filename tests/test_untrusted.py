@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ankipress.build.pipeline import BuildOptions, build
+from ankipress.assemble.pipeline import BuildOptions, build
 from ankipress.cards.sanitize import sanitize
 from tests.rendering import answer_of, render
 

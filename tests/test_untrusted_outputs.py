@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ankipress.build.pipeline import BuildOptions, build
+from ankipress.assemble.pipeline import BuildOptions, build
 from ankipress.cards.activecontent import active_html
 from ankipress.cards.notetype import DEFAULT_TEMPLATES
 from ankipress.cards.templates import load_templates

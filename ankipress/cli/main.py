@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from ankipress import __version__
+from ankipress.assemble.outcome import COMBINED_FILE
 from ankipress.atomic import write_bytes
-from ankipress.build.outcome import COMBINED_FILE
 from ankipress.cards.notetype import DEFAULT_TEMPLATES
 from ankipress.cards.templates import REQUIRED
 from ankipress.cli.outline import outline

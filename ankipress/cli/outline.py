@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from ankipress.build.filestage import process_file
+from ankipress.assemble.filestage import process_file
 from ankipress.cli.review import FORMAT
 from ankipress.cli.shared import NamesProgram, say
 from ankipress.cli.summary import count

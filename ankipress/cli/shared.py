@@ -13,9 +13,9 @@ from typing import Any, TextIO, TypeVar
 
 import click
 
-from ankipress.build.outcome import Progress
-from ankipress.build.pipeline import BuildOptions, BuildResult
-from ankipress.build.pipeline import build as run_build
+from ankipress.assemble.outcome import Progress
+from ankipress.assemble.pipeline import BuildOptions, BuildResult
+from ankipress.assemble.pipeline import build as run_build
 from ankipress.cli.summary import count
 from ankipress.diagnostics import Diagnostic, Diagnostics, Severity
 from ankipress.limits import DEFAULT_LIMITS, Limits, parse_size, shown_size

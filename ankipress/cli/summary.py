@@ -7,8 +7,8 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
-from ankipress.build.outcome import live_notes
-from ankipress.build.pipeline import BuildResult
+from ankipress.assemble.outcome import live_notes
+from ankipress.assemble.pipeline import BuildResult
 from ankipress.identity.reconcile import EARLIER_DECK, Change
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ankipress.build.outcome import Progress, plain
+from ankipress.assemble.outcome import Progress, plain
 from ankipress.identity.retire import REMOVED_TAG
 from ankipress.sync.decks import above, deck_key, emptied
 from ankipress.sync.live import Anki, AnkiUnreachable, LiveNote, Looks, Snapshot

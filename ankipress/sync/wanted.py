@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from html import unescape
 from pathlib import Path
 
-from ankipress.build.outcome import BuildResult
+from ankipress.assemble.outcome import BuildResult
 from ankipress.cards.notetype import FIELDS, note_type_id, shown_name
 from ankipress.diagnostics import Diagnostics, display_path
 from ankipress.identity.lockentry import LockEntry, content_hash, plain_question

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from traceback import format_exc
 from typing import Any, Generic, TypeVar
 
-from ankipress.build.memory import WORKER_MEMORY, ceiling
-from ankipress.build.outcome import Progress
+from ankipress.assemble.memory import WORKER_MEMORY, ceiling
+from ankipress.assemble.outcome import Progress
 
 J = TypeVar("J")
 R = TypeVar("R")

@@ -13,11 +13,11 @@ from typing import Any
 from ankipress.apkg.manifest import book_path, earlier_decks, write_manifest
 from ankipress.apkg.package import NoteType, Written, write_deck
 from ankipress.apkg.prune import is_ours, listed_packages, prune
+from ankipress.assemble.filecache import CACHE_DIR
+from ankipress.assemble.outcome import COMBINED_FILE, BuildOptions, BuildResult, Progress, plain
+from ankipress.assemble.packageindex import Derived, PackageIndex, inputs_of
+from ankipress.assemble.parallel import Failed, run_jobs
 from ankipress.atomic import remove_stale
-from ankipress.build.filecache import CACHE_DIR
-from ankipress.build.outcome import COMBINED_FILE, BuildOptions, BuildResult, Progress, plain
-from ankipress.build.packageindex import Derived, PackageIndex, inputs_of
-from ankipress.build.parallel import Failed, run_jobs
 from ankipress.cards.notetype import Templates, note_type
 from ankipress.diagnostics import display_path
 from ankipress.folders import walk

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ankipress.apkg.package import make_deck
-from ankipress.build.outcome import FileRead, Unanswered
+from ankipress.assemble.outcome import FileRead, Unanswered
 from ankipress.cards.media import MediaResolver
 from ankipress.cards.notetype import NOTE_TYPE_NAME
 from ankipress.diagnostics import Diagnostic, Diagnostics

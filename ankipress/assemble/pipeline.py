@@ -7,22 +7,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ankipress.build.filecache import FileCache
-from ankipress.build.filestage import FileOutcome, process_file
-from ankipress.build.lockmemo import LockStates, Remembered
-from ankipress.build.lockreuse import relock
-from ankipress.build.outcome import (
+from ankipress.assemble.filecache import FileCache
+from ankipress.assemble.filestage import FileOutcome, process_file
+from ankipress.assemble.lockmemo import LockStates, Remembered
+from ankipress.assemble.lockreuse import relock
+from ankipress.assemble.outcome import (
     BuildOptions,
     BuildResult,
     Progress,
     plain,
 )
-from ankipress.build.outputs import settle_outputs, warn_shared_deck_names
-from ankipress.build.packageindex import Derived
-from ankipress.build.reading import read_all
-from ankipress.build.settle import Made, MemoParts
-from ankipress.build.settle import made as _made
-from ankipress.build.writing import write_all
+from ankipress.assemble.outputs import settle_outputs, warn_shared_deck_names
+from ankipress.assemble.packageindex import Derived
+from ankipress.assemble.reading import read_all
+from ankipress.assemble.settle import Made, MemoParts
+from ankipress.assemble.settle import made as _made
+from ankipress.assemble.writing import write_all
 from ankipress.cards.notetype import DEFAULT_TEMPLATES, NOTE_TYPE_NAME, Templates
 from ankipress.cards.templates import load_templates
 from ankipress.diagnostics import display_path

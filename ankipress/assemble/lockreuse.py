@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from ankipress.build.filestage import FileOutcome
-from ankipress.build.lockmemo import BookState, LockStates, Remembered
-from ankipress.build.packageindex import Derived
-from ankipress.build.settle import MemoParts
+from ankipress.assemble.filestage import FileOutcome
+from ankipress.assemble.lockmemo import BookState, LockStates, Remembered
+from ankipress.assemble.packageindex import Derived
+from ankipress.assemble.settle import MemoParts
 from ankipress.identity.apply_lock import Locked, PendingLock, same_entries
 from ankipress.identity.guids import in_namespace
 from ankipress.identity.lockentry import LockEntry, answer_hash

@@ -15,9 +15,9 @@ import pickle
 from dataclasses import asdict, replace
 from pathlib import Path
 
+from ankipress.assemble.filestage import FileOutcome
+from ankipress.assemble.sealed import seal, skip, unseal
 from ankipress.atomic import open_regular, write_cache
-from ankipress.build.filestage import FileOutcome
-from ankipress.build.sealed import seal, skip, unseal
 from ankipress.folders import walk
 from ankipress.limits import DEFAULT_LIMITS, Limits
 from ankipress.notes.config import Settings

@@ -17,9 +17,9 @@ from pathlib import Path, PurePosixPath
 
 from ankipress.apkg.manifest import MANIFEST_FILE, notes_listing
 from ankipress.apkg.package import Written
+from ankipress.assemble.filecache import CACHE_DIR
+from ankipress.assemble.sealed import seal, unseal
 from ankipress.atomic import open_regular, write_cache
-from ankipress.build.filecache import CACHE_DIR
-from ankipress.build.sealed import seal, unseal
 from ankipress.cards.notetype import Templates
 from ankipress.records import Deck
 

@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
-from ankipress.build.filecache import FileCache
-from ankipress.build.filestage import FileOutcome, process_file
-from ankipress.build.memory import BUILD_MEMORY, FILES_MEMORY
-from ankipress.build.outcome import BuildOptions, BuildResult, Progress
-from ankipress.build.parallel import Failed, run_job, run_jobs
+from ankipress.assemble.filecache import FileCache
+from ankipress.assemble.filestage import FileOutcome, process_file
+from ankipress.assemble.memory import BUILD_MEMORY, FILES_MEMORY
+from ankipress.assemble.outcome import BuildOptions, BuildResult, Progress
+from ankipress.assemble.parallel import Failed, run_job, run_jobs
 from ankipress.limits import Limits, TooLarge, read_note
 from ankipress.notes.config import Settings
 from ankipress.records import SourceFile

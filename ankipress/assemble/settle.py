@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from ankipress.apkg.manifest import notes_listing
-from ankipress.build.lockmemo import BookIndex, BookState, RootState, book_file
-from ankipress.build.packageindex import Derived, notes_digest
+from ankipress.assemble.lockmemo import BookIndex, BookState, RootState, book_file
+from ankipress.assemble.packageindex import Derived, notes_digest
 from ankipress.identity.apply_lock import PendingLock
 from ankipress.identity.lockfile import LockEntry
 from ankipress.identity.reconcile import Change

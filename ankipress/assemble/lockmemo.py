@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
+from ankipress.assemble.filecache import CACHE_DIR
+from ankipress.assemble.sealed import seal, seal_pickled, unseal
 from ankipress.atomic import open_regular, write_cache
-from ankipress.build.filecache import CACHE_DIR
-from ankipress.build.sealed import seal, seal_pickled, unseal
 from ankipress.identity.lockfile import LOCK_FILE
 from ankipress.identity.reconcile import Change
 from ankipress.identity.retire import Recall, Recalled
