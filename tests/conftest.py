@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import atexit
-import os
 import shutil
 import sys
 import tempfile
@@ -12,17 +10,39 @@ import pytest
 from click.testing import CliRunner, Result
 
 from ankipress.cli.main import main
+from tests import writewatch
 from tests.synctools import CollectionTarget, ConnectTarget, Target
-
-# The key that seals the cache (build/sealed.py) is the user's own: the tests make theirs.
-os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="ankipress-test-cache-")
-# And what a sync records of each Anki it reached (sync/record.py): each test its own.
-os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="ankipress-test-state-")
-for _made in (os.environ["XDG_CACHE_HOME"], os.environ["XDG_STATE_HOME"]):
-    atexit.register(shutil.rmtree, _made, ignore_errors=True)  # none left once the run ends
 
 REPO = Path(__file__).resolve().parent.parent
 CONTENT = REPO / "content"
+
+writewatch.start()  # from collection on
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_trace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The README's test command leaves the clone as it was, and nothing outside pytest's
+    own temporary folders: an error at the end of the run names what it wrote elsewhere."""
+    yield
+    temporary = Path(tempfile.gettempdir())
+    left = writewatch.strays(REPO, temporary, tmp_path_factory.getbasetemp())
+    if left:
+        pytest.fail(
+            "the test run wrote outside pytest's temporary folders (tests/writewatch.py):\n"
+            + "\n".join(f"  {path}" for path in left),
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_user_folders(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The key that seals the cache (assemble/sealed.py) is the user's own: the tests make
+    theirs; and what a sync records of each Anki it reached (sync/record.py), each test its
+    own (``own_state``). Both in pytest's temporary folder, never the user's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        patch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+        yield
 
 
 @pytest.fixture(autouse=True)
