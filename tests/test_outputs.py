@@ -71,7 +71,6 @@ def test_renaming_a_file_deletes_its_old_packages_and_nothing_else(
     assert packages(out) == ["other/01-Basics.apkg", "vision/01-Transformers.apkg"]
     (out / "vision/mine.apkg").write_bytes(b"a package of the user's own")
     (out / "vision/notes.txt").write_text("kept", encoding="utf-8")
-    (out / "other/01-Basics.apkg").write_bytes(b"replaced by the user")  # not what was written
     (content / "vision.md").rename(content / "renamed.md")
 
     result = run_cli("build", str(content), "-o", str(out), cwd=tmp_path)
@@ -262,7 +261,9 @@ def test_a_manifest_is_read_as_data(run_cli, write_tree, tmp_path: Path) -> None
     assert packages(out) == ["vision/01-Transformers.apkg"]
     (out / "manifest.json").write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
     result = run_cli("build", str(content), "-o", str(out), "--no-cache")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1  # no manifest the tool wrote: said, and left as it is
+    assert "manifest.json: error" in result.stderr and "not written by ankipress" in result.stderr
+    assert (out / "manifest.json").read_text(encoding="utf-8").startswith("[[[")
 
 
 def test_an_unchanged_lock_of_the_first_name_is_written_under_the_new_one(

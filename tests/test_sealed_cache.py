@@ -34,7 +34,13 @@ def test_a_committed_cache_runs_nothing_and_vouches_for_nothing(
     for path in files:  # each replaced by a pickle that runs code, as a repository could
         path.write_bytes(pickle.dumps(Evil(str(marker))))
     (package,) = sorted(out.rglob("*.apkg"))
-    package.write_bytes(b"committed by the repository")  # and its own package, same size?
+    package.write_bytes(b"committed by the repository")  # and its own package
+    result = run_cli("build", str(content), "-o", str(out))
+    assert result.exit_code == 1  # the index vouches for nothing: not the tool's, not replaced
+    assert f"{package}: error" in result.stderr and "not written by ankipress" in result.stderr
+    assert package.read_bytes() == b"committed by the repository"
+    assert not marker.exists()
+    package.unlink()
     result = run_cli("build", str(content), "-o", str(out))
     assert result.exit_code == 0, result.output
     assert not marker.exists()
@@ -66,8 +72,8 @@ def test_a_cache_sealed_by_another_key_is_not_read(run_cli, write_tree, tmp_path
     (package,) = sorted(out.rglob("*.apkg"))
     assert package.read_bytes() == good
     package.write_bytes(b"\0" * len(good))  # the size the index recorded
-    assert run_cli("build", str(content), "-o", str(out)).exit_code == 0
-    assert package.read_bytes() == good
+    assert run_cli("build", str(content), "-o", str(out)).exit_code == 1  # not the tool's
+    assert package.read_bytes() == b"\0" * len(good)
 
 
 def test_a_cache_folder_that_is_a_symlink_is_not_written_or_emptied_through(
@@ -80,8 +86,12 @@ def test_a_cache_folder_that_is_a_symlink_is_not_written_or_emptied_through(
     (elsewhere / "keep.pickle").write_bytes(b"mine")
     out.mkdir()
     (out / ".ankipress-cache").symlink_to(elsewhere)
+    result = run_cli("build", str(content), "-o", str(out))
+    assert result.exit_code == 1  # not the tool's folder: said, and nothing written
+    assert "not written by ankipress" in result.stderr
+    assert not list(out.rglob("*.apkg"))
     for _ in range(2):
-        result = run_cli("build", str(content), "-o", str(out))
+        result = run_cli("build", str(content), "-o", str(out), "--no-cache")
         assert result.exit_code == 0, result.output
     assert sorted(p.relative_to(elsewhere).as_posix() for p in elsewhere.rglob("*")) == [
         "keep.pickle",
@@ -119,11 +129,12 @@ def test_a_cache_file_that_is_a_fifo_or_a_link_is_not_opened(write_tree, tmp_pat
     assert dump_package(package)["notes"][0]["fields"][1] == "<p>A square of bytes.</p>"
 
 
-def test_a_package_put_in_the_place_of_ones_own_is_written_anew(
+def test_a_package_put_in_the_place_of_ones_own_is_not_taken_for_it(
     run_cli, write_tree, tmp_path: Path
 ) -> None:
     """This user's own index vouches for a package: a pull or a copy that puts other bytes
-    of the same size in its place (another file, or a symlink to one) is not kept."""
+    of the same size in its place (another file, or a symlink to one) is not the tool's:
+    the build stops, and leaves it; once it is moved away, the package is written anew."""
     content = write_tree({"vision.md": BOOK})
     out = tmp_path / "decks"
     assert run_cli("build", str(content), "-o", str(out)).exit_code == 0
@@ -137,5 +148,8 @@ def test_a_package_put_in_the_place_of_ones_own_is_written_anew(
     ):
         package.unlink()
         place()
+        assert run_cli("build", str(content), "-o", str(out)).exit_code == 1
+        assert package.read_bytes() == good[::-1]
+        package.unlink()
         assert run_cli("build", str(content), "-o", str(out)).exit_code == 0
         assert package.read_bytes() == good and not package.is_symlink()

@@ -231,9 +231,9 @@ def test_a_package_changed_in_the_output_folder_is_never_imported(
     run_cli, write_tree, standin: StandIn, tmp_path: Path, how: str
 ) -> None:
     """Other bytes of the same size where the build left a package: a file put in its
-    place (a checkout, a symlink) is built anew; one rewritten in place with its times
-    kept, which the build cannot tell, is refused by the sync, which imports only the
-    bytes the build wrote."""
+    place (a checkout, a symlink) is not the tool's, and stops the build; one rewritten in
+    place with its times kept, which the build cannot tell, is refused by the sync, which
+    imports only the bytes the build wrote. Either way nothing is imported."""
     content = write_tree({"vision.md": BOOK})
     assert run_cli("build", str(content), "-o", str(content.parent / "decks")).exit_code == 0
     package = next((content.parent / "decks").rglob("01-*.apkg"))
@@ -249,8 +249,11 @@ def test_a_package_changed_in_the_output_folder_is_never_imported(
         package.symlink_to(other) if how == "symlink" else package.write_bytes(other.read_bytes())
     result = _sync(run_cli, content, "--anki-connect", standin.url)
     if how != "in place":
-        assert result.exit_code == 0, result.output
-        assert package.read_bytes() == built and not package.is_symlink()
+        assert result.exit_code == 1, result.output
+        assert f"{package}: error" in result.stderr and "not written by ankipress" in result.stderr
+        assert package.read_bytes() == other.read_bytes()
+        assert package.is_symlink() == (how == "symlink")
+        assert "importPackage" not in standin.calls
         return
     assert result.exit_code == 1, result.output
     assert result.stderr.splitlines()[-1] == (

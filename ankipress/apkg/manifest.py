@@ -15,7 +15,7 @@ from html import unescape
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from ankipress.atomic import write_text
+from ankipress.atomic import open_regular, write_text
 from ankipress.records import Deck
 
 MANIFEST_FILE = "manifest.json"
@@ -63,6 +63,29 @@ def manifest_decks(out_dir: Path) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))["decks"]
     except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return None
+
+
+def foreign_manifest(out_dir: Path) -> bool:
+    """Whether what stands where the manifest goes in ``out_dir`` is no manifest ankipress
+    wrote: not a regular file (a symlink, a folder), or not of a manifest's form, of this
+    version or an earlier one (an object whose one key, ``decks``, lists decks that each
+    name their package and its sha256). Nothing there is no foreign manifest. (Its form is
+    all that tells: the packages it lists need not be there any more.)"""
+    path = out_dir / MANIFEST_FILE
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return True
+        with open_regular(path) as f:
+            data = json.loads(f.read().decode("utf-8"))
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except (OSError, ValueError, RecursionError):
+        return True
+    decks = data.get("decks") if isinstance(data, dict) and data.keys() == {"decks"} else None
+    return not isinstance(decks, list) or not all(
+        isinstance(d, dict) and isinstance(d.get("file"), str) and isinstance(d.get("sha256"), str)
+        for d in decks
+    )
 
 
 def earlier_decks(out_dir: Path) -> list[dict[str, Any]]:

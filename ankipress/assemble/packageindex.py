@@ -33,13 +33,13 @@ class PackageIndex:
         self.enabled = enabled
         self._entries: dict[str, dict[str, str | int | None]] = {}
         self._dirty = False
-        if enabled:
-            try:  # sealed: a repository's own index could vouch for packages it committed
-                with open_regular(out / INDEX) as f:
-                    entries = unseal(f)
-            except (OSError, ValueError, EOFError, pickle.UnpicklingError):
-                entries = {}
-            self._entries = entries if isinstance(entries, dict) else {}
+        try:  # sealed: a repository's own index could vouch for packages it committed
+            with open_regular(out / INDEX) as f:
+                entries = unseal(f)
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+            entries = {}
+        # (read when disabled too: it still says which files a build of this user's wrote)
+        self._entries = entries if isinstance(entries, dict) else {}
 
     def unchanged(self, file: PurePosixPath, inputs: str) -> str | None:
         """The sha256 of ``file`` if it was written from ``inputs`` and is still the file
@@ -50,6 +50,34 @@ class PackageIndex:
             return None
         found = _identity(self.out / file)
         return str(entry["sha256"]) if found is not None and found == entry.get("file") else None
+
+    def wrote(self, file: PurePosixPath) -> bool:
+        """Whether a build of this user's wrote the file there now (the same file, size and
+        modification time), or was about to write it (``claim``) when it stopped."""
+        entry = self._entries.get(file.as_posix())
+        if entry is None:
+            return False
+        found = _identity(self.out / file)
+        return bool(entry.get("claimed")) or (found is not None and found == entry.get("file"))
+
+    def claim(self, files: list[PurePosixPath]) -> None:
+        """Note, before they are written, the files a build is about to write, and save: a
+        build killed while writing them leaves files the next one knows as its own."""
+        if not (self.enabled and files):
+            return
+        for file in files:
+            name = file.as_posix()
+            self._entries[name] = {**self._entries.get(name, {}), "claimed": 1}
+        self._dirty = True
+        self.save()
+
+    def unclaim(self, file: PurePosixPath) -> None:
+        """``file`` was not written after all (``claim``)."""
+        entry = self._entries.get(file.as_posix(), {})
+        if entry.pop("claimed", None) is not None:
+            if not entry:
+                del self._entries[file.as_posix()]
+            self._dirty = True
 
     def record(self, file: PurePosixPath, inputs: str, written: Written) -> str:
         """Note ``file`` as just written from ``inputs``; its sha256."""

@@ -17,6 +17,12 @@ from ankipress.assemble.outcome import (
     Progress,
     plain,
 )
+from ankipress.assemble.outfolder import (
+    cache_there,
+    forget_cache,
+    refuse_foreign_packages,
+    refuse_output_folder,
+)
 from ankipress.assemble.outputs import settle_outputs, warn_shared_deck_names
 from ankipress.assemble.packageindex import Derived
 from ankipress.assemble.reading import read_all
@@ -73,9 +79,12 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     sources = discover(options.paths, diagnostics=result.diagnostics)
     result.files, result.sources = len(sources), sources
     result.partial = partial_roots(options.paths, sources)
+    if options.write and refuse_output_folder(options, sources, result.diagnostics):
+        return result  # nothing read, nothing written
     settings = _project_settings(sources, result)
     use_cache = options.cache and options.write  # check, plan and preview write nothing
     cache = FileCache(options.out, options.media_roots, options.limits) if use_cache else None
+    cache_made = cache is not None and not cache_there(options.out)  # this build makes it
     states = LockStates(options.out) if cache is not None and options.lock else None
     remembered: dict[Path, Remembered] = {}
 
@@ -167,7 +176,11 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
                 if root not in dropped:  # a lock records only what a package carries
                     made[root] = _made(pending, parts.get(root, MemoParts({})), derived)
 
-        if write_all(result, options, templates, locked, derived, progress, make_locks):
+        if refuse_foreign_packages(options, result.decks, result.diagnostics):
+            result.decks, result.locked = [], frozenset()  # none written; a sync retires none
+            if cache_made:
+                forget_cache(options.out)
+        elif write_all(result, options, templates, locked, derived, progress, make_locks):
             _save_locks(made, states, result)
             _claim(held, result, owners, looks)  # (also where no lock is kept: the looks)
         for root in dropped:

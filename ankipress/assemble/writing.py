@@ -74,6 +74,7 @@ def write_all(
     )
     packager = _Packager(options.out, kinds, options.timestamp)
     jobs = [(decks, file) for decks, file, _ in pending]
+    index.claim([file for _, file in jobs])  # a build killed meanwhile leaves files of its own
     listing = not index.manifest_current(listed.hexdigest())
 
     def while_writing() -> None:
@@ -89,7 +90,9 @@ def write_all(
     for (decks, file, inputs), outcome in zip(pending, outcomes, strict=True):
         if isinstance(outcome, Written):
             digests[file] = index.record(file, inputs, outcome)
-        elif isinstance(outcome, Failed):
+            continue
+        index.unclaim(file)  # not written: what is there is what was there
+        if isinstance(outcome, Failed):
             where = decks[0].book.display
             result.diagnostics.error(where, 0, outcome.message, "internal")
             result.tracebacks.append(f"while processing {where}:\n{outcome.trace}")
@@ -107,14 +110,18 @@ def write_all(
         last = listed_packages(options.out)  # what the last build wrote, before it is replaced
         covered = _covered(result.sources, result.partial)
         keep = {file.as_posix() for _, file in groups}  # this build's packages
-        kept = [  # other books' decks: a build of one file leaves the others listed
+        pruning = not result.diagnostics.error_count  # a file that failed keeps its packages
+        kept = [  # other books' decks: a build of one file leaves the others listed; and,
+            # where nothing is pruned, every package still there (the next build prunes it)
             d
             for d in earlier()
-            if d["file"] not in keep and not covered(base / d["book"]) and _ours_still(base, d)
+            if d["file"] not in keep
+            and not (pruning and covered(base / d["book"]))
+            and _ours_still(base, d)
         ]
         write_manifest(options.out, written, digests, derived.listing, kept)
         index.record_manifest(listed.hexdigest())
-        if not result.diagnostics.error_count:  # a file that failed keeps its packages
+        if pruning:
             result.pruned = prune(options.out, last, keep, covered)
     index.save()
     return True
