@@ -35,7 +35,7 @@ def note_type_of(header: dict[str, Any]) -> tuple[str, int]:
     if not isinstance(note_type, dict):
         raise ValueError("its note_type is not an object")
     digest, changed = note_type.get("hash", ""), note_type.get("changed", 0)
-    if not isinstance(digest, str) or type(changed) is not int or not 0 <= changed < 2**63:
+    if not isinstance(digest, str) or type(changed) is not int or not 0 <= changed <= MAX_TIME:
         raise ValueError("its note_type has a bad hash or time")
     return digest, changed
 
@@ -53,9 +53,22 @@ _NAMESPACE = re.compile(r"[0-9a-f]{32}")
 
 
 def count(value: Any, what: str) -> int:
-    """An integer a collection can hold (a time, an id): 0 to 2**63 - 1."""
+    """An id a collection can hold: 0 to 2**63 - 1 (Anki's ids are signed 64-bit)."""
     if type(value) is not int or not 0 <= value < 2**63:
         raise ValueError(f"its {what} is not an integer from 0 to 2**63 - 1")
+    return value
+
+
+# A time, in seconds: a note's id is the time it was first built in milliseconds (and its
+# cards' ids a few more: a second spare), so a time's milliseconds must fit in a signed
+# 64-bit integer, as Anki's ids do.
+MAX_TIME = (2**63 - 1) // 1000 - 1
+
+
+def seconds(value: Any, what: str) -> int:
+    """A time in seconds a collection can hold, in milliseconds too: 0 to ``MAX_TIME``."""
+    if type(value) is not int or not 0 <= value <= MAX_TIME:
+        raise ValueError(f"its {what} is not a time from 0 to {MAX_TIME} (seconds)")
     return value
 
 

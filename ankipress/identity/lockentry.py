@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from ankipress.identity.lockcheck import count, digest, guid, tags, text
+from ankipress.identity.lockcheck import count, digest, guid, seconds, tags, text
 
 
 @dataclass(frozen=True)
@@ -116,10 +116,10 @@ def _identity(data: dict[str, Any]) -> dict[str, Any]:
         "book": text(data["book"], "book"),
         "question": text(data["question"], "question", empty=True),
         "hash": digest(data["hash"], "hash"),
-        "changed": count(data["changed"], "changed"),
+        "changed": seconds(data["changed"], "changed"),
         "tags": tags(data.get("tags", [])),
-        "removed": None if removed is None else count(removed, "removed"),
-        "since": None if since is None else count(since, "since"),
+        "removed": None if removed is None else seconds(removed, "removed"),
+        "since": None if since is None else seconds(since, "since"),
         "deck_id": None if deck_id is None else count(deck_id, "deck id"),
     }
 
