@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from ankipress.diagnostics import Diagnostics
+from ankipress.notes.blocks import source_lines
 from ankipress.notes.parse import parse_book
 from ankipress.records import SourceFile
 from bench.corpus import question_of, seed_answers
@@ -24,7 +25,8 @@ def test_one_card_per_question_written(shape: str) -> None:
     parts = ["# 面试笔记\n", "## 第1章 专题\n"]
     parts += [question_of(shape, 1, 1, n + 1, answer) for n, answer in enumerate(ANSWERS)]
     source = SourceFile(Path("t.md"), Path("."), PurePosixPath("t.md"), "t.md")
-    book = parse_book(source, "\n".join(parts), Diagnostics())
+    text = "\n".join(parts)
+    book = parse_book(source, text, Diagnostics())
     assert book is not None
     questions = [q for chapter in book.chapters for q in chapter.questions]
     written = [
@@ -32,3 +34,12 @@ def test_one_card_per_question_written(shape: str) -> None:
     ]
     assert [q.text for q in questions] == written
     assert all(q.answered for q in questions)
+    # Each question's answer is the seed's, every line of it and nothing more (a shape may
+    # indent it, as a list of terms does)
+    lines = source_lines(text)
+    answers = []
+    for question in questions:
+        assert question.answer_lines is not None and question.answer
+        first, last = question.answer_lines
+        answers.append([line.strip() for line in lines[first - 1 : last] if line.strip()])
+    assert answers == [[line.strip() for line in a.splitlines() if line.strip()] for a in ANSWERS]

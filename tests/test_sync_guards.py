@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from anki.collection import Collection
 
-from tests.synctools import Target, cards, synced
-from tests.test_sync import BOOK, FIRST, RENAMED, _add, _edit, _state
+from tests.synctools import Target, cards, synced, totals
+from tests.test_sync import BOOK, FIRST, SECOND, _add, _edit, _state
 
 
 def _basic(col: Collection, question: str) -> None:
@@ -97,14 +97,23 @@ def test_a_note_back_in_the_notes_leaves_its_card_in_the_users_deck(
         col.set_deck([card.card_id], col.decks.id("Mine"))
         col.sched.suspend_cards([card.card_id])
     _edit(content, "### 1. What is DDPM?\n\nA denoising diffusion model.\n", "")
-    synced(run_cli, content, target, "--removed", "tag", epoch=2_000_000)
+    retired = synced(run_cli, content, target, "--removed", "tag", epoch=2_000_000)
+    assert totals(retired) == {"retired": 1, "unchanged": 2}
+    with target.anki() as col:
+        (nid,) = col.find_notes('"Question:What is DDPM?"')
     _edit(
         content,
         "## 第二章 Diffusion\n",
         "## 第二章 Diffusion\n\n### 1. What is DDPM?\n\nA denoising diffusion model.\n",
     )
-    synced(run_cli, content, target, "--removed", "tag", epoch=3_000_000)
+    back = synced(run_cli, content, target, "--removed", "tag", epoch=3_000_000)
+    # The same note, back: the card the user filed is left where it is, not moved to the
+    # deck the sync had put it in (which the retired note's record keeps)
+    assert totals(back) == {"updated": 1, "unchanged": 2}
+    assert [n["question"] for n in back["decks"][SECOND]["updated"]] == ["What is DDPM?"]
+    assert [(e["question"], e["deck"]) for e in back["elsewhere"]] == [("What is DDPM?", "Mine")]
     with target.anki() as col:
         (card,) = cards(col, "What is DDPM?")
         assert (card.deck, card.suspended) == ("Mine", True)
-        assert RENAMED not in [d.name for d in col.decks.all_names_and_ids()]
+        assert col.find_notes('"Question:What is DDPM?"') == [nid]
+        assert "ankipress::removed" not in col.get_note(nid).tags
