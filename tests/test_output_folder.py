@@ -1,6 +1,7 @@
 """The output folder holds what the tool wrote and the user's other files: a file of anyone
 else's where the build writes, or an output folder inside the notes, stops the build before
-it writes anything. Cards checked in the real Anki backend."""
+it writes anything; a broken card template is the first thing said, and leaves the last
+decks and preview as they were. Cards checked in the real Anki backend."""
 
 from __future__ import annotations
 
@@ -296,3 +297,111 @@ def test_the_default_output_folder_beside_the_notes_is_not_inside_them(
     (tmp_path / "ankipress.yaml").write_text("title: Vision\n", encoding="utf-8")
     result = run_cli("build", "-q", cwd=tmp_path)
     assert result.exit_code == 0, result.output
+
+
+TEMPLATE_ERROR = (
+    "{{Bogus}} names no field of the note type (fields: Question, Answer, Context, Source, "
+    "Extra; or FrontSide, Tags, Type, Deck, Subdeck, Card, CardFlag, CardID)"
+)
+
+
+def templated(write_tree, tmp_path: Path) -> tuple[Path, Path]:  # type: ignore[no-untyped-def]
+    """``content``, with templates of its own (and a note type of their own) and a file
+    whose images are missing; and ``other``, a notes folder of the default templates."""
+    content = write_tree(
+        {
+            "a.md": "".join(
+                f"<h2>What is {n}?</h2>\n\n![plot](missing-{n}.png)\n\n" for n in range(3)
+            ),
+            "vision.md": BOOK,
+            "ankipress.yaml": "templates: tpl\nnote_type: Vision cards\n",
+            "tpl/front.html": "<div>{{Question}}</div>\n",
+            "tpl/back.html": "{{FrontSide}}<hr id=answer>{{Answer}}\n",
+            "tpl/style.css": ".card { color: black; }\n",
+        }
+    )
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "other.md").write_text(OTHER, encoding="utf-8")
+    return content, other
+
+
+def break_template(content: Path) -> str:
+    (content / "tpl/front.html").write_text("<div>{{Question}}</div>\n{{Bogus}}\n", "utf-8")
+    return error("content/tpl/front.html", TEMPLATE_ERROR, "templates", line=2)
+
+
+def test_errors_are_said_before_warnings(run_cli, write_tree, tmp_path: Path) -> None:
+    """A broken template is said first, not under a page of warnings of files that sort
+    before it; the errors in file and line order, then the warnings."""
+    content, _ = templated(write_tree, tmp_path)
+    (content / "zz.md").write_text("<h2>What is z?</h2>\n\n" + "z " * 1000, encoding="utf-8")
+    template_error = break_template(content)
+    result = run_cli("build", "content", "-o", "out", "--note-limit", "1KB", cwd=tmp_path)
+    assert result.exit_code == 1
+    too_large = "note file is 2.02 KB, over the 1 KB limit (--note-limit); not built"
+    assert result.stderr.splitlines() == [
+        template_error,
+        error("content/zz.md", too_large, "size"),
+        *(
+            warning("content/a.md", 3 + 4 * n, f"image 'missing-{n}.png' not found", "image")
+            for n in range(3)
+        ),
+    ]
+    quiet = run_cli("build", "content", "-o", "out", "-q", cwd=tmp_path)
+    assert quiet.exit_code == 1 and quiet.stderr == template_error + "\n"
+
+
+def test_a_broken_template_leaves_the_last_decks_as_they_were(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    """Its folder's packages, their entries in the manifest, and its lock, byte for byte;
+    another notes folder built with it is written as ever."""
+    content, other = templated(write_tree, tmp_path)
+    out = tmp_path / "out"
+    built = run_cli("build", "content", "other", "-o", "out", cwd=tmp_path, epoch=1_000_000)
+    assert built.exit_code == 0, built.output
+    col = open_collection(tmp_path / "anki")
+    assert len(import_packages(col, sorted(out.rglob("*.apkg"))).new) == 6
+    decks = snapshot(out)
+    lock = (content / "ankipress.lock").read_bytes()
+    entries = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["decks"]
+    mine = [d for d in entries if d["book"].startswith("../content/")]
+
+    template_error = break_template(content)
+    (content / "vision.md").write_text(BOOK.replace("softmax", "a softmax"), encoding="utf-8")
+    (other / "other.md").write_text(OTHER.replace("array", "n-d array"), encoding="utf-8")
+    broken = run_cli("build", "content", "other", "-o", "out", cwd=tmp_path, epoch=2_000_000)
+    assert broken.exit_code == 1
+    assert broken.stderr.splitlines()[0] == template_error
+    assert (content / "ankipress.lock").read_bytes() == lock
+    again = snapshot(out)
+    assert {d["file"]: again[d["file"]] for d in mine} == {
+        d["file"]: decks[d["file"]] for d in mine
+    }
+    entries = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["decks"]
+    assert [d for d in entries if d["book"].startswith("../content/")] == mine
+    log = import_packages(col, sorted(out.rglob("*.apkg")))
+    assert len(log.updated) == 1 and not log.new  # the other folder's changed note only
+    assert "<p>An n-d array.</p>" in {n.fields["Answer"] for n in notes(col)}
+
+    # alone, it writes nothing at all
+    decks = snapshot(out)
+    assert run_cli("build", "content", "-o", "out", cwd=tmp_path).exit_code == 1
+    assert snapshot(out) == decks
+
+
+def test_a_broken_template_leaves_the_last_preview_as_it_was(
+    run_cli, write_tree, tmp_path: Path
+) -> None:
+    content, _ = templated(write_tree, tmp_path)
+    site = tmp_path / "site"
+    assert run_cli("preview", "content", "other", "-o", "site", cwd=tmp_path).exit_code == 0
+    assert len(list(site.glob("deck-*.html"))) == 4
+    pages = snapshot(site)
+    template_error = break_template(content)
+    preview = run_cli("preview", "content", "other", "-o", "site", cwd=tmp_path)
+    assert preview.exit_code == 1
+    assert preview.stderr.splitlines()[0] == template_error
+    assert preview.stdout == "No preview written: site/ is as it was (the errors above say why)\n"
+    assert snapshot(site) == pages

@@ -130,6 +130,10 @@ def preview(
     out = chosen_out(out)
     options = options_for(paths, DEFAULT_OUT, media_roots, templates, write=False, lock=False)
     result = run(options)
+    if {source.root for source in result.sources} - set(result.note_types):
+        print_diagnostics(result)  # a folder's templates or settings are wrong: its cards
+        say(f"No preview written: {out}/ is as it was (the errors above say why)")
+        sys.exit(1)  # would be gone from a new preview; the last one is kept whole
     index = write_preview(result.decks, result.note_types, out, result.diagnostics)
     print_diagnostics(result)
     decks, cards = count(len(result.decks), "deck"), count(result.cards, "card")

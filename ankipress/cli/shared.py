@@ -176,9 +176,14 @@ def run(options: BuildOptions, quiet: bool = False, verbose: bool = False) -> Bu
 
 
 def print_diagnostics(result: BuildResult, errors_only: bool = False) -> None:
-    for diagnostic in result.diagnostics.sorted():
-        if not errors_only or diagnostic.severity.value == "error":
-            say(str(diagnostic), err=True)
+    """Every diagnostic on stderr: the errors first (what stopped a file, or the build,
+    is never lost under a page of warnings), then the warnings; each in file and line
+    order."""
+    found = result.diagnostics.sorted()
+    errors = [d for d in found if d.severity is Severity.ERROR]
+    warnings = [] if errors_only else [d for d in found if d.severity is not Severity.ERROR]
+    for diagnostic in errors + warnings:
+        say(str(diagnostic), err=True)
 
 
 def progress_bars(quiet: bool) -> Progress:
