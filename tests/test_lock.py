@@ -51,11 +51,26 @@ def lock_lines(content: Path) -> list[dict]:
 def test_builds_in_different_places_at_different_times_are_byte_identical(
     run_cli, tmp_path: Path, monkeypatch
 ) -> None:
+    """Two clocks years apart, as every clock function of ``time`` gives them (zip entries
+    take theirs from ``time.localtime(time.time())``); and, for a clock read in C (SQLite's,
+    ``datetime``), the second build in another two seconds than the first (a zip entry's
+    time is kept to two seconds)."""
     import time
 
+    real = time.time
     outputs = []
     for place, clock in (("a", 1_800_000_000.5), ("b/c/d", 1_900_000_123.25)):
+        if outputs:  # the real clock in the next two seconds
+            time.sleep(2 - real() % 2 + 0.05)
         monkeypatch.setattr(time, "time", lambda clock=clock: clock)
+        monkeypatch.setattr(time, "time_ns", lambda clock=clock: int(clock * 1e9))
+        for name in ("localtime", "gmtime"):
+            read = getattr(time, name)
+
+            def fixed(at: float | None = None, read=read, clock=clock) -> time.struct_time:
+                return read(clock if at is None else at)
+
+            monkeypatch.setattr(time, name, fixed)
         content = tmp_path / place / "content"
         content.mkdir(parents=True)
         (content / "vision.md").write_text(BOOK, encoding="utf-8")
@@ -167,9 +182,16 @@ def test_a_template_change_moves_the_note_type_time(run_cli, write_tree, tmp_pat
 
 
 def test_without_a_lock_every_note_gets_the_build_time(run_cli, write_tree, tmp_path: Path) -> None:
+    """No lock remembers when a note changed: each build dates every note (and so its
+    cards' order) by its own time, and writes no lock."""
     content = write_tree({"vision.md": BOOK})
-    build(run_cli, content, tmp_path / "o", 1_000_000, "--no-lock")
+    col = open_collection(tmp_path / "anki")
+    first = import_packages(col, build(run_cli, content, tmp_path / "o", 1_000_000, "--no-lock"))
     assert not (content / "ankipress.lock").exists()
+    assert len(first.new) == 3 and [n.mod for n in notes(col)] == [1_000_000] * 3
+    again = import_packages(col, build(run_cli, content, tmp_path / "o", 2_000_000, "--no-lock"))
+    assert not (content / "ankipress.lock").exists()
+    assert len(again.updated) == 3 and [n.mod for n in notes(col)] == [2_000_000] * 3
 
 
 def test_an_unreadable_lock_is_an_error_and_left_alone(run_cli, write_tree, tmp_path: Path) -> None:
