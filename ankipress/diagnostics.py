@@ -47,8 +47,10 @@ class Diagnostic:
     code: str = field(default="", compare=False)
 
     def __str__(self) -> str:
+        """``path:line: warning[code]: message``: the code is what ``--allow`` takes."""
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return one_line(f"{where}: {self.severity.value}: {self.message}")
+        kind = f"{self.severity.value}[{self.code}]" if self.code else self.severity.value
+        return one_line(f"{where}: {kind}: {self.message}")
 
 
 # Control characters and line breaks, as escapes: a file name or a lock's text holding a
@@ -71,10 +73,10 @@ class Diagnostics:
     def __init__(self) -> None:
         self._items: list[Diagnostic] = []
 
-    def error(self, path: str, line: int, message: str, code: str = "") -> None:
+    def error(self, path: str, line: int, message: str, code: str) -> None:
         self._items.append(Diagnostic(path, line, Severity.ERROR, message, code))
 
-    def warning(self, path: str, line: int, message: str, code: str = "") -> None:
+    def warning(self, path: str, line: int, message: str, code: str) -> None:
         self._items.append(Diagnostic(path, line, Severity.WARNING, message, code))
 
     def extend(self, items: list[Diagnostic]) -> None:

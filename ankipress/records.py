@@ -75,6 +75,7 @@ class Book:
     env: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     tags: tuple[str, ...] = ()  # extra tags for every note, from the settings
     coverage: Any = field(default=None, compare=False, repr=False)  # coverage.FileCoverage
+    deck: str | None = None  # the parent deck of its decks (``A::B``), from the settings
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class Deck:
     notes: tuple[Note, ...]
     book: SourceFile
     book_key: str = ""  # the book's key (front-matter id or file stem)
+    book_name: str = ""  # the deck of the whole book, parent decks included: "A::Book"
 
     @property
     def media(self) -> tuple[MediaFile, ...]:

@@ -47,6 +47,7 @@ def test_action_structure() -> None:
         "python-version": "3.11",
         "upload": "true",
         "artifact-name": "decks",
+        "commit-lock": "false",
     }
     assert {name: spec["default"] for name, spec in INPUTS.items()} == expected
     for name, spec in INPUTS.items():
@@ -56,15 +57,22 @@ def test_action_structure() -> None:
         assert spec["description"].strip() and EXPRESSION.fullmatch(spec["value"]), name
 
     uses = [step["uses"] for step in STEPS if "uses" in step]
-    assert uses == ["actions/setup-python@v5", "actions/upload-artifact@v4"]
+    assert uses == ["actions/setup-python@v5", *["actions/upload-artifact@v4"] * 2]
     assert STEPS[0]["with"]["python-version"] == "${{ inputs.python-version }}"
-    upload = STEPS[-1]
+    upload, lock = STEPS[-2:]
     assert upload["if"] == "inputs.upload == 'true'"
     assert upload["with"]["name"] == "${{ inputs.artifact-name }}"
     assert upload["with"]["path"].splitlines() == [
         "${{ inputs.output }}/**/*.apkg",
         "${{ inputs.output }}/manifest.json",
     ]
+    # The lock a build changed, for a user to commit, unless the action committed it.
+    assert lock["if"] == (
+        "inputs.upload == 'true' && steps.lock.outputs.changed == 'true' "
+        "&& inputs.commit-lock != 'true'"
+    )
+    assert lock["with"]["name"] == "${{ inputs.artifact-name }}-lock"
+    assert lock["with"]["path"] == "${{ steps.lock.outputs.files }}"
 
     runs = [step for step in STEPS if "run" in step]
     assert [step["id"] for step in runs] == ["install", "check", "build", "lock"]
@@ -76,7 +84,7 @@ def test_action_structure() -> None:
         assert "if" not in step, step["name"]  # run unconditionally: the test runs them all
 
 
-def resolve(value: object, action_path: Path) -> str:
+def resolve(value: object, action_path: Path, inputs: dict[str, str] | None = None) -> str:
     """An env: value with ``${{ inputs.X }}`` (at its default) and ``${{ github.action_path }}``
     replaced, as the runner would; any other expression fails the test."""
 
@@ -86,7 +94,7 @@ def resolve(value: object, action_path: Path) -> str:
             return str(action_path)
         name = expression.removeprefix("inputs.")
         assert name != expression and name in INPUTS, f"unexpected expression {expression!r}"
-        return INPUTS[name]["default"]
+        return (inputs or {}).get(name, INPUTS[name]["default"])
 
     return EXPRESSION.sub(one, str(value))
 
@@ -156,7 +164,9 @@ def runner_environment(tmp_path: Path, workspace: Path) -> dict[str, str]:
     }
     runner = tmp_path / "runner"
     runner.mkdir()
-    files = {name: runner / name.lower() for name in ("GITHUB_PATH", "GITHUB_ENV")}
+    files = {
+        name: runner / name.lower() for name in ("GITHUB_PATH", "GITHUB_ENV", "GITHUB_STEP_SUMMARY")
+    }
     for file in files.values():
         file.touch()
     env.update({name: str(file) for name, file in files.items()})
@@ -171,7 +181,9 @@ def runner_environment(tmp_path: Path, workspace: Path) -> dict[str, str]:
     return env
 
 
-def run_steps(env: dict[str, str], workspace: Path, action_path: Path) -> tuple[str, dict]:
+def run_steps(
+    env: dict[str, str], workspace: Path, action_path: Path, inputs: dict[str, str] | None = None
+) -> tuple[str, dict]:
     """Each run: step in order, like the runner: ``bash --noprofile --norc -eo pipefail FILE``
     in the workspace, with the step's env: and what earlier steps wrote to GITHUB_PATH and
     GITHUB_ENV. Returns the steps' output and each step's outputs by id."""
@@ -191,7 +203,10 @@ def run_steps(env: dict[str, str], workspace: Path, action_path: Path) -> tuple[
             **read_outputs(Path(env["GITHUB_ENV"])),
             "PATH": os.pathsep.join([*reversed(added), env["PATH"]]),
             "GITHUB_OUTPUT": str(output),
-            **{name: resolve(value, action_path) for name, value in step.get("env", {}).items()},
+            **{
+                name: resolve(value, action_path, inputs)
+                for name, value in step.get("env", {}).items()
+            },
         }
         done = subprocess.run(
             ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
@@ -233,4 +248,43 @@ def test_action_checks_and_builds_a_notes_repository(tmp_path: Path) -> None:
     # The first build made the lock: it is new and untracked, and should be committed.
     warning = "::warning file=content/ankipress.lock,title=Commit the identity lock::"
     assert f"{warning}content/ankipress.lock is new: commit it" in log
-    assert outputs["lock"] == {"changed": "true"}
+    assert outputs["lock"] == {"changed": "true", "files": "content/ankipress.lock"}
+
+    # The job's summary: the build's own, then what to do with the lock.
+    summary = Path(env["GITHUB_STEP_SUMMARY"]).read_text(encoding="utf-8")
+    assert summary.startswith("### ankipress build\n\n```\nBuilt 1 deck with 2 cards")
+    assert "**Commit the identity lock**: content/ankipress.lock changed" in summary
+
+
+def test_action_commits_the_changed_lock_when_asked(tmp_path: Path) -> None:
+    action_path = copy_action(tmp_path / "_actions" / "ankipress")
+    workspace = notes_repository(tmp_path / "notes")
+    remote = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(remote)], check=True)
+    for command in (
+        ["remote", "add", "origin", str(remote)],
+        ["push", "-q", "-u", "origin", "HEAD"],
+    ):
+        subprocess.run(["git", *command], cwd=workspace, check=True)
+    env = runner_environment(tmp_path, workspace)
+
+    log, outputs = run_steps(env, workspace, action_path, {"commit-lock": "true"})
+
+    assert outputs["lock"] == {"changed": "true", "files": "content/ankipress.lock"}
+    assert "::warning" not in log and "::notice::committed and pushed content/ankipress.lock" in log
+    shown = subprocess.run(
+        ["git", "log", "-1", "--name-only", "--format=%an%n%s"],
+        cwd=remote,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert shown[0] == "github-actions[bot]" and shown[-1] == "content/ankipress.lock"
+    pushed = subprocess.run(
+        ["git", "show", "HEAD:content/ankipress.lock"], cwd=remote, capture_output=True, check=True
+    ).stdout
+    assert pushed == (workspace / "content" / "ankipress.lock").read_bytes()
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--", "content"], cwd=workspace, capture_output=True
+    )
+    assert status.stdout == b""  # the decks are not committed, only the lock

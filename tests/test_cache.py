@@ -33,7 +33,7 @@ def test_a_rebuild_reuses_what_did_not_change(
     again = run_cli("build", str(content), "-o", str(out), cwd=tmp_path)
     assert again.exit_code == 0 and parsed == []
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.apkg")} == packages
-    assert "content/other.md:3: warning: image 'fig.png' not found" in again.stderr
+    assert "content/other.md:3: warning[image]: image 'fig.png' not found" in again.stderr
 
     # An image appears: every file under the root is read again (the cache cannot tell
     # which file names it), but only the package whose cards changed is written again.
@@ -42,7 +42,7 @@ def test_a_rebuild_reuses_what_did_not_change(
     assert sorted(parsed) == ["other.md", "vision.md"] and "not found" not in third.stderr
     vision = out / "vision/01-Transformers.apkg"
     assert vision.stat().st_mtime_ns == packages[vision]
-    assert (out / "other/00-other.apkg").stat().st_mtime_ns != packages[out / "other/00-other.apkg"]
+    assert (out / "other.apkg").stat().st_mtime_ns != packages[out / "other.apkg"]
 
     parsed.clear()
     (content / "vision.md").write_text(BOOK.replace("softmax", "a softmax"), encoding="utf-8")
@@ -102,6 +102,9 @@ def test_files_read_in_parallel_report_a_bug_as_one_line(
     content = write_tree({f"{name}.md": f"<h2>{name}?</h2>\n\nA\n" for name in "abcdef"})
     result = run_cli("build", str(content), "-o", str(tmp_path / "o"), "-v", cwd=tmp_path)
     assert result.exit_code == 1
-    assert "content/c.md: error: internal error: ValueError: unexpected token" in result.stderr
+    assert (
+        "content/c.md: error[internal]: internal error: ValueError: unexpected token"
+        in result.stderr
+    )
     assert "while processing content/c.md:\nTraceback" in result.stderr
     assert len(list((tmp_path / "o").rglob("*.apkg"))) == 5

@@ -95,10 +95,11 @@ def test_errors_exit_1_and_other_files_still_build(run_cli, write_tree, tmp_path
     result = run_cli("build", str(content), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "content/a-bad.md:2: error: invalid YAML in front matter: "
+        "content/a-bad.md:2: error[config]: invalid YAML in front matter: "
         "expected ',' or ']', but got '<stream end>'",
-        "content/b-binary.md: error: binary file, not markdown (it holds NUL bytes); not read",
-        "content/c-good.md:7: warning: image 'a.png' not found",
+        "content/b-binary.md: error[encoding]: binary file, not markdown (it holds NUL bytes); "
+        "not read",
+        "content/c-good.md:7: warning[image]: image 'a.png' not found",
     ]
     assert "Built 2 decks with 2 cards from 3 files" in result.stdout
     assert "1 warning, 2 errors" in result.stdout
@@ -109,7 +110,7 @@ def test_an_unwritable_output_is_an_error_per_deck(run_cli, write_tree, tmp_path
     (tmp_path / "out/good/01-Basics.apkg").mkdir(parents=True)  # in the way
     result = run_cli("build", "-q", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 1
-    assert result.stderr == "out/good/01-Basics.apkg: error: cannot write: Is a directory\n"
+    assert result.stderr == "out/good/01-Basics.apkg: error[io]: cannot write: Is a directory\n"
     assert (tmp_path / "out/good/02-More.apkg").is_file()
 
 
@@ -125,8 +126,14 @@ def test_usage_errors_exit_2(run_cli, tmp_path: Path) -> None:
     assert no_content.exit_code == 2
     assert "no PATH given and no content/ folder here" in no_content.output
     (tmp_path / "content").mkdir()
-    bad_epoch = run_cli("build", epoch=None, cwd=tmp_path)
-    assert bad_epoch.exit_code == 0
+    empty = run_cli("build", cwd=tmp_path)
+    assert (empty.exit_code, empty.stderr) == (
+        2,
+        "error: no markdown notes (*.md, *.markdown) in content: it is empty\n",
+    )
+    (tmp_path / "content" / "a.md").write_text("## What?\n\nThat.\n", encoding="utf-8")
+    no_epoch = run_cli("build", epoch=None, cwd=tmp_path)
+    assert no_epoch.exit_code == 0
     assert run_cli("build", "--frobnicate", cwd=tmp_path).exit_code == 2
 
 
@@ -165,7 +172,10 @@ def test_a_bug_on_one_file_is_one_line_naming_it(
     content = write_tree({"boom.md": GOOD, "good.md": GOOD})
     result = run_cli("build", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 1
-    assert "content/boom.md: error: internal error: ValueError: unexpected token" in result.stderr
+    assert (
+        "content/boom.md: error[internal]: internal error: ValueError: unexpected token"
+        in result.stderr
+    )
     assert "Traceback" not in result.output
     assert (tmp_path / "out/good/01-Basics.apkg").is_file()
     verbose = run_cli("build", "-v", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
@@ -231,7 +241,7 @@ def test_a_failed_write_leaves_the_previous_deck_intact(
     result = run_cli("build", str(content), "-o", str(out), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [  # 01-Basics is unchanged: not written again
-        "out/good/02-More.apkg: error: cannot write: No space left",
+        "out/good/02-More.apkg: error[io]: cannot write: No space left",
     ]
     untouched = ["01-Basics.apkg", "02-More.apkg", "good", "manifest.json"]
     assert {p: p.read_bytes() for p in out.rglob("*.apkg")} == before
@@ -253,10 +263,11 @@ def test_two_books_writing_one_package_is_an_error(run_cli, write_tree, tmp_path
     result = run_cli("build", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "content/a.md:1: error: its deck a/00-a.apkg would overwrite the one built from "
+        "content/a.md:1: error[duplicate-output]: its deck a.apkg would overwrite the one built "
+        "from "
         "content/a.markdown; rename one of the files"
     ]
-    assert [p.name for p in (tmp_path / "out").rglob("*.apkg")] == ["00-a.apkg"]
+    assert [p.name for p in (tmp_path / "out").rglob("*.apkg")] == ["a.apkg"]
 
 
 def test_strict_fails_on_lines_on_no_card(run_cli, write_tree, tmp_path: Path) -> None:
@@ -265,7 +276,7 @@ def test_strict_fails_on_lines_on_no_card(run_cli, write_tree, tmp_path: Path) -
     result = run_cli("build", str(content), "-o", out, cwd=tmp_path)
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        "content/a.md:6: warning: line 6 on no card: text outside any question"
+        "content/a.md:6: warning[uncovered]: line 6 on no card: text outside any question"
     ]
     assert "Coverage: 0 of 1 lines of notes on cards, 1 on no card (see the warnings)" in (
         result.stdout
@@ -297,7 +308,7 @@ def test_bad_project_settings_build_nothing_under_that_root(
     result = run_cli("build", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "content/ankipress.yaml:2: error: invalid YAML in project settings: "
+        "content/ankipress.yaml:2: error[config]: invalid YAML in project settings: "
         "expected ',' or ']', but got '<stream end>'"
     ]
     assert not (tmp_path / "out").exists()

@@ -110,7 +110,7 @@ def test_a_closed_pipe_ends_quietly_with_the_commands_own_status(
     failed = closed_pipe_run(["build"], tmp_path)
     assert failed.returncode == 1
     assert failed.stderr.splitlines() == [  # the diagnostics only, then the exit status
-        "content/b.md:2: error: invalid YAML in front matter: "
+        "content/b.md:2: error[config]: invalid YAML in front matter: "
         "expected ',' or ']', but got '<stream end>'"
     ]
 
@@ -161,7 +161,7 @@ def test_broken_templates_name_no_program(write_tree, tmp_path: Path, monkeypatc
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["check", str(content)], prog_name="ankipress")
     assert result.stderr.splitlines() == [
-        f"content/cards/{name}: error: missing; a templates folder holds front.html, "
+        f"content/cards/{name}: error[templates]: missing; a templates folder holds front.html, "
         "back.html, style.css (the 'templates init DIR' command writes the defaults)"
         for name in ("back.html", "style.css")
     ]

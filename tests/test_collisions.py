@@ -147,11 +147,13 @@ def test_two_books_of_one_title_are_reported(run_cli, write_tree, tmp_path: Path
     )
     result, decks = build(run_cli, content, tmp_path / "out", epoch=1_000_000)
     assert result.stderr.splitlines() == [
-        "content/b.md:1: warning: book title 'Vision' is also the title of content/a.md:1: "
+        "content/b.md:1: warning[duplicate-deck]: book title 'Vision' is also the title of "
+        "content/a.md:1: "
         "Anki merges decks of one name, so both books' chapters go under one deck 'Vision' "
         "(deck 'Vision::01 Basics' would hold the cards of both); give one of them its own "
         "'title:'",
-        "content/c.md:1: warning: book title 'VISION' is also the title of content/a.md:1: "
+        "content/c.md:1: warning[duplicate-deck]: book title 'VISION' is also the title of "
+        "content/a.md:1: "
         "Anki merges decks of one name, so both books' chapters go under one deck 'VISION'; "
         "give one of them its own 'title:'",
     ]
@@ -187,7 +189,7 @@ def test_books_whose_paths_differ_only_in_case_get_two_packages(
     files = sorted(deck["file"] for deck in decks)
     assert files == ["Vision/01-Basics.apkg", "vision/01-Basics-2.apkg"]
     assert result.stderr.splitlines() == [
-        "content/vision.md:1: warning: the package of deck 'Seeing::01 Basics', "
+        "content/vision.md:1: warning[duplicate-output]: the package of deck 'Seeing::01 Basics', "
         "vision/01-Basics.apkg, is, where case is ignored, the package of 'Vision::01 Basics' "
         "from content/Vision.md: it is written to vision/01-Basics-2.apkg instead"
     ]
@@ -249,7 +251,8 @@ def test_a_package_of_removed_notes_moves_aside_for_a_live_one() -> None:
         (5, "B/01-T-2.apkg"),
     ]
     assert [str(d) for d in diagnostics.sorted()] == [
-        "b.md:1: warning: the package of deck 'C::01 T', B/01-T.apkg, is, where case is "
+        "b.md:1: warning[duplicate-output]: the package of deck 'C::01 T', B/01-T.apkg, is, where "
+        "case is "
         "ignored, the package of 'B::01 New' from b.md: it is written to B/01-T-2.apkg instead"
     ]
     assert settle_outputs(settled, Diagnostics()) == settled  # settled once and for all

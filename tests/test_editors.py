@@ -39,7 +39,7 @@ def build_in_anki(run_cli, write_tree, tmp_path: Path, files: dict[str, str | by
         css = "\n".join(model["css"] for model in col.models.all())
     finally:
         col.close()
-    warnings = [line for line in result.output.splitlines() if ": warning: " in line]
+    warnings = [line for line in result.output.splitlines() if ": warning[" in line]
     return InAnki(answers, warnings, media, css)
 
 
@@ -70,7 +70,9 @@ def test_typora_images_with_spaces_in_their_path(run_cli, write_tree, tmp_path: 
     assert '<span class="missing-image"></span>' in answer
     assert "![not an image](img/a b.png" in answer  # not exactly the form: text
     assert built.media[media_name(PNG_NEAR)] == PNG_NEAR
-    assert built.warnings == ["content/book.md:7: warning: image 'img/Never Drawn.png' not found"]
+    assert built.warnings == [
+        "content/book.md:7: warning[image]: image 'img/Never Drawn.png' not found"
+    ]
 
 
 def test_obsidian_embeds_are_found_by_name_nearest_first(
@@ -96,7 +98,7 @@ def test_obsidian_embeds_are_found_by_name_nearest_first(
     assert media_name(PNG_FAR) not in built.media and PNG_FAR not in built.media.values()
     assert built.media[media_name(PNG_NEAR)] == PNG_NEAR
     assert built.warnings == [
-        "content/vault/topics/book.md:9: warning: image 'nowhere.png' not found"
+        "content/vault/topics/book.md:9: warning[image]: image 'nowhere.png' not found"
     ]
 
 
@@ -173,9 +175,9 @@ def test_missing_raw_images_show_as_missing_markdown_images(
     assert '<span class="missing-image">gone too</span>' in answer
     assert "<img" not in answer and "QUJDQUJD" not in answer
     assert built.warnings == [
-        "content/book.md:3: warning: image 'figs/missing.png' not found",
-        "content/book.md:5: warning: image 'figs/also missing.png' not found",
-        "content/book.md:7: warning: image 'data:image/png;base64,QUJDQUJDQUJDQUJDQU…' "
+        "content/book.md:3: warning[image]: image 'figs/missing.png' not found",
+        "content/book.md:5: warning[image]: image 'figs/also missing.png' not found",
+        "content/book.md:7: warning[image]: image 'data:image/png;base64,QUJDQUJDQUJDQUJDQU…' "
         "uses the 'data:' scheme",
     ]
 

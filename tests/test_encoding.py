@@ -69,7 +69,7 @@ def test_legacy_chinese_encodings_are_read_with_a_warning_naming_them(
     result = build_one(tmp_path / "c", text.encode(encoding))
     assert cards(result)[0][0] == ("什么是扩散模型？" if encoding != "big5" else "什麼是擴散模型？")
     assert messages(result, tmp_path / "c") == [
-        f"book.md: warning: not UTF-8; read as {name} (detected); {CONVERT}"
+        f"book.md: warning[encoding]: not UTF-8; read as {name} (detected); {CONVERT}"
     ]
 
 
@@ -85,7 +85,7 @@ def test_utf16_is_read_only_with_its_byte_order_mark(tmp_path: Path) -> None:
     result = build_one(tmp_path / "c", NOTE.encode("utf-16"))
     assert cards(result) == EXPECTED
     assert messages(result, tmp_path / "c") == [
-        f"book.md: warning: read as UTF-16 (byte order mark); {CONVERT}"
+        f"book.md: warning[encoding]: read as UTF-16 (byte order mark); {CONVERT}"
     ]
 
 
@@ -94,21 +94,23 @@ def test_utf16_is_read_only_with_its_byte_order_mark(tmp_path: Path) -> None:
     [
         (
             b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
-            "book.md: error: binary file, not markdown (it holds NUL bytes); not read",
+            "book.md: error[encoding]: binary file, not markdown (it holds NUL bytes); not read",
         ),
         (
             b"# T\n\nok\n\x81\x81\xff\x80\n",
-            "book.md: error: cannot decode: not UTF-8 (byte 0x81 at line 4) and not GB18030, "
+            "book.md: error[encoding]: cannot decode: not UTF-8 (byte 0x81 at line 4) and not "
+            "GB18030, "
             "Big5, Windows-1252 text either; if you know its encoding, set 'encoding' in "
             "ankipress.yaml",
         ),
         (
             bytes(range(1, 9)) * 20,
-            "book.md: error: binary file, not markdown (it holds control characters); not read",
+            "book.md: error[encoding]: binary file, not markdown (it holds control characters); "
+            "not read",
         ),
         (
             "ab".encode("utf-16-le")[:-1].join([codecs.BOM_UTF16_LE, b""]),
-            "book.md: error: cannot decode as UTF-16 (byte order mark): truncated data",
+            "book.md: error[encoding]: cannot decode as UTF-16 (byte order mark): truncated data",
         ),
     ],
     ids=["nul", "undecodable", "controls", "truncated-utf16"],
@@ -126,7 +128,7 @@ def test_stray_control_characters_are_removed_with_a_warning(tmp_path: Path) -> 
     result = build_one(tmp_path / "c", data)
     assert cards(result) == EXPECTED
     assert messages(result, tmp_path / "c") == [
-        "book.md:7: warning: control characters removed (the first, U+0001, here)"
+        "book.md:7: warning[encoding]: control characters removed (the first, U+0001, here)"
     ]
 
 
@@ -134,7 +136,8 @@ def test_nul_never_reaches_a_card(tmp_path: Path) -> None:
     result = build_one(tmp_path / "c", NOTE.replace("再", "\x00").encode("utf-16"))
     assert cards(result) == []
     assert messages(result, tmp_path / "c") == [
-        "book.md: error: binary file, not markdown (it holds control characters); not read"
+        "book.md: error[encoding]: binary file, not markdown (it holds control characters); not "
+        "read"
     ]
 
 
@@ -142,7 +145,7 @@ def test_the_encoding_setting_names_the_encoding(tmp_path: Path) -> None:
     text = "<h2>Q?</h2>\n\n日本語のノート\n"
     detected = build_one(tmp_path / "a", text.encode("shift_jis"))
     assert cards(detected)[0][1] != "<p>日本語のノート</p>"  # guessed wrong, but said so
-    assert "warning: not UTF-8; read as" in messages(detected, tmp_path / "a")[0]
+    assert "warning[encoding]: not UTF-8; read as" in messages(detected, tmp_path / "a")[0]
     named = build_one(
         tmp_path / "b", text.encode("shift_jis"), **{"ankipress.yaml": "encoding: shift_jis\n"}
     )
@@ -153,16 +156,16 @@ def test_the_encoding_setting_names_the_encoding(tmp_path: Path) -> None:
 def test_bad_encoding_settings(tmp_path: Path) -> None:
     unknown = build_one(tmp_path / "a", NOTE.encode(), **{"ankipress.yaml": "encoding: klingon\n"})
     assert messages(unknown, tmp_path / "a") == [
-        "ankipress.yaml:1: error: setting 'encoding' names unknown encoding 'klingon'"
+        "ankipress.yaml:1: error[config]: setting 'encoding' names unknown encoding 'klingon'"
     ]
     wrong = build_one(tmp_path / "b", NOTE.encode("gbk"), **{"ankipress.yaml": "encoding: utf-8"})
     assert messages(wrong, tmp_path / "b") == [
-        "book.md:1: error: cannot decode as utf-8 (the 'encoding' setting): "
+        "book.md:1: error[encoding]: cannot decode as utf-8 (the 'encoding' setting): "
         "invalid continuation byte"
     ]
     in_front_matter = build_one(tmp_path / "c", b"---\nencoding: gbk\n---\n" + NOTE.encode())
     assert messages(in_front_matter, tmp_path / "c") == [
-        "book.md:2: warning: setting 'encoding' only works in ankipress.yaml; ignored here"
+        "book.md:2: warning[config]: setting 'encoding' only works in ankipress.yaml; ignored here"
     ]
 
 
@@ -188,7 +191,8 @@ def test_a_codec_that_fails_its_own_way_is_an_error_of_the_file(
     result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        f"content/a.md: error: cannot decode as {encoding} (the 'encoding' setting): {why}"
+        f"content/a.md: error[encoding]: cannot decode as {encoding} (the 'encoding' setting): "
+        f"{why}"
     )
 
 
@@ -201,7 +205,7 @@ def test_an_escape_of_a_lone_surrogate_is_no_character(run_cli, write_tree, tmp_
     result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
-        "content/a.md:3: error: decodes to a lone surrogate (U+D800), no character"
+        "content/a.md:3: error[encoding]: decodes to a lone surrogate (U+D800), no character"
     )
 
 
@@ -214,6 +218,7 @@ def test_a_character_that_reorders_the_text_shown_is_said(run_cli, write_tree, t
     result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        "content/a.md:3: warning: U+202E reorders the text shown after it (a card shows it in "
+        "content/a.md:3: warning[encoding]: U+202E reorders the text shown after it (a card shows "
+        "it in "
         "another order than it is written)"
     ]

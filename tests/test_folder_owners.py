@@ -127,7 +127,7 @@ def test_a_live_lock_entry_of_another_folders_note_ships_no_note(run_cli, tmp_pa
     assert list(out.rglob("*.apkg")) == []
     ours = mine.resolve()
     expected = [
-        f"b/notes/README.md:{line}: warning: {question!r} has the GUID {guid!r} that "
+        f"b/notes/README.md:{line}: warning[foreign]: {question!r} has the GUID {guid!r} that "
         "b/notes/ankipress.lock gives it, the GUID of a note of another notes folder, "
         f"{ours} (built on this machine first): left out, and that folder's note left as it "
         "is. If that folder is a copy of this one, build that one (or delete it); if these "
@@ -238,7 +238,7 @@ def test_a_lock_with_a_bad_namespace_is_an_error(run_cli, write_tree, tmp_path) 
     result = run_cli("build", str(content), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
-        "content/ankipress.lock:1: error: unreadable lock, so nothing is built from its "
+        "content/ankipress.lock:1: error[lock]: unreadable lock, so nothing is built from its "
         "folder: its namespace is not 32 hexadecimal digits"
     )
 
@@ -313,7 +313,8 @@ def test_a_strangers_templates_never_restyle_another_folders_cards(
     )
     assert result.exit_code == 1, result.output
     assert result.stderr.splitlines()[0] == (
-        "b/notes/ankipress.yaml: error: the note type 'ankipress' has other templates or CSS "
+        "b/notes/ankipress.yaml: error[templates]: the note type 'ankipress' has other templates "
+        "or CSS "
         f"here than {mine.resolve()} builds it with (built on this machine first): its cards "
         "would take these looks; give these notes a note type of their own ('note_type:' in "
         "ankipress.yaml), or the same templates"
@@ -343,7 +344,8 @@ def test_a_file_in_a_subfolder_naming_another_files_book_is_refused(
     result = run_cli("build", str(mine / "stranger"), "-o", str(tmp_path / "decks"), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
-        "a/notes/stranger/evil.md:1: error: book id 'README' is already used by README.md "
+        "a/notes/stranger/evil.md:1: error[duplicate-book]: book id 'README' is already used by "
+        "README.md "
         "(its lock says so; not read in this build); give one of them its own 'id:' in its "
         "front matter"
     )
@@ -426,7 +428,8 @@ def test_a_note_type_named_with_a_control_character_is_an_error(run_cli, tmp_pat
     result = run_cli("build", str(folder), "-o", str(tmp_path / "decks"), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
-        "a/notes/ankipress.yaml:1: error: setting 'note_type' must be a name of at most 100 "
+        "a/notes/ankipress.yaml:1: error[config]: setting 'note_type' must be a name of at most "
+        "100 "
         "characters, without control characters"
     )
 
@@ -456,7 +459,7 @@ def test_a_folder_dropped_from_the_build_retires_nothing(
         "sync", str(fork), str(other), *target.args, "-o", str(tmp_path / "b" / "decks"),
         "--removed", "delete", "--format", "json", epoch=2_000_000,
     )  # fmt: skip
-    assert result.exit_code == 1 and "error: the note type 'ankipress'" in result.stderr
+    assert result.exit_code == 1 and "error[templates]: the note type 'ankipress'" in result.stderr
     assert json.loads(result.stdout)["totals"]["retired"] == 0
     with target.anki() as col:
         assert {q: cards(col, q) for q in before} == before
@@ -513,7 +516,7 @@ def test_a_second_clone_builds_the_notes_it_has_as_the_first_has_them(
     text = MINE.replace("An array of any number of axes.", "An array.")
     (clone / "README.md").write_text(text, "utf-8")
     done = run_cli("build", str(clone), "-o", str(tmp_path / "b" / "decks"), cwd=tmp_path)
-    assert [line.split(": warning: ")[0] for line in done.stderr.splitlines()] == [
+    assert [line.split(": warning[")[0] for line in done.stderr.splitlines()] == [
         "b/notes/README.md:7"
     ]
     (package,) = (tmp_path / "b" / "decks").rglob("*.apkg")

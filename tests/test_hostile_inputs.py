@@ -52,7 +52,7 @@ def test_images_that_cannot_be_read_are_warned(
     os.symlink("loop.png", root / "loop.png")
     code, errors, packages = build(run_cli, root, tmp_path)
     assert code == 0 and len(packages) == 2
-    assert len(errors) == 1 and errors[0].startswith("content/a.md:3: warning: image ")
+    assert len(errors) == 1 and errors[0].startswith("content/a.md:3: warning[image]: image ")
     assert why in errors[0]
 
 
@@ -61,7 +61,7 @@ def test_a_raw_image_with_a_bad_url_is_warned(run_cli, write_tree, tmp_path: Pat
     code, errors, packages = build(run_cli, root, tmp_path)
     assert code == 0 and len(packages) == 1
     assert errors == [
-        "content/a.md:3: warning: image 'http://[::1' cannot be read (Invalid IPv6 URL); "
+        "content/a.md:3: warning[image]: image 'http://[::1' cannot be read (Invalid IPv6 URL); "
         "not packaged"
     ]
 
@@ -69,35 +69,43 @@ def test_a_raw_image_with_a_bad_url_is_warned(run_cli, write_tree, tmp_path: Pat
 def test_yaml_nested_too_deep_is_an_error_of_its_file(run_cli, write_tree, tmp_path: Path) -> None:
     root = write_tree({"a.md": "---\ntitle: " + "[" * 3000 + "\n---\n" + GOOD, "b.md": GOOD})
     code, errors, packages = build(run_cli, root, tmp_path)
-    assert code == 1 and [p.parent.name for p in packages] == ["b"]
-    assert errors == ["content/a.md:2: error: front matter nests too deep to read"]
+    assert code == 1 and [p.stem for p in packages] == ["b"]
+    assert errors == ["content/a.md:2: error[config]: front matter nests too deep to read"]
 
 
 def test_project_settings_nested_too_deep_are_an_error(run_cli, write_tree, tmp_path: Path) -> None:
     root = write_tree({"ankipress.yaml": "tags: " + "[" * 3000 + "\n", "a.md": GOOD})
     code, errors, _ = build(run_cli, root, tmp_path)
     assert code == 1
-    assert errors == ["content/ankipress.yaml:1: error: project settings nests too deep to read"]
+    assert errors == [
+        "content/ankipress.yaml:1: error[config]: project settings nests too deep to read"
+    ]
 
 
 @pytest.mark.parametrize(
     ("change", "why"),
     [
-        (lambda h, e: ({"ankipress_lock": 1, "note_type": "x"}, e), "1: error: unreadable lock"),
+        (
+            lambda h, e: ({"ankipress_lock": 1, "note_type": "x"}, e),
+            "1: error[lock]: unreadable lock",
+        ),
         (
             lambda h, e: ({**h, "note_type": {"hash": "a", "changed": float("inf")}}, e),
-            "1: error: unreadable lock",
+            "1: error[lock]: unreadable lock",
         ),
-        (lambda h, e: (h, {**e, "changed": 1e400}), "2: error: unreadable lock"),
-        (lambda h, e: (h, {**e, "tags": ["a b"]}), "2: error: unreadable lock"),
-        (lambda h, e: (h, {**e, "tags": ["<img/src=x/onerror=y>"]}), "2: error: unreadable lock"),
-        (lambda h, e: (h, {**e, "deck": 10**30}), "2: error: unreadable lock"),
-        (lambda h, e: (h, {**e, "at": "/etc/passwd:1"}), "2: error: unreadable lock"),
-        (lambda h, e: (h, {**e, "guid": "a b"}), "2: error: unreadable lock"),
-        (lambda h, e: (h, {**e, "text": ["x"]}), "2: error: unreadable lock"),
-        (lambda h, e: (h, {**e, "at": "a.md:²"}), "2: error: unreadable lock"),
-        (lambda h, e: (h, {**e, "at": ".:3"}), "2: error: unreadable lock"),
-        (lambda h, e: ({"ankipress_lock": 3}, e), "1: error: unreadable lock"),
+        (lambda h, e: (h, {**e, "changed": 1e400}), "2: error[lock]: unreadable lock"),
+        (lambda h, e: (h, {**e, "tags": ["a b"]}), "2: error[lock]: unreadable lock"),
+        (
+            lambda h, e: (h, {**e, "tags": ["<img/src=x/onerror=y>"]}),
+            "2: error[lock]: unreadable lock",
+        ),
+        (lambda h, e: (h, {**e, "deck": 10**30}), "2: error[lock]: unreadable lock"),
+        (lambda h, e: (h, {**e, "at": "/etc/passwd:1"}), "2: error[lock]: unreadable lock"),
+        (lambda h, e: (h, {**e, "guid": "a b"}), "2: error[lock]: unreadable lock"),
+        (lambda h, e: (h, {**e, "text": ["x"]}), "2: error[lock]: unreadable lock"),
+        (lambda h, e: (h, {**e, "at": "a.md:²"}), "2: error[lock]: unreadable lock"),
+        (lambda h, e: (h, {**e, "at": ".:3"}), "2: error[lock]: unreadable lock"),
+        (lambda h, e: ({"ankipress_lock": 3}, e), "1: error[lock]: unreadable lock"),
     ],
 )
 def test_hostile_lock_values_are_errors_naming_their_line(
@@ -155,7 +163,8 @@ def test_two_lock_entries_with_one_guid_are_an_error(run_cli, write_tree, tmp_pa
     _, errors, _ = build(run_cli, root, tmp_path)
     guid = json.loads(first)["guid"]
     assert errors == [
-        "content/ankipress.lock:3: error: unreadable lock, so nothing is built from its folder: "
+        "content/ankipress.lock:3: error[lock]: unreadable lock, so nothing is built from its "
+        "folder: "
         f"its guid {guid!r} is also on line 2"
     ]
 
@@ -211,9 +220,9 @@ def test_an_html_element_left_open_swallows_nothing(run_cli, write_tree, tmp_pat
     code, errors, packages = build(run_cli, root, tmp_path)
     assert code == 0
     assert errors == [
-        "content/a.md:1: warning: '<script>' is never closed; shown as text, not as HTML",
-        "content/a.md:9: warning: '<textarea>' is never closed; shown as text, not as HTML",
-        "content/a.md:17: warning: '<!-- TODO: write' is never closed; read as text",
+        "content/a.md:1: warning[html]: '<script>' is never closed; shown as text, not as HTML",
+        "content/a.md:9: warning[html]: '<textarea>' is never closed; shown as text, not as HTML",
+        "content/a.md:17: warning[html]: '<!-- TODO: write' is never closed; read as text",
     ]
     col = open_collection(tmp_path / "anki")
     import_packages(col, packages)
@@ -303,4 +312,4 @@ def test_a_markdown_file_that_is_a_symlink_loop_is_warned(
     os.symlink("loop.md", root / "loop.md")
     code, errors, packages = build(run_cli, root, tmp_path)
     assert code == 0 and len(packages) == 1
-    assert errors == ["content/loop.md: warning: symlink loop; not read"]
+    assert errors == ["content/loop.md: warning[outside]: symlink loop; not read"]

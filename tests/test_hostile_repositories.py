@@ -51,7 +51,7 @@ def test_a_lock_that_leads_out_of_the_content_folder_is_not_read(
     result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr == (
-        "content/ankipress.lock:1: error: unreadable lock, so nothing is built from its "
+        "content/ankipress.lock:1: error[lock]: unreadable lock, so nothing is built from its "
         f"folder: it is a symlink to {outside}, outside the content folder\n"
     )
     assert not list((tmp_path / "out").rglob("*.apkg"))
@@ -76,7 +76,7 @@ def test_a_guid_a_lock_gives_that_another_content_folder_has_is_refused(
     result = run_cli("build", str(first), str(second), "-o", str(out), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr == (
-        f"second/ankipress.lock: error: the GUID {taken!r} of 'What is Q?' (second/b.md:3) "
+        f"second/ankipress.lock: error[lock]: the GUID {taken!r} of 'What is Q?' (second/b.md:3) "
         "is also the GUID of 'What is C?' (content/a.md:3), in another content folder: "
         "nothing is built from this folder until its lock no longer gives it\n"
     )
@@ -105,7 +105,7 @@ def test_a_lock_of_json_nested_too_deep_is_an_error_of_its_folder(
     result = run_cli("build", str(good), str(bad), "-o", str(out), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr == (
-        "bad/ankipress.lock:2: error: unreadable lock, so nothing is built from its folder: "
+        "bad/ankipress.lock:2: error[lock]: unreadable lock, so nothing is built from its folder: "
         "JSON nested too deep\n"
     )
     assert [f[0] for f in fields(out)] == ["What is C?"]
@@ -119,7 +119,7 @@ def test_a_line_break_in_a_file_name_prints_no_line_of_its_own(
     result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 0
     assert all(not line.startswith("content/a.md:1: error") for line in result.output.split("\n"))
-    assert "content/evil\\x0acontent/a.md:1: error: forged.md:5: warning:" in result.stderr
+    assert "content/evil\\x0acontent/a.md:1: error: forged.md:5: warning[image]:" in result.stderr
 
 
 def test_every_lock_the_tool_writes_reads_back(run_cli, write_tree, tmp_path: Path) -> None:
@@ -214,7 +214,7 @@ def test_an_svg_that_could_run_is_not_packed(run_cli, write_tree, tmp_path: Path
     result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 0
     assert result.stderr == (
-        "content/a.md:5: warning: image 'evil.svg' holds '<script', which could run or load "
+        "content/a.md:5: warning[image]: image 'evil.svg' holds '<script', which could run or load "
         "opened on its own; not packaged\n"
     )
     (package,) = sorted((tmp_path / "out").rglob("*.apkg"))
@@ -289,8 +289,8 @@ def test_only_pictures_sound_and_video_by_their_content_are_packed(
     assert result.exit_code == 0
     why = "is no picture, sound or video by its content (a browser could open it as a page)"
     assert result.stderr.splitlines() == [
-        f"content/a.md:5: warning: image 'evil.html' {why}; not packaged",
-        f"content/a.md:5: warning: image 'page.png' {why}; not packaged",
+        f"content/a.md:5: warning[image]: image 'evil.html' {why}; not packaged",
+        f"content/a.md:5: warning[image]: image 'page.png' {why}; not packaged",
     ]
     (package,) = sorted((tmp_path / "out").rglob("*.apkg"))
     media = dump_package(package)["media"]
@@ -308,7 +308,8 @@ def test_a_template_asset_a_browser_would_open_as_a_page_is_not_packed(
     result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines() == [
-        "content/cards/_help.xml: warning: asset refused: no style sheet, and by its content "
+        "content/cards/_help.xml: warning[templates]: asset refused: no style sheet, and by its "
+        "content "
         "no picture, font, sound or video named as one (a browser could open it as a page); "
         "not packed"
     ]

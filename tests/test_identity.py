@@ -95,7 +95,7 @@ def test_repeated_question_is_told_apart_by_section(tmp_path: Path) -> None:
     guids, diagnostics = _guids(tmp_path, text)
     assert len(set(guids)) == 3
     assert diagnostics == [
-        "book.md:14: warning: question 'Q one？' is also asked at line 3; "
+        "book.md:14: warning[duplicate-question]: question 'Q one？' is also asked at line 3; "
         "their cards are told apart by chapter and section"
     ]
     reordered, _ = _guids(
@@ -114,10 +114,11 @@ def test_books_sharing_an_id_are_refused(run_cli, write_tree, tmp_path: Path) ->
     result = run_cli("build", str(root), "--out", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 1
     assert (
-        "content/b/other.md:1: error: book id 'notes' is already used by content/a/notes.md; "
+        "content/b/other.md:1: error[duplicate-book]: book id 'notes' is already used by "
+        "content/a/notes.md; "
         "give one of them its own 'id:' in its front matter"
     ) in result.output
-    assert [p.name for p in (tmp_path / "out").rglob("*.apkg")] == ["00-notes.apkg"]
+    assert [p.name for p in (tmp_path / "out").rglob("*.apkg")] == ["notes.apkg"]
 
 
 def test_files_of_one_name_in_two_folders_are_two_books(

@@ -124,7 +124,7 @@ def test_in_a_fresh_checkout_a_removed_note_says_where_it_was(
     (content / "other.md").write_text("# Other\n\n## Why?\n\nBecause.\n", encoding="utf-8")
     packages = build(run_cli, content, tmp_path / "o2", 2_000_000, "--no-cache")
     assert [p.relative_to(tmp_path / "o2").as_posix() for p in packages] == [
-        "other/00-Other.apkg",
+        "other.apkg",
         f"vision/removed-{_removed_deck('vision')}.apkg",
     ]
     log = import_packages(col, packages)

@@ -67,7 +67,8 @@ def test_a_build_removes_the_stale_temporary_files_a_killed_build_left(
     content folder and in the output folder's go, with the folder of a package pruned; a
     running build's stay, and so does anything else: a symlink of the same name, a file
     of another name."""
-    root = write_tree({"a.md": GOOD, "c.md": GOOD})
+    chaptered = "# A\n\n## Chapter 1 Basics\n\n### Why?\n\nBecause.\n"  # out/a/01-Basics.apkg
+    root = write_tree({"a.md": chaptered, "c.md": GOOD})
     out = tmp_path / "out"
     assert build(run_cli, root, tmp_path)[0] == 0
     (root / "c.md").unlink()
@@ -195,12 +196,12 @@ def test_an_image_over_the_limit_is_not_packaged(run_cli, write_tree, tmp_path: 
     code, errors, packages = build(run_cli, root, tmp_path)
     assert code == 0 and len(packages) == 2
     assert errors == [
-        "content/a.md:3: warning: image 'big.png' is 2.5 GB, over the 20 MB limit "
+        "content/a.md:3: warning[size]: image 'big.png' is 2.5 GB, over the 20 MB limit "
         "(--image-limit); not packaged"
     ]
-    (note,) = dump_package(tmp_path / "out" / "a" / "00-a.apkg")["notes"]
+    (note,) = dump_package(tmp_path / "out" / "a.apkg")["notes"]
     assert '<span class="missing-image">a plot</span>' in note["fields"][1]
-    with zipfile.ZipFile(tmp_path / "out" / "a" / "00-a.apkg") as archive:
+    with zipfile.ZipFile(tmp_path / "out" / "a.apkg") as archive:
         assert archive.namelist() == ["collection.anki2", "media"]
 
 
@@ -210,12 +211,12 @@ def test_the_image_limit_is_an_option(run_cli, write_tree, tmp_path: Path) -> No
     code, errors, _ = build(run_cli, root, tmp_path, "--image-limit", "1KB")
     assert code == 0
     assert errors == [
-        "content/a.md:3: warning: image 'plot.png' is 2.01 KB, over the 1 KB limit "
+        "content/a.md:3: warning[size]: image 'plot.png' is 2.01 KB, over the 1 KB limit "
         "(--image-limit); not packaged"
     ]
     code, errors, _ = build(run_cli, root, tmp_path, "--image-limit", "3KB")
     assert (code, errors) == (0, [])  # the cache keeps no outcome of another limit
-    media = dump_package(tmp_path / "out" / "a" / "00-a.apkg")["media"]
+    media = dump_package(tmp_path / "out" / "a.apkg")["media"]
     assert list(media.values()) == [len(PNG) + 2000]
     checked = run_cli("check", str(root), "--image-limit", "1KB", cwd=tmp_path)
     assert "over the 1 KB limit (--image-limit); not packaged" in checked.stderr
@@ -227,9 +228,10 @@ def test_a_note_file_over_the_limit_is_an_error(run_cli, write_tree, tmp_path: P
     root = write_tree({"b.md": GOOD})
     sparse(root / "a.md", b"## What?\n\nText.\n", 50_000_000)
     code, errors, packages = build(run_cli, root, tmp_path)
-    assert code == 1 and [p.parent.name for p in packages] == ["b"]
+    assert code == 1 and [p.stem for p in packages] == ["b"]
     assert errors == [
-        "content/a.md: error: note file is 50 MB, over the 10 MB limit (--note-limit); not built"
+        "content/a.md: error[size]: note file is 50 MB, over the 10 MB limit (--note-limit); not "
+        "built"
     ]
 
 
@@ -238,7 +240,8 @@ def test_the_note_limit_is_an_option(run_cli, write_tree, tmp_path: Path) -> Non
     code, errors, packages = build(run_cli, root, tmp_path, "--note-limit", "2KB")
     assert code == 1 and len(packages) == 1
     assert errors == [
-        "content/a.md: error: note file is 2.02 KB, over the 2 KB limit (--note-limit); not built"
+        "content/a.md: error[size]: note file is 2.02 KB, over the 2 KB limit (--note-limit); not "
+        "built"
     ]
     code, errors, packages = build(run_cli, root, tmp_path, "--note-limit", "1MB")
     assert (code, errors, len(packages)) == (0, [], 2)
@@ -262,8 +265,8 @@ def test_a_note_that_needs_more_memory_than_a_build_takes_is_an_error(
     result = run_cli("build", str(root), "-o", str(tmp_path / "out"), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        f"content/p{n}.md: error: not built: reading it needs more than 48 MB of memory (a "
+        f"content/p{n}.md: error[size]: not built: reading it needs more than 48 MB of memory (a "
         "build takes at most 1024 MB); split the file"
         for n in range(files)
     ]
-    assert [p.name for p in (tmp_path / "out").rglob("*.apkg")] == ["00-ok.apkg"]
+    assert [p.name for p in (tmp_path / "out").rglob("*.apkg")] == ["ok.apkg"]

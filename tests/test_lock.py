@@ -199,7 +199,8 @@ def test_an_unreadable_lock_is_an_error_and_left_alone(run_cli, write_tree, tmp_
     result = run_cli("build", str(content), "-o", str(tmp_path / "o"), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        "content/ankipress.lock:2: error: unreadable lock, so nothing is built from its folder: "
+        "content/ankipress.lock:2: error[lock]: unreadable lock, so nothing is built from its "
+        "folder: "
         "Expecting value"
     )
     assert (content / "ankipress.lock").read_text() == '{"ankipress_lock":1}\nnot json\n'

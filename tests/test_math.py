@@ -111,7 +111,8 @@ def test_a_runaway_display_block_is_reported(run_cli, write_tree, tmp_path: Path
     )
     result = run_cli("check", str(root), cwd=tmp_path)
     assert result.stderr.splitlines() == [
-        "content/book.md:3: warning: display math runs to line 8 across blank lines and text; "
+        "content/book.md:3: warning[math]: display math runs to line 8 across blank lines and "
+        "text; "
         "close its $$"
     ]
 
@@ -133,7 +134,8 @@ def test_mathjax_commands_that_link_load_or_style_are_taken_out(
     assert "\\href" not in answer and "\\style" not in answer
     assert "{javascript:alert(1)}{x}" in answer  # the arguments stay, as plain groups
     assert built.warnings == [
-        "content/book.md:3: warning: MathJax command \\href, \\style taken out of the card (in "
+        "content/book.md:3: warning[math]: MathJax command \\href, \\style taken out of the card "
+        "(in "
         "code, made inert): math links, loads or styles nothing"
     ]
 

@@ -53,7 +53,7 @@ GARDEN_OUTLINE = [
     "    L21-L25  When is the best time to water?  [topic]",
     "  Pests  (L27; no deck: no question answered)",
     "    L29  Which pests chew kale leaves?  [topic]  (unanswered: no answer)",
-    "content/garden.md:25: warning: image 'can.png' not found",
+    "content/garden.md:25: warning[image]: image 'can.png' not found",
 ]
 
 
@@ -145,14 +145,15 @@ def test_missing_paths_and_errors(run_cli, write_tree, tmp_path: Path) -> None:
     result = run_cli("outline", "nowhere.md", "empty", "content", cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "empty: warning: no markdown files here",
-        "nowhere.md: error: no such file or folder",
+        "empty: warning[io]: no markdown files here",
+        "nowhere.md: error[io]: no such file or folder",
     ]
     lines = result.stdout.splitlines()
     assert lines[: len(GARDEN_OUTLINE)] == GARDEN_OUTLINE
     assert lines[len(GARDEN_OUTLINE) :] == [
         "content/seeds.md: 0 cards in 0 decks",
-        "content/seeds.md: error: binary file, not markdown (it holds NUL bytes); not read",
+        "content/seeds.md: error[encoding]: binary file, not markdown (it holds NUL bytes); not "
+        "read",
     ]
     bad = write_tree({"ankipress.yaml": "chapter_level: 9\n"})
     result = run_cli("outline", "--format", "json", str(bad), cwd=tmp_path)
@@ -160,7 +161,7 @@ def test_missing_paths_and_errors(run_cli, write_tree, tmp_path: Path) -> None:
     report = json.loads(result.stdout)
     assert report["files"] == [] and report["errors"] == 1
     assert report["diagnostics"][0]["text"] == (
-        "content/ankipress.yaml:1: error: setting 'chapter_level' must be a heading level "
+        "content/ankipress.yaml:1: error[config]: setting 'chapter_level' must be a heading level "
         "from 1 to 6, not 9"
     )
 

@@ -249,32 +249,31 @@ def test_a_build_with_errors_keeps_listing_the_packages_it_leaves(
     assert "<p>An array, fixed.</p>" in {n.fields["Answer"] for n in notes(col)}
 
 
-def test_an_output_folder_inside_the_notes_is_refused(run_cli, tmp_path: Path) -> None:
+def test_an_output_folder_holding_the_notes_is_refused(run_cli, tmp_path: Path) -> None:
+    """Decks written among the notes mix into them; a folder of their own inside a notes
+    folder (``decks/`` in a vault at the repository's top) holds no notes, and builds."""
     notes_folder = tmp_path / "notes"
-    notes_folder.mkdir()
-    (notes_folder / "vision.md").write_text(BOOK, encoding="utf-8")
-    result = run_cli("build", "notes", "-o", "notes/decks", cwd=tmp_path)
-    assert result.exit_code == 1
-    assert result.stderr == (
-        error(
-            "notes/decks",
-            "the output folder is inside the notes folder notes: the decks would be mixed "
-            "into the notes; nothing written: choose an output folder (-o) outside it",
-        )
-        + "\n"
+    (notes_folder / "topics").mkdir(parents=True)
+    (notes_folder / "topics" / "vision.md").write_text(BOOK, encoding="utf-8")
+    message = (
+        "the output folder holds notes this build reads (notes/topics/vision.md): the decks "
+        "would be mixed into the notes; nothing written: choose an output folder (-o) that "
+        "holds no notes, such as decks/ beside them"
     )
-    assert sorted(p.name for p in notes_folder.iterdir()) == ["vision.md"]  # no lock either
+    for out in ("notes", "notes/topics"):
+        result = run_cli("build", "notes", "-o", out, cwd=tmp_path)
+        assert (result.exit_code, result.stderr) == (1, error(out, message) + "\n")
+        assert sorted(p.name for p in notes_folder.rglob("*")) == ["topics", "vision.md"]
     result = run_cli("build", ".", "-o", ".", cwd=notes_folder)
     assert result.exit_code == 1
-    assert result.stderr == (
-        error(
-            ".",
-            "the output folder is the notes folder . itself: the decks would be mixed into "
-            "the notes; nothing written: choose an output folder (-o) outside it",
-        )
-        + "\n"
-    )
-    assert sorted(p.name for p in notes_folder.iterdir()) == ["vision.md"]
+    assert "topics/vision.md): the decks would be mixed" in result.stderr
+    assert sorted(p.name for p in notes_folder.rglob("*")) == ["topics", "vision.md"]
+
+    result = run_cli("build", ".", "-o", "decks", cwd=notes_folder)  # a vault's own decks/
+    assert result.exit_code == 0, result.output
+    assert (notes_folder / "decks" / "topics" / "vision" / "01-Transformers.apkg").is_file()
+    again = run_cli("build", ".", "-o", "decks", cwd=notes_folder)
+    assert again.exit_code == 0 and "from 1 file into decks/" in again.output  # decks/ holds none
 
 
 def test_the_default_output_folder_beside_the_notes_is_not_inside_them(

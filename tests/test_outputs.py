@@ -41,7 +41,7 @@ def test_a_build_with_broken_templates_leaves_the_lock_and_manifest_alone(
     (content / "tpl").mkdir()  # no templates in it
     out = tmp_path / "out"
     broken = run_cli("build", str(content), "-o", str(out), cwd=tmp_path, epoch=1_000_000)
-    assert broken.exit_code == 1 and "tpl/front.html: error: missing" in broken.stderr
+    assert broken.exit_code == 1 and "tpl/front.html: error[templates]: missing" in broken.stderr
     assert not (content / "ankipress.lock").exists() and not (out / "manifest.json").exists()
 
     (content / "ankipress.yaml").write_text("title: Vision\n", encoding="utf-8")
@@ -168,7 +168,7 @@ def test_a_lock_and_settings_under_the_first_name_are_still_read(
     out = tmp_path / "out"
     first = run_cli("build", str(content), "-o", str(out), cwd=tmp_path, epoch=1_000_000)
     assert first.stderr.startswith(
-        "content/ankideck.yaml: warning: settings under the tool's old name: "
+        "content/ankideck.yaml: warning[config]: settings under the tool's old name: "
         "rename the file to ankipress.yaml\n"
     )
     assert "Renamed Notes::01 Transformers" in first.stdout
@@ -180,7 +180,9 @@ def test_a_lock_and_settings_under_the_first_name_are_still_read(
     (content / "vision.md").write_text(reworded, encoding="utf-8")
     shutil.rmtree(out)
     second = run_cli("build", str(content), "-o", str(out), cwd=tmp_path, epoch=2_000_000)
-    assert "content/ankideck.lock: warning: the lock under the tool's old name" in second.stderr
+    assert (
+        "content/ankideck.lock: warning[lock]: the lock under the tool's old name" in second.stderr
+    )
     assert "'What is a patch?' -> 'What exactly is a patch?'" in second.stdout  # GUID kept
     assert lock.is_file() and (content / "ankideck.lock").read_text(encoding="utf-8") == old
 
@@ -288,7 +290,8 @@ def test_the_first_names_note_type_setting_means_the_tools_own(
     (content / "ankipress.yaml").write_text("note_type: ankideck\n", encoding="utf-8")
     result = run_cli("build", str(content), "-o", str(tmp_path / "b"), "--no-lock", cwd=tmp_path)
     assert result.stderr == (
-        "content/ankipress.yaml: warning: note_type 'ankideck' is the tool's own, now named "
+        "content/ankipress.yaml: warning[config]: note_type 'ankideck' is the tool's own, now "
+        "named "
         "ankipress: delete the setting\n"
     )
     (a,), (b,) = (tmp_path / "a").rglob("*.apkg"), (tmp_path / "b").rglob("*.apkg")
@@ -337,12 +340,12 @@ def test_another_folder_never_replaces_a_package_of_an_earlier_build(
         (tmp_path / name / "notes.md").write_text(f"## {question}\n\nIt.\n", encoding="utf-8")
     first = run_cli("build", "a", "-o", "out", "--no-lock", cwd=tmp_path)
     assert first.exit_code == 0
-    package = tmp_path / "out" / "notes" / "00-notes.apkg"
+    package = tmp_path / "out" / "notes.apkg"
     before = package.read_bytes()
     second = run_cli("build", "b", "-o", "out", "--no-lock", cwd=tmp_path)
     assert second.exit_code == 1
     assert (
-        "b/notes.md: error: out/notes/00-notes.apkg holds the cards of ../a/notes.md (an "
+        "b/notes.md: error[duplicate-output]: out/notes.apkg holds the cards of ../a/notes.md (an "
         "earlier build into this folder), not replaced" in second.output
     )
     assert package.read_bytes() == before

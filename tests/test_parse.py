@@ -162,6 +162,6 @@ def test_bad_front_matter_is_an_error_with_its_line(tmp_path: Path) -> None:
     book, diagnostics = parse("---\ntitle: ok\nid: [unclosed\n---\n# x\n", tmp_path)
     assert book is None
     assert diagnostics == [
-        "book.md:3: error: invalid YAML in front matter: "
+        "book.md:3: error[config]: invalid YAML in front matter: "
         "expected ',' or ']', but got '<stream end>'"
     ]

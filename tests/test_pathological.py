@@ -31,7 +31,7 @@ EXPECTED: dict[str, tuple[int, str | None, str | None]] = {
     "a line of 20k asides": (1, "is kept in the answer", "(DNS?)(DNS?)"),
     "A then 200k spaces": (1, None, "x"),
     "<a name= then 100k spaces": (1, None, "x"),
-    "## 1. What? then 100k spaces": (1, None, "It."),
+    "## 1. What? then 100k spaces": (1, "the whole file is one card", "It."),
     "**a** then 100k spaces": (1, None, "x"),
 }
 
@@ -58,7 +58,7 @@ def test_an_unclosed_code_fence_says_it_swallowed_the_rest(tmp_path: Path) -> No
     (root / "n.md").write_text("<h2>Q1?</h2>\n\n```\nx\n\n<h2>Q2?</h2>\n\nA2\n", encoding="utf-8")
     result = build(BuildOptions(paths=(root,), out=tmp_path / "decks", write=False))
     assert [str(d).removeprefix(f"{root}/") for d in result.diagnostics.sorted()] == [
-        "n.md:3: warning: code fence is never closed; it runs to line 8, all of it code"
+        "n.md:3: warning[fence]: code fence is never closed; it runs to line 8, all of it code"
     ]
     assert result.cards == 1
 
@@ -71,8 +71,9 @@ def test_exact_warnings_for_nesting(tmp_path: Path) -> None:
     (root / "n.md").write_text(text, encoding="utf-8")
     result = build(BuildOptions(paths=(root,), out=tmp_path / "decks", write=False))
     assert [str(d).removeprefix(f"{root}/") for d in result.diagnostics.sorted()] == [
-        "n.md:27: warning: nested too deep to format; lines 27-28 shown as written",
-        "n.md:30: warning: answer nests HTML elements more than 200 deep; shown as HTML source",
+        "n.md:27: warning[nesting]: nested too deep to format; lines 27-28 shown as written",
+        "n.md:30: warning[nesting]: answer nests HTML elements more than 200 deep; shown as HTML "
+        "source",
     ]
     first, second = result.decks[0].notes
     assert "<code>24\n- 25\n</code>" in first.answer  # as written, minus its indent

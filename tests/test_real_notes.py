@@ -214,7 +214,10 @@ def test_a_repeated_heading_is_two_cards_with_a_warning(built) -> None:
         "<p>Uses moments.</p>",
     ]
     assert len({n.guid for n in adam}) == 2
-    assert "content/repeated.md:13: warning: question 'Adam' is also asked at line 5" in output
+    assert (
+        "content/repeated.md:13: warning[duplicate-question]: question 'Adam' is also asked at "
+        "line 5" in output
+    )
 
 
 def test_question_text_loses_numbering_and_prefixes(built) -> None:
@@ -342,7 +345,8 @@ def test_a_prose_line_that_asks_inside_an_answer_is_reported(built) -> None:
     got = cards(found, "prose-question.md")
     assert "Why does OpenCV store BGR?" in got["Colour spaces"].fields["Answer"]
     assert (
-        "content/prose-question.md:7: warning: question 'Why does OpenCV store BGR?' is kept "
+        "content/prose-question.md:7: warning[nested-question]: question 'Why does OpenCV store "
+        "BGR?' is kept "
         "in the answer of 'Colour spaces' (line 3), with no card of its own"
     ) in output
     nested = [n["line"] for n in report["nested_questions"] if "prose-question" in n["path"]]
@@ -352,7 +356,7 @@ def test_a_prose_line_that_asks_inside_an_answer_is_reported(built) -> None:
 def test_an_image_in_a_question_is_reported(built) -> None:
     output, _, found = built
     assert (
-        "content/question-image.md:1: warning: an image in a question is not shown on "
+        "content/question-image.md:1: warning[image]: an image in a question is not shown on "
         "the card; put it in the answer" in output
     )
     assert list(cards(found, "question-image.md")) == [

@@ -58,8 +58,8 @@ def test_missing_image_warns_and_shows_alt(write_tree) -> None:
     assert '<span class="missing-image">the alt</span>' in note.answer
     assert '<span class="missing-image">raw</span>' in note.answer
     assert diagnostics == [
-        "content/book.md:4: warning: image 'imgs/none.png' not found",
-        "content/book.md:6: warning: image 'gone.jpg' not found",
+        "content/book.md:4: warning[image]: image 'imgs/none.png' not found",
+        "content/book.md:6: warning[image]: image 'gone.jpg' not found",
     ]
     assert note.media == ()
 
@@ -72,9 +72,10 @@ def test_remote_images_stay_links_and_outside_files_are_refused(write_tree, tmp_
     assert '<img src="https://example.org/a.png" alt="r">' in note.answer
     assert note.media == ()
     assert diagnostics == [
-        "content/book.md:5: warning: image '../secret.png' is outside the content root; "
+        "content/book.md:5: warning[image]: image '../secret.png' is outside the content root; "
         "not packaged",
-        "content/book.md:7: warning: image '/etc/hosts' is outside the content root; not packaged",
+        "content/book.md:7: warning[image]: image '/etc/hosts' is outside the content root; not "
+        "packaged",
     ]
 
 

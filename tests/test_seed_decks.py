@@ -149,11 +149,9 @@ def test_note_type_deck_and_context(anki_notes: list[AnkiNote]) -> None:
     card = _card(anki_notes, H2_BOOKS[2], "请介绍下StableDiffusion和latent-diffusion什么关系？")
     assert card.note_type == "ankipress"
     assert list(card.fields) == ["Question", "Answer", "Context", "Source", "Extra"]
-    assert card.deck == "002_21b532080459c8e8::05 【StableDiffusion】核心基础知识高频考点"
-    assert (
-        card.fields["Context"]
-        == "002_21b532080459c8e8 › 第五章 【StableDiffusion】核心基础知识高频考点"
-    )
+    book = "视频生成模型高频考点（T5、CLIP、Stable Diffusion、DiT）"  # content/ankipress.yaml
+    assert card.deck == f"面试笔记::{book}::05 【StableDiffusion】核心基础知识高频考点"
+    assert card.fields["Context"] == f"{book} › 第五章 【StableDiffusion】核心基础知识高频考点"
     assert card.fields["Source"] == "content/002_21b532080459c8e8.md"
     assert card.fields["Extra"] == ""
 
@@ -175,9 +173,9 @@ def test_details_answers_are_dedented_markdown(anki_notes: list[AnkiNote]) -> No
     assert card.fields["Answer"].startswith("<ol>\n<li>马尔可夫链：")
     assert "<li>高斯噪声变化：" in card.fields["Answer"]
     assert card.fields["Context"] == (
-        "004_f9a1bf275696cc07 › 1.2 各类 Diffusion 模型原理篇 › 1.2.1 DDPM算法原理部分"
+        "Diffusion 模型原理 › 1.2 各类 Diffusion 模型原理篇 › 1.2.1 DDPM算法原理部分"
     )
-    assert card.deck == "004_f9a1bf275696cc07::02 各类 Diffusion 模型原理篇"
+    assert card.deck == "面试笔记::Diffusion 模型原理::02 各类 Diffusion 模型原理篇"
 
 
 def test_term_items_and_their_trailing_figures(anki_notes: list[AnkiNote]) -> None:
@@ -188,14 +186,14 @@ def test_term_items_and_their_trailing_figures(anki_notes: list[AnkiNote]) -> No
     ]
     qkv = _card(anki_notes, FREE_FORM, "qkv怎么相互作用")
     assert qkv.fields["Answer"].startswith("<p>q叉乘k的转置")
-    assert qkv.deck == "003_01c1f62bfc1d3243::10 Transformer"
+    assert qkv.deck == "面试笔记::算法岗面试准备::10 Transformer"
 
 
 def test_topic_cards_keep_bold_lines_as_subheadings(anki_notes: list[AnkiNote]) -> None:
     janus = _card(anki_notes, FREE_FORM, "Janus")
     assert "<p><strong>网络结构</strong></p>" in janus.fields["Answer"]
     assert "<p><strong>DeepSeek Janus Pro</strong></p>" in janus.fields["Answer"]
-    assert janus.fields["Context"] == "003_01c1f62bfc1d3243 › 扩散模型"
+    assert janus.fields["Context"] == "算法岗面试准备 › 扩散模型"
     transformer = _card(anki_notes, FREE_FORM, "Transformer").fields["Answer"]
     assert "<p><strong>3.1 Transformer输入</strong></p>" in transformer
     # the file's sources after its last answer, set apart by blank lines: not that card's

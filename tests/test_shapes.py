@@ -62,7 +62,7 @@ def test_unclosed_details_runs_to_the_next_heading(tmp_path: Path) -> None:
     book, diagnostics = parse(text, tmp_path)
     assert cards(book) == [("A", "Q?", "details"), ("B", "B", "topic")]
     assert diagnostics == [
-        "book.md:3: warning: <details> is never closed; its answer runs to line 6"
+        "book.md:3: warning[details]: <details> is never closed; its answer runs to line 6"
     ]
 
 
@@ -185,20 +185,21 @@ def test_topics_off_leaves_prose_uncovered_with_a_reason(tmp_path: Path) -> None
     [
         (
             "title: [oops",
-            "book.md:2: error: invalid YAML in front matter: "
+            "book.md:2: error[config]: invalid YAML in front matter: "
             "expected ',' or ']', but got '<stream end>'",
         ),
         (
             "title: ok\nchapter_level: 9",
-            "book.md:3: error: setting 'chapter_level' must be a heading level from 1 to 6, not 9",
+            "book.md:3: error[config]: setting 'chapter_level' must be a heading level from 1 to "
+            "6, not 9",
         ),
         (
             "shapes: [details, cloze]",
-            "book.md:2: error: setting 'shapes' names unknown "
+            "book.md:2: error[config]: setting 'shapes' names unknown "
             "shape 'cloze' (known: h2, details, q, term, topic)",
         ),
-        ("- a list", "book.md:2: error: front matter must be a mapping of keys to values"),
-        ("tags:\n  - {a: 1}", "book.md:2: error: setting 'tags' must be a list of text"),
+        ("- a list", "book.md:2: error[config]: front matter must be a mapping of keys to values"),
+        ("tags:\n  - {a: 1}", "book.md:2: error[config]: setting 'tags' must be a list of text"),
     ],
 )
 def test_bad_settings_are_errors_with_their_line(
@@ -209,10 +210,14 @@ def test_bad_settings_are_errors_with_their_line(
     assert diagnostics == [message]
 
 
-def test_unknown_setting_is_a_warning(tmp_path: Path) -> None:
-    book, diagnostics = parse("---\ntitle: T\ncolour: red\n---\n# x\n\ntext\n", tmp_path)
+def test_a_mistyped_setting_is_a_warning_and_an_editors_key_is_not(tmp_path: Path) -> None:
+    text = "---\ntitle: T\ncolour: red\nchapter_lvl: 2\n---\n## What is x?\n\ntext\n"
+    book, diagnostics = parse(text, tmp_path)
     assert book is not None
-    assert diagnostics == ["book.md:3: warning: unknown setting 'colour' ignored"]
+    assert diagnostics == [
+        "book.md:4: warning[config]: unknown setting 'chapter_lvl' ignored "
+        "(did you mean 'chapter_level'?)"
+    ]
 
 
 def test_cjk_bold_and_indented_prose_render_as_meant() -> None:

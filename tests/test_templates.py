@@ -58,13 +58,15 @@ def test_field_references_are_checked_with_file_and_line(folder: Path) -> None:
             "back.html": "{{FrontSide}}\n{{#Extra}}\n{{Extra}}\n{{/Source}}\n{{#Tags}}{{Tags}}",
         },
     ) == [
-        "back.html:2: error: {{#Extra}} is never closed with {{/Extra}}",
-        "back.html:4: error: {{/Source}} closes a section never opened here (expected {{/Extra}})",
-        "back.html:5: error: {{#Tags}} is never closed with {{/Tags}}",
-        "front.html:2: error: {{Anser}} names no field of the note type (fields: Question, "
+        "back.html:2: error[templates]: {{#Extra}} is never closed with {{/Extra}}",
+        "back.html:4: error[templates]: {{/Source}} closes a section never opened here (expected "
+        "{{/Extra}})",
+        "back.html:5: error[templates]: {{#Tags}} is never closed with {{/Tags}}",
+        "front.html:2: error[templates]: {{Anser}} names no field of the note type (fields: "
+        "Question, "
         "Answer, Context, Source, Extra; or FrontSide, Tags, Type, Deck, Subdeck, Card, "
         "CardFlag, CardID)",
-        "front.html:3: error: {{type:Qestion}} names no field of the note type (fields: "
+        "front.html:3: error[templates]: {{type:Qestion}} names no field of the note type (fields: "
         "Question, Answer, Context, Source, Extra; or FrontSide, Tags, Type, Deck, Subdeck, "
         "Card, CardFlag, CardID)",
     ]
@@ -78,10 +80,12 @@ def test_a_front_without_a_field_and_network_loads(folder: Path) -> None:
             "style.css": '@import url("https://fonts.example.org/x.css");\n',
         },
     ) == [
-        "front.html: error: the front shows no field: Anki refuses such a card template",
-        "front.html:1: warning: loads something from the network: it breaks offline and on "
+        "front.html: error[templates]: the front shows no field: Anki refuses such a card template",
+        "front.html:1: warning[templates]: loads something from the network: it breaks offline "
+        "and on "
         "AnkiDroid",
-        "style.css:1: warning: loads something from the network: it breaks offline and on "
+        "style.css:1: warning[templates]: loads something from the network: it breaks offline and "
+        "on "
         "AnkiDroid",
     ]
 
@@ -89,7 +93,8 @@ def test_a_front_without_a_field_and_network_loads(folder: Path) -> None:
 def test_missing_files_say_how_to_get_them(folder: Path) -> None:
     (folder / "style.css").unlink()
     assert messages(folder) == [
-        "style.css: error: missing; a templates folder holds front.html, back.html, style.css "
+        "style.css: error[templates]: missing; a templates folder holds front.html, back.html, "
+        "style.css "
         "(the 'templates init DIR' command writes the defaults)"
     ]
 
@@ -99,7 +104,7 @@ def test_another_card_template_is_refused_for_the_frozen_note_type(folder: Path)
     (folder / "reverse.back.html").write_text("{{Question}}", encoding="utf-8")
     (message,) = messages(folder)
     assert message.startswith(
-        "reverse.front.html: error: another card template would change the note type "
+        "reverse.front.html: error[templates]: another card template would change the note type "
         "'ankipress': Anki would then mark every existing note 'conflicting' on re-import"
     )
     assert "'note_type: NAME' in ankipress.yaml" in message
@@ -135,7 +140,8 @@ def test_templates_setting_must_stay_inside_the_content_root(write_tree, tmp_pat
     shutil.copytree(DEFAULT_TEMPLATES, tmp_path / "elsewhere")
     result = build(BuildOptions(paths=(content,), out=tmp_path / "o"))
     assert [str(d).removeprefix(f"{content}/") for d in result.diagnostics.sorted()] == [
-        "ankipress.yaml: error: templates '../elsewhere' is not a folder inside the content root"
+        "ankipress.yaml: error[config]: templates '../elsewhere' is not a folder inside the "
+        "content root"
     ]
     assert result.decks == []
 

@@ -693,8 +693,8 @@ def test_a_front_naming_a_box_and_a_run_of_bare_headings_are_suspect(built) -> N
             "in another shape (a <details>, a list), set 'details: answer' or 'shapes'",
         ),
     ]
-    assert "content/suspect.md:6: warning: the front '展开' names no question" in output
-    assert "Suspect: 25 cards in 19 files may be read wrongly" in output
+    assert "content/suspect.md:6: warning[suspect]: the front '展开' names no question" in output
+    assert "Suspect: 26 cards in 20 files may be read wrongly" in output
 
 
 def test_many_asking_lines_and_one_card_is_suspect(built) -> None:

@@ -70,9 +70,11 @@ def test_what_is_removed_is_reported_by_line(write_tree) -> None:
         '<a href="javascript:z()">d</a></p>',
     )
     assert diagnostics == [
-        "content/book.md:3: warning: removed from the card (not allowed there): onclick",
-        "content/book.md:5: warning: removed from the card (not allowed there): <script>, <iframe>",
-        "content/book.md:6: warning: removed from the card (not allowed there): javascript: link",
+        "content/book.md:3: warning[html]: removed from the card (not allowed there): onclick",
+        "content/book.md:5: warning[html]: removed from the card (not allowed there): <script>, "
+        "<iframe>",
+        "content/book.md:6: warning[html]: removed from the card (not allowed there): javascript: "
+        "link",
     ]
 
 
@@ -124,13 +126,13 @@ def test_images_outside_the_content_root_are_refused(write_tree, tmp_path: Path)
     assert [m.path.name for m in note.media] == ["in.png"]
     outside = "is outside the content root; not packaged"
     assert diagnostics == [
-        f"content/book.md:3: warning: image '../secret.png' {outside}",
-        f"content/book.md:3: warning: image '/etc/hosts' {outside}",
-        f"content/book.md:3: warning: image 'link.png' {outside}",
-        f"content/book.md:3: warning: image 'linkdir/secret.png' {outside}",
-        f"content/book.md:5: warning: image '{tmp_path}/secret.png' {outside}",
-        "content/book.md:5: warning: image 'file:///etc/passwd' uses the 'file:' scheme",
-        f"content/book.md:5: warning: image 'sub/../../secret.png' {outside}",
+        f"content/book.md:3: warning[image]: image '../secret.png' {outside}",
+        f"content/book.md:3: warning[image]: image '/etc/hosts' {outside}",
+        f"content/book.md:3: warning[image]: image 'link.png' {outside}",
+        f"content/book.md:3: warning[image]: image 'linkdir/secret.png' {outside}",
+        f"content/book.md:5: warning[image]: image '{tmp_path}/secret.png' {outside}",
+        "content/book.md:5: warning[image]: image 'file:///etc/passwd' uses the 'file:' scheme",
+        f"content/book.md:5: warning[image]: image 'sub/../../secret.png' {outside}",
     ]
 
 
@@ -146,8 +148,9 @@ def test_markdown_outside_the_content_root_is_not_read(write_tree, tmp_path: Pat
     questions = sorted(n.question for d in result.decks for n in d.notes)
     assert questions == ["Q?", "R?"]
     assert [str(d).removeprefix(f"{root}/") for d in result.diagnostics.sorted()] == [
-        f"leak.md: warning: symlink to {outside}/private.md is outside the content root; not read",
-        f"leakdir: warning: symlink to {outside} is outside the content root; not read",
+        f"leak.md: warning[outside]: symlink to {outside}/private.md is outside the content root; "
+        "not read",
+        f"leakdir: warning[outside]: symlink to {outside} is outside the content root; not read",
     ]
 
 
@@ -172,7 +175,8 @@ def test_a_settings_file_leading_outside_is_refused(write_tree, tmp_path: Path) 
     result = build(BuildOptions(paths=(root,), out=tmp_path / "out", write=False))
     assert result.decks == []
     assert [str(d).removeprefix(f"{root}/") for d in result.diagnostics.sorted()] == [
-        f"ankipress.yaml: error: symlink to {tmp_path}/elsewhere.yaml is outside the content "
+        f"ankipress.yaml: error[outside]: symlink to {tmp_path}/elsewhere.yaml is outside the "
+        "content "
         "root; not read"
     ]
 

@@ -57,11 +57,13 @@ def test_template_files_leading_outside_the_content_are_refused(write_tree, tmp_
         assert b"SECRET" not in package.read("collection.anki2")
         assert all(b"SECRET" not in package.read(name) for name in package.namelist())
     assert shown(result.diagnostics, content) == [
-        f"cards/_font.woff2: warning: asset refused: a symlink to {private}/font.woff2, "
+        f"cards/_font.woff2: warning[templates]: asset refused: a symlink to {private}/font.woff2, "
         "outside the content root; not packed",
-        f"cards/back.html: warning: a symlink to {private}/back.html, outside the content "
+        f"cards/back.html: warning[templates]: a symlink to {private}/back.html, outside the "
+        "content "
         "root; not read: the default back.html is used instead",
-        f"cards/style.css: warning: a symlink to {private}/style.css, outside the content "
+        f"cards/style.css: warning[templates]: a symlink to {private}/style.css, outside the "
+        "content "
         "root; not read: the default style.css is used instead",
     ]
     assert result.note_types[content].back == DEFAULT_BACK
@@ -85,10 +87,12 @@ def test_no_template_file_that_is_not_a_regular_file_is_opened(write_tree, tmp_p
     assert done.returncode == 0, done.stderr
     warnings = [line.removeprefix(f"{content}/") for line in done.stderr.splitlines()]
     for expected in (
-        "cards/_fifo.woff2: warning: asset refused: not a regular file; not packed",
-        "cards/back.html: warning: not a regular file; not read: the default back.html is "
+        "cards/_fifo.woff2: warning[templates]: asset refused: not a regular file; not packed",
+        "cards/back.html: warning[templates]: not a regular file; not read: the default back.html "
+        "is "
         "used instead",
-        "cards/style.css: warning: not a regular file; not read: the default style.css is "
+        "cards/style.css: warning[templates]: not a regular file; not read: the default style.css "
+        "is "
         "used instead",
     ):
         assert expected in warnings
@@ -144,7 +148,7 @@ def test_active_content_in_a_template_is_refused(tmp_path: Path, html: str, what
     templates = load_templates(folder, diagnostics)
     assert templates is not None and templates.back == DEFAULT_BACK
     (message,) = [str(d).removeprefix(f"{folder}/") for d in diagnostics.sorted()]
-    assert message.startswith("back.html:3: warning: refused: ") and what in message
+    assert message.startswith("back.html:3: warning[templates]: refused: ") and what in message
     assert message.endswith(
         "which could run or load code in every card; nothing is stripped from a template: "
         "the default back.html is used instead"
@@ -174,7 +178,7 @@ def test_active_content_in_the_css_is_refused(tmp_path: Path, css: str, what: st
     templates = load_templates(folder, diagnostics)
     assert templates is not None and templates.css.startswith(DEFAULT_CSS)
     (message,) = [str(d).removeprefix(f"{folder}/") for d in diagnostics.sorted()]
-    assert message.startswith("style.css:2: warning: refused: ") and what in message
+    assert message.startswith("style.css:2: warning[templates]: refused: ") and what in message
     assert message.endswith("the default style.css is used instead")
 
 
@@ -189,7 +193,7 @@ def test_a_front_left_open_cannot_take_in_the_back(tmp_path: Path) -> None:
     templates = load_templates(folder, diagnostics)
     assert templates is not None and "<img" not in templates.front
     (message,) = [str(d).removeprefix(f"{folder}/") for d in diagnostics.sorted()]
-    assert message.startswith("front.html:1: warning: refused: a tag left unfinished")
+    assert message.startswith("front.html:1: warning[templates]: refused: a tag left unfinished")
 
 
 def test_only_assets_a_card_can_use_without_script_are_packed(write_tree, tmp_path) -> None:
@@ -199,9 +203,11 @@ def test_only_assets_a_card_can_use_without_script_are_packed(write_tree, tmp_pa
     (content / "cards/_more.css").write_text("@import 'file:///etc/passwd';", encoding="utf-8")
     result = build(BuildOptions(paths=(content,), out=tmp_path / "o"))
     assert shown(result.diagnostics, content) == [
-        "cards/_more.css: warning: asset refused: a style sheet with a file: URL (line 1); "
+        "cards/_more.css: warning[templates]: asset refused: a style sheet with a file: URL (line "
+        "1); "
         "not packed",
-        "cards/_tool.js: warning: asset refused: a script or a page, which a card could only "
+        "cards/_tool.js: warning[templates]: asset refused: a script or a page, which a card "
+        "could only "
         "use through a script; not packed",
     ]
     assert [asset.name[:6] for asset in result.note_types[content].assets] == ["_font-"]
@@ -268,8 +274,8 @@ def test_the_preview_never_writes_through_a_symlink(run_cli, write_tree, tmp_pat
     result = run_cli("preview", str(content), "-o", str(site), cwd=tmp_path)
     assert result.exit_code == 1
     assert result.stderr == (
-        "site/_mathjax: error: the preview's MathJax cannot be written there; no page written\n"
-        "site/_mathjax/tex-svg.js: warning: not written: a symlink or a file stands where a "
+        "site/_mathjax: error[io]: the preview's MathJax cannot be written there; no page written\n"
+        "site/_mathjax/tex-svg.js: warning[io]: not written: a symlink or a file stands where a "
         "folder should be; not written through it\n"
     )
     assert sorted(p.name for p in outside.rglob("*")) == ["index.html", "mathjax"]
@@ -294,7 +300,8 @@ def test_the_preview_deletes_and_replaces_only_its_own_pages(run_cli, write_tree
     result = run_cli("preview", str(content), "-o", str(mine), cwd=tmp_path)
     assert (mine / "index.html").read_text(encoding="utf-8") == "my index"
     assert (
-        "mine/index.html: warning: not replaced: the preview did not write this file; move it away"
+        "mine/index.html: warning[io]: not replaced: the preview did not write this file; move it "
+        "away"
     ) in result.stderr
 
 
@@ -312,7 +319,7 @@ def test_a_build_never_writes_through_a_symlink_in_its_output(write_tree, tmp_pa
     result = build(BuildOptions(paths=(content,), out=out))
     assert list(elsewhere.iterdir()) == []
     assert [str(d).removeprefix(f"{tmp_path}/") for d in result.diagnostics.sorted()] == [
-        "o/vision/01-Transformers.apkg: error: cannot write: a symlink or a file stands where "
+        "o/vision/01-Transformers.apkg: error[io]: cannot write: a symlink or a file stands where "
         "a folder should be; not written through it"
     ]
     (out / "vision").unlink()
@@ -341,7 +348,7 @@ def test_a_default_output_folder_that_is_a_symlink_is_not_written_through(
         result = run_cli(command, cwd=tmp_path)
         assert result.exit_code == 1
         assert result.stderr == (
-            f"{folder}: error: the default output folder is a symlink (to {elsewhere}); "
+            f"{folder}: error[outside]: the default output folder is a symlink (to {elsewhere}); "
             "nothing written through it: give -o to write there\n"
         )
         assert list(elsewhere.iterdir()) == []
@@ -363,7 +370,7 @@ def test_a_template_asset_over_the_size_of_an_image_is_not_packed(tmp_path: Path
     assert templates is not None
     assert [m.name.split("-")[0] for m in templates.assets] == ["_small"]
     assert [str(d).removeprefix(f"{folder}/") for d in diagnostics.sorted()] == [
-        "_big.woff: warning: asset refused: 2.5 GB, over the 20 MB limit; not packed"
+        "_big.woff: warning[templates]: asset refused: 2.5 GB, over the 20 MB limit; not packed"
     ]
 
 

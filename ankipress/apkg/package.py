@@ -22,20 +22,38 @@ from ankipress.records import Book, Chapter, Deck, MediaFile, Note
 if TYPE_CHECKING:
     import genanki
 
-_UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')
+_UNSAFE_IN_FILE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]++')
 _MAX_SLUG = 60
 
 
 def make_deck(book: Book, chapter: Chapter, notes: tuple[Note, ...], width: int) -> Deck:
-    """``Book::NN Chapter``, written to ``<book path>/<NN>-<chapter>.apkg``."""
+    """``Parent::Book::NN Chapter``, written to ``<book path>/<NN>-<chapter>.apkg``; the text
+    before a book's first chapter (or a book of none), deck ``Parent::Book``, to
+    ``<book path>.apkg``: the files are laid out as the decks nest. ``::`` in the parent
+    deck or the title nests decks, as in Anki."""
+    book_name = book_deck_name(book)
     number = str(chapter.number).zfill(width)
     title = _deck_name_part(chapter.title)
-    name = _deck_name_part(book.title)
+    stem = book.source.rel.with_suffix("")
     if chapter.number or title:
-        name = f"{name}::{number} {title}".rstrip()
-    slug = _UNSAFE_IN_FILE_NAME.sub("-", chapter.title or book.title).strip("-.")[:_MAX_SLUG]
-    output = PurePosixPath(book.source.rel.with_suffix("")) / f"{number}-{slug or 'chapter'}.apkg"
-    return Deck(name, deck_id(book.key, chapter.deck_key), output, notes, book.source, book.key)
+        name = f"{book_name}::{number} {title}".rstrip()
+        output = stem / f"{number}-{file_name_part(chapter.title or book.title)}.apkg"
+    else:
+        name, output = book_name, stem.with_name(f"{stem.name}.apkg")
+    deck = deck_id(book.key, chapter.deck_key)
+    return Deck(name, deck, output, notes, book.source, book.key, book_name)
+
+
+def book_deck_name(book: Book) -> str:
+    """The deck of a whole book: its parent decks, then its title (``::`` nests)."""
+    parts = [*(book.deck or "").split("::"), *book.title.split("::")]
+    return "::".join(part for part in map(_deck_name_part, parts) if part) or "Notes"
+
+
+def file_name_part(text: str) -> str:
+    """A title as a file name: spaced as written, without what a file system refuses."""
+    spaced = " ".join(card_text(text).split())
+    return _UNSAFE_IN_FILE_NAME.sub("-", spaced).strip("-. ")[:_MAX_SLUG].strip() or "chapter"
 
 
 def _deck_name_part(text: str) -> str:

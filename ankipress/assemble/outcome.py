@@ -84,6 +84,8 @@ class BuildResult:
     # the roots whose lock this build applied and checked (not one it dropped): only their
     # locks' entries a sync may retire
     locked: frozenset[Path] = frozenset()
+    restyled: frozenset[Path] = frozenset()  # roots whose card templates changed since the lock
+    no_notes: bool = False  # no markdown file and no lock in the paths given: nothing done
 
     @property
     def uncovered_lines(self) -> int:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import shutil
 import stat
-from collections.abc import Iterable
 from functools import cache
 from pathlib import Path, PurePosixPath
 
@@ -36,17 +35,12 @@ def refuse_output_folder(
     """Whether the output folder is one a build must not write: inside the notes it reads,
     or with a manifest or cache folder there that ankipress did not write (each an error)."""
     out = options.out
-    notes = _notes_around(out, options.paths, sources)
-    if notes is not None:
-        shown = display_path(notes)
-        where = (
-            f"the notes folder {shown} itself"
-            if notes == out.resolve()
-            else f"inside the notes folder {shown}"
-        )
+    held = _notes_held(out, sources)
+    if held is not None:
         message = (
-            f"the output folder is {where}: the decks would be mixed into the notes; nothing "
-            "written: choose an output folder (-o) outside it"
+            f"the output folder holds notes this build reads ({held.display}): the decks would "
+            "be mixed into the notes; nothing written: choose an output folder (-o) that holds "
+            "no notes, such as decks/ beside them"
         )
         diagnostics.error(display_path(out), 0, message, "outside")
         return True
@@ -121,21 +115,12 @@ def _kind(path: Path) -> str | None:
     return "folder" if stat.S_ISDIR(mode) else "file"
 
 
-def _notes_around(out: Path, paths: Iterable[Path], sources: list[SourceFile]) -> Path | None:
-    """The notes folder the output folder ``out`` is inside (or is), if it is: a folder
-    given (a file given: its folder) that holds it, inside the notes root of a file the
-    build reads. A notes root that holds the folder given (a marker above it) does not
-    make its other folders notes: ``decks`` beside the ``content`` given is no part of it.
-    Of the two, the one nearer ``out``."""
+def _notes_held(out: Path, sources: list[SourceFile]) -> SourceFile | None:
+    """The first note the build reads that is inside the output folder ``out``, if one is:
+    packages written there would lie among the notes. A folder of its own inside a notes
+    folder (``decks/`` in an Obsidian vault) holds none, and is the user's choice."""
     try:
         where = out.resolve()
-        given = [path.resolve() for path in paths]
-        folders = {path if path.is_dir() else path.parent for path in given}
     except (OSError, RuntimeError):
         return None
-    roots = {source.root for source in sources}
-    for folder in sorted(folders):
-        for root in sorted(roots):
-            if where.is_relative_to(folder) and where.is_relative_to(root):
-                return max(folder, root, key=lambda p: len(p.parts))
-    return None
+    return next((source for source in sources if source.path.is_relative_to(where)), None)

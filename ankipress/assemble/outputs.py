@@ -89,13 +89,13 @@ def warn_shared_deck_names(decks: list[Deck], diagnostics: Diagnostics) -> None:
     books: dict[str, dict[str, list[Deck]]] = {}  # by title: by book file, its decks
     for deck in decks:
         if not _removed_only(deck):
-            title = _folded(deck.name.split("::", 1)[0])
+            title = _folded(_book_name(deck))
             books.setdefault(title, {}).setdefault(deck.book.display, []).append(deck)
     for by_file in books.values():
         first, *others = by_file.items()
         names = {_folded(deck.name) for deck in first[1]}
         for file, own in others:
-            title = own[0].name.split("::", 1)[0]
+            title = _book_name(own[0])
             shared = [deck.name for deck in own if _folded(deck.name) in names]
             merged = f" (deck {shared[0]!r} would hold the cards of both)" if shared else ""
             diagnostics.warning(
@@ -106,6 +106,10 @@ def warn_shared_deck_names(decks: list[Deck], diagnostics: Diagnostics) -> None:
                 "give one of them its own 'title:'",
                 "duplicate-deck",
             )
+
+
+def _book_name(deck: Deck) -> str:
+    return deck.book_name or deck.name.split("::", 1)[0]
 
 
 def _folded(text: str | PurePosixPath) -> str:

@@ -33,7 +33,7 @@ from ankipress.cards.notetype import DEFAULT_TEMPLATES, NOTE_TYPE_NAME, Template
 from ankipress.cards.templates import load_templates
 from ankipress.diagnostics import display_path
 from ankipress.identity.apply_lock import Locked, apply_locks, save_lock
-from ankipress.identity.lockfile import Lock
+from ankipress.identity.lockfile import Lock, lock_path
 from ankipress.identity.owners import (
     Owners,
     owners_held,
@@ -78,6 +78,9 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     result = BuildResult()
     sources = discover(options.paths, diagnostics=result.diagnostics)
     result.files, result.sources = len(sources), sources
+    if not sources and not any(lock_path(_folder(path)).is_file() for path in options.paths):
+        result.no_notes = True  # a wrong path: nothing is read, so nothing written or pruned
+        return result  # (a notes folder whose lock is left, its notes all deleted, retires them)
     result.partial = partial_roots(options.paths, sources)
     if options.write and refuse_output_folder(options, sources, result.diagnostics):
         return result  # nothing read, nothing written
@@ -158,6 +161,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     else:
         locked, parts = reused
     result.decks, result.changes = locked.decks, locked.changes
+    result.restyled = frozenset(locked.restyled)
     dropped = {deck.book.root for deck in result.decks} - set(templates)  # no templates
     dropped |= roots_sharing_guids(result.decks, result.diagnostics)
     result.decks = [d for d in result.decks if d.book.root not in dropped]  # errors said
@@ -281,6 +285,10 @@ def _templates(
     return found
 
 
+def _folder(path: Path) -> Path:
+    return path if path.is_dir() else path.parent
+
+
 def _project_settings(sources: list[SourceFile], result: BuildResult) -> dict[Path, Settings]:
     """Each content root's settings file; a root whose file is bad builds nothing."""
     found: dict[Path, Settings] = {}
@@ -289,4 +297,10 @@ def _project_settings(sources: list[SourceFile], result: BuildResult) -> dict[Pa
         loaded = load_project_settings(root, display, result.diagnostics)
         if loaded is not None:
             found[root] = loaded
+            if root not in result.partial:  # a rule for no file is a mistyped path
+                files = [source.rel.as_posix() for source in sources if source.root == root]
+                for rule in loaded.files:
+                    if not any(rule.matches(rel) for rel in files):
+                        message = f"files {rule.pattern!r} names no markdown file here"
+                        result.diagnostics.warning(display, rule.line, message, "config")
     return found

@@ -81,7 +81,7 @@ def settle(
     for c in changes:
         if c.guid not in removed:
             changed.setdefault(book_of[c.guid], []).append(
-                replace(c, kind="unchanged", before="", moved_from="")
+                replace(c, kind="unchanged", before="", moved_from="", was_at="")
             )
     answers: dict[str, set[str]] = {}
     for entry in entries:

@@ -13,6 +13,7 @@ from ankipress.assemble.outcome import COMBINED_FILE
 from ankipress.atomic import write_bytes
 from ankipress.cards.notetype import DEFAULT_TEMPLATES
 from ankipress.cards.templates import REQUIRED
+from ankipress.cli.init import init_command
 from ankipress.cli.outline import outline
 from ankipress.cli.review import check, plan, preview
 from ankipress.cli.shared import (
@@ -198,6 +199,7 @@ def _components(folder: Path) -> list[Path]:
     return [here / Path(*parts[: i + 1]) for i in range(len(parts))]
 
 
+main.add_command(init_command)
 main.add_command(check)
 main.add_command(plan)
 main.add_command(preview)

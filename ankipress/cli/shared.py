@@ -18,6 +18,7 @@ from ankipress.assemble.pipeline import BuildOptions, BuildResult
 from ankipress.assemble.pipeline import build as run_build
 from ankipress.cli.summary import count
 from ankipress.diagnostics import Diagnostic, Diagnostics, Severity
+from ankipress.folders import walk
 from ankipress.limits import DEFAULT_LIMITS, Limits, parse_size, shown_size
 
 DEFAULT_CONTENT = Path("content")
@@ -36,7 +37,7 @@ def chosen_out(out: Path) -> Path:
             f"the default output folder is a symlink (to {os.readlink(out)}); "
             "nothing written through it: give -o to write there"
         )
-        say(str(Diagnostic(str(out), 0, Severity.ERROR, message)), err=True)
+        say(str(Diagnostic(str(out), 0, Severity.ERROR, message, "outside")), err=True)
         sys.exit(1)
     return out
 
@@ -163,6 +164,10 @@ def run(options: BuildOptions, quiet: bool = False, verbose: bool = False) -> Bu
             say(format_exc(), err=True)
         say(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(1)
+    if result.no_notes:
+        print_diagnostics(result)
+        say(f"error: {nothing_to_read(options.paths)}", err=True)
+        sys.exit(2)
     if verbose:
         for read in result.read:
             chapters = count(read.chapters, "chapter")
@@ -173,6 +178,22 @@ def run(options: BuildOptions, quiet: bool = False, verbose: bool = False) -> Bu
         for text in result.tracebacks:
             say(text, err=True)
     return result
+
+
+def nothing_to_read(paths: Iterable[Path], shown: int = 5) -> str:
+    """Why a build read nothing: no markdown file under ``paths``, and what was there."""
+    skipped: list[str] = []
+    for given in paths:
+        if given.is_dir():
+            for folder, dirs, files in walk(given):
+                dirs[:] = [name for name in dirs if not name.startswith(".")]
+                skipped.extend(str(Path(folder, name)) for name in files)
+    where = ", ".join(str(path) for path in paths)
+    message = f"no markdown notes (*.md, *.markdown) in {where}"
+    if not skipped:
+        return f"{message}: it is empty"
+    more = f" and {len(skipped) - shown} more" if len(skipped) > shown else ""
+    return f"{message}; not read: {', '.join(skipped[:shown])}{more}"
 
 
 def print_diagnostics(result: BuildResult, errors_only: bool = False) -> None:

@@ -7,9 +7,12 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
-from ankipress.assemble.outcome import live_notes
+from ankipress.assemble.outcome import COMBINED_FILE, live_notes
 from ankipress.assemble.pipeline import BuildResult
 from ankipress.identity.reconcile import EARLIER_DECK, Change
+
+SUGGEST_COMBINED = 5  # packages written from which --combined is worth a mention
+LISTED = 10  # notes named in a summary's list; more are counted
 
 
 def summary_lines(result: BuildResult, out: Path) -> list[str]:
@@ -31,6 +34,12 @@ def summary_lines(result: BuildResult, out: Path) -> list[str]:
         package = out / result.packages.get(deck.output, deck.output)
         counts = f"{live_notes(deck):>5}  {new:>5}  {changed:>7}  {removed:>7}"
         lines.append(f"  {counts}  {deck.name} -> {package}")
+    written = set(result.packages.values())
+    if len(written) >= SUGGEST_COMBINED:
+        lines.append(
+            f"  (importing by hand? --combined writes all {count(len(result.decks), 'deck')} "
+            f"into one file, {out / COMBINED_FILE}, that imports them all at once)"
+        )
     lines.extend(skipped_lines(result))
     lines.extend(lock_lines(result))
     lines.extend(moved_lines(result, out))
@@ -63,22 +72,44 @@ def _shown(path: Path) -> Path:
 
 
 def lock_lines(result: BuildResult) -> list[str]:
-    """What the lock kept and what it retired, if it did either."""
+    """The notes new and changed since the lock, the notes it kept through a reworded
+    question or a moved file, those it retired, and the note types restyled."""
+    lines = []
+    for kind, heading in (("new", "New"), ("changed", "Changed")):
+        found = [c for c in result.changes if c.kind == kind]
+        if found and result.changes and not all(c.kind == "new" for c in result.changes):
+            lines.append(f"{heading}: {count(len(found), 'note')}")
+            lines.extend(f"  {unescape(c.where)}: {unescape(c.question)}" for c in found[:LISTED])
+            if len(found) > LISTED:
+                lines.append(f"  ... and {len(found) - LISTED} more")
     matched = [c for c in result.changes if c.kind == "matched"]
     removed = [c for c in result.changes if c.kind == "removed"]
-    lines = []
     if matched:
         lines.append(f"Kept {count(len(matched), 'GUID')} through the lock:")
-        lines.extend(
-            f"  {unescape(c.where)}: {unescape(c.before)!r} -> {unescape(c.question)!r}"
-            for c in matched
-        )
+        lines.extend(_matched(c) for c in matched)
     if removed:
         lines.append(
             f"Removed {count(len(removed), 'note')} (shipped once more, tagged ankipress::removed):"
         )
         lines.extend(f"  {unescape(c.where)}: {unescape(c.question)}" for c in removed)
+    for root in sorted(result.restyled):
+        kind = result.note_types[root].note_type if root in result.note_types else "ankipress"
+        notes = sum(live_notes(d) for d in result.decks if d.book.root == root)
+        lines.append(
+            f"Card templates of note type {kind!r} changed ({_shown(root)}/): importing "
+            f"updates the look of {count(notes, 'note')}; no field changed"
+        )
     return lines
+
+
+def _matched(change: Change) -> str:
+    """A note the lock knew by another question or at another place: old -> new."""
+    where, before, question = (unescape(t) for t in (change.where, change.before, change.question))
+    was = unescape(change.was_at)
+    if before == question and was:
+        return f"  {was} -> {where}: {question}"
+    moved = f" (was {was})" if was and was.rpartition(":")[0] != where.rpartition(":")[0] else ""
+    return f"  {where}: {before!r} -> {question!r}{moved}"
 
 
 def moved_lines(result: BuildResult, out: Path) -> list[str]:

@@ -77,6 +77,7 @@ class Locked:
     changes: list[Change] = field(default_factory=list)
     pending: dict[Path, PendingLock] = field(default_factory=dict)  # by content root
     note_type_mod: dict[Path, int] = field(default_factory=dict)  # by content root
+    restyled: set[Path] = field(default_factory=set)  # roots whose templates changed
 
 
 def apply_locks(
@@ -116,6 +117,8 @@ def apply_locks(
         else:  # a changed note type, like a changed note, is dated after its last change
             type_mod = lock.note_type_changed if same_type else later(lock.note_type_changed, now)
         locked.note_type_mod[root] = type_mod
+        if lock is not None and lock.note_type_hash and not same_type:
+            locked.restyled.add(root)
         if lock is None:  # new GUIDs would duplicate every card on the next import
             continue
         given = lock.namespace

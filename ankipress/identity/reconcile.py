@@ -52,6 +52,7 @@ class Change:
     where: str  # path:line of the note (for a removed note: where it was)
     before: str = ""  # matched: the question the lock knew it by
     moved_from: str = ""  # the deck the lock last shipped it in, if that was another
+    was_at: str = ""  # matched: where the lock knew it, named as ``where`` is
 
 
 class Reconciled(NamedTuple):
@@ -106,7 +107,10 @@ def reconcile(
         entries.append(entry)
         before = _question(old.text) if kind == "matched" and old is not None else ""
         was = _moved_from(old, deck, hashes[deck.deck_id], recall)
-        change = Change(kind, entry.guid, note.question, deck.name, note.source, before, was)
+        at = ""
+        if kind == "matched" and old is not None:  # named as the note's source is
+            at = deck.book.source_name.removesuffix(str(deck.book.rel)) + old.at
+        change = Change(kind, entry.guid, note.question, deck.name, note.source, before, was, at)
         changes.append(change)
         notes[deck.deck_id].append(_with(note, entry.guid, entry.changed, entry.first_built))
         if entry.guid != note.guid:

@@ -1,14 +1,20 @@
 """Settings for the cases a rule gets wrong: a project file and per-file YAML front matter.
 
-``content/ankipress.yaml`` holds defaults for every file under that content root; a file's
-front matter overrides them. Both are read with PyYAML; a mistake is an error naming the
-file and line, never ignored.
+``content/ankipress.yaml`` holds defaults for every file under that content root, and under
+``files:`` settings for the files a path or glob names (for notes one cannot or will not
+edit); a file's front matter overrides them. Both are read with PyYAML; a mistake is an
+error naming the file and line, never ignored. Front matter is shared with the editors and
+site generators that wrote it: their keys are theirs, and only a key that looks like a
+mistyped setting is warned about.
 """
 
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass, replace
+import re
+from dataclasses import dataclass, field, replace
+from difflib import get_close_matches
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +41,30 @@ class Settings:
     encoding: str | None = None  # of every file under the root (ankipress.yaml only)
     templates: str | None = None  # folder of card templates, inside the root (ankipress.yaml only)
     note_type: str | None = None  # a note type of another name (ankipress.yaml only)
+    deck: str | None = None  # a parent deck for the book's decks: ``A::B``
+    files: tuple[FileRule, ...] = field(default=(), compare=False)  # ankipress.yaml only
+
+    def for_file(self, rel: str) -> Settings:
+        """The settings of the file at ``rel`` (relative to the content root, ``/``-separated):
+        these, then every ``files:`` rule whose pattern matches it, in the file's order."""
+        changes: dict[str, Any] = {}
+        for rule in self.files:
+            if rule.matches(rel):
+                changes.update(rule.changes)
+        return replace(self, files=(), **changes) if changes or self.files else self
+
+
+@dataclass(frozen=True)
+class FileRule:
+    """``files:`` in ankipress.yaml: settings for the files ``pattern`` names, a path relative
+    to the content root or a glob (``*`` also crosses folders: ``*.md`` is every file)."""
+
+    pattern: str
+    changes: tuple[tuple[str, Any], ...]
+    line: int  # in ankipress.yaml
+
+    def matches(self, rel: str) -> bool:
+        return fnmatchcase(rel, self.pattern) or fnmatchcase(rel, self.pattern.rstrip("/") + "/*")
 
 
 def load_project_settings(root: Path, display: str, diagnostics: Diagnostics) -> Settings | None:
@@ -81,25 +111,12 @@ def parse_settings(
     """``base`` updated by the YAML mapping ``text`` (whose line 1 is ``first_line``);
     None, with an error, if the YAML or one of its values is wrong."""
     import yaml  # only files with settings need PyYAML
-    from yaml.constructor import SafeConstructor
-    from yaml.nodes import MappingNode
 
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader) if text.strip() else None
         if node is None:
             return base
-        if not isinstance(node, MappingNode):
-            line = first_line + node.start_mark.line
-            diagnostics.error(path, line, f"{where} must be a mapping of keys to values", "config")
-            return None
-        pairs = [
-            (
-                str(k.value),
-                first_line + k.start_mark.line,
-                SafeConstructor().construct_object(v, True),
-            )
-            for k, v in node.value
-        ]
+        changes = _settings(node, path, first_line, diagnostics, where)
     except RecursionError:  # "[[[[..." thousands deep: PyYAML recurses
         diagnostics.error(path, first_line, f"{where} nests too deep to read", "config")
         return None
@@ -109,21 +126,80 @@ def parse_settings(
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         diagnostics.error(path, line, f"invalid YAML in {where}: {problem}", "config")
         return None
+    return None if changes is None else replace(base, **changes)
+
+
+def _settings(
+    node: Any, path: str, first_line: int, diagnostics: Diagnostics, where: str
+) -> dict[str, Any] | None:
+    """The settings a YAML mapping node changes; None, with an error, if one is wrong."""
+    from yaml.constructor import SafeConstructor
+    from yaml.nodes import MappingNode
+
+    if not isinstance(node, MappingNode):
+        line = first_line + node.start_mark.line
+        diagnostics.error(path, line, f"{where} must be a mapping of keys to values", "config")
+        return None
+    project = where == "project settings"
+    ours = where != "front matter"  # ankipress.yaml: every key in it is meant for us
     changes: dict[str, Any] = {}
-    for key, line, value in pairs:
-        if key not in _CHECKS:
-            diagnostics.warning(path, line, f"unknown setting {key!r} ignored", "config")
+    for key_node, value_node in node.value:
+        key, line = str(key_node.value), first_line + key_node.start_mark.line
+        key = _ALIASES.get(key, key)
+        if key == "files" and project:
+            rules = _file_rules(value_node, path, first_line, diagnostics)
+            if rules is None:
+                return None
+            changes[key] = rules
             continue
-        if key in _PROJECT_ONLY and where != "project settings":
-            message = f"setting {key!r} only works in {PROJECT_FILE}; ignored here"
+        if key not in _CHECKS:
+            close = get_close_matches(key, _CHECKS, n=1, cutoff=_MISTYPED)
+            if ours or close:  # else an editor's or site generator's own key (aliases, date)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                message = f"unknown setting {key!r} ignored{hint}"
+                diagnostics.warning(path, line, message, "config")
+            continue
+        if key in _PROJECT_ONLY and not project:
+            message = (
+                f"setting {key!r} only works at the top of {PROJECT_FILE}; ignored here"
+                if ours
+                else f"setting {key!r} only works in {PROJECT_FILE}; ignored here"
+            )
             diagnostics.warning(path, line, message, "config")
             continue
-        checked = _CHECKS[key](value)
+        checked = _CHECKS[key](SafeConstructor().construct_object(value_node, True))
         if isinstance(checked, _Invalid):
             diagnostics.error(path, line, f"setting {key!r} {checked.why}", "config")
             return None
         changes[key] = checked
-    return replace(base, **changes)
+    return changes
+
+
+def _file_rules(
+    node: Any, path: str, first_line: int, diagnostics: Diagnostics
+) -> tuple[FileRule, ...] | None:
+    """``files:``: a mapping of paths or globs to the settings of the files they name."""
+    from yaml.nodes import MappingNode, ScalarNode
+
+    line = first_line + node.start_mark.line
+    if not isinstance(node, MappingNode):
+        message = "setting 'files' must map paths or globs to settings (files: {'a.md': {...}})"
+        diagnostics.error(path, line, message, "config")
+        return None
+    rules = []
+    for pattern_node, settings_node in node.value:
+        line = first_line + pattern_node.start_mark.line
+        pattern = str(pattern_node.value).strip().removeprefix("./")
+        if not isinstance(pattern_node, ScalarNode) or not pattern:
+            diagnostics.error(path, line, "a key under 'files' must be a path or glob", "config")
+            return None
+        if settings_node.tag.endswith(":null"):
+            continue
+        changes = _settings(settings_node, path, first_line, diagnostics, f"files {pattern!r}")
+        if changes is None:
+            return None
+        rules.append(FileRule(pattern, tuple(changes.items()), line))
+    return tuple(rules)
 
 
 @dataclass(frozen=True)
@@ -185,11 +261,32 @@ def _shapes(value: Any) -> frozenset[str] | _Invalid:
 
 
 def _tags(value: Any) -> tuple[str, ...] | _Invalid:
+    """Tags as editors write them: a list, or one text of tags separated by commas or
+    spaces; ``#tag`` as Obsidian writes it in text; ``a/b`` nested, as Anki's ``a::b``."""
+    if isinstance(value, str):
+        value = [part for part in _TAG_SEPARATORS.split(value) if part]
     tags = _texts(value)
     if isinstance(tags, _Invalid):
         return tags
-    # Anki tags hold no spaces; {{Tags}} in a template shows them as HTML.
-    return tuple(tag for tag in (TAG_UNSAFE.sub("_", tag) for tag in tags) if tag)
+    found = []
+    for tag in tags:
+        parts = [part.strip() for part in tag.lstrip("#").replace("::", "/").split("/")]
+        # Anki tags hold no spaces; {{Tags}} in a template shows them as HTML.
+        nested = "::".join(TAG_UNSAFE.sub("_", part) for part in parts if part)
+        if nested and nested not in found:
+            found.append(nested)
+    return tuple(found)
+
+
+def _deck(value: Any) -> str | _Invalid | None:
+    """A parent deck: names of decks, each inside the one before, joined by ``::``."""
+    found = _text(value)
+    if not isinstance(found, str):
+        return found
+    parts = [" ".join(part.split()) for part in found.split("::")]
+    if any(ch < " " or "\x7f" <= ch < "\xa0" for ch in found):
+        return _Invalid("must be a deck name without control characters")
+    return "::".join(part for part in parts if part) or None
 
 
 def _encoding(value: Any) -> str | _Invalid | None:
@@ -203,7 +300,11 @@ def _encoding(value: Any) -> str | _Invalid | None:
 
 
 # A file's front matter is read after decoding it; one root has one note type.
-_PROJECT_ONLY = {"encoding", "templates", "note_type"}
+_PROJECT_ONLY = {"encoding", "templates", "note_type", "files"}
+_TAG_SEPARATORS = re.compile(r"[\s,]++")
+_ALIASES = {"tag": "tags"}  # as Obsidian still reads it
+# A key of front matter this close to a setting's name is taken for a mistyped setting.
+_MISTYPED = 0.8
 _CHECKS = {
     "title": _text,
     "id": _text,
@@ -216,4 +317,6 @@ _CHECKS = {
     "encoding": _encoding,
     "templates": _text,
     "note_type": _name,
+    "deck": _deck,
+    "files": _text,  # read by _file_rules
 }

@@ -40,7 +40,7 @@ def parse_book(
     source: SourceFile, text: str, diagnostics: Diagnostics, base: Settings | None = None
 ) -> Book | None:
     """The book a file holds; None if it cannot be read (the reason is in diagnostics)."""
-    settings = base or Settings()
+    settings = (base or Settings()).for_file(source.rel.as_posix())
     env: dict = {}
     tokens = parse_blocks(text, env)
     lines = source_lines(text)
@@ -98,7 +98,9 @@ def parse_book(
     title = settings.title or (title_block.text if title_block else "") or _file_title(source)
     chapters = tuple(_chapter(d) for d in walker.finish(title))
     key = settings.id or source.key or source.rel.stem
-    book = Book(source, key, title, chapters, env, settings.tags, coverage.report(lines))
+    book = Book(
+        source, key, title, chapters, env, settings.tags, coverage.report(lines), settings.deck
+    )
     for suspect in suspects(book, lines, roles.shallower, roles.promoted, roles.carried):
         diagnostics.warning(source.display, suspect.line, suspect.message, "suspect")
     return book

@@ -67,7 +67,8 @@ def suspects(
     questions that take their plain sub-headings as answer."""
     questions = sorted((q for c in book.chapters for q in c.questions), key=lambda q: q.line)
     answered = [q for q in questions if q.answered]
-    whole = list(_too_few(answered, lines))  # the whole file's sign: the others add nothing
+    # the whole file's sign: the others add nothing
+    whole = list(_too_few(answered, lines, len(questions) - len(answered)))
     found = [*_generic_fronts(answered), *whole]
     if not whole:
         found.extend([*_long_answers(answered), *_heading_runs(questions)])
@@ -518,7 +519,12 @@ def _asking_lines(lines: Sequence[str]) -> int:
     return count
 
 
-def _too_few(answered: Sequence[Question], lines: Sequence[str]) -> Iterator[Suspect]:
+def _too_few(
+    answered: Sequence[Question], lines: Sequence[str], unanswered: int = 0
+) -> Iterator[Suspect]:
+    """A file of many lines that ask, read as one or two cards; or a file whose one card
+    is a topic: long, or in a file where nothing asks (``unanswered``: questions with no
+    answer)."""
     if len(answered) > 2:
         return
     asking = _asking_lines(lines)
@@ -532,7 +538,7 @@ def _too_few(answered: Sequence[Question], lines: Sequence[str]) -> Iterator[Sus
         )
     elif len(answered) == 1 and answered[0].shape == "topic" and not asks(answered[0].text):
         q = answered[0]
-        if q.answer_lines and _span(q) >= 20:
+        if q.answer_lines and (_span(q) >= 20 or (not asking and unanswered == 0)):
             yield Suspect(
                 q.line,
                 f"the whole file is one card, {q.text!r}: no line in it asks a question "

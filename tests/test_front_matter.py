@@ -1,0 +1,114 @@
+"""Front matter as editors and site generators write it (Obsidian, Typora, Jekyll, Hugo):
+their own keys are theirs and read quietly, tags in every form they accept reach Anki as
+Anki's tags, and a key that looks like a mistyped setting is still a warning, with its code
+in the text output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.ankitools import import_packages, notes, open_collection
+
+OBSIDIAN = """\
+---
+aliases: [LA, Linear algebra basics]
+created: 2024-03-01T10:00
+updated: 2024-05-02
+date: 2024-03-01
+cssclasses: [wide]
+publish: true
+draft: false
+author: Someone
+categories: [math]
+typora-root-url: ./images
+tags: {tags}
+---
+# Linear algebra
+
+## What is a vector?
+
+An arrow with a length and a direction.
+"""
+
+
+def _built_tags(run_cli, tmp_path: Path, tags: str) -> tuple[list[str], str]:
+    notes_folder = tmp_path / "notes"
+    notes_folder.mkdir(exist_ok=True)
+    (notes_folder / "la.md").write_text(OBSIDIAN.format(tags=tags), encoding="utf-8")
+    done = run_cli("build", "--strict", str(notes_folder), "-o", str(tmp_path / "out"))
+    assert done.exit_code == 0, done.output
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, sorted((tmp_path / "out").rglob("*.apkg")))
+    found = notes(col)
+    held = col.get_note(col.find_notes("")[0]).tags
+    col.close()
+    assert len(found) == 1
+    return sorted(t for t in held if not t.startswith("ankipress")), done.output
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [
+        "[math, linear-algebra/vectors]",  # a YAML list, nested with /
+        "math, linear-algebra/vectors",  # one text, comma separated (Obsidian accepts it)
+        "math linear-algebra/vectors",  # space separated
+        '"#math #linear-algebra/vectors"',  # as written in the text, with #
+        "\n  - math\n  - '#linear-algebra/vectors'",  # a block list
+        "[math, linear-algebra::vectors, math]",  # Anki's own nesting, a repeat
+    ],
+)
+def test_tags_in_every_form_editors_write_become_anki_tags(
+    run_cli, tmp_path: Path, tags: str
+) -> None:
+    held, output = _built_tags(run_cli, tmp_path, tags)
+    tagged = [t for t in held if t.startswith(("math", "linear"))]
+    assert tagged == ["linear-algebra::vectors", "math"]
+    assert "0 warnings, 0 errors" in output  # every editor key read quietly; --strict passed
+
+
+def test_a_mistyped_setting_is_still_a_warning_with_its_code(run_cli, tmp_path: Path) -> None:
+    notes_folder = tmp_path / "notes"
+    notes_folder.mkdir()
+    text = "---\naliases: [x]\nchapter_levle: 2\nquestion-level: 3\nstatus: done\n---\n"
+    (notes_folder / "a.md").write_text(text + "## What is x?\n\nX.\n", encoding="utf-8")
+    done = run_cli("check", "notes", cwd=tmp_path)
+    assert done.exit_code == 0
+    where = "notes/a.md"
+    assert done.stderr.splitlines()[:2] == [
+        f"{where}:3: warning[config]: unknown setting 'chapter_levle' ignored "
+        "(did you mean 'chapter_level'?)",
+        f"{where}:4: warning[config]: unknown setting 'question-level' ignored "
+        "(did you mean 'question_level'?)",
+    ]
+    strict = run_cli("check", "--strict", "notes")
+    assert strict.exit_code == 1
+    allowed = run_cli("check", "--strict", "--allow", "config", "notes")
+    assert allowed.exit_code == 0, allowed.output
+
+
+def test_every_key_in_the_settings_file_is_meant_for_us(run_cli, tmp_path: Path) -> None:
+    """ankipress.yaml is ours alone: a key it does not know is a warning, however far from
+    any setting's name."""
+    notes_folder = tmp_path / "notes"
+    notes_folder.mkdir()
+    (notes_folder / "ankipress.yaml").write_text("aliases: [x]\n", encoding="utf-8")
+    (notes_folder / "a.md").write_text("## What is x?\n\nX.\n", encoding="utf-8")
+    done = run_cli("check", "notes", cwd=tmp_path)
+    assert (
+        "notes/ankipress.yaml:1: warning[config]: unknown setting 'aliases' ignored" in done.stderr
+    )
+
+
+def test_the_singular_tag_key_obsidian_still_reads_is_tags(run_cli, tmp_path: Path) -> None:
+    notes_folder = tmp_path / "notes"
+    notes_folder.mkdir()
+    text = "---\ntag: physics/waves\n---\n## What is a wave?\n\nA travelling disturbance.\n"
+    (notes_folder / "w.md").write_text(text, encoding="utf-8")
+    done = run_cli("build", "--strict", str(notes_folder), "-o", str(tmp_path / "out"))
+    assert done.exit_code == 0, done.output
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, sorted((tmp_path / "out").rglob("*.apkg")))
+    assert "physics::waves" in col.get_note(col.find_notes("")[0]).tags
+    col.close()
