@@ -153,3 +153,30 @@ def test_a_package_put_in_the_place_of_ones_own_is_not_taken_for_it(
         package.unlink()
         assert run_cli("build", str(content), "-o", str(out)).exit_code == 0
         assert package.read_bytes() == good and not package.is_symlink()
+
+
+def test_a_cache_of_another_version_is_a_miss_not_an_error(run_cli, tmp_path: Path) -> None:
+    """A version whose classes moved (``ankipress.build`` became ``ankipress.assemble``)
+    left pickles naming a module there is no more: the next build reads the notes again."""
+    from ankipress.assemble.sealed import seal_pickled
+
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "a.md").write_text("## What is x?\n\nX.\n", encoding="utf-8")
+    out = tmp_path / "decks"
+    assert run_cli("build", str(content), "-o", str(out)).exit_code == 0
+    moved = b"cankipress.build.filestage\nFileOutcome\n."  # a class of the old module
+    try:
+        pickle.loads(moved)
+    except ModuleNotFoundError:
+        pass
+    else:
+        raise AssertionError("the module is there")
+    cached = [p for p in (out / ".ankipress-cache").rglob("*") if p.is_file()]
+    assert cached
+    for path in cached:
+        path.write_bytes(seal_pickled(moved))
+    (content / "a.md").write_text("## What is x?\n\nX, again.\n", encoding="utf-8")
+    result = run_cli("build", str(content), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "internal error" not in result.output

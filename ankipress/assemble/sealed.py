@@ -83,7 +83,12 @@ def unseal(f: IO[bytes], verify: bool = True) -> Any:
         raise Unsealed("short")
     if verify and not hmac.compare_digest(head[:_MAC], hmac.digest(_key(), data, "sha256")):
         raise Unsealed("not sealed by this user")
-    return pickle.loads(data)
+    try:
+        return pickle.loads(data)
+    except Exception as exc:  # (Unsealed is a ValueError, which every reader catches)
+        # A cache of another version: a class moved or renamed since (ankipress.build became
+        # ankipress.assemble), a field gone. A miss, as a damaged file is; never an error.
+        raise Unsealed(f"not readable by this version: {type(exc).__name__}") from None
 
 
 def skip(f: IO[bytes]) -> None:
