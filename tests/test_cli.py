@@ -144,9 +144,14 @@ def test_bad_source_date_epoch_is_a_usage_error(run_cli, tmp_path: Path, monkeyp
 
     from ankipress.cli.main import main
 
-    result = CliRunner().invoke(main, ["build"], env={"SOURCE_DATE_EPOCH": "yesterday"})
-    assert result.exit_code == 2
-    assert "SOURCE_DATE_EPOCH must be whole seconds, not 'yesterday'" in result.output
+    (tmp_path / "content" / "a.md").write_text("## What?\n\nThat.\n", encoding="utf-8")
+    for value in ("yesterday", "9223372036854775807", "-1"):
+        result = CliRunner().invoke(main, ["build"], env={"SOURCE_DATE_EPOCH": value})
+        assert result.exit_code == 2, value
+        assert (
+            f"SOURCE_DATE_EPOCH must be whole seconds from 0 to 9223372036854774, not {value!r}"
+        ) in result.output
+        assert "internal error" not in result.output
 
 
 def test_help_explains_commands(run_cli) -> None:

@@ -19,6 +19,7 @@ from ankipress.assemble.pipeline import build as run_build
 from ankipress.cli.summary import count
 from ankipress.diagnostics import Diagnostic, Diagnostics, Severity
 from ankipress.folders import walk
+from ankipress.identity.lockcheck import MAX_TIME
 from ankipress.limits import DEFAULT_LIMITS, Limits, parse_size, shown_size
 
 DEFAULT_CONTENT = Path("content")
@@ -149,9 +150,14 @@ def timestamp() -> float:
     if value is None:
         return time.time()
     try:
-        return float(int(value))
+        seconds = int(value)
     except ValueError:
-        raise click.UsageError(f"SOURCE_DATE_EPOCH must be whole seconds, not {value!r}") from None
+        seconds = -1
+    if not 0 <= seconds <= MAX_TIME:  # a note's id is its time in ms: a signed 64-bit number
+        raise click.UsageError(
+            f"SOURCE_DATE_EPOCH must be whole seconds from 0 to {MAX_TIME}, not {value!r}"
+        )
+    return float(seconds)
 
 
 def run(options: BuildOptions, quiet: bool = False, verbose: bool = False) -> BuildResult:
