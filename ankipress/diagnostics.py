@@ -16,6 +16,7 @@ CODES = (
     "html",
     "nesting",
     "fence",
+    "table",
     "math",
     "details",
     "uncovered",

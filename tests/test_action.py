@@ -60,7 +60,10 @@ def test_action_structure() -> None:
     assert uses == ["actions/setup-python@v5", *["actions/upload-artifact@v4"] * 2]
     assert STEPS[0]["with"]["python-version"] == "${{ inputs.python-version }}"
     upload, lock = STEPS[-2:]
-    assert upload["if"] == "inputs.upload == 'true'"
+    # (after a failed push of the lock too: the decks were built)
+    assert upload["if"] == (
+        "${{ !cancelled() && inputs.upload == 'true' && steps.build.outcome == 'success' }}"
+    )
     assert upload["with"]["name"] == "${{ inputs.artifact-name }}"
     assert upload["with"]["path"].splitlines() == [
         "${{ inputs.output }}/**/*.apkg",
@@ -68,8 +71,8 @@ def test_action_structure() -> None:
     ]
     # The lock a build changed, for a user to commit, unless the action committed it.
     assert lock["if"] == (
-        "inputs.upload == 'true' && steps.lock.outputs.changed == 'true' "
-        "&& inputs.commit-lock != 'true'"
+        "${{ !cancelled() && inputs.upload == 'true' && steps.lock.outputs.changed == 'true' "
+        "&& steps.lock.outputs.committed != 'true' }}"
     )
     assert lock["with"]["name"] == "${{ inputs.artifact-name }}-lock"
     assert lock["with"]["path"] == "${{ steps.lock.outputs.files }}"
@@ -270,7 +273,11 @@ def test_action_commits_the_changed_lock_when_asked(tmp_path: Path) -> None:
 
     log, outputs = run_steps(env, workspace, action_path, {"commit-lock": "true"})
 
-    assert outputs["lock"] == {"changed": "true", "files": "content/ankipress.lock"}
+    assert outputs["lock"] == {
+        "changed": "true",
+        "files": "content/ankipress.lock",
+        "committed": "true",
+    }
     assert "::warning" not in log and "::notice::committed and pushed content/ankipress.lock" in log
     shown = subprocess.run(
         ["git", "log", "-1", "--name-only", "--format=%an%n%s"],
@@ -288,3 +295,21 @@ def test_action_commits_the_changed_lock_when_asked(tmp_path: Path) -> None:
         ["git", "status", "--porcelain", "--", "content"], cwd=workspace, capture_output=True
     )
     assert status.stdout == b""  # the decks are not committed, only the lock
+
+
+def test_a_pull_request_run_uploads_the_lock_instead_of_committing_it(tmp_path: Path) -> None:
+    """A pull request's checkout is on no branch: the lock goes to the artifact, and the
+    job does not fail."""
+    action_path = copy_action(tmp_path / "_actions" / "ankipress")
+    workspace = notes_repository(tmp_path / "notes")
+    subprocess.run(["git", "checkout", "-q", "--detach"], cwd=workspace, check=True)
+    env = runner_environment(tmp_path, workspace)
+    env["GITHUB_EVENT_NAME"] = "pull_request"
+
+    log, outputs = run_steps(env, workspace, action_path, {"commit-lock": "true"})
+
+    assert outputs["lock"] == {"changed": "true", "files": "content/ankipress.lock"}
+    assert "::notice::not committing content/ankipress.lock: this run is on no branch" in log
+    assert subprocess.run(
+        ["git", "status", "--porcelain"], cwd=workspace, capture_output=True
+    ).stdout

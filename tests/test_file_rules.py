@@ -150,3 +150,50 @@ def test_wrong_file_rules_are_errors_with_their_line(run_cli, tmp_path: Path) ->
         (notes_folder / "ankipress.yaml").write_text(settings, encoding="utf-8")
         done = run_cli("check", "notes", cwd=tmp_path)
         assert done.stderr.splitlines()[:1] == [message], settings
+
+
+def test_double_star_matches_files_at_the_top_too(run_cli, tmp_path: Path) -> None:
+    notes_folder = tmp_path / "notes"
+    (notes_folder / "sub").mkdir(parents=True)
+    (notes_folder / "top.md").write_text(NOTE.format(title="Top", thing="top"), "utf-8")
+    (notes_folder / "sub" / "s.md").write_text(NOTE.format(title="Sub", thing="sub"), "utf-8")
+    (notes_folder / "ankipress.yaml").write_text(
+        "files:\n  '**/*.md': {deck: All}\n  'sub/**': {tags: [deep]}\n", "utf-8"
+    )
+    assert run_cli("build", "notes", "-o", "out", cwd=tmp_path).exit_code == 0
+    assert _anki(tmp_path, tmp_path / "out") == {
+        "What is top?": "All::Top",
+        "What is sub?": "All::Sub",
+    }
+
+
+def test_a_files_key_with_its_entries_commented_out_is_no_rule(run_cli, tmp_path: Path) -> None:
+    notes_folder = tmp_path / "notes"
+    notes_folder.mkdir()
+    (notes_folder / "a.md").write_text(NOTE.format(title="A", thing="a"), "utf-8")
+    (notes_folder / "ankipress.yaml").write_text("files:\n#  a.md: {title: X}\n", "utf-8")
+    done = run_cli("build", "--strict", "notes", "-o", "out", cwd=tmp_path)
+    assert done.exit_code == 0, done.output
+
+
+def test_only_a_title_set_as_a_deck_name_nests(run_cli, tmp_path: Path) -> None:
+    """A heading's ``std::vector`` is text; ``title:`` in the settings is a deck name."""
+    notes_folder = tmp_path / "notes"
+    notes_folder.mkdir()
+    (notes_folder / "v.md").write_text(NOTE.format(title="std::vector", thing="it"), "utf-8")
+    assert run_cli("build", "notes", "-o", "out", cwd=tmp_path).exit_code == 0
+    assert _anki(tmp_path, tmp_path / "out") == {"What is it?": "std:vector"}
+
+
+def test_a_deck_named_twice_through_a_parent_deck_is_warned(run_cli, tmp_path: Path) -> None:
+    notes_folder = tmp_path / "notes"
+    notes_folder.mkdir()
+    chaptered = "# ML\n\n## Chapter 1 Basics\n\n### What is ML?\n\nLearning.\n"
+    (notes_folder / "ml.md").write_text(chaptered, encoding="utf-8")
+    (notes_folder / "b.md").write_text("---\ndeck: ML\n---\n# 01 Basics\n\n## What is b?\n\nB.\n")
+    done = run_cli("check", "notes", cwd=tmp_path)
+    assert done.stderr.splitlines() == [
+        "notes/ml.md:1: warning[duplicate-deck]: deck 'ML::01 Basics' is also a deck of "
+        "notes/b.md: Anki files the cards of both under one deck; give one of them another "
+        "'title:' or 'deck:'"
+    ]

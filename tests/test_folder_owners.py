@@ -346,8 +346,8 @@ def test_a_file_in_a_subfolder_naming_another_files_book_is_refused(
     assert result.stderr.splitlines()[0] == (
         "a/notes/stranger/evil.md:1: error[duplicate-book]: book id 'README' is already used by "
         "README.md "
-        "(its lock says so; not read in this build); give one of them its own 'id:' in its "
-        "front matter"
+        "(its lock says so; not read in this build); give one of them its own 'id:' (front "
+        "matter, or files: in ankipress.yaml)"
     )
     assert [p for p in (tmp_path / "decks").rglob("*.apkg") if "stranger" in str(p)] == []
 

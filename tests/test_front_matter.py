@@ -112,3 +112,57 @@ def test_the_singular_tag_key_obsidian_still_reads_is_tags(run_cli, tmp_path: Pa
     import_packages(col, sorted((tmp_path / "out").rglob("*.apkg")))
     assert "physics::waves" in col.get_note(col.find_notes("")[0]).tags
     col.close()
+
+
+def test_a_folders_tags_and_a_files_tags_add_up(run_cli, tmp_path: Path) -> None:
+    notes_folder = tmp_path / "notes"
+    notes_folder.mkdir()
+    (notes_folder / "ankipress.yaml").write_text(
+        "tags: [vault]\nfiles:\n  'net*': {tags: [cs]}\n", encoding="utf-8"
+    )
+    (notes_folder / "a.md").write_text("---\ntags: [math]\n---\n## What is a?\n\nA.\n", "utf-8")
+    (notes_folder / "net.md").write_text("---\nTags: tcp\n---\n## What is b?\n\nB.\n", "utf-8")
+    (notes_folder / "c.md").write_text("## What is c?\n\nC.\n", encoding="utf-8")
+    assert run_cli("build", "notes", "-o", "out", cwd=tmp_path).exit_code == 0
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, sorted((tmp_path / "out").rglob("*.apkg")))
+    held = {
+        col.get_note(nid)["Question"]: sorted(col.get_note(nid).tags) for nid in col.find_notes("")
+    }
+    col.close()
+    assert held == {
+        "What is a?": ["math", "vault"],
+        "What is b?": ["cs", "tcp", "vault"],  # Tags: as Obsidian may capitalise it
+        "What is c?": ["vault"],
+    }
+
+
+def test_a_hash_that_yaml_reads_as_a_comment_is_said(run_cli, tmp_path: Path) -> None:
+    notes_folder = tmp_path / "notes"
+    notes_folder.mkdir()
+    (notes_folder / "a.md").write_text("---\ntags: #math\n---\n## What?\n\nThat.\n", "utf-8")
+    (notes_folder / "b.md").write_text("---\ntags: [#math]\n---\n## Why?\n\nThis.\n", "utf-8")
+    done = run_cli("check", "notes", cwd=tmp_path)
+    assert done.stderr.splitlines() == [
+        "notes/b.md:2: error[config]: invalid YAML in front matter: expected the node content, "
+        "but found '<stream end>' (a # after a space starts a YAML comment: quote a tag like "
+        "'#math')",
+        "notes/a.md:2: warning[config]: setting 'tags' is empty: in YAML a # after a space "
+        'starts a comment; quote a tag that starts with one (tags: "#math")',
+    ]
+
+
+def test_keys_are_read_whatever_their_case_and_hints_name_only_what_fits(
+    run_cli, tmp_path: Path
+) -> None:
+    notes_folder = tmp_path / "notes"
+    notes_folder.mkdir()
+    text = "---\nTitle: Optics\nDeck: Physics\nuid: 20240301\ntemplate: note\n---\n"
+    (notes_folder / "o.md").write_text(text + "## What is a lens?\n\nGlass.\n", "utf-8")
+    (notes_folder / "ankipress.yaml").write_text("dekc: X\n", encoding="utf-8")
+    done = run_cli("build", "notes", "-o", "out", cwd=tmp_path)
+    assert done.stderr.splitlines() == [  # uid, template: an editor's (no 'id', 'templates')
+        "notes/ankipress.yaml:1: warning[config]: unknown setting 'dekc' ignored "
+        "(did you mean 'deck'?)"
+    ]
+    assert "Physics::Optics -> out/o.apkg" in done.output

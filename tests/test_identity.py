@@ -116,7 +116,7 @@ def test_books_sharing_an_id_are_refused(run_cli, write_tree, tmp_path: Path) ->
     assert (
         "content/b/other.md:1: error[duplicate-book]: book id 'notes' is already used by "
         "content/a/notes.md; "
-        "give one of them its own 'id:' in its front matter"
+        "give one of them its own 'id:' (front matter, or files: in ankipress.yaml)"
     ) in result.output
     assert [p.name for p in (tmp_path / "out").rglob("*.apkg")] == ["notes.apkg"]
 

@@ -67,7 +67,12 @@ def test_every_setting_in_the_written_file_works_uncommented(tmp_path: Path) -> 
     assert settings is not None
     assert settings.tags == ("interview", "ml::vision")
     assert settings.deck == "Study::Machine learning"
-    assert [rule.pattern for rule in settings.files] == ["interview/*.md", "2024-notes.md"]
+    assert [rule.pattern for rule in settings.files] == [
+        "interview/*.md",
+        "2024-notes.md",
+        "journal/*",
+    ]
+    assert settings.for_file("journal/monday.md").exclude
     assert settings.for_file("interview/ml.md").deck == "Interview"
     assert settings.for_file("2024-notes.md").title == "Linear algebra"
 
@@ -102,9 +107,16 @@ def test_a_file_with_no_question_is_suspect_not_a_silent_card(run_cli, tmp_path:
     assert done.exit_code == 1
     assert done.stderr.splitlines()[0] == (
         "notes/la.md:1: warning[suspect]: the whole file is one card, 'Linear algebra': no "
-        "line in it asks a question (if it is not notes to study, keep it out of the notes "
-        "folder)"
+        "question was found in it (one written on its answer's line is not read as one: give "
+        "it a line of its own); if the file is not notes to study, set 'exclude: true' for it"
     )
+    # What it says to do: the file is left out, quietly, and a strict check passes.
+    (notes_folder / "ankipress.yaml").write_text("files:\n  la.md: {exclude: true}\n", "utf-8")
+    (notes_folder / "q.md").write_text("## What is a vector?\n\nAn arrow.\n", "utf-8")
+    done = run_cli("build", "--strict", "notes", "-o", "out", cwd=tmp_path)
+    assert done.exit_code == 0, done.output
+    assert "Built 1 deck with 1 card from 2 files" in done.output
+    assert sorted(p.name for p in (tmp_path / "out").rglob("*.apkg")) == ["q.apkg"]
 
 
 def test_the_summary_names_new_changed_and_moved_notes(run_cli, tmp_path: Path) -> None:
@@ -167,3 +179,62 @@ def test_many_packages_suggest_one_combined_file(run_cli, tmp_path: Path) -> Non
     assert "--combined" not in run_cli("build", "notes/n1.md", "-o", "one", cwd=tmp_path).output
     combined = run_cli("build", "--combined", "notes", "-o", "out2", cwd=tmp_path)
     assert "--combined" not in combined.output
+
+
+def test_the_summary_shows_questions_as_text(run_cli, tmp_path: Path) -> None:
+    """A renamed file's question with `code` in it reads as written, not as HTML."""
+    notes_folder = tmp_path / "notes"
+    notes_folder.mkdir()
+    (notes_folder / "py.md").write_text("## What does `yield` do?\n\nPauses.\n", "utf-8")
+    assert run_cli("build", "notes", cwd=tmp_path).exit_code == 0
+    (notes_folder / "py.md").rename(notes_folder / "python.md")
+    done = run_cli("build", "notes", cwd=tmp_path)
+    assert "  notes/py.md:1 -> notes/python.md:1: What does yield do?\n" in done.output
+
+
+def test_init_leaves_everything_as_it_was_when_it_cannot_read_the_gitignore(
+    run_cli, tmp_path: Path
+) -> None:
+    (tmp_path / ".gitignore").write_bytes(b"caf\xe9\n")
+    done = run_cli("init", "notes", cwd=tmp_path)
+    assert done.exit_code == 2 and ".gitignore cannot be read" in done.output
+    assert not (tmp_path / "notes").exists()
+    (tmp_path / ".gitignore").unlink()
+    (tmp_path / ".gitignore").mkdir()
+    assert run_cli("init", "notes", cwd=tmp_path).exit_code == 2
+    assert not (tmp_path / "notes").exists()
+
+
+def test_init_keeps_the_gitignores_line_endings(run_cli, tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_bytes(b"node_modules/\r\n*.pyc")
+    assert run_cli("init", "notes", cwd=tmp_path).exit_code == 0
+    assert (tmp_path / ".gitignore").read_bytes() == (
+        b"node_modules/\r\n*.pyc\r\n\r\n# ankipress: built decks and previews (rebuilt from "
+        b"the notes; commit ankipress.lock)\r\n/decks/\r\n/preview/\r\n"
+    )
+
+
+def test_a_file_named_that_is_not_markdown_is_said_not_read(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.txt").write_text("hi\n", encoding="utf-8")
+    (tmp_path / "notes" / "a.md").write_text("## What?\n\nThat.\n", encoding="utf-8")
+    done = run_cli("build", "notes/a.txt", cwd=tmp_path)
+    assert (done.exit_code, done.stderr) == (
+        2,
+        "notes/a.txt: warning[io]: not a markdown file (.md, .markdown); not read\n"
+        "error: no markdown notes (*.md, *.markdown) in notes/a.txt; not read: notes/a.txt\n",
+    )
+    done = run_cli("check", "notes/a.txt", "notes/a.md", cwd=tmp_path)
+    assert done.exit_code == 0 and "Checked 1 file" in done.output
+
+
+def test_no_path_and_no_content_folder_names_the_notes_folders_here(
+    run_cli, tmp_path: Path
+) -> None:
+    assert run_cli("init", "notes", cwd=tmp_path).exit_code == 0
+    done = run_cli(cwd=tmp_path)
+    assert done.exit_code == 2
+    assert (
+        "no PATH given and no content/ folder here; notes folders here: notes (give one: "
+        "ankipress build notes)"
+    ) in done.output

@@ -45,8 +45,9 @@ def make_deck(book: Book, chapter: Chapter, notes: tuple[Note, ...], width: int)
 
 
 def book_deck_name(book: Book) -> str:
-    """The deck of a whole book: its parent decks, then its title (``::`` nests)."""
-    parts = [*(book.deck or "").split("::"), *book.title.split("::")]
+    """The deck of a whole book: its parent decks (``::`` nests), then its title (a
+    heading's ``std::vector`` is text: one deck)."""
+    parts = [*(book.deck or "").split("::"), book.title]
     return "::".join(part for part in map(_deck_name_part, parts) if part) or "Notes"
 
 

@@ -44,7 +44,7 @@ class FileCache:
         digest = hashlib.sha256()
         for part in (
             self._code,
-            _settings_text(settings),
+            _settings_text(settings.for_file(source.rel.as_posix())),  # (its own: stable)
             source.display,
             str(source.root),
             source.rel.as_posix(),

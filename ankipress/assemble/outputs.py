@@ -108,6 +108,26 @@ def warn_shared_deck_names(decks: list[Deck], diagnostics: Diagnostics) -> None:
             )
 
 
+def warn_shared_full_names(decks: list[Deck], diagnostics: Diagnostics) -> None:
+    """A warning at each book one of whose decks has the whole name of another book's deck,
+    where their books' titles differ (a parent deck or a title set to ``A::B`` can make
+    ``ML::01 Basics`` twice): Anki files both decks' cards under one."""
+    first: dict[str, Deck] = {}
+    for deck in decks:
+        if _removed_only(deck):
+            continue
+        other = first.setdefault(_folded(deck.name), deck)
+        if other.book == deck.book or _folded(_book_name(other)) == _folded(_book_name(deck)):
+            continue  # one book's, or said as books of one title
+        diagnostics.warning(
+            deck.book.display,
+            1,
+            f"deck {deck.name!r} is also a deck of {other.book.display}: Anki files the "
+            "cards of both under one deck; give one of them another 'title:' or 'deck:'",
+            "duplicate-deck",
+        )
+
+
 def _book_name(deck: Deck) -> str:
     return deck.book_name or deck.name.split("::", 1)[0]
 

@@ -23,7 +23,11 @@ from ankipress.assemble.outfolder import (
     refuse_foreign_packages,
     refuse_output_folder,
 )
-from ankipress.assemble.outputs import settle_outputs, warn_shared_deck_names
+from ankipress.assemble.outputs import (
+    settle_outputs,
+    warn_shared_deck_names,
+    warn_shared_full_names,
+)
 from ankipress.assemble.packageindex import Derived
 from ankipress.assemble.reading import read_all
 from ankipress.assemble.settle import Made, MemoParts
@@ -170,6 +174,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     guids = {root: [entry.guid for entry in lock.entries] for root, lock in held.items()}
     result.decks, result.foreign = refuse_claims(result.decks, guids, owners, result.diagnostics)
     warn_shared_deck_names(result.decks, result.diagnostics)
+    warn_shared_full_names(result.decks, result.diagnostics)
     if not options.combined:  # else one package holds every deck
         result.decks = settle_outputs(result.decks, result.diagnostics)
     if options.write:
@@ -211,7 +216,9 @@ def _restyling(
                 "take these looks; give these notes a note type of their own ('note_type:' "
                 "in ankipress.yaml), or the same templates"
             )
-            result.diagnostics.error(display_path(settings_path(root)), 0, message, "templates")
+            where = settings_path(root)  # the file to add 'note_type:' to; else the folder
+            shown = display_path(where if where.is_file() else root)
+            result.diagnostics.error(shown, 0, message, "templates")
     return found
 
 

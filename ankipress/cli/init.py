@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 import click
 
 from ankipress.atomic import write_bytes
-from ankipress.cli.shared import DEFAULT_OUT, say
+from ankipress.cli.shared import DEFAULT_OUT, components, say
 from ankipress.notes.discover import PROJECT_FILE
 
 PREVIEW = Path("preview")  # where `ankipress preview` writes by default
@@ -17,9 +18,9 @@ SETTINGS = """\
 # ankipress settings for the notes in this folder (and its subfolders).
 # Every setting is optional: the defaults read notes as they are usually written.
 # A file's own YAML front matter (between --- lines at its top) overrides these.
-# All settings: https://github.com/OWNER/ankipress/blob/main/docs/settings.md
+# All settings: docs/settings.md in ankipress's repository.
 
-# Tags on every note, besides one per file and chapter (a/b nests, as a::b in Anki).
+# Tags on every note (a/b nests, as a::b in Anki); a file's own tags add to these.
 # tags: [interview, ml/vision]
 
 # A parent deck for every book of this folder ("A::B" nests decks).
@@ -54,6 +55,8 @@ SETTINGS = """\
 #     deck: Interview
 #   "2024-notes.md":
 #     title: Linear algebra
+#   "journal/*":
+#     exclude: true
 """
 
 GITIGNORE = f"""\
@@ -74,36 +77,45 @@ def init_command(folder: Path, force: bool) -> None:
     they are. A .gitignore here gets the lines it lacks, and nothing else changes in it.
     """
     settings = folder / PROJECT_FILE
-    for path in (folder, settings, Path(".gitignore")):
+    ignore = Path(".gitignore")
+    for path in (*components(folder), settings, ignore):
         if path.is_symlink():  # a repository's link would take the file elsewhere
             raise click.UsageError(f"{path} is a link; nothing written through it")
-    if settings.exists() and not force:
-        raise click.UsageError(f"{settings} exists; use --force to overwrite it")
+    if settings.exists() and not (force and settings.is_file()):
+        why = "use --force to overwrite it" if settings.is_file() else "it is not a file"
+        raise click.UsageError(f"{settings} exists; {why}")
+    ignored = _ignored(ignore)  # (read first: a bad one leaves nothing written)
     folder.mkdir(parents=True, exist_ok=True)
     write_bytes(settings, SETTINGS.encode())
     say(f"Wrote {settings.as_posix()}")
-    if _ignore(Path(".gitignore")):
+    if ignored is not None:
+        write_bytes(ignore, ignored)
         say("Wrote .gitignore (decks/ and preview/ are built; the notes and the lock are not)")
-    notes = folder.as_posix()
+    notes = shlex.quote(folder.as_posix())
     say("")
     say("Next:")
-    say(f"  1. Put your markdown notes in {notes}/ (a heading or bold line that asks, then")
-    say("     its answer; any editor: Obsidian, Typora, VS Code...).")
-    say(f"  2. ankipress preview {notes}   # see every card in a browser: preview/index.html")
+    say(f"  1. Put your markdown notes in {folder.as_posix()}/ (a heading or bold line that")
+    say("     asks, then its answer; any editor: Obsidian, Typora, VS Code...).")
+    say(f"  2. ankipress preview {notes}   # every card in a browser: preview/index.html")
     say(f"  3. ankipress build {notes}     # decks/*.apkg to import into Anki (File > Import),")
     say(f"     or: ankipress sync {notes}  # straight into the Anki open on this computer")
-    say(f"  Commit {notes}/ with its ankipress.lock: it keeps each card's identity.")
+    say(f"  Commit {folder.as_posix()}/ with its ankipress.lock: it keeps each card's identity.")
 
 
-def _ignore(path: Path) -> bool:
-    """Add to the .gitignore at ``path`` the lines it lacks; whether it changed."""
-    existing = path.read_text(encoding="utf-8") if path.exists() else ""
-    have = {line.strip() for line in existing.splitlines()}
+def _ignored(path: Path) -> bytes | None:
+    """The .gitignore at ``path`` with the lines it lacks added, in its own line ending;
+    None if it lacks none."""
+    try:
+        existing = path.read_bytes() if path.exists() else b""
+        text = existing.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.UsageError(f"{path} cannot be read ({exc}); nothing written") from None
+    have = {line.strip() for line in text.splitlines()}
     wanted = GITIGNORE.splitlines()
     rules = [line for line in wanted[1:] if line not in have and line.lstrip("/") not in have]
     if not rules:
-        return False
-    lead = "" if not existing or existing.endswith("\n") else "\n"
-    gap = "\n" if existing.strip() else ""
-    write_bytes(path, (existing + lead + gap + "\n".join([wanted[0], *rules]) + "\n").encode())
-    return True
+        return None
+    end = "\r\n" if "\r\n" in text else "\n"
+    lead = "" if not text or text.endswith(("\n", "\r")) else end
+    gap = end if text.strip() else ""
+    return (text + lead + gap + end.join([wanted[0], *rules]) + end).encode("utf-8")

@@ -20,6 +20,7 @@ from ankipress.cli.shared import (
     DEFAULT_OUT,
     NamesProgram,
     chosen_out,
+    components,
     options_for,
     print_diagnostics,
     run,
@@ -171,11 +172,11 @@ def templates_init(folder: Path, force: bool) -> None:
 
     Edit the HTML and CSS freely, keep the field names, and build with --templates FOLDER
     (or 'templates: FOLDER' in ankipress.yaml, for a folder inside the content folder).
-    Files named _something (fonts, scripts, images) ship with the cards under a
+    Files named _something (fonts, images, CSS) ship with the cards under a
     content-hashed name, so a changed file reaches every user.
     """
     targets = [folder / name for name in REQUIRED]
-    linked = next((p for p in [*_components(folder), *targets] if p.is_symlink()), None)
+    linked = next((p for p in [*components(folder), *targets] if p.is_symlink()), None)
     if linked is not None:  # a notes repository's link would take the files elsewhere
         raise click.UsageError(f"{linked} is a link; templates are written into a real folder")
     folder.mkdir(parents=True, exist_ok=True)
@@ -185,18 +186,6 @@ def templates_init(folder: Path, force: bool) -> None:
     for target in targets:
         write_bytes(target, (DEFAULT_TEMPLATES / target.name).read_bytes())
     say(f"Wrote {', '.join(t.as_posix() for t in targets)}")
-
-
-def _components(folder: Path) -> list[Path]:
-    """The folders a path names below the working folder, from the first to itself (above
-    it, the system's own links are not the notes'; a path outside it: itself only)."""
-    here = Path.cwd()
-    if folder.is_absolute():
-        if not folder.is_relative_to(here):
-            return [folder]
-        folder = folder.relative_to(here)
-    parts = folder.parts
-    return [here / Path(*parts[: i + 1]) for i in range(len(parts))]
 
 
 main.add_command(init_command)

@@ -116,13 +116,29 @@ def options_for(
 ) -> BuildOptions:
     if not paths:
         if not DEFAULT_CONTENT.is_dir():
-            raise click.UsageError("no PATH given and no content/ folder here")
+            raise click.UsageError(f"no PATH given and no content/ folder here{_nearby()}")
         paths = (DEFAULT_CONTENT,)
     context = click.get_current_context(silent=True)
     limits = Limits(**context.meta.get(_LIMITS, {})) if context is not None else DEFAULT_LIMITS
     return BuildOptions(
         paths, out, timestamp(), templates, media_roots=media_roots, limits=limits, **extra
     )
+
+
+def _nearby() -> str:
+    """A hint naming the notes folders just below this one (holding settings or a lock)."""
+    try:
+        found = sorted(
+            entry.name
+            for entry in Path.cwd().iterdir()
+            if entry.is_dir()
+            and not entry.is_symlink()
+            and any((entry / name).is_file() for name in ("ankipress.yaml", "ankipress.lock"))
+        )
+    except OSError:
+        return ""
+    shown = " ".join(found[:3])
+    return f"; notes folders here: {shown} (give one: ankipress build {found[0]})" if found else ""
 
 
 def _limit_option(kind: str, text: str) -> Callable[[F], F]:
@@ -190,7 +206,9 @@ def nothing_to_read(paths: Iterable[Path], shown: int = 5) -> str:
     """Why a build read nothing: no markdown file under ``paths``, and what was there."""
     skipped: list[str] = []
     for given in paths:
-        if given.is_dir():
+        if not given.is_dir():
+            skipped.append(str(given))
+        else:
             for folder, dirs, files in walk(given):
                 dirs[:] = [name for name in dirs if not name.startswith(".")]
                 skipped.extend(str(Path(folder, name)) for name in files)
@@ -230,3 +248,15 @@ def progress_bars(quiet: bool) -> Progress:
 
 def _item_name(item: Any) -> str:
     return "" if item is None else str(getattr(item, "display", getattr(item, "name", "")))
+
+
+def components(folder: Path) -> list[Path]:
+    """The folders a path names below the working folder, from the first to itself (above
+    it, the system's own links are not the notes'; a path outside it: itself only)."""
+    here = Path.cwd()
+    if folder.is_absolute():
+        if not folder.is_relative_to(here):
+            return [folder]
+        folder = folder.relative_to(here)
+    parts = folder.parts
+    return [here / Path(*parts[: i + 1]) for i in range(len(parts))]

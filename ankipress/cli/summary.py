@@ -10,6 +10,7 @@ from typing import Any
 from ankipress.assemble.outcome import COMBINED_FILE, live_notes
 from ankipress.assemble.pipeline import BuildResult
 from ankipress.identity.reconcile import EARLIER_DECK, Change
+from ankipress.notes.questions import plain_text
 
 SUGGEST_COMBINED = 5  # packages written from which --combined is worth a mention
 LISTED = 10  # notes named in a summary's list; more are counted
@@ -79,7 +80,7 @@ def lock_lines(result: BuildResult) -> list[str]:
         found = [c for c in result.changes if c.kind == kind]
         if found and result.changes and not all(c.kind == "new" for c in result.changes):
             lines.append(f"{heading}: {count(len(found), 'note')}")
-            lines.extend(f"  {unescape(c.where)}: {unescape(c.question)}" for c in found[:LISTED])
+            lines.extend(f"  {unescape(c.where)}: {plain_text(c.question)}" for c in found[:LISTED])
             if len(found) > LISTED:
                 lines.append(f"  ... and {len(found) - LISTED} more")
     matched = [c for c in result.changes if c.kind == "matched"]
@@ -91,7 +92,7 @@ def lock_lines(result: BuildResult) -> list[str]:
         lines.append(
             f"Removed {count(len(removed), 'note')} (shipped once more, tagged ankipress::removed):"
         )
-        lines.extend(f"  {unescape(c.where)}: {unescape(c.question)}" for c in removed)
+        lines.extend(f"  {unescape(c.where)}: {plain_text(c.question)}" for c in removed)
     for root in sorted(result.restyled):
         kind = result.note_types[root].note_type if root in result.note_types else "ankipress"
         notes = sum(live_notes(d) for d in result.decks if d.book.root == root)
@@ -104,7 +105,10 @@ def lock_lines(result: BuildResult) -> list[str]:
 
 def _matched(change: Change) -> str:
     """A note the lock knew by another question or at another place: old -> new."""
-    where, before, question = (unescape(t) for t in (change.where, change.before, change.question))
+    where, before, question = (
+        unescape(change.where),
+        *map(plain_text, (change.before, change.question)),
+    )
     was = unescape(change.was_at)
     if before == question and was:
         return f"  {was} -> {where}: {question}"

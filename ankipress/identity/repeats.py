@@ -85,7 +85,7 @@ def reject_shared_keys(books: list[K], diagnostics: Diagnostics) -> list[K]:
             book.source.display,
             1,
             f"book id {book.key!r} is already used by {owner.source.display}; "
-            "give one of them its own 'id:' in its front matter",
+            "give one of them its own 'id:' (front matter, or files: in ankipress.yaml)",
             "duplicate-book",
         )
 
@@ -116,7 +116,8 @@ def reject_keys_held_elsewhere(
             book.source.display,
             1,
             f"book id {book.key!r} is already used by {other} (its lock says so; not read in "
-            "this build); give one of them its own 'id:' in its front matter",
+            "this build); give one of them its own 'id:' (front matter, or files: in "
+            "ankipress.yaml)",
             "duplicate-book",
         )
         return False

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from markdown_it.rules_block.table import escapedSplit  # how a row is split into cells
 from markdown_it.token import Token
 
 from ankipress.notes.markdown import ensure_inline, markdown
@@ -94,6 +95,33 @@ def unclosed_fences(tokens: Sequence[Token], lines: Sequence[str]) -> list[tuple
         if not (closing.startswith(token.markup) and closing.strip(marker) == ""):
             found.append((first + 1, end))
     return found
+
+
+def dropped_cells(tokens: Sequence[Token], lines: Sequence[str]) -> list[tuple[int, int, int]]:
+    """Each table row with more cells than its header: (1-based line, its cells, the
+    header's). GFM shows none past the header's: a ``|`` inside ``$math$`` or code that
+    is not written ``\\|`` splits a cell, and the rest of the row is lost."""
+    found = []
+    for token in tokens:
+        if token.type != "table_open" or token.map is None:
+            continue
+        first, end = token.map
+        header = _cells(lines[first]) if first < len(lines) else 0
+        for index in range(first + 2, min(end, len(lines))):
+            cells = _cells(lines[index])
+            if cells > header:
+                found.append((index + 1, cells, header))
+    return found
+
+
+def _cells(line: str) -> int:
+    """The cells of a table row as markdown-it splits it (its container's ``>`` aside)."""
+    columns = escapedSplit(line.lstrip(" \t>").strip())
+    if columns and columns[0] == "":
+        columns.pop(0)
+    if columns and columns[-1] == "":
+        columns.pop()
+    return len(columns)
 
 
 def inline_text(children: Sequence[Any]) -> str:

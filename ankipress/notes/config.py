@@ -42,16 +42,25 @@ class Settings:
     templates: str | None = None  # folder of card templates, inside the root (ankipress.yaml only)
     note_type: str | None = None  # a note type of another name (ankipress.yaml only)
     deck: str | None = None  # a parent deck for the book's decks: ``A::B``
+    exclude: bool = False  # the file is not notes to study: no card, no warning
     files: tuple[FileRule, ...] = field(default=(), compare=False)  # ankipress.yaml only
 
     def for_file(self, rel: str) -> Settings:
         """The settings of the file at ``rel`` (relative to the content root, ``/``-separated):
         these, then every ``files:`` rule whose pattern matches it, in the file's order."""
-        changes: dict[str, Any] = {}
+        found = replace(self, files=()) if self.files else self
         for rule in self.files:
             if rule.matches(rel):
-                changes.update(rule.changes)
-        return replace(self, files=(), **changes) if changes or self.files else self
+                found = with_changes(found, dict(rule.changes))
+        return found
+
+
+def with_changes(base: Settings, changes: dict[str, Any]) -> Settings:
+    """``base`` with ``changes``: each replaces the setting, but tags, which add up (a
+    folder's tags reach every note, whatever tags a file adds)."""
+    if "tags" in changes:
+        changes = {**changes, "tags": tuple(dict.fromkeys((*base.tags, *changes["tags"])))}
+    return replace(base, **changes)
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,12 @@ class FileRule:
     line: int  # in ankipress.yaml
 
     def matches(self, rel: str) -> bool:
-        return fnmatchcase(rel, self.pattern) or fnmatchcase(rel, self.pattern.rstrip("/") + "/*")
+        """``rel`` is the path, a file under the folder it names, or matches its glob; ``**/``
+        is any folders, none included (``**/*.md`` is every file, as in git)."""
+        pattern = self.pattern
+        while pattern.startswith("**/") and "/" not in rel:
+            pattern = pattern[3:]
+        return fnmatchcase(rel, pattern) or fnmatchcase(rel, pattern.rstrip("/") + "/*")
 
 
 def load_project_settings(root: Path, display: str, diagnostics: Diagnostics) -> Settings | None:
@@ -116,7 +130,7 @@ def parse_settings(
         node = yaml.compose(text, Loader=yaml.SafeLoader) if text.strip() else None
         if node is None:
             return base
-        changes = _settings(node, path, first_line, diagnostics, where)
+        changes = _settings(node, path, first_line, diagnostics, where, text.splitlines())
     except RecursionError:  # "[[[[..." thousands deep: PyYAML recurses
         diagnostics.error(path, first_line, f"{where} nests too deep to read", "config")
         return None
@@ -124,13 +138,20 @@ def parse_settings(
         mark = getattr(exc, "problem_mark", None)
         line = first_line + mark.line if mark is not None else first_line
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "#" in _line_of(text.splitlines(), line - first_line):
+            problem += " (a # after a space starts a YAML comment: quote a tag like '#math')"
         diagnostics.error(path, line, f"invalid YAML in {where}: {problem}", "config")
         return None
-    return None if changes is None else replace(base, **changes)
+    return None if changes is None else with_changes(base, changes)
 
 
 def _settings(
-    node: Any, path: str, first_line: int, diagnostics: Diagnostics, where: str
+    node: Any,
+    path: str,
+    first_line: int,
+    diagnostics: Diagnostics,
+    where: str,
+    text_lines: list[str],
 ) -> dict[str, Any] | None:
     """The settings a YAML mapping node changes; None, with an error, if one is wrong."""
     from yaml.constructor import SafeConstructor
@@ -144,20 +165,28 @@ def _settings(
     ours = where != "front matter"  # ankipress.yaml: every key in it is meant for us
     changes: dict[str, Any] = {}
     for key_node, value_node in node.value:
-        key, line = str(key_node.value), first_line + key_node.start_mark.line
-        key = _ALIASES.get(key, key)
+        written, line = str(key_node.value), first_line + key_node.start_mark.line
+        key = _ALIASES.get(written.casefold(), written.casefold())  # Obsidian writes Tags:
         if key == "files" and project:
-            rules = _file_rules(value_node, path, first_line, diagnostics)
+            rules = _file_rules(value_node, path, first_line, diagnostics, text_lines)
             if rules is None:
                 return None
             changes[key] = rules
             continue
         if key not in _CHECKS:
-            close = get_close_matches(key, _CHECKS, n=1, cutoff=_MISTYPED)
-            if ours or close:  # else an editor's or site generator's own key (aliases, date)
+            names = _CHECKS if ours else [name for name in _CHECKS if name not in _PROJECT_ONLY]
+            close = get_close_matches(key, names, n=1, cutoff=_HINTED if ours else _MISTYPED)
+            if ours or (close and len(key) >= 4):  # else an editor's own key (aliases, uid)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
-                message = f"unknown setting {key!r} ignored{hint}"
+                message = f"unknown setting {written!r} ignored{hint}"
                 diagnostics.warning(path, line, message, "config")
+            continue
+        if value_node.tag.endswith(":null") and "#" in _line_of(text_lines, line - first_line):
+            message = (
+                f"setting {key!r} is empty: in YAML a # after a space starts a comment; "
+                f'quote a tag that starts with one ({key}: "#math")'
+            )
+            diagnostics.warning(path, line, message, "config")
             continue
         if key in _PROJECT_ONLY and not project:
             message = (
@@ -176,12 +205,14 @@ def _settings(
 
 
 def _file_rules(
-    node: Any, path: str, first_line: int, diagnostics: Diagnostics
+    node: Any, path: str, first_line: int, diagnostics: Diagnostics, text_lines: list[str]
 ) -> tuple[FileRule, ...] | None:
     """``files:``: a mapping of paths or globs to the settings of the files they name."""
     from yaml.nodes import MappingNode, ScalarNode
 
     line = first_line + node.start_mark.line
+    if node.tag.endswith(":null"):  # files: with every entry under it commented out
+        return ()
     if not isinstance(node, MappingNode):
         message = "setting 'files' must map paths or globs to settings (files: {'a.md': {...}})"
         diagnostics.error(path, line, message, "config")
@@ -195,11 +226,16 @@ def _file_rules(
             return None
         if settings_node.tag.endswith(":null"):
             continue
-        changes = _settings(settings_node, path, first_line, diagnostics, f"files {pattern!r}")
+        where = f"files {pattern!r}"
+        changes = _settings(settings_node, path, first_line, diagnostics, where, text_lines)
         if changes is None:
             return None
         rules.append(FileRule(pattern, tuple(changes.items()), line))
     return tuple(rules)
+
+
+def _line_of(lines: list[str], index: int) -> str:
+    return lines[index] if 0 <= index < len(lines) else ""
 
 
 @dataclass(frozen=True)
@@ -278,6 +314,12 @@ def _tags(value: Any) -> tuple[str, ...] | _Invalid:
     return tuple(found)
 
 
+def _flag(value: Any) -> bool | _Invalid:
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    return _Invalid(f"must be true or false, not {value!r}")
+
+
 def _deck(value: Any) -> str | _Invalid | None:
     """A parent deck: names of decks, each inside the one before, joined by ``::``."""
     found = _text(value)
@@ -303,8 +345,10 @@ def _encoding(value: Any) -> str | _Invalid | None:
 _PROJECT_ONLY = {"encoding", "templates", "note_type", "files"}
 _TAG_SEPARATORS = re.compile(r"[\s,]++")
 _ALIASES = {"tag": "tags"}  # as Obsidian still reads it
-# A key of front matter this close to a setting's name is taken for a mistyped setting.
+# A key of front matter this close to a setting's name is taken for a mistyped setting;
+# in ankipress.yaml, a key this close is named as the setting it may be.
 _MISTYPED = 0.8
+_HINTED = 0.6
 _CHECKS = {
     "title": _text,
     "id": _text,
@@ -318,5 +362,6 @@ _CHECKS = {
     "templates": _text,
     "note_type": _name,
     "deck": _deck,
+    "exclude": _flag,
     "files": _text,  # read by _file_rules
 }

@@ -46,6 +46,10 @@ def discover(
         scope = given.resolve()
         if scope.is_dir():
             files, fallback = _walk(scope, cwd, diagnostics), scope
+        elif not given.name.lower().endswith(MARKDOWN_SUFFIXES):  # named, but no note
+            message = f"not a markdown file ({', '.join(MARKDOWN_SUFFIXES)}); not read"
+            diagnostics.warning(display_path(given, cwd), 0, message, "io")
+            continue
         else:
             files, fallback = [scope], scope.parent
         for path in files:

@@ -69,6 +69,7 @@ def _unbold_number(head: re.Match[str]) -> str:
 # of active ads.``, ``**2) Factorial**. Calculate...``), or a question followed by a
 # remark in brackets (``**Why X?**（see above）``) or a request joined to it.
 _HEAD_BOLD = re.compile(r"(\*\*|__)(?P<bold>(?:(?!\1).)+?)\1(?P<rest>.*)")
+_NUMBER_ANSWER = re.compile(r"^ {0,3}[0-9]{1,9}+([.)])(?=\s|$)")  # "443." after "A:"
 _NUMBER_MARK = re.compile(r"^\s*[0-9]{1,3}\s*[.)）、:：]")  # not a letter: options, notation
 _REMARK = re.compile(r"^\s*[(（\[【].*[)）\]】]\s*+[:：.。]?\s*+$")
 # ...or by a request joined to it: "**Why scale by √d?**，并使用公式推导进行讲解"
@@ -102,7 +103,11 @@ def answer_blocks(lines: Sequence[str], first: int, last: int, env: dict) -> tup
     lead = next((i for i, line in enumerate(region) if line.strip()), None)
     if lead is None:
         return ()
-    region[lead] = without_answer_marker(region[lead])
+    rest = without_answer_marker(region[lead])
+    if rest != region[lead] and (number := _NUMBER_ANSWER.match(rest)):
+        # "A: 443." goes on from the marker: a number, not the start of an ordered list
+        rest = f"{rest[: number.start(1)]}\\{rest[number.start(1) :]}"
+    region[lead] = rest
     return tuple(parse_region(region, first, env))
 
 

@@ -10,7 +10,13 @@ from ankipress.cardtext import UNSAFE_TEX
 from ankipress.diagnostics import Diagnostics
 from ankipress.identity.guids import normalise_question, strip_numbering
 from ankipress.notes.asking import asks, names_an_aspect
-from ankipress.notes.blocks import Block, source_lines, top_level_blocks, unclosed_fences
+from ankipress.notes.blocks import (
+    Block,
+    dropped_cells,
+    source_lines,
+    top_level_blocks,
+    unclosed_fences,
+)
 from ankipress.notes.chapters import (
     is_toc_heading,
     is_toc_list,
@@ -51,6 +57,10 @@ def parse_book(
             return None
         settings = loaded
         coverage.not_content(1, (tokens[0].map or [0, 1])[1], "front matter")
+    if settings.exclude:  # not notes to study (a journal, a reading list): said so by hand
+        coverage.not_content(1, len(lines), "excluded by its settings")
+        key = settings.id or source.key or source.rel.stem
+        return Book(source, key, source.rel.stem, (), env, settings.tags, coverage.report(lines))
     blocks = top_level_blocks(tokens, lines)
     title_block = _title_heading(blocks, source.rel.stem)
     stream = elements(
@@ -73,6 +83,13 @@ def parse_book(
         lambda block: strip_answer_marker(block, lines, env),
     )
     walker.walk(stream)
+    for line, cells, header in dropped_cells(tokens, lines):
+        lost = "the last cell is" if cells - header == 1 else f"the last {cells - header} are"
+        message = (
+            f"table row of {cells} cells under a header of {header}: {lost} not shown (a | "
+            "inside $math$ or code splits a cell: write it \\|)"
+        )
+        diagnostics.warning(source.display, line, message, "table")
     for first, last in unclosed_fences(tokens, lines):
         message = f"code fence is never closed; it runs to line {last}, all of it code"
         diagnostics.warning(source.display, first, message, "fence")
@@ -96,10 +113,14 @@ def parse_book(
         message = f"nested too deep to format; {span} shown as written"
         diagnostics.warning(source.display, start + 1, message, "nesting")
     title = settings.title or (title_block.text if title_block else "") or _file_title(source)
+    deck = settings.deck
+    if settings.title and "::" in settings.title:  # a deck name, as Anki nests them: A::B
+        *parents, title = settings.title.split("::")
+        deck = "::".join(part for part in (deck, *parents) if part and part.strip())
     chapters = tuple(_chapter(d) for d in walker.finish(title))
     key = settings.id or source.key or source.rel.stem
     book = Book(
-        source, key, title, chapters, env, settings.tags, coverage.report(lines), settings.deck
+        source, key, title, chapters, env, settings.tags, coverage.report(lines), deck or None
     )
     for suspect in suspects(book, lines, roles.shallower, roles.promoted, roles.carried):
         diagnostics.warning(source.display, suspect.line, suspect.message, "suspect")

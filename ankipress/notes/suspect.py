@@ -541,6 +541,7 @@ def _too_few(
         if q.answer_lines and (_span(q) >= 20 or (not asking and unanswered == 0)):
             yield Suspect(
                 q.line,
-                f"the whole file is one card, {q.text!r}: no line in it asks a question "
-                "(if it is not notes to study, keep it out of the notes folder)",
+                f"the whole file is one card, {q.text!r}: no question was found in it (one "
+                "written on its answer's line is not read as one: give it a line of its own); "
+                "if the file is not notes to study, set 'exclude: true' for it",
             )
