@@ -199,3 +199,30 @@ def _lock_entries(root: Path) -> list[dict]:
 
     lines = (root / "ankipress.lock").read_text("utf-8").splitlines()[1:]
     return [json.loads(line) for line in lines]
+
+
+def test_a_file_renamed_and_an_answer_edited_at_once_keeps_every_note(
+    run_cli, tmp_path: Path
+) -> None:
+    """One commit renames the file and fixes an answer: the note with the edited answer
+    is still the note of its question (its old book gone, its new book new to the lock),
+    so Anki updates it in place; a question asked twice is left to the rules it had."""
+    notes_folder = tmp_path / "notes"
+    notes_folder.mkdir()
+    first = "# Bio\n\n## What is a cell?\n\nThe unit of life.\n\n## What is RNA?\n\nA copy.\n"
+    (notes_folder / "cells.md").write_text(first, encoding="utf-8")
+    assert run_cli("build", "notes", "-o", "out1", cwd=tmp_path).exit_code == 0
+    col = open_collection(tmp_path / "anki")
+    import_packages(col, sorted((tmp_path / "out1").rglob("*.apkg")))
+    before = {n.fields["Question"]: n.guid for n in notes(col)}
+
+    (notes_folder / "cells.md").rename(notes_folder / "biology.md")
+    edited = first.replace("A copy.", "A working copy of a gene.")
+    (notes_folder / "biology.md").write_text(edited, encoding="utf-8")
+    done = run_cli("build", "notes", "-o", "out2", cwd=tmp_path)
+    assert "Kept 2 GUIDs through the lock:" in done.output and "Removed" not in done.output
+    log = import_packages(col, sorted((tmp_path / "out2").rglob("*.apkg")))
+    after = {n.fields["Question"]: (n.guid, n.fields["Answer"]) for n in notes(col)}
+    col.close()
+    assert not log.new and len(after) == 2
+    assert after["What is RNA?"] == (before["What is RNA?"], "<p>A working copy of a gene.</p>")

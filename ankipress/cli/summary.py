@@ -137,8 +137,8 @@ def moved_lines(result: BuildResult, out: Path) -> list[str]:
         )
         lines.append(
             '  To move them: Browse, search deck:"OLD NAME" (or, where that is not known, '
-            "the notes' own text), select all, Cards > Change Deck; or let ankipress sync "
-            "move them."
+            "the notes' own text), select all, Cards > Change Deck; notes an earlier ankipress "
+            "sync put in Anki, the next sync moves."
         )
     return lines
 

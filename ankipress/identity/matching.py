@@ -73,5 +73,30 @@ def matched_entries(
     return found
 
 
+def renamed_entries(
+    unknown: list[tuple[str, Note]],
+    orphans: list[LockEntry],
+    built: set[str],
+    locked: set[str],
+) -> dict[str, LockEntry]:
+    """New GUID -> the orphaned lock entry of its question, where a book is gone from the
+    build (``built``: the books built) and a book new to the lock (``locked``: the books it
+    knows) asks that question, each once: the file renamed, and the answer edited in the
+    same change (an answer kept would have matched it already)."""
+    entries: dict[str, list[LockEntry]] = {}
+    for entry in orphans:
+        if entry.book not in built and entry.removed is None:
+            entries.setdefault(entry.question, []).append(entry)
+    notes: dict[str, list[Note]] = {}
+    for book, note in unknown:
+        if book not in locked:
+            notes.setdefault(question_key(note), []).append(note)
+    return {
+        claimants[0].guid: entries[question][0]
+        for question, claimants in notes.items()
+        if len(claimants) == 1 and len(entries.get(question, ())) == 1
+    }
+
+
 def question_key(note: Note) -> str:
     return note.key or normalise_question(html.unescape(note.question))

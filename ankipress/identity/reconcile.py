@@ -30,7 +30,7 @@ from ankipress.identity.lockentry import (
     plain_question,
 )
 from ankipress.identity.lockfile import Lock
-from ankipress.identity.matching import kept_entries, matched_entries, question_key
+from ankipress.identity.matching import kept_entries, matched_entries, question_key, renamed_entries
 from ankipress.identity.retire import (
     Recall,
     chapter_of,
@@ -96,6 +96,13 @@ def reconcile(
     taken = {entry.guid for entry in kept.values()}  # not to be matched to a second note
     orphans = [entry for entry in orphans if entry.guid not in taken]
     matched = matched_entries([(b, n) for b, n in unknown if n.guid not in known], orphans)
+    taken |= {entry.guid for entry in matched.values()}
+    matched |= renamed_entries(
+        [(b, n) for b, n in unknown if n.guid not in known and n.guid not in matched],
+        [entry for entry in orphans if entry.guid not in taken],
+        {deck.book_key for deck in decks},
+        {entry.book for entry in lock.entries},
+    )
     entries: list[LockEntry] = []
     changes: list[Change] = []
     notes: dict[int, list[Note]] = {deck.deck_id: [] for deck in decks}
