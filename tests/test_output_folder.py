@@ -263,6 +263,7 @@ def test_an_output_folder_holding_the_notes_is_refused(run_cli, tmp_path: Path) 
     for out in ("notes", "notes/topics"):
         result = run_cli("build", "notes", "-o", out, cwd=tmp_path)
         assert (result.exit_code, result.stderr) == (1, error(out, message) + "\n")
+        assert result.stdout == f"Nothing written to {out}/ (the errors above say why)\n"
         assert sorted(p.name for p in notes_folder.rglob("*")) == ["topics", "vision.md"]
     result = run_cli("build", ".", "-o", ".", cwd=notes_folder)
     assert result.exit_code == 1

@@ -62,13 +62,12 @@ def test_field_references_are_checked_with_file_and_line(folder: Path) -> None:
         "back.html:4: error[templates]: {{/Source}} closes a section never opened here (expected "
         "{{/Extra}})",
         "back.html:5: error[templates]: {{#Tags}} is never closed with {{/Tags}}",
-        "front.html:2: error[templates]: {{Anser}} names no field of the note type (fields: "
-        "Question, "
-        "Answer, Context, Source, Extra; or FrontSide, Tags, Type, Deck, Subdeck, Card, "
-        "CardFlag, CardID)",
-        "front.html:3: error[templates]: {{type:Qestion}} names no field of the note type (fields: "
-        "Question, Answer, Context, Source, Extra; or FrontSide, Tags, Type, Deck, Subdeck, "
-        "Card, CardFlag, CardID)",
+        "front.html:2: error[templates]: {{Anser}} names no field of the note type (did you "
+        "mean {{Answer}}? fields: Question, Answer, Context, Source, Extra; or FrontSide, "
+        "Tags, Type, Deck, Subdeck, Card, CardFlag, CardID)",
+        "front.html:3: error[templates]: {{type:Qestion}} names no field of the note type (did "
+        "you mean {{Question}}? fields: Question, Answer, Context, Source, Extra; or "
+        "FrontSide, Tags, Type, Deck, Subdeck, Card, CardFlag, CardID)",
     ]
 
 

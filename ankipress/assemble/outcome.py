@@ -86,6 +86,7 @@ class BuildResult:
     locked: frozenset[Path] = frozenset()
     restyled: frozenset[Path] = frozenset()  # roots whose card templates changed since the lock
     no_notes: bool = False  # no markdown file and no lock in the paths given: nothing done
+    refused: bool = False  # the output folder holds what the build may not write over
 
     @property
     def uncovered_lines(self) -> int:

@@ -87,6 +87,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
         return result  # (a notes folder whose lock is left, its notes all deleted, retires them)
     result.partial = partial_roots(options.paths, sources)
     if options.write and refuse_output_folder(options, sources, result.diagnostics):
+        result.refused = True
         return result  # nothing read, nothing written
     settings = _project_settings(sources, result)
     use_cache = options.cache and options.write  # check, plan and preview write nothing
@@ -187,6 +188,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
 
         if refuse_foreign_packages(options, result.decks, result.diagnostics):
             result.decks, result.locked = [], frozenset()  # none written; a sync retires none
+            result.refused = True
             if cache_made:
                 forget_cache(options.out)
         elif write_all(result, options, templates, locked, derived, progress, make_locks):

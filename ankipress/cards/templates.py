@@ -16,6 +16,7 @@ for it (a card template or asset of no default is left out).
 from __future__ import annotations
 
 import re
+from difflib import get_close_matches
 from pathlib import Path
 
 from ankipress.cards.cardrender import TEMPLATE_TAG
@@ -124,11 +125,13 @@ def check_template(path: Path, text: str, diagnostics: Diagnostics, front: bool)
             name = body.rsplit(":", 1)[-1].strip()
             fields_shown += name in FIELDS
         if name not in FIELDS and name not in SPECIALS:
+            close = get_close_matches(name, [*FIELDS, *SPECIALS], n=1, cutoff=0.6)
+            hint = f"did you mean {{{{{close[0]}}}}}? " if close else ""
             diagnostics.error(
                 shown,
                 line,
-                f"{{{{{body}}}}} names no field of the note type (fields: {', '.join(FIELDS)}; "
-                f"or {', '.join(SPECIALS)})",
+                f"{{{{{body}}}}} names no field of the note type ({hint}fields: "
+                f"{', '.join(FIELDS)}; or {', '.join(SPECIALS)})",
                 "templates",
             )
     for name, line in open_sections:

@@ -147,7 +147,9 @@ def build(
     )
     result = run(options, quiet, verbose)
     print_diagnostics(result, errors_only=quiet)
-    if not quiet:
+    if result.refused:
+        say(f"Nothing written to {out}/ (the errors above say why)")
+    elif not quiet:
         for line in summary_lines(result, out):
             say(one_line(line))
     suspect = sum(d.code == "suspect" for d in result.diagnostics.sorted())
