@@ -197,3 +197,25 @@ def test_a_deck_named_twice_through_a_parent_deck_is_warned(run_cli, tmp_path: P
         "notes/b.md: Anki files the cards of both under one deck; give one of them another "
         "'title:' or 'deck:'"
     ]
+
+
+def test_yaml_merge_keys_work_in_the_settings(run_cli, tmp_path: Path) -> None:
+    notes_folder = tmp_path / "notes"
+    notes_folder.mkdir()
+    (notes_folder / "a.md").write_text(NOTE.format(title="A", thing="a"), encoding="utf-8")
+    (notes_folder / "b.md").write_text(NOTE.format(title="B", thing="b"), encoding="utf-8")
+    (notes_folder / "ankipress.yaml").write_text(
+        "files:\n  a.md: &shared\n    deck: Shared\n  b.md:\n    <<: *shared\n    title: Bee\n",
+        encoding="utf-8",
+    )
+    done = run_cli("build", "--strict", "notes", "-o", "out", cwd=tmp_path)
+    assert done.exit_code == 0, done.output
+    assert _anki(tmp_path, tmp_path / "out") == {
+        "What is a?": "Shared::A",
+        "What is b?": "Shared::Bee",
+    }
+    (notes_folder / "ankipress.yaml").write_text("files:\n  a.md:\n    <<: 5\n", "utf-8")
+    done = run_cli("check", "notes", cwd=tmp_path)
+    assert (
+        done.exit_code == 1 and "notes/ankipress.yaml:3: error[config]: invalid YAML" in done.stderr
+    )

@@ -164,6 +164,7 @@ def _settings(
     project = where == "project settings"
     ours = where != "front matter"  # ankipress.yaml: every key in it is meant for us
     changes: dict[str, Any] = {}
+    SafeConstructor().flatten_mapping(node)  # YAML merge keys (<<: *defaults), as PyYAML reads
     for key_node, value_node in node.value:
         written, line = str(key_node.value), first_line + key_node.start_mark.line
         key = _ALIASES.get(written.casefold(), written.casefold())  # Obsidian writes Tags:
@@ -208,6 +209,7 @@ def _file_rules(
     node: Any, path: str, first_line: int, diagnostics: Diagnostics, text_lines: list[str]
 ) -> tuple[FileRule, ...] | None:
     """``files:``: a mapping of paths or globs to the settings of the files they name."""
+    from yaml.constructor import SafeConstructor
     from yaml.nodes import MappingNode, ScalarNode
 
     line = first_line + node.start_mark.line
@@ -218,6 +220,7 @@ def _file_rules(
         diagnostics.error(path, line, message, "config")
         return None
     rules = []
+    SafeConstructor().flatten_mapping(node)
     for pattern_node, settings_node in node.value:
         line = first_line + pattern_node.start_mark.line
         pattern = str(pattern_node.value).strip().removeprefix("./")
