@@ -1,0 +1,182 @@
+"""An edit made in Anki, back in the markdown it was rendered from: the first stage of
+``ankipress pull`` (issue 28), not yet wired to a command.
+
+What Anki holds and what the build rendered are compared as text (the HTML's tags
+dropped): each run of words that differs is looked for in the note's own source lines,
+with as many unchanged words around it as make it one of a kind there. Found once, inside
+plain text (no markup between its words), it is an edit of exactly those characters;
+everything around it (``**bold**``, ``$math$``, list markers, indentation, line endings)
+stays byte for byte. Not found, or found more than once, the change is not applied: a
+``Rejected`` says why. A caller renders the edited file again and keeps the edits only if
+the note then is what Anki holds (a change to markup, bold taken off say, is not seen in
+the text, and is caught there).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from itertools import pairwise
+
+from ankipress.notes.questions import plain_text
+
+# A word of Latin letters or digits is one token; any other visible character (a CJK
+# character, a mark, a symbol) is a token of its own: Chinese has no spaces to split at.
+_TOKEN = re.compile(r"[A-Za-z0-9_]++|\S")
+_WORDISH = re.compile(r"[A-Za-z0-9_]")
+MAX_CONTEXT = 8  # unchanged tokens looked at on each side before a change is ambiguous
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Characters ``start:end`` of the source become ``text``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A change not applied, and why."""
+
+    before: str  # the text Anki's copy no longer has ('' for an insertion)
+    after: str  # what it has instead
+    why: str
+
+
+@dataclass(frozen=True)
+class _Tokens:
+    text: str
+    spans: tuple[tuple[int, int], ...]  # each token's characters in ``text``
+
+    @property
+    def words(self) -> list[str]:
+        return [self.text[a:b] for a, b in self.spans]
+
+
+def _tokens(html: str) -> _Tokens:
+    text = plain_text(html)
+    return _Tokens(text, tuple((m.start(), m.end()) for m in _TOKEN.finditer(text)))
+
+
+def source_edits(
+    source: str, region: tuple[int, int], rendered: str, held: str
+) -> tuple[list[Edit], list[Rejected]]:
+    """The edits of ``source`` (characters ``region``: the note's lines) that carry into it
+    what changed from ``rendered`` (the field as built) to ``held`` (as Anki holds it),
+    and the changes that could not be placed."""
+    before, after = _tokens(rendered), _tokens(held)
+    old, new = before.words, after.words
+    edits: list[Edit] = []
+    rejected: list[Rejected] = []
+    matcher = SequenceMatcher(None, old, new, autojunk=False)
+    for kind, i1, i2, j1, j2 in matcher.get_opcodes():
+        if kind == "equal":
+            continue
+        removed = _between(before, i1, i2)
+        added = _between(after, j1, j2)
+        found = _place(source, region, before, after, (i1, i2, j1, j2))
+        if isinstance(found, str):
+            rejected.append(Rejected(removed, added, found))
+        else:
+            edits.append(found)
+    taken = sorted(edits, key=lambda e: e.start)
+    for first, second in pairwise(taken):
+        if second.start < first.end:  # two changes read as one place: neither is sure
+            return [], [Rejected("", "", "two changes fall on the same words")]
+    return taken, rejected
+
+
+def apply_edits(source: str, edits: Sequence[Edit]) -> str:
+    """``source`` with ``edits`` (none overlapping) made."""
+    out, at = [], 0
+    for edit in sorted(edits, key=lambda e: e.start):
+        out.append(source[at : edit.start])
+        out.append(edit.text)
+        at = edit.end
+    out.append(source[at:])
+    return "".join(out)
+
+
+def _between(tokens: _Tokens, first: int, last: int) -> str:
+    """The text of tokens ``first:last`` (with the spaces between them)."""
+    if first >= last:
+        return ""
+    return tokens.text[tokens.spans[first][0] : tokens.spans[last - 1][1]]
+
+
+def _place(
+    source: str,
+    region: tuple[int, int],
+    before: _Tokens,
+    after: _Tokens,
+    change: tuple[int, int, int, int],
+) -> Edit | str:
+    """Where in ``region`` the change is, with the least context that makes it one of a
+    kind; or why it cannot be placed."""
+    i1, i2, j1, j2 = change
+    start, end = region
+    tried = False
+    for context in range(MAX_CONTEXT + 1):
+        left = max(0, i1 - context)
+        right = min(len(before.spans), i2 + context)
+        if (i1 == i2 or j1 == j2) and left == i1 and right == i2:
+            continue  # an insertion or a deletion needs a word beside it: where, and spaces
+        found = list(_pattern(before, left, i1, i2, right).finditer(source, start, end))
+        if len(found) == 1:
+            match = found[0]
+            return Edit(
+                match.start("change"),
+                match.end("change"),
+                _text(after, change, left < i1, i2 < right),
+            )
+        if not found:
+            return (
+                "its words are not in the note as plain text (markup between them)"
+                if not tried
+                else "it is one of a kind only with words around it that markup splits"
+            )
+        tried = True
+        if left == 0 and right == len(before.spans):
+            break
+    return "its words are in the note more than once"
+
+
+def _text(after: _Tokens, change: tuple[int, int, int, int], lead: bool, tail: bool) -> str:
+    """Anki's text for the characters the change's group matched: its new words, with the
+    space before them when the group took the space after the word before (``lead``), and
+    the space after them when it took the space before the word after (``tail``)."""
+    _i1, _i2, j1, j2 = change
+    spans = after.spans
+    first = spans[j1 - 1][1] if lead else (spans[j1][0] if j1 < j2 else None)
+    last = spans[j2][0] if tail and j2 < len(spans) else (spans[j2 - 1][1] if j1 < j2 else None)
+    if first is None or last is None:
+        return ""
+    return after.text[first:last]
+
+
+def _pattern(tokens: _Tokens, left: int, first: int, last: int, right: int) -> re.Pattern[str]:
+    """The source text of tokens ``left:right``, the changed ones ``first:last`` the group
+    ``change`` with the space beside them that context takes: the same characters, any
+    whitespace (a line break, indentation) where there was space, none where none."""
+
+    def gap(n: int) -> str:  # the space before token n, if any
+        spaced = 0 < n < len(tokens.spans) and tokens.spans[n][0] > tokens.spans[n - 1][1]
+        return r"\s++" if spaced else ""
+
+    def run(a: int, b: int) -> str:
+        return "".join((gap(n) if n > a else "") + re.escape(tokens.words[n]) for n in range(a, b))
+
+    if first == last:  # an insertion: the space between the words around it
+        change = gap(first)
+    else:
+        change = (gap(first) if left < first else "") + run(first, last)
+        change += gap(last) if last < right else ""
+    edge = tokens.words[left][:1] if left < len(tokens.spans) else ""
+    stop = tokens.words[right - 1][-1:] if right > 0 else ""
+    opening = r"(?<![A-Za-z0-9_])" if _WORDISH.match(edge) else ""
+    closing = r"(?![A-Za-z0-9_])" if _WORDISH.match(stop) else ""
+    return re.compile(f"{opening}{run(left, first)}(?P<change>{change}){run(last, right)}{closing}")
