@@ -31,6 +31,7 @@ class AnkiNote:
     deck: str
     note_type: str
     mod: int
+    tags: tuple[str, ...] = ()
 
 
 def open_collection(folder: Path) -> Collection:
@@ -73,9 +74,21 @@ def notes(col: Collection) -> list[AnkiNote]:
                 deck,
                 note_type["name"],
                 note.mod,
+                tuple(sorted(note.tags)),
             )
         )
     return sorted(found, key=lambda n: (n.deck, n.fields["Source"]))
+
+
+def imported(packages: Path, collection: Path) -> list[AnkiNote]:
+    """The notes a fresh collection in the folder ``collection`` holds after importing
+    every package under the folder ``packages``."""
+    col = open_collection(collection)
+    try:
+        import_packages(col, sorted(packages.rglob("*.apkg")))
+        return notes(col)
+    finally:
+        col.close()
 
 
 def match_key(question: str) -> str:

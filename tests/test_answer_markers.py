@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.ankitools import import_packages, notes, open_collection
+from tests.ankitools import imported
 
 NOTE = """\
 # Networking
@@ -35,10 +35,8 @@ def test_a_number_after_an_answer_marker_is_the_answer(run_cli, tmp_path: Path) 
     (tmp_path / "notes" / "net.md").write_text(NOTE, encoding="utf-8")
     done = run_cli("build", "--strict", "notes", "-o", "out", cwd=tmp_path)
     assert done.exit_code == 0, done.output
-    col = open_collection(tmp_path / "anki")
-    import_packages(col, sorted((tmp_path / "out").rglob("*.apkg")))
-    answers = {n.fields["Question"]: n.fields["Answer"] for n in notes(col)}
-    col.close()
+    held = imported(tmp_path / "out", tmp_path / "anki")
+    answers = {n.fields["Question"]: n.fields["Answer"] for n in held}
     assert answers == {
         "What port does HTTPS use by default?": "<p>443.</p>",
         "When was TCP/IP adopted on the ARPANET?": "<p>1983. It replaced NCP.</p>",

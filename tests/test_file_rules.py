@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from ankipress.identity.guids import note_guid
-from tests.ankitools import import_packages, notes, open_collection
+from tests.ankitools import imported
 
 NOTE = "# {title}\n\n## What is {thing}?\n\nIt is {thing}.\n"
 
@@ -16,11 +16,7 @@ NOTE = "# {title}\n\n## What is {thing}?\n\nIt is {thing}.\n"
 def _anki(tmp_path: Path, out: Path) -> dict[str, str]:
     """The deck of each note Anki holds after importing every package under ``out``,
     by its question."""
-    col = open_collection(tmp_path / "anki")
-    import_packages(col, sorted(out.rglob("*.apkg")))
-    found = {n.fields["Question"]: n.deck for n in notes(col)}
-    col.close()
-    return found
+    return {n.fields["Question"]: n.deck for n in imported(out, tmp_path / "anki")}
 
 
 def test_files_rules_set_titles_ids_and_parent_decks_without_editing_the_notes(
@@ -68,10 +64,8 @@ def test_an_id_in_the_settings_keeps_every_guid_a_file_had(run_cli, tmp_path: Pa
     )
     done = run_cli("build", "notes", "-o", "out2", "--no-lock", cwd=tmp_path)
     assert done.exit_code == 0, done.output
-    col = open_collection(tmp_path / "anki")
-    import_packages(col, sorted((tmp_path / "out2").rglob("*.apkg")))
-    assert [n.guid for n in notes(col)] == [note_guid("old", "What is a lens?")]
-    col.close()
+    held = imported(tmp_path / "out2", tmp_path / "anki")
+    assert [n.guid for n in held] == [note_guid("old", "What is a lens?")]
 
 
 def test_a_title_with_double_colons_nests_as_in_anki(run_cli, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ankitools import import_packages, notes, open_collection
+from tests.ankitools import imported
 
 OBSIDIAN = """\
 ---
@@ -39,13 +39,8 @@ def _built_tags(run_cli, tmp_path: Path, tags: str) -> tuple[list[str], str]:
     (notes_folder / "la.md").write_text(OBSIDIAN.format(tags=tags), encoding="utf-8")
     done = run_cli("build", "--strict", str(notes_folder), "-o", str(tmp_path / "out"))
     assert done.exit_code == 0, done.output
-    col = open_collection(tmp_path / "anki")
-    import_packages(col, sorted((tmp_path / "out").rglob("*.apkg")))
-    found = notes(col)
-    held = col.get_note(col.find_notes("")[0]).tags
-    col.close()
-    assert len(found) == 1
-    return sorted(t for t in held if not t.startswith("ankipress")), done.output
+    (note,) = imported(tmp_path / "out", tmp_path / "anki")
+    return [t for t in note.tags if not t.startswith("ankipress")], done.output
 
 
 @pytest.mark.parametrize(
@@ -108,10 +103,8 @@ def test_the_singular_tag_key_obsidian_still_reads_is_tags(run_cli, tmp_path: Pa
     (notes_folder / "w.md").write_text(text, encoding="utf-8")
     done = run_cli("build", "--strict", str(notes_folder), "-o", str(tmp_path / "out"))
     assert done.exit_code == 0, done.output
-    col = open_collection(tmp_path / "anki")
-    import_packages(col, sorted((tmp_path / "out").rglob("*.apkg")))
-    assert "physics::waves" in col.get_note(col.find_notes("")[0]).tags
-    col.close()
+    (note,) = imported(tmp_path / "out", tmp_path / "anki")
+    assert "physics::waves" in note.tags
 
 
 def test_a_folders_tags_and_a_files_tags_add_up(run_cli, tmp_path: Path) -> None:
@@ -124,12 +117,10 @@ def test_a_folders_tags_and_a_files_tags_add_up(run_cli, tmp_path: Path) -> None
     (notes_folder / "net.md").write_text("---\nTags: tcp\n---\n## What is b?\n\nB.\n", "utf-8")
     (notes_folder / "c.md").write_text("## What is c?\n\nC.\n", encoding="utf-8")
     assert run_cli("build", "notes", "-o", "out", cwd=tmp_path).exit_code == 0
-    col = open_collection(tmp_path / "anki")
-    import_packages(col, sorted((tmp_path / "out").rglob("*.apkg")))
     held = {
-        col.get_note(nid)["Question"]: sorted(col.get_note(nid).tags) for nid in col.find_notes("")
+        note.fields["Question"]: list(note.tags)
+        for note in imported(tmp_path / "out", tmp_path / "anki")
     }
-    col.close()
     assert held == {
         "What is a?": ["math", "vault"],
         "What is b?": ["cs", "tcp", "vault"],  # Tags: as Obsidian may capitalise it

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.ankitools import import_packages, notes, open_collection
+from tests.ankitools import imported
 
 NOTE = """\
 ## How do L1 and L2 regularisation differ?
@@ -21,11 +21,8 @@ def _built(run_cli, tmp_path: Path, bar: str) -> tuple[str, str]:
     (folder / "notes").mkdir(parents=True)
     (folder / "notes" / "reg.md").write_text(NOTE.replace("{bar}", bar), encoding="utf-8")
     done = run_cli("build", "notes", "-o", "out", cwd=folder)
-    col = open_collection(folder / "anki")
-    import_packages(col, sorted((folder / "out").rglob("*.apkg")))
-    (answer,) = [n.fields["Answer"] for n in notes(col)]
-    col.close()
-    return done.output, answer
+    (note,) = imported(folder / "out", folder / "anki")
+    return done.output, note.fields["Answer"]
 
 
 def test_a_bar_inside_math_in_a_table_is_warned_at_its_row(run_cli, tmp_path: Path) -> None:
