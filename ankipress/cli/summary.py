@@ -76,9 +76,10 @@ def lock_lines(result: BuildResult) -> list[str]:
     """The notes new and changed since the lock, the notes it kept through a reworded
     question or a moved file, those it retired, and the note types restyled."""
     lines = []
+    first_build = all(c.kind == "new" for c in result.changes)  # the table says it all
     for kind, heading in (("new", "New"), ("changed", "Changed")):
         found = [c for c in result.changes if c.kind == kind]
-        if found and result.changes and not all(c.kind == "new" for c in result.changes):
+        if found and not first_build:
             lines.append(f"{heading}: {count(len(found), 'note')}")
             lines.extend(f"  {unescape(c.where)}: {plain_text(c.question)}" for c in found[:LISTED])
             if len(found) > LISTED:

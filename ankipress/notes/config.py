@@ -126,11 +126,12 @@ def parse_settings(
     None, with an error, if the YAML or one of its values is wrong."""
     import yaml  # only files with settings need PyYAML
 
+    lines = text.splitlines()  # (to tell a # that YAML read as a comment)
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader) if text.strip() else None
         if node is None:
             return base
-        changes = _settings(node, path, first_line, diagnostics, where, text.splitlines())
+        changes = _settings(node, path, first_line, diagnostics, where, lines)
     except RecursionError:  # "[[[[..." thousands deep: PyYAML recurses
         diagnostics.error(path, first_line, f"{where} nests too deep to read", "config")
         return None
@@ -138,7 +139,7 @@ def parse_settings(
         mark = getattr(exc, "problem_mark", None)
         line = first_line + mark.line if mark is not None else first_line
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        if "#" in _line_of(text.splitlines(), line - first_line):
+        if "#" in _line_of(lines, line - first_line):
             problem += " (a # after a space starts a YAML comment: quote a tag like '#math')"
         diagnostics.error(path, line, f"invalid YAML in {where}: {problem}", "config")
         return None

@@ -51,15 +51,13 @@ class Rejected:
 class _Tokens:
     text: str
     spans: tuple[tuple[int, int], ...]  # each token's characters in ``text``
-
-    @property
-    def words(self) -> list[str]:
-        return [self.text[a:b] for a, b in self.spans]
+    words: tuple[str, ...]  # each token's text
 
 
 def _tokens(html: str) -> _Tokens:
     text = plain_text(html)
-    return _Tokens(text, tuple((m.start(), m.end()) for m in _TOKEN.finditer(text)))
+    found = list(_TOKEN.finditer(text))
+    return _Tokens(text, tuple(m.span() for m in found), tuple(m[0] for m in found))
 
 
 def source_edits(
@@ -131,7 +129,7 @@ def _place(
             return Edit(
                 match.start("change"),
                 match.end("change"),
-                _text(after, change, left < i1, i2 < right),
+                _text(after, j1, j2, lead=left < i1, tail=i2 < right),
             )
         if not found:
             return (
@@ -145,11 +143,11 @@ def _place(
     return "its words are in the note more than once"
 
 
-def _text(after: _Tokens, change: tuple[int, int, int, int], lead: bool, tail: bool) -> str:
-    """Anki's text for the characters the change's group matched: its new words, with the
-    space before them when the group took the space after the word before (``lead``), and
-    the space after them when it took the space before the word after (``tail``)."""
-    _i1, _i2, j1, j2 = change
+def _text(after: _Tokens, j1: int, j2: int, lead: bool, tail: bool) -> str:
+    """Anki's text for the characters the change's group matched: its new words ``j1:j2``,
+    with the space before them when the group took the space after the word before
+    (``lead``), and the space after them when it took the space before the word after
+    (``tail``)."""
     spans = after.spans
     first = spans[j1 - 1][1] if lead else (spans[j1][0] if j1 < j2 else None)
     last = spans[j2][0] if tail and j2 < len(spans) else (spans[j2 - 1][1] if j1 < j2 else None)
