@@ -13,6 +13,7 @@ from ankipress.diagnostics import Diagnostics
 from ankipress.identity.reconcile import Change
 from ankipress.identity.retire import REMOVED_TAG
 from ankipress.limits import DEFAULT_LIMITS, Limits
+from ankipress.notes.config import Settings
 from ankipress.notes.coverage import FileCoverage
 from ankipress.records import Deck, SourceFile
 
@@ -87,6 +88,7 @@ class BuildResult:
     restyled: frozenset[Path] = frozenset()  # roots whose card templates changed since the lock
     no_notes: bool = False  # no markdown file and no lock in the paths given: nothing done
     refused: bool = False  # the output folder holds what the build may not write over
+    settings: dict[Path, Settings] = field(default_factory=dict)  # by content root, if good
 
     @property
     def uncovered_lines(self) -> int:

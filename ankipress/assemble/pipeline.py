@@ -89,7 +89,7 @@ def _build(options: BuildOptions, progress: Progress) -> BuildResult:
     if options.write and refuse_output_folder(options, sources, result.diagnostics):
         result.refused = True
         return result  # nothing read, nothing written
-    settings = _project_settings(sources, result)
+    settings = result.settings = _project_settings(sources, result)
     use_cache = options.cache and options.write  # check, plan and preview write nothing
     cache = FileCache(options.out, options.media_roots, options.limits) if use_cache else None
     cache_made = cache is not None and not cache_there(options.out)  # this build makes it

@@ -15,6 +15,7 @@ from ankipress.cards.notetype import DEFAULT_TEMPLATES
 from ankipress.cards.templates import REQUIRED
 from ankipress.cli.init import init_command
 from ankipress.cli.outline import outline
+from ankipress.cli.pull import pull_command
 from ankipress.cli.review import check, plan, preview
 from ankipress.cli.shared import (
     DEFAULT_OUT,
@@ -196,3 +197,4 @@ main.add_command(plan)
 main.add_command(preview)
 main.add_command(outline)
 main.add_command(sync_command)
+main.add_command(pull_command)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -32,6 +34,46 @@ from ankipress.sync.plan import PREFER, REMOVED_MODES
 from ankipress.sync.wanted import locks_before, wanted
 
 UNREACHABLE = 3  # the exit status when Anki cannot be reached or refuses
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def anki_options(command: F) -> F:
+    """--anki-connect, --api-key, --timeout and --collection: which Anki, and how."""
+    for option in reversed(
+        [
+            click.option(
+                "--anki-connect",
+                "url",
+                metavar="URL",
+                default=None,
+                help=f"Where Anki's AnkiConnect add-on listens (default: {DEFAULT_URL}).",
+            ),
+            click.option(
+                "--api-key",
+                envvar="ANKIPRESS_API_KEY",
+                default=None,
+                metavar="KEY",
+                help="AnkiConnect's apiKey, if its config sets one (or ANKIPRESS_API_KEY).",
+            ),
+            click.option(
+                "--timeout",
+                type=click.FloatRange(min=1),
+                default=60.0,
+                show_default=True,
+                metavar="SECONDS",
+                help="How long to wait for each AnkiConnect answer.",
+            ),
+            click.option(
+                "--collection",
+                type=click.Path(dir_okay=False, path_type=Path),
+                default=None,
+                help="Work on this collection file (collection.anki2) itself, Anki closed; "
+                "needs the anki package: pip install 'anki>=25.2'.",
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
 
 
 @click.command("sync")
@@ -44,35 +86,7 @@ UNREACHABLE = 3  # the exit status when Anki cannot be reached or refuses
     show_default=True,
     help="Folder the .apkg files go to (and are imported from).",
 )
-@click.option(
-    "--anki-connect",
-    "url",
-    metavar="URL",
-    default=None,
-    help=f"Where Anki's AnkiConnect add-on listens (default: {DEFAULT_URL}).",
-)
-@click.option(
-    "--api-key",
-    envvar="ANKIPRESS_API_KEY",
-    default=None,
-    metavar="KEY",
-    help="AnkiConnect's apiKey, if its config sets one (or ANKIPRESS_API_KEY).",
-)
-@click.option(
-    "--timeout",
-    type=click.FloatRange(min=1),
-    default=60.0,
-    show_default=True,
-    metavar="SECONDS",
-    help="How long to wait for each AnkiConnect answer.",
-)
-@click.option(
-    "--collection",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=None,
-    help="Sync straight into this collection file (collection.anki2), Anki closed; "
-    "needs the anki package: pip install 'anki>=25.2'.",
-)
+@anki_options
 @click.option(
     "--removed",
     type=click.Choice(REMOVED_MODES),
@@ -133,7 +147,7 @@ def sync_command(
         raise click.UsageError("--ankiweb asks a running Anki to sync; not with --collection")
     out = chosen_out(out)
     options = options_for(paths, out, media_roots, templates, write=not dry_run, combined=combined)
-    anki = _open(url, api_key, timeout, collection)
+    anki = open_anki(url, api_key, timeout, collection)
     try:
         before = locks_before(options.paths)
         result = run(options, quiet)
@@ -176,7 +190,7 @@ def sync_command(
     sys.exit(1 if result.diagnostics.error_count else 0)
 
 
-def _open(url: str | None, key: str | None, timeout: float, collection: Path | None) -> Anki:
+def open_anki(url: str | None, key: str | None, timeout: float, collection: Path | None) -> Anki:
     try:
         if collection is not None:
             from ankipress.sync.collectionfile import CollectionFile

@@ -1,0 +1,276 @@
+"""``ankipress pull`` through the real Anki backend: notes synced into a collection, a field
+edited there as Anki's editor would (its HTML changed in place), pulled; the markdown is
+checked byte for byte, and the sync after the pull finds nothing to do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from anki.collection import Collection
+from click.testing import Result
+
+from tests.synctools import CollectionTarget, Target, synced, totals
+
+SYNCED, PULLED, AFTER = 1_000_000, 2_000_000, 3_000_000  # the epochs of each step
+
+
+def _note(col: Collection, question: str):
+    (nid,) = col.find_notes(f'"Question:{question}"')
+    return col.get_note(nid)
+
+
+def _change(target: Target, question: str, field: str, old: str, new: str) -> None:
+    """In Anki, ``old`` becomes ``new`` in the field of the note of ``question``."""
+    with target.anki() as col:
+        note = _note(col, question)
+        assert note[field].count(old) == 1, note[field]
+        note[field] = note[field].replace(old, new)
+        col.update_note(note)
+
+
+def _pull(run_cli, content: Path, target: Target, *extra: str) -> Result:
+    out = content.parent / "decks"
+    return run_cli("pull", str(content), *target.args, "-o", str(out), *extra, epoch=PULLED)
+
+
+def _setup(write_tree, tmp_path: Path, data: bytes, name: str = "book.md") -> tuple[Path, Target]:
+    content = write_tree({name: data})
+    target = CollectionTarget(tmp_path / "profile")
+    return content, target
+
+
+def _round_trip(
+    run_cli,
+    write_tree,
+    tmp_path: Path,
+    before: str | bytes,
+    edits: list[tuple[str, str, str, str]],
+    encoding: str = "utf-8",
+) -> bytes:
+    """Sync ``before``, make ``edits`` (question, field, old, new) in Anki, pull (exit 0);
+    the file's bytes after, once the next sync found every note unchanged."""
+    data = before if isinstance(before, bytes) else before.encode(encoding)
+    content, target = _setup(write_tree, tmp_path, data)
+    synced(run_cli, content, target, epoch=SYNCED)
+    for edit in edits:
+        _change(target, *edit)
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 0, done.output
+    assert f"Pulled {len({q for q, *_ in edits})} note" in done.stdout
+    again = synced(run_cli, content, target, epoch=AFTER)
+    assert set(totals(again)) == {"unchanged"}, again["totals"]
+    return (content / "book.md").read_bytes()
+
+
+CASES = {
+    "a typo in a paragraph": (
+        "# Biology\n\n## What is a cell?\n\nTeh unit of life, in every\nliving thing.\n",
+        [("What is a cell?", "Answer", "Teh unit", "The unit")],
+        "# Biology\n\n## What is a cell?\n\nThe unit of life, in every\nliving thing.\n",
+    ),
+    "a word in a nested list item": (
+        "# Net\n\n## What are the layers?\n\n- Network\n  - IP routes pakcets\n  - ICMP\n",
+        [("What are the layers?", "Answer", "pakcets", "packets")],
+        "# Net\n\n## What are the layers?\n\n- Network\n  - IP routes packets\n  - ICMP\n",
+    ),
+    "a number inside $...$ and $$...$$": (
+        "# Maths\n\n## What is the area?\n\nIt is $\\pi r^3$ for a circle.\n\n"
+        "## What is the sum?\n\n$$\n\\sum_{i=1}^{n} i = \\frac{n(n+1)}{3}\n$$\n",
+        [
+            ("What is the area?", "Answer", "r^3", "r^2"),
+            ("What is the sum?", "Answer", "{3}", "{2}"),
+        ],
+        "# Maths\n\n## What is the area?\n\nIt is $\\pi r^2$ for a circle.\n\n"
+        "## What is the sum?\n\n$$\n\\sum_{i=1}^{n} i = \\frac{n(n+1)}{2}\n$$\n",
+    ),
+    "text in bold and in a link": (
+        "# Papers\n\n## Why?\n\nIt is **vrey** fast, see [the paper](https://x.org/a).\n",
+        [
+            ("Why?", "Answer", "vrey", "very"),
+            ("Why?", "Answer", ">the paper<", ">the first paper<"),
+        ],
+        "# Papers\n\n## Why?\n\nIt is **very** fast, see [the first paper](https://x.org/a).\n",
+    ),
+    "a table cell": (
+        "# Ports\n\n## Which ports?\n\n| service | port |\n|---|---|\n| https | 433 |\n"
+        "| dns | 53 |\n",
+        [("Which ports?", "Answer", "433", "443")],
+        "# Ports\n\n## Which ports?\n\n| service | port |\n|---|---|\n| https | 443 |\n"
+        "| dns | 53 |\n",
+    ),
+    "a Chinese answer": (
+        "# 笔记\n\n## 什么是扩散模型？\n\n一种逐步加躁、再学习去躁的生成模型。\n",
+        [
+            ("什么是扩散模型？", "Answer", "加躁", "加噪"),
+            ("什么是扩散模型？", "Answer", "去躁", "去噪"),
+        ],
+        "# 笔记\n\n## 什么是扩散模型？\n\n一种逐步加噪、再学习去噪的生成模型。\n",
+    ),
+    "two notes edited in one file": (
+        "# Vision\n\n## What is a patch?\n\nA sqaure of pixels.\n\n"
+        "## What is attention?\n\nWeights from a sofmtax.\n",
+        [
+            ("What is a patch?", "Answer", "sqaure", "square"),
+            ("What is attention?", "Answer", "sofmtax", "softmax"),
+        ],
+        "# Vision\n\n## What is a patch?\n\nA square of pixels.\n\n"
+        "## What is attention?\n\nWeights from a softmax.\n",
+    ),
+    "a word in a code block": (
+        "# Code\n\n## How to print?\n\n```python\nprint('helo')\n```\n",
+        [("How to print?", "Answer", "helo", "hello")],
+        "# Code\n\n## How to print?\n\n```python\nprint('hello')\n```\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_an_edit_in_anki_comes_back_to_its_line(run_cli, write_tree, tmp_path, case) -> None:
+    before, edits, after = CASES[case]
+    assert _round_trip(run_cli, write_tree, tmp_path, before, edits) == after.encode()
+
+
+def test_a_crlf_file_keeps_its_line_endings(run_cli, write_tree, tmp_path) -> None:
+    before = "# B\r\n\r\n## What is a cell?\r\n\r\n- Teh unit\r\n  of life.\r\n"
+    edits = [("What is a cell?", "Answer", "Teh", "The")]
+    after = _round_trip(run_cli, write_tree, tmp_path, before, edits)
+    assert after == before.replace("Teh", "The").encode()
+
+
+def test_a_gb18030_file_stays_gb18030(run_cli, write_tree, tmp_path) -> None:
+    before = "# 笔记\n\n## 什么是注意力？\n\n对分数做软最大化得到的全重。\n" * 1
+    edits = [("什么是注意力？", "Answer", "全重", "权重")]
+    after = _round_trip(run_cli, write_tree, tmp_path, before, edits, encoding="gb18030")
+    assert after == before.replace("全重", "权重").encode("gb18030")
+
+
+def test_an_edited_heading_question_keeps_its_note(run_cli, write_tree, tmp_path) -> None:
+    before = "# Net\n\n## Waht is DNS?\n\nThe names of hosts, as addresses.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    with target.anki() as col:
+        guid = _note(col, "Waht is DNS?").guid
+    _change(target, "Waht is DNS?", "Question", "Waht", "What")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 0, done.output
+    assert (content / "book.md").read_text() == before.replace("Waht", "What")
+    lock = (content / "ankipress.lock").read_text()
+    assert "What is DNS?" in lock and "Waht" not in lock  # the lock learnt the wording
+    again = synced(run_cli, content, target, epoch=AFTER)
+    assert totals(again) == {"unchanged": 1}
+    with target.anki() as col:
+        assert _note(col, "What is DNS?").guid == guid
+        assert col.note_count() == 1
+
+
+def test_an_edit_to_a_note_changed_in_the_markdown_too_is_refused_with_its_diff(
+    run_cli, write_tree, tmp_path
+) -> None:
+    before = "# B\n\n## What is a cell?\n\nTeh unit of life.\n\n## What is DNA?\n\nA molecule.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    _change(target, "What is a cell?", "Answer", "Teh", "The")
+    changed = before.replace("unit of life", "unit of all life")
+    (content / "book.md").write_text(changed)
+    done = _pull(run_cli, content, target, "--write-rejects")
+    assert done.exit_code == 1
+    assert (content / "book.md").read_text() == changed  # nothing written
+    assert "book.md:3: error[pull]: not pulled: What is a cell?: edited in Anki, and its " in (
+        done.stderr
+    )
+    diff = "@@ -5 +5 @@\n-Teh unit of all life.\n+The unit of life.\n"
+    assert diff in done.stderr
+    rej = (content / "book.md.rej").read_text()
+    assert rej.startswith(f"# {content / 'book.md'}:3: edited in Anki, and its markdown changed")
+    assert rej.endswith(diff)
+    assert "1 note not pulled" in done.stdout
+
+
+def test_an_edit_across_markup_is_refused_and_nothing_written(
+    run_cli, write_tree, tmp_path
+) -> None:
+    before = "# B\n\n## Why?\n\nIt is **very** fast.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    _change(target, "Why?", "Answer", "<strong>very</strong> fast", "quick")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 1
+    assert (content / "book.md").read_text() == before
+    path = content / "book.md"
+    assert done.stderr == (
+        f"{path}:3: error[pull]: not pulled: Why?: Answer: 'very fast' -> 'quick': its words "
+        "are not in the note as plain text (markup between them)\n"
+        f"--- a/{path}\n"
+        f"+++ b/{path} (Answer, as Anki holds it, in text)\n"
+        "@@ -5 +5 @@\n"
+        "-It is **very** fast.\n"
+        "+It is quick.\n"
+    )
+
+
+def test_formatting_changed_in_anki_is_refused_not_lost(run_cli, write_tree, tmp_path) -> None:
+    """Bold taken off: no word changed, so no edit is found; the note is not as Anki holds
+    it, and saying nothing would lose the change."""
+    before = "# B\n\n## Why?\n\nIt is **very** fast.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    _change(target, "Why?", "Answer", "<strong>very</strong>", "very")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 1
+    assert (content / "book.md").read_text() == before
+    assert "book.md:3: error[pull]: not pulled: Why?: the markdown edited would not render" in (
+        done.stderr
+    )
+
+
+def test_a_dry_run_prints_the_diff_and_writes_nothing(run_cli, write_tree, tmp_path) -> None:
+    before = "# B\n\n## What is a cell?\n\nTeh unit of life.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    lock = (content / "ankipress.lock").read_bytes()
+    _change(target, "What is a cell?", "Answer", "Teh", "The")
+    done = _pull(run_cli, content, target, "--dry-run")
+    assert done.exit_code == 0, done.output
+    path = content / "book.md"
+    assert done.stdout == (
+        f"--- a/{path}\n+++ b/{path}\n@@ -2,4 +2,4 @@\n \n ## What is a cell?\n \n"
+        "-Teh unit of life.\n+The unit of life.\n"
+    )  # a patch, and nothing else
+    assert "Would pull 1 note" in done.stderr
+    assert (content / "book.md").read_text() == before
+    assert (content / "ankipress.lock").read_bytes() == lock
+    assert _pull(run_cli, content, target).exit_code == 0
+    assert (content / "book.md").read_text() == before.replace("Teh", "The")
+
+
+def test_nothing_edited_is_nothing_to_pull(run_cli, write_tree, tmp_path) -> None:
+    before = "# B\n\n## What is a cell?\n\nThe unit of life.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    with target.anki() as col:  # the user's own Extra field: theirs, not the markdown's
+        note = _note(col, "What is a cell?")
+        note["Extra"] = "see my lecture notes"
+        col.update_note(note)
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 0, done.output
+    assert "Nothing to pull" in done.stdout
+    assert "1 note with an Extra field of your own" in done.stdout
+    assert (content / "book.md").read_text() == before
+
+
+def test_pull_through_anki_connect(run_cli, write_tree, tmp_path) -> None:
+    from tests.synctools import ConnectTarget
+
+    before = "# B\n\n## What is a cell?\n\nTeh unit of life.\n"
+    content = write_tree({"book.md": before})
+    target = ConnectTarget(tmp_path / "anki-desktop")
+    try:
+        synced(run_cli, content, target, epoch=SYNCED)
+        _change(target, "What is a cell?", "Answer", "Teh", "The")
+        done = _pull(run_cli, content, target)
+        assert done.exit_code == 0, done.output
+        assert (content / "book.md").read_text() == before.replace("Teh", "The")
+        assert totals(synced(run_cli, content, target, epoch=AFTER)) == {"unchanged": 1}
+    finally:
+        target.standin.close()
