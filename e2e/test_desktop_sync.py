@@ -222,3 +222,47 @@ def test_another_folder_and_a_fork_of_these_notes_leave_them_alone(
     assert _cards(anki, '"deck:Vision Notes"') == ours
     assert anki.invoke("findNotes", query="tag:ankipress::removed") == []
     assert totals(sync(anki, notes)[1]) == {"unchanged": 5}
+
+
+def test_three_edits_made_in_the_reviewer_come_back_and_the_next_sync_changes_nothing(
+    anki, notes
+) -> None:
+    """A typo, a word and a question fixed in Anki while studying (each note the reviewer
+    shows, edited through AnkiConnect), pulled: the markdown changes by exactly those
+    edits, each note keeps its id, and the sync after updates nothing."""
+    path = notes / "content" / "vision.md"
+    before = path.read_text(encoding="utf-8")
+    ids = sorted(anki.invoke("findNotes", query='"deck:Vision Notes"'))
+    fixes = [  # (deck, question, field, old, new)
+        ("Vision Notes::01 Transformers", "What is a token?", "Answer", "per", "for each"),
+        ("Vision Notes::02 Diffusion", "What is DDPM?", "Answer", "diffusion model",
+         "diffusion probabilistic model"),
+        ("Vision Notes::02 Diffusion", "What is a noise schedule?", "Question", "a noise",
+         "the noise"),
+    ]  # fmt: skip
+    for deck, question, field, old, new in fixes:
+        assert anki.invoke("guiDeckReview", name=deck) is True
+        (nid,) = anki.invoke("findNotes", query=f'"deck:{deck}" "Question:{question}"')
+        (info,) = anki.invoke("notesInfo", notes=[nid])
+        value = info["fields"][field]["value"].replace(old, new)
+        anki.invoke("updateNoteFields", note={"id": nid, "fields": {field: value}})
+        assert anki.invoke("guiDeckBrowser") is None
+    done = subprocess.run(
+        [sys.executable, "-m", "ankipress", "pull", "content", "-o", "decks",
+         "--anki-connect", anki.url],
+        cwd=notes, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "XDG_STATE_HOME": str(notes / "state"),
+             "XDG_CACHE_HOME": str(notes / "cache")},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Pulled 3 notes" in done.stdout, done.stdout
+    expected = (
+        before.replace("One vector per patch.", "One vector for each patch.")
+        .replace("A denoising diffusion model.", "A denoising diffusion probabilistic model.")
+        .replace("### What is a noise schedule?", "### What is the noise schedule?")
+    )
+    assert path.read_text(encoding="utf-8") == expected
+    code, report, errors = sync(anki, notes)
+    assert code == 0, errors
+    assert totals(report) == {"unchanged": 5}  # 0 updated: each side is the other's
+    assert sorted(anki.invoke("findNotes", query='"deck:Vision Notes"')) == ids
