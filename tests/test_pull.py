@@ -184,7 +184,7 @@ def test_an_edit_to_a_note_changed_in_the_markdown_too_is_refused_with_its_diff(
     rej = (content / "book.md.rej").read_text()
     assert rej.startswith(f"# {content / 'book.md'}:3: edited in Anki, and its markdown changed")
     assert rej.endswith(diff)
-    assert "1 note not pulled" in done.stdout
+    assert "1 edit not pulled" in done.stdout
 
 
 def test_an_edit_across_markup_is_refused_and_nothing_written(
@@ -201,8 +201,8 @@ def test_an_edit_across_markup_is_refused_and_nothing_written(
     assert done.stderr == (
         f"{path}:3: error[pull]: not pulled: Why?: Answer: 'very fast' -> 'quick': its words "
         "are not in the note as plain text (markup between them)\n"
-        f"--- a/{path}\n"
-        f"+++ b/{path} (Answer, as Anki holds it, in text)\n"
+        f"--- {path} (markdown)\n"
+        f"+++ {path} (Answer in Anki, as text: not markdown)\n"
         "@@ -5 +5 @@\n"
         "-It is **very** fast.\n"
         "+It is quick.\n"
@@ -274,3 +274,250 @@ def test_pull_through_anki_connect(run_cli, write_tree, tmp_path) -> None:
         assert totals(synced(run_cli, content, target, epoch=AFTER)) == {"unchanged": 1}
     finally:
         target.standin.close()
+
+
+SHAPES = {
+    "a numbered heading": (
+        "# B\n\n### 1. What is a tokn?\n\nA piece of a word.\n",
+        "What is a tokn?",
+        [("Question", "tokn", "token"), ("Answer", "piece", "part")],
+    ),
+    "Q: and A: lines": (
+        "# B\n\nQ: What is a tokn?\nA: A piece of a word.\n\nQ: What is a patch?\nA: Pixels.\n",
+        "What is a tokn?",
+        [("Question", "tokn", "token"), ("Answer", "piece", "part")],
+    ),
+    "a bold question": (
+        "# B\n\n**What is a tokn?**\n\nA piece of a word.\n\n**What is a patch?**\n\nPixels.\n",
+        "What is a tokn?",
+        [("Question", "tokn", "token"), ("Answer", "piece", "part")],
+    ),
+    "a details block": (
+        "# B\n\n<details>\n<summary>What is a tokn?</summary>\n\nA piece of a word.\n\n"
+        "</details>\n",
+        "What is a tokn?",
+        [("Question", "tokn", "token"), ("Answer", "piece", "part")],
+    ),
+    "a list of questions": (
+        "# B\n\n- What is a tokn?\n  A piece of a word.\n- What is a patch?\n  Pixels.\n",
+        "What is a tokn?",
+        [("Question", "tokn", "token"), ("Answer", "piece", "part")],
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_a_question_and_its_answer_edited_in_one_note_in_each_shape(
+    run_cli, write_tree, tmp_path, shape
+) -> None:
+    before, question, changes = SHAPES[shape]
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    with target.anki() as col:
+        note = _note(col, question)
+        guid = note.guid
+        for field, old, new in changes:
+            note[field] = note[field].replace(old, new)
+        col.update_note(note)
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 0, done.output
+    after = before
+    for _, old, new in changes:
+        after = after.replace(old, new, 1)
+    assert (content / "book.md").read_text() == after
+    assert set(totals(synced(run_cli, content, target, epoch=AFTER))) == {"unchanged"}
+    with target.anki() as col:
+        assert _note(col, question.replace("tokn", "token")).guid == guid
+
+
+def test_without_a_sync_record_a_newer_copy_imported_by_hand_is_pulled(
+    run_cli, write_tree, tmp_path
+) -> None:
+    """Notes imported by hand (File > Import), no sync ever: Anki's copy newer than the
+    build and the markdown unchanged since is an edit; one older than the build is not."""
+    from tests.ankitools import import_packages
+
+    before = "# B\n\n## What is a cell?\n\nTeh unit of life.\n\n## What is DNA?\n\nA moleclue.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    out = content.parent / "decks"
+    assert run_cli("build", str(content), "-o", str(out), epoch=SYNCED).exit_code == 0
+    with target.anki() as col:
+        import_packages(col, sorted(out.rglob("*.apkg")))
+    (content / "book.md").write_text(before.replace("moleclue", "molecule"))
+    assert run_cli("build", str(content), "-o", str(out), epoch=PULLED - 10).exit_code == 0
+    _change(target, "What is a cell?", "Answer", "Teh", "The")  # now: after both builds
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 0, done.output
+    assert (content / "book.md").read_text() == before.replace("Teh", "The").replace(
+        "moleclue", "molecule"
+    )  # DNA's older copy in Anki is not an edit: its fix in the markdown stays
+    assert "1 note differs in" in done.stdout
+
+
+def test_a_question_reworded_as_a_removed_one_is_refused_not_given_its_identity(
+    run_cli, write_tree, tmp_path
+) -> None:
+    """The lock still knows a note removed from the notes by its question: a note pulled
+    to that wording would take the removed note's GUID, and its history, at the next build."""
+    before = "# B\n\n## What is a cell?\n\nCells.\n\n## What is a body?\n\nBodies.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    left = "# B\n\n## What is a body?\n\nBodies.\n"
+    (content / "book.md").write_text(left)
+    synced(run_cli, content, target, epoch=SYNCED + 10)  # the cell note retired
+    _change(target, "What is a body?", "Question", "body", "cell")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 1
+    assert (content / "book.md").read_text() == left
+    assert "its new question is the one of another note (removed from the notes) the lock " in (
+        done.stderr
+    )
+
+
+def test_a_pulled_fix_is_dated_after_the_edit_so_an_import_elsewhere_takes_it(
+    run_cli, write_tree, tmp_path
+) -> None:
+    from tests.ankitools import import_packages, open_collection
+
+    before = "# B\n\n## What is a cell?\n\nTeh unit.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    out = content.parent / "decks"
+    first = sorted(out.rglob("*.apkg"))
+    other = open_collection(tmp_path / "other")  # another device, importing the packages
+    import_packages(other, first)
+    _change(target, "What is a cell?", "Answer", "Teh", "The")
+    assert _pull(run_cli, content, target).exit_code == 0
+    built = run_cli("build", str(content), "-o", str(out), epoch=AFTER)
+    assert built.exit_code == 0, built.output
+    import_packages(other, sorted(out.rglob("*.apkg")))
+    (nid,) = other.find_notes("")
+    assert other.get_note(nid)["Answer"] == "<p>The unit.</p>"
+    other.close()
+
+
+def test_a_form_feed_in_the_notes_is_no_edit_in_anki(run_cli, write_tree, tmp_path) -> None:
+    """Anki drops form feeds from a field: the build does too, or every sync and pull
+    would take its copy for an edit made there."""
+    before = "# B\n\n## What is a cell?\n\nThe unit.\n\nMore\x0cwords here.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 0, done.output
+    assert "Nothing to pull" in done.stdout
+    assert (content / "book.md").read_text() == before
+    assert totals(synced(run_cli, content, target, epoch=AFTER)) == {"unchanged": 1}
+
+
+def test_an_edit_that_cannot_be_pulled_leaves_the_others_of_its_file_pulled(
+    run_cli, write_tree, tmp_path
+) -> None:
+    before = (
+        "# B\n\n## What is a cell?\n\nTeh unit.\n\n## What is an organ?\n\n"
+        "Qx: are organs big?\n\n## What is DNA?\n\nA moleclue.\n"
+    )
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    _change(target, "What is a cell?", "Answer", "Teh", "The")
+    _change(target, "What is an organ?", "Answer", "Qx:", "Q:")  # would ask a new question
+    _change(target, "What is DNA?", "Answer", "moleclue", "molecule")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 1
+    assert (content / "book.md").read_text() == before.replace("Teh", "The").replace(
+        "moleclue", "molecule"
+    )
+    assert "book.md:7: error[pull]: not pulled: What is an organ?: the markdown edited would " in (
+        done.stderr
+    )
+    assert "Pulled 2 notes" in done.stdout
+
+
+def test_a_private_note_file_stays_private(run_cli, write_tree, tmp_path) -> None:
+    before = "# B\n\n## What is a cell?\n\nTeh unit.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    (content / "book.md").chmod(0o600)
+    synced(run_cli, content, target, epoch=SYNCED)
+    _change(target, "What is a cell?", "Answer", "Teh", "The")
+    assert _pull(run_cli, content, target).exit_code == 0
+    assert (content / "book.md").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_character_the_files_encoding_cannot_hold_is_refused_by_name(
+    run_cli, write_tree, tmp_path
+) -> None:
+    before = "# B\n\n## What is a café?\n\nA shop, 5 €.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode("cp1252"))
+    synced(run_cli, content, target, epoch=SYNCED)
+    _change(target, "What is a café?", "Answer", "shop", "咖啡")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 1
+    assert (content / "book.md").read_bytes() == before.encode("cp1252")
+    assert "Anki's text has '咖啡', which its file's encoding, cp1252, cannot hold" in done.stderr
+
+
+def test_a_no_break_space_left_by_anki_s_editor_is_no_change(run_cli, write_tree, tmp_path) -> None:
+    before = "# B\n\n## What is a cell?\n\nTeh unit of life.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    _change(target, "What is a cell?", "Answer", "Teh unit of life.", "The&nbsp;unit of life.<br>")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 0, done.output
+    assert (content / "book.md").read_text() == before.replace("Teh", "The")
+
+
+def test_a_note_written_in_decomposed_unicode_is_refused_not_recomposed(
+    run_cli, write_tree, tmp_path
+) -> None:
+    before = "# B\n\n## What is a cafe\u0301?\n\nA cafe\u0301 is a shop. Teh end.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    _change(target, "What is a café?", "Answer", "Teh", "The")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 1
+    assert (content / "book.md").read_text() == before
+    assert "its lines are not in composed Unicode (NFC)" in done.stderr
+
+
+def test_a_context_edit_is_refused_and_the_answer_edit_beside_it_pulled(
+    run_cli, write_tree, tmp_path
+) -> None:
+    before = "# B\n\n## What is a cell?\n\nTeh unit.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    _change(target, "What is a cell?", "Answer", "Teh", "The")
+    _change(target, "What is a cell?", "Context", "B", "Biology")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 1
+    assert (content / "book.md").read_text() == before.replace("Teh", "The")
+    assert "its Context field is made by ankipress" in done.stderr
+    assert "Pulled 1 note" in done.stdout
+
+
+def test_a_control_character_elsewhere_in_the_file_stays_where_it_was(
+    run_cli, write_tree, tmp_path
+) -> None:
+    """The build drops a stray control character (with a warning); the file keeps it, and
+    a pull edits the file around it, every other byte as it was."""
+    before = "# B\n\n## What is a cell?\n\nTeh unit.\n\n## What is DNA?\n\nA mole\x01cule.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    _change(target, "What is a cell?", "Answer", "Teh", "The")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 0, done.output
+    assert (content / "book.md").read_text() == before.replace("Teh", "The")
+
+
+def test_a_word_fixed_in_highlighted_code_is_pulled_though_its_colour_changes(
+    run_cli, write_tree, tmp_path
+) -> None:
+    """``SELCT`` is a name, ``SELECT`` a keyword: the fix is pulled, and the sync after
+    gives Anki the build's colours (an update of that note alone)."""
+    before = "# B\n\n## How to count?\n\n```sql\nSELCT count(*) FROM ads;\n```\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    _change(target, "How to count?", "Answer", "SELCT", "SELECT")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 0, done.output
+    assert (content / "book.md").read_text() == before.replace("SELCT", "SELECT")
+    assert totals(synced(run_cli, content, target, epoch=AFTER)) == {"updated": 1}
+    assert totals(synced(run_cli, content, target, epoch=AFTER + 10)) == {"unchanged": 1}

@@ -35,6 +35,18 @@ def _pulled(before: str, edited: str, tmp_path: Path) -> tuple[str, list]:
 
 
 CASES = {
+    "a word met twice, the one starting a line": (
+        "## Q?\n\nThe unit of a\ncell wall and a cell.\n",
+        "## Q?\n\nThe unit of a\nbody wall and a cell.\n",
+    ),
+    "a word deleted before a line break": (
+        "## Q?\n\nIt is really\n  fast indeed.\n",
+        "## Q?\n\nIt is\n  fast indeed.\n",
+    ),
+    "a word inserted at a line break": (
+        "## Q?\n\nIt is\n  fast indeed.\n",
+        "## Q?\n\nIt is very\n  fast indeed.\n",
+    ),
     "a typo in a paragraph": (
         "## What is a cell?\n\nTeh unit of life, in every\nliving thing.\n",
         "## What is a cell?\n\nThe unit of life, in every\nliving thing.\n",

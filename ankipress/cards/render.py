@@ -66,14 +66,23 @@ def render_note(
         resolver.diagnostics.warning(book.source.display, question.line, message, "image")
     return Note(
         guid=identity.guid,
-        question=inert_tex(question_html(question)),
-        answer=safe,
-        context=inert_tex(escape(context(book, chapter, question), quote=False)),
-        source=inert_tex(escape(f"{book.source.source_name}:{question.line}", quote=False)),
+        question=_as_anki_keeps(inert_tex(question_html(question))),
+        answer=_as_anki_keeps(safe),
+        context=_as_anki_keeps(inert_tex(escape(context(book, chapter, question), quote=False))),
+        source=_as_anki_keeps(
+            inert_tex(escape(f"{book.source.source_name}:{question.line}", quote=False))
+        ),
         media=tuple(sorted(set(images.media), key=lambda m: m.name)),
         tags=book.tags,
         key=identity.key,
     )
+
+
+def _as_anki_keeps(field: str) -> str:
+    """``field`` as Anki stores it: without form feeds, which it drops from every field
+    (measured; the other control characters never reach a field). A note that shipped one
+    would differ from Anki's copy of it, which a sync or a pull would take for an edit."""
+    return field.replace("\x0c", "") if "\x0c" in field else field
 
 
 def question_html(question: Question) -> str:

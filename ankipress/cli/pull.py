@@ -77,6 +77,8 @@ def pull_command(
     """
     if url is not None and collection is not None:
         raise click.UsageError("--anki-connect and --collection exclude each other")
+    if dry_run and write_rejects:
+        raise click.UsageError("--dry-run writes nothing, --write-rejects a file: not both")
     out = chosen_out(out)
     options = options_for(paths, out, media_roots, templates, write=False)
     anki = open_anki(url, api_key, timeout, collection)
@@ -95,15 +97,15 @@ def pull_command(
         anki.close()
     if warning:
         say(one_line(warning), err=True)
-    found = find_pulls(result, goal, live, record, result.settings, options.media_roots)
+    found = find_pulls(result, goal, live, record, result.settings, options.media_roots, before)
     if dry_run:
         for pull in found.files:
             say(pull.diff().rstrip("\n"))
     diagnostics = Diagnostics()
     if not dry_run:
-        for warning in write_pulls(found, record, diagnostics):
+        for warning in write_pulls(found, record, int(options.timestamp), diagnostics):
             say(one_line(warning), err=True)
-    _refusals(found, write_rejects and not dry_run)
+    _refusals(found, write_rejects)
     for diagnostic in diagnostics.sorted():  # (a lock that cannot be read or saved)
         say(str(diagnostic), err=True)
     if not quiet:  # (a dry run's on stderr: its stdout is the patch alone)
@@ -129,6 +131,8 @@ def _summary(found: PullPlan, dry_run: bool, shown: str) -> list[str]:
     if not notes and not found.refused:
         lines = [f"Nothing to pull: no note of these notes was edited in {shown} since the last "
                  "sync."]  # fmt: skip
+    elif not notes:
+        lines = ["Nothing pulled."]
     else:
         files = count(len(found.files), "file")
         lines = [f"{verb} {count(len(notes), 'note')} edited in {shown} into {files}."]
@@ -137,13 +141,14 @@ def _summary(found: PullPlan, dry_run: bool, shown: str) -> list[str]:
         if len(notes) > 10:
             lines.append(f"  and {len(notes) - 10} more")
     if found.refused:
-        lines.append(f"{count(len(found.refused), 'note')} not pulled (above): exit status 1.")
+        lines.append(f"{count(len(found.refused), 'edit')} not pulled (above): exit status 1.")
     if found.extra:
         lines.append(f"{count(found.extra, 'note')} with an Extra field of your own, kept in "
                      "Anki (nothing of the markdown).")  # fmt: skip
     if found.unknown:
+        verb = "differs" if len(found.unknown) == 1 else "differ"
         lines.append(
-            f"{count(len(found.unknown), 'note')} differ in {shown}, with no sync record to "
+            f"{count(len(found.unknown), 'note')} {verb} in {shown}, with no sync record to "
             "tell an edit from an older import: left alone (sync once, then pull)."
         )
     return lines

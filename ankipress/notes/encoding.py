@@ -26,7 +26,7 @@ _BOMS = (  # UTF-32 first: its little-endian mark starts with UTF-16's
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _WIDE_BOMS = tuple(bom for bom, name in _BOMS if name != "utf-8-sig")  # NUL bytes are text
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # keeps tab, newlines, form feed
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")  # keeps tab, newlines, form feed
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")  # embeddings, overrides, isolates
 _BINARY_SHARE = 0.1  # more control characters than this share of the text: binary
@@ -128,15 +128,15 @@ def _reordering(text: str, warnings: list[tuple[int, str]]) -> None:
 
 
 def _without_controls(text: str, warnings: list[tuple[int, str]]) -> str:
-    found = _CONTROL.search(text)
+    found = CONTROL.search(text)
     if found is None:
         return text
-    if "\x00" in text or len(_CONTROL.findall(text)) > _BINARY_SHARE * len(text):
+    if "\x00" in text or len(CONTROL.findall(text)) > _BINARY_SHARE * len(text):
         raise Undecodable("binary file, not markdown (it holds control characters); not read")
     line = text.count("\n", 0, found.start()) + 1
     char = f"U+{ord(found[0]):04X}"
     warnings.append((line, f"control characters removed (the first, {char}, here)"))
-    return _CONTROL.sub("", text)
+    return CONTROL.sub("", text)
 
 
 def _line_at(data: bytes, offset: int) -> int:

@@ -26,6 +26,8 @@ from ankipress.notes.questions import plain_text
 # character, a mark, a symbol) is a token of its own: Chinese has no spaces to split at.
 _TOKEN = re.compile(r"[A-Za-z0-9_]++|\S")
 _WORDISH = re.compile(r"[A-Za-z0-9_]")
+_BREAK = re.compile(r"[\r\n]")
+_NOT_PLAIN = "its words are not in the note as plain text (markup between them)"
 MAX_CONTEXT = 8  # unchanged tokens looked at on each side before a change is ambiguous
 
 
@@ -61,22 +63,30 @@ def _tokens(html: str) -> _Tokens:
 
 
 def source_edits(
-    source: str, region: tuple[int, int], rendered: str, held: str
+    source: str,
+    region: tuple[int, int],
+    rendered: str,
+    held: str,
+    besides: tuple[int, int] = (0, 0),
 ) -> tuple[list[Edit], list[Rejected]]:
     """The edits of ``source`` (characters ``region``: the note's lines) that carry into it
     what changed from ``rendered`` (the field as built) to ``held`` (as Anki holds it),
-    and the changes that could not be placed."""
+    and the changes that could not be placed. ``besides``: characters of the region that
+    made another field (a question on the answer's first line), where no change is looked
+    for."""
     before, after = _tokens(rendered), _tokens(held)
     old, new = before.words, after.words
     edits: list[Edit] = []
     rejected: list[Rejected] = []
     matcher = SequenceMatcher(None, old, new, autojunk=False)
+    if old and not new:
+        return [], [Rejected(before.text, "", "the field is empty in Anki: not carried back")]
     for kind, i1, i2, j1, j2 in matcher.get_opcodes():
         if kind == "equal":
             continue
         removed = _between(before, i1, i2)
         added = _between(after, j1, j2)
-        found = _place(source, region, before, after, (i1, i2, j1, j2))
+        found = _place(source, region, besides, before, after, (i1, i2, j1, j2))
         if isinstance(found, str):
             rejected.append(Rejected(removed, added, found))
         else:
@@ -109,12 +119,32 @@ def _between(tokens: _Tokens, first: int, last: int) -> str:
 def _place(
     source: str,
     region: tuple[int, int],
+    besides: tuple[int, int],
     before: _Tokens,
     after: _Tokens,
     change: tuple[int, int, int, int],
 ) -> Edit | str:
     """Where in ``region`` the change is, with the least context that makes it one of a
-    kind; or why it cannot be placed."""
+    kind; or why it cannot be placed. The words around it are looked for as plain text
+    first, then across markup (``**``, a tag, a list or quote marker between them): the
+    change itself is plain text either way."""
+    strict = _placed(source, region, besides, before, after, change, loose=False)
+    if isinstance(strict, str) and strict != _NOT_PLAIN:  # (the change itself is plain or not)
+        loose = _placed(source, region, besides, before, after, change, loose=True)
+        if isinstance(loose, Edit):
+            return loose
+    return strict
+
+
+def _placed(
+    source: str,
+    region: tuple[int, int],
+    besides: tuple[int, int],
+    before: _Tokens,
+    after: _Tokens,
+    change: tuple[int, int, int, int],
+    loose: bool,
+) -> Edit | str:
     i1, i2, j1, j2 = change
     start, end = region
     tried = False
@@ -123,17 +153,23 @@ def _place(
         right = min(len(before.spans), i2 + context)
         if (i1 == i2 or j1 == j2) and left == i1 and right == i2:
             continue  # an insertion or a deletion needs a word beside it: where, and spaces
-        found = list(_pattern(before, left, i1, i2, right).finditer(source, start, end))
+        found = [
+            m
+            for m in _pattern(before, left, i1, i2, right, loose).finditer(source, start, end)
+            if m.end() <= besides[0] or m.start() >= besides[1]
+        ]
         if len(found) == 1:
             match = found[0]
-            return Edit(
-                match.start("change"),
-                match.end("change"),
-                _text(after, j1, j2, lead=left < i1, tail=i2 < right),
-            )
+            kept = match.groupdict()  # the source's own space around the change, if it took any
+            text = _text(after, j1, j2, lead=left < i1, tail=i2 < right)
+            if i1 == i2:
+                text = _inserted(after, j1, j2, match["change"], text)
+            else:
+                text = _spaced(after, j1, j2, kept.get("lead"), kept.get("tail"), text)
+            return Edit(match.start("change"), match.end("change"), text)
         if not found:
             return (
-                "its words are not in the note as plain text (markup between them)"
+                _NOT_PLAIN
                 if not tried
                 else "it is one of a kind only with words around it that markup splits"
             )
@@ -156,7 +192,42 @@ def _text(after: _Tokens, j1: int, j2: int, lead: bool, tail: bool) -> str:
     return after.text[first:last]
 
 
-def _pattern(tokens: _Tokens, left: int, first: int, last: int, right: int) -> re.Pattern[str]:
+def _spaced(after: _Tokens, j1: int, j2: int, lead: str | None, tail: str | None, text: str) -> str:
+    """The text a change of words puts in, with the source's own space where the change
+    took it (a line break and indentation stay what they were, not Anki's one space)."""
+    if lead is None and tail is None:
+        return text
+    if j1 == j2:  # words deleted, with the space on both sides: one of them stays
+        if lead is not None and tail is not None:
+            return lead if _BREAK.search(lead) or not _BREAK.search(tail) else tail
+        return ""
+    spans = after.spans
+    inner = after.text[spans[j1][0] : spans[j2 - 1][1]]
+    start = lead if lead is not None else text[: len(text) - len(text.lstrip())]
+    end = tail if tail is not None else text[len(text.rstrip()) :]
+    return start + inner + end
+
+
+def _inserted(after: _Tokens, j1: int, j2: int, gap: str, text: str) -> str:
+    """The text an insertion puts in place of the space ``gap`` between two words: where
+    that space breaks the line, the break stays, after the words inserted."""
+    if not _BREAK.search(gap) or j1 == j2:
+        return text
+    spans = after.spans
+    inner = after.text[spans[j1][0] : spans[j2 - 1][1]]
+    before = after.text[spans[j1 - 1][1] : spans[j1][0]] if j1 > 0 else ""
+    return (" " if before else "") + inner + gap
+
+
+# Between two words of the context, loosely: markup that shows no text (emphasis, code
+# marks, a tag, a list or quote marker after a line break), and the space there was.
+_MARKS = r"(?:[*_`~]|<[^<>]*>)*+"
+_LOOSE_SPACE = _MARKS + r"\s(?:\s|[*_`~>|#+-]|<[^<>]*>)*+"
+
+
+def _pattern(
+    tokens: _Tokens, left: int, first: int, last: int, right: int, loose: bool = False
+) -> re.Pattern[str]:
     """The source text of tokens ``left:right``, the changed ones ``first:last`` the group
     ``change`` with the space beside them that context takes: the same characters, any
     whitespace (a line break, indentation) where there was space, none where none."""
@@ -168,13 +239,26 @@ def _pattern(tokens: _Tokens, left: int, first: int, last: int, right: int) -> r
     def run(a: int, b: int) -> str:
         return "".join((gap(n) if n > a else "") + re.escape(tokens.words[n]) for n in range(a, b))
 
+    def around(a: int, b: int) -> str:  # context: across markup, if loose
+        if not loose:
+            return run(a, b)
+        spaced = [_LOOSE_SPACE if gap(n) else _MARKS for n in range(a, b)]
+        return "".join(
+            (spaced[n - a] if n > a else "") + re.escape(tokens.words[n]) for n in range(a, b)
+        )
+
     if first == last:  # an insertion: the space between the words around it
         change = gap(first)
     else:
-        change = (gap(first) if left < first else "") + run(first, last)
-        change += gap(last) if last < right else ""
+        lead = gap(first) if left < first else ""
+        tail = gap(last) if last < right else ""
+        change = f"(?P<lead>{lead})" if lead else ""
+        change += run(first, last) + (f"(?P<tail>{tail})" if tail else "")
     edge = tokens.words[left][:1] if left < len(tokens.spans) else ""
     stop = tokens.words[right - 1][-1:] if right > 0 else ""
     opening = r"(?<![A-Za-z0-9_])" if _WORDISH.match(edge) else ""
     closing = r"(?![A-Za-z0-9_])" if _WORDISH.match(stop) else ""
-    return re.compile(f"{opening}{run(left, first)}(?P<change>{change}){run(last, right)}{closing}")
+    # (the context's edge beside the change: across markup too, when loose)
+    lead_in = around(left, first) + (_MARKS if loose and left < first else "")
+    lead_out = (_MARKS if loose and last < right else "") + around(last, right)
+    return re.compile(f"{opening}{lead_in}(?P<change>{change}){lead_out}{closing}")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -33,12 +34,13 @@ from ankipress.cards.notetype import FIELDS
 from ankipress.diagnostics import Diagnostics, display_path
 from ankipress.identity.apply_lock import save_lock
 from ankipress.identity.lockentry import answer_hash, content_hash, plain_question
-from ankipress.identity.lockfile import book_segments, header_line, lock_path, read_lock
+from ankipress.identity.lockfile import Lock, book_segments, header_line, lock_path, read_lock
 from ankipress.identity.matching import question_key
+from ankipress.identity.reconcile import later
 from ankipress.identity.retire import REMOVED_TAG
 from ankipress.limits import DEFAULT_LIMITS, TooLarge, read_note
 from ankipress.notes.config import Settings
-from ankipress.notes.encoding import Undecodable, decode
+from ankipress.notes.encoding import CONTROL, Undecodable, decode
 from ankipress.notes.parse import parse_book
 from ankipress.notes.pullback import Edit, apply_edits, source_edits
 from ankipress.records import Note, Question, SourceFile
@@ -73,6 +75,7 @@ class Pulled:
     fields: tuple[int, ...]  # which fields were edited in Anki
     note: Note  # the note rendered from the edited markdown
     synced: tuple[str, ...] | None  # the record's fingerprints after the pull (None: none)
+    built: str = ""  # the note's source as the build found it (path:line)
 
 
 @dataclass
@@ -131,9 +134,11 @@ def find_pulls(
     record: Record,
     settings: Mapping[Path, Settings],
     media_roots: tuple[Path, ...],
+    locks: Mapping[Path, Lock],
 ) -> PullPlan:
     """What a pull writes, file by file, and what it refuses. ``result``: a build of the
-    notes that wrote nothing; ``live``: Anki's notes, recognised."""
+    notes that wrote nothing; ``live``: Anki's notes, recognised; ``locks``: each content
+    root's lock as it is."""
     plan = PullPlan()
     held = live.by_guid()
     by_file: dict[SourceFile, list[_Edited]] = {}
@@ -147,7 +152,8 @@ def find_pulls(
             if edited is not None:
                 by_file.setdefault(deck.book, []).append(edited)
     for source, notes in by_file.items():
-        found = _file_pull(source, notes, settings[source.root], media_roots, plan)
+        lock = locks.get(source.root, Lock())
+        found = _file_pull(source, notes, settings[source.root], media_roots, lock, plan)
         if found is not None and found.notes:
             plan.files.append(found)
     plan.refused.sort(key=lambda r: _place(r.where))
@@ -194,14 +200,16 @@ def _edited(
             "sync to see the conflict, or copy Anki's text over by hand"
         )
         return _Edited(source, shipped, note, anki, fields, put, why)
-    made = [FIELDS[i] for i in fields if i not in (QUESTION, ANSWER)]
-    if made:
+    made = tuple(i for i in fields if i not in (QUESTION, ANSWER))
+    if made:  # refused alone: its Question and Answer edits are pulled all the same
+        names = ", ".join(FIELDS[i] for i in made)
         why = (
-            f"its {', '.join(made)} field is made by ankipress, not written in the note: "
-            "edited in Anki, it is not carried back"
+            f"its {names} field is made by ankipress (from the book, chapter and file), "
+            "not written in the note: edited in Anki, it stays there"
         )
-        return _Edited(source, shipped, note, anki, fields, put, why)
-    return _Edited(source, shipped, note, anki, fields, put)
+        plan.refused.append(_refusal(_Edited(source, shipped, note, anki, made, put), why))
+        fields = tuple(i for i in fields if i not in made)
+    return _Edited(source, shipped, note, anki, fields, put) if fields else None
 
 
 def _file_pull(
@@ -209,9 +217,12 @@ def _file_pull(
     notes: list[_Edited],
     settings: Settings,
     media_roots: tuple[Path, ...],
+    lock: Lock,
     plan: PullPlan,
 ) -> FilePull | None:
-    """The file with each note's edits made and checked; what cannot be, refused."""
+    """The file with each note's edits made and checked, one note after another (a note
+    whose edits would not render as Anki holds it is refused, and the others still
+    tried); what cannot be, refused."""
     try:
         data = read_note(source.path, DEFAULT_LIMITS.note)
         decoded = decode(data, settings.encoding)
@@ -223,42 +234,94 @@ def _file_pull(
     book = parse_book(source, text, Diagnostics(), settings)
     questions = {q.line: q for c in book.chapters for q in c.questions} if book else {}
     starts = _line_starts(text)
-    same = _encoded(text, encoding) == data  # (control characters dropped: not the bytes)
+    whole = _whole(data, encoding, text)
     edits: dict[str, list[Edit]] = {}
+    regions: dict[str, dict[int, tuple[int, int]]] = {}
     for edited in notes:
         question = questions.get(_line_of(edited.built.source))
         if question is None or question.answer_lines is None:
             why = "its question is not found where the build found it: build again, then pull"
             plan.refused.append(_refusal(edited, edited.why or why))
             continue
-        lines = _regions(question)
-        if edited.why or not same:
-            why = edited.why or f"its file is not the same bytes read as {encoding} and written"
+        lines = regions[edited.shipped.guid] = _regions(question)
+        why = edited.why or _unwritable(text, starts, lines, edited, whole is not None)
+        if why:
             plan.refused.append(_refusal(edited, why, text, starts, lines))
             continue
         found = _note_edits(text, starts, lines, edited)
+        if not isinstance(found, str) and whole is not None:
+            found = _in_whole(found, *whole)
         if isinstance(found, str):
             plan.refused.append(_refusal(edited, found, text, starts, lines))
         else:  # (none: a change to formatting alone, which the check below refuses)
             edits[edited.shipped.guid] = found
-    pull = FilePull(source, encoding, text, text)
-    chosen = {e.shipped.guid: e for e in notes if e.shipped.guid in edits}
-    while chosen:
-        bad = _check(pull, chosen, edits, settings, media_roots, data)
-        if isinstance(bad, list):  # those notes render otherwise: try the file without them
-            for guid in bad:
-                why = (
-                    "the markdown edited would not render as Anki holds it (a change to "
-                    "formatting, or across markup)"
-                )
-                edited = chosen.pop(guid)
-                lines = _regions(questions[_line_of(edited.built.source)])
-                plan.refused.append(_refusal(edited, why, text, starts, lines))
+    raw = whole[0] if whole is not None else text
+    pull = FilePull(source, encoding, raw, raw)
+    old = _rendered(source, settings, media_roots, data) if edits else []
+    for edited in notes:
+        guid = edited.shipped.guid
+        if guid not in edits:
             continue
-        pull.notes = bad.notes
-        pull.after = bad.after
-        break
+        chosen = {**{p.guid: p for p in pull.notes}, guid: edited}
+        tried = _check(pull, chosen, edits, old, (settings, media_roots), lock)
+        if isinstance(tried, str):
+            plan.refused.append(_refusal(edited, tried, text, starts, regions[guid]))
+        else:
+            pull = tried
     return pull
+
+
+def _whole(data: bytes, encoding: str, text: str) -> tuple[str, list[int]] | None:
+    """The file's text with every character it holds (the control characters a build
+    drops too), and where each character of ``text`` (as the build reads it) is in it;
+    None if the file is not that text, some control characters dropped, byte for byte."""
+    try:
+        raw = data.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    if _encoded(raw, encoding) != data:
+        return None
+    kept = [i for i, char in enumerate(raw) if not CONTROL.match(char)]
+    if len(kept) != len(text) or "".join(raw[i] for i in kept) != text:
+        return None
+    return raw, kept
+
+
+def _in_whole(edits: list[Edit], raw: str, kept: list[int]) -> list[Edit] | str:
+    """``edits`` of the text as read, as edits of the file's whole text; or why not (a
+    control character, which the build drops, inside an edit)."""
+    found = []
+    for edit in edits:
+        start = kept[edit.start] if edit.start < len(kept) else len(raw)
+        end = kept[edit.end - 1] + 1 if edit.end > edit.start else start
+        if end - start != edit.end - edit.start:
+            return "a control character (which the build drops) is inside the words changed"
+        found.append(Edit(start, end, edit.text))
+    return found
+
+
+def _unwritable(
+    text: str,
+    starts: list[int],
+    lines: Mapping[int, tuple[int, int]],
+    edited: _Edited,
+    same: bool,
+) -> str:
+    """Why the note's lines cannot be edited as they are ('' if they can)."""
+    if not same:
+        return (
+            "its file is not the same bytes once read and written back (its encoding does not "
+            "round-trip): not rewritten"
+        )
+    for index in edited.fields:
+        first, last = lines[index]
+        region = text[slice(*_chars(starts, first, last, text))]
+        if not unicodedata.is_normalized("NFC", region):
+            return (
+                "its lines are not in composed Unicode (NFC), and Anki keeps only that: "
+                "an edit pulled would rewrite characters you did not change"
+            )
+    return ""
 
 
 def _regions(question: Question) -> dict[int, tuple[int, int]]:
@@ -273,10 +336,12 @@ def _note_edits(
 ) -> list[Edit] | str:
     """The edits of the note's own lines that carry Anki's fields into them, or why not."""
     found: list[Edit] = []
+    question = _chars(starts, *lines[QUESTION], text)
     for index in edited.fields:
         region = _chars(starts, *lines[index], text)
+        besides = _asked(text, question, edited.built.question) if index == ANSWER else (0, 0)
         edits, rejected = source_edits(
-            text, region, edited.built.fields[index], edited.held.fields[index]
+            text, region, edited.built.fields[index], edited.held.fields[index], besides
         )
         if rejected:
             shown = "; ".join(_rejection(r.before, r.after, r.why) for r in rejected[:3])
@@ -288,57 +353,146 @@ def _note_edits(
     return found
 
 
+def _asked(text: str, question: tuple[int, int], field: str) -> tuple[int, int]:
+    """The characters of the question's own words in its lines (from its first word to
+    its last), where an answer that starts on the question's line is not: a ``<summary>``
+    line, a ``Q:`` line with its answer after it. (0, 0) where they are not found."""
+    words = field and plain_question(field).split()
+    if not words:
+        return (0, 0)
+    start, end = question
+    first = text.find(words[0], start, end)
+    last = text.rfind(words[-1], start, end)
+    if first < 0 or last < first:
+        return (0, 0)
+    return first, last + len(words[-1])
+
+
 def _check(
     pull: FilePull,
-    chosen: dict[str, _Edited],
+    chosen: Mapping[str, _Edited | Pulled],
     edits: Mapping[str, Sequence[Edit]],
-    settings: Settings,
-    media_roots: tuple[Path, ...],
-    data: bytes,
-) -> FilePull | list[str]:
-    """The file with ``chosen``'s edits, if it renders each of them as Anki holds it and
-    every other note as before; else the notes that do not."""
-    after = apply_edits(pull.before, [e for guid in chosen for e in edits[guid]])
+    old: list[Note],
+    how: tuple[Settings, tuple[Path, ...]],
+    lock: Lock,
+) -> FilePull | str:
+    """The file with the edits of ``chosen`` (the notes pulled so far, and one more), if
+    it renders that note as Anki holds it and every other note as before; else why not."""
+    guid, edited = next(reversed(chosen.items()))
+    assert isinstance(edited, _Edited)
+    after = apply_edits(pull.before, [e for g in chosen for e in edits[g]])
     try:
         encoded = _encoded(after, pull.encoding)
-    except UnicodeEncodeError:
-        return [g for g in chosen if not _encodable(chosen[g].held.fields, pull.encoding)] or list(
-            chosen
-        )
-    old = _rendered(pull.source, settings, media_roots, data)
-    new = _rendered(pull.source, settings, media_roots, encoded)
+    except UnicodeEncodeError as exc:
+        held = exc.object[exc.start : exc.end]
+        return f"Anki's text has {held!r}, which its file's encoding, {pull.encoding}, cannot hold"
+    new = _rendered(pull.source, *how, encoded)
     if len(old) != len(new):
-        return list(chosen)
-    lines = {_line_of(note.source): i for i, note in enumerate(old)}
-    wrong: list[str] = []
-    expected = [list(note.fields) for note in old]
-    for guid, edited in chosen.items():
-        at = lines.get(_line_of(edited.built.source))
-        if at is None or _nfc(old[at].fields) != _nfc(edited.built.fields):
-            wrong.append(guid)  # the file renders otherwise than the build made it
-            continue
-        for index in edited.fields:
-            expected[at][index] = edited.held.fields[index]
-    owners = {lines.get(_line_of(e.built.source)): g for g, e in chosen.items()}
-    for i, note in enumerate(new):
-        if _nfc(note.fields) != _nfc(expected[i]):  # (another note changed: the first is blamed)
-            wrong.append(owners.get(i, next(iter(chosen))))
-    if wrong:
-        return list(dict.fromkeys(wrong))
-    done = FilePull(pull.source, pull.encoding, pull.before, after)
-    for guid, edited in chosen.items():
-        note = new[lines[_line_of(edited.built.source)]]
-        done.notes.append(
-            Pulled(
-                guid,
-                f"{pull.source.display}:{_line_of(note.source)}",
-                edited.shipped.question,
-                edited.fields,
-                note,
-                _synced(edited),
-            )
+        return (
+            "the markdown edited would make another number of cards "
+            f"({len(old)} before, {len(new)} after): a change to how the note is written"
         )
-    return done
+    lines = {_line_of(note.source): i for i, note in enumerate(old)}
+    at = lines.get(_line_of(edited.built.source))
+    if at is None or _nfc(old[at].fields) != _nfc(edited.built.fields):
+        return "its file renders otherwise than the build made it: build again, then pull"
+    expected = [list(note.fields) for note in old]
+    for done in pull.notes:
+        expected[lines[_line_of(done.built)]] = list(done.note.fields)
+    for index in edited.fields:
+        expected[at][index] = edited.held.fields[index]
+    for i, note in enumerate(new):
+        if not _alike(note.fields, expected[i]):
+            if i == at:
+                return (
+                    "the markdown edited would not render as Anki holds it (a change to "
+                    "formatting, or across markup)"
+                )
+            return f"the edit would change another note of the file too ({old[i].source})"
+    note = new[at]
+    if QUESTION in edited.fields:
+        taken = _question_taken(lock, guid, note)
+        if taken:
+            return taken
+    pulled = Pulled(
+        guid,
+        f"{pull.source.display}:{_line_of(note.source)}",
+        _plain(note.question),
+        edited.fields,
+        note,
+        _synced(edited),
+        edited.built.source,
+    )
+    return FilePull(pull.source, pull.encoding, pull.before, after, [*pull.notes, pulled])
+
+
+def _question_taken(lock: Lock, guid: str, note: Note) -> str:
+    """Why the note's new question would take another note's identity ('' if not): the
+    lock knows another note of its book by that question (one removed from the notes, a
+    question asked twice), whose GUID the next build would give it."""
+    entries = lock.by_guid()
+    own = entries.get(guid)
+    if own is None:
+        return ""
+    key = question_key(note)
+    for entry in lock.entries:
+        if entry.guid != guid and entry.book == own.book and entry.question == key:
+            gone = " (removed from the notes)" if entry.removed is not None else ""
+            return (
+                f"its new question is the one of another note{gone} the lock knows, at "
+                f"{entry.at}: pulled, this note would take that one's place and history; "
+                "reword it in the markdown"
+            )
+    return ""
+
+
+def _alike(ours: Sequence[str], anki: Sequence[str]) -> bool:
+    """Whether fields are the same, as Anki's editor leaves them (``_plainer``): where
+    they differ otherwise, a sync then writes the build's own."""
+    return [_plainer(f) for f in ours] == [_plainer(f) for f in anki]
+
+
+_BR = re.compile(r"<br\s*/?>")
+_CLOSING = re.compile(r"</\w+>")
+
+
+_PRE = re.compile(r"<pre\b.*?</pre>", re.S)
+_SPAN = re.compile(r"</?span\b[^>]*>")
+
+
+def _plainer(field: str) -> str:
+    """``field`` with what tells no card's text apart: a no-break space, line breaks
+    left at its end, and the highlighting of code (a word changed in code may be coloured
+    otherwise: the sync after the pull gives Anki the build's colours)."""
+    value = unicodedata.normalize("NFC", field).replace("&nbsp;", " ").replace("\xa0", " ")
+    value = _PRE.sub(lambda m: _SPAN.sub("", m[0]), value)
+    return _without_last_breaks(value)
+
+
+def _without_last_breaks(value: str) -> str:
+    """``value`` without the line breaks (and spaces) at its end, inside its closing tags
+    too; walked back from the end (a pattern anchored there would scan from every start)."""
+    closing: list[str] = []
+    end = _back_over_space(value, len(value))
+    while end and value[end - 1] == ">":
+        start = value.rfind("<", 0, end)
+        tag = value[start:end] if start >= 0 else ""
+        if _CLOSING.fullmatch(tag):
+            closing.append(tag)
+        elif not _BR.fullmatch(tag):
+            break
+        end = _back_over_space(value, start)
+    return value[:end] + "".join(reversed(closing))
+
+
+def _back_over_space(value: str, end: int) -> int:
+    while end and value[end - 1].isspace():
+        end -= 1
+    return end
+
+
+def _plain(question: str) -> str:
+    return " ".join(plain_question(question).split())
 
 
 def _synced(edited: _Edited) -> tuple[str, ...] | None:
@@ -357,19 +511,21 @@ def _rendered(
     return [note for deck in outcome.decks for note in deck.notes]
 
 
-def write_pulls(plan: PullPlan, record: Record, diagnostics: Diagnostics) -> list[str]:
+def write_pulls(plan: PullPlan, record: Record, now: int, diagnostics: Diagnostics) -> list[str]:
     """Write each file's edits, teach the lock the notes' new wording (an edited question
     keeps its GUID), and the record what Anki holds now; warnings, if any."""
     from ankipress.atomic import write_bytes
 
     warnings: list[str] = []
     for pull in plan.files:
+        mode = stat.S_IMODE(pull.source.path.stat().st_mode)
         write_bytes(pull.source.path, pull.data)
+        pull.source.path.chmod(mode)  # (a note kept private stays so)
     roots: dict[Path, list[Pulled]] = {}
     for pull in plan.files:
         roots.setdefault(pull.source.root, []).extend(pull.notes)
     for root, pulled in roots.items():
-        _relock(root, pulled, diagnostics)
+        _relock(root, pulled, now, diagnostics)
     synced = dict(record.synced)
     for note in plan.pulled:
         if note.synced is not None:
@@ -381,9 +537,10 @@ def write_pulls(plan: PullPlan, record: Record, diagnostics: Diagnostics) -> lis
     return warnings
 
 
-def _relock(root: Path, pulled: Iterable[Pulled], diagnostics: Diagnostics) -> None:
-    """The lock of ``root`` with each pulled note's entry as the note is now: the next
-    build finds the note by its new question, and as unchanged."""
+def _relock(root: Path, pulled: Iterable[Pulled], now: int, diagnostics: Diagnostics) -> None:
+    """The lock of ``root`` with each pulled note's entry as the note is now, changed
+    ``now``: the next build finds the note by its new question, unchanged since, and
+    dates its package's copy after the edit (an import elsewhere takes it)."""
     path = lock_path(root)
     lock = read_lock(path, display_path(path), diagnostics)
     if lock is None or not lock.found:
@@ -399,6 +556,7 @@ def _relock(root: Path, pulled: Iterable[Pulled], diagnostics: Diagnostics) -> N
                 text=plain_question(note.question),
                 hash=content_hash(*note.fields, *entry.tags),
                 answer=answer_hash(note.answer),
+                changed=later(entry.changed, now),
             )
         entries.append(entry)
     new = replace(lock, entries=tuple(entries))
@@ -441,19 +599,23 @@ def _refusal(
     out = []
     for index in edited.fields:
         held = [line + "\n" for line in _text_lines(anki.fields[index])]
-        label = f"b/{source.display} ({FIELDS[index]}, as Anki holds it, in text)"
+        label = f"{source.display} ({FIELDS[index]} in Anki, as text: not markdown)"
         if lines is not None and index in lines:
             first, last = lines[index]
             ours = text[starts[first - 1] : _chars(starts, first, last, text)[1]]
-            found = difflib.unified_diff(
-                ours.splitlines(keepends=True), held, f"a/{source.display}", label
-            )
-            out += [_from_line(line, first) for line in found]
+            mine = ours.splitlines(keepends=True)
+            found = list(difflib.unified_diff(mine, held, f"{source.display} (markdown)", label))
+            found = [_from_line(line, first) for line in found]
         else:
             made = [line + "\n" for line in _text_lines(note.fields[index])]
-            found = difflib.unified_diff(made, held, f"a/{where} ({FIELDS[index]})", label)
-            out += list(found)
-    return Refused(where, edited.shipped.question, why, "".join(map(_ended, out)), source.path)
+            found = list(difflib.unified_diff(made, held, f"{where} ({FIELDS[index]})", label))
+        if not found:
+            same = f"# {FIELDS[index]}: the same text in Anki; its formatting or spacing differs"
+            found = [same + "\n"]
+        out += found
+    diff = "".join(map(_ended, out))
+    # (beside the file where the notes have it: a link's place, not its target's)
+    return Refused(where, edited.shipped.question, why, diff, source.root / source.rel)
 
 
 _HUNK = re.compile(r"^@@ -(\d+)((?:,\d+)?) \+(\d+)((?:,\d+)?) @@")
@@ -508,15 +670,6 @@ def _nfc(fields: Iterable[str]) -> list[str]:
 
 def _encoded(text: str, encoding: str) -> bytes:
     return text.encode(encoding)
-
-
-def _encodable(fields: Iterable[str], encoding: str) -> bool:
-    try:
-        for value in fields:
-            value.encode(encoding)
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _lines(text: str) -> list[str]:
