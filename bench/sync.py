@@ -6,7 +6,9 @@ Generates the corpus of bench/perf.py (``--books`` x 10 chapters x 50 questions)
 measures, each in a fresh process against one collection file: the first sync (every
 note new), a sync with nothing changed, one after an answer was edited in one file, one
 after a chapter was renamed (its cards move), a dry run, and, as the floor, Anki's own
-import of the same packages into a fresh collection (what File > Import costs).
+import of the same packages into a fresh collection (what File > Import costs). Then
+``ankipress pull``: one note edited in Anki, and a hundred (a character of each answer's
+text changed), their dry runs, and the sync after (every note unchanged).
 """
 
 from __future__ import annotations
@@ -33,6 +35,20 @@ for path in sorted(glob.glob(sys.argv[1] + "/**/*.apkg", recursive=True)):
     options = ImportAnkiPackageOptions(with_scheduling=True)
     col.import_anki_package(ImportAnkiPackageRequest(package_path=path, options=options))
 print(time.perf_counter() - start)
+col.close()
+"""
+
+EDIT = """
+import re, sys
+from anki.collection import Collection
+col = Collection(sys.argv[1])
+for nid in col.find_notes("")[: int(sys.argv[2])]:
+    note = col.get_note(nid)
+    found = re.search(r">[^<>]*?([\u4e00-\u9fff])", note["Answer"])
+    if found:
+        at = found.start(1)
+        note["Answer"] = note["Answer"][:at] + "澳" + note["Answer"][at + 1 :]
+        col.update_note(note)
 col.close()
 """
 
@@ -71,6 +87,15 @@ def main() -> None:
     book.write_text(text.replace("## 第1章", "## 第1章（新版）", 1), encoding="utf-8")
     measure("dry run, one chapter renamed", "--dry-run")
     measure("sync, one chapter renamed")
+    pull = [python, str(REPO / "build_deck.py"), "pull", "notes", "--collection", str(collection)]
+    for edited in (1, 100):
+        run([python, "-c", EDIT, str(collection), str(edited)], work)
+        for dry in (["--dry-run"], []):
+            label = f"pull{' --dry-run' if dry else ''}, {edited} edited"
+            seconds, peak, out = run([*pull, *dry], work)
+            said = next((line for line in out.splitlines() if line.startswith("Pulled")), "")
+            print(f"{label:<34} {seconds:7.2f} s  {peak:5d} MB  {said}")
+        measure(f"sync after pulling {edited}")
     fresh = work / "import-floor.anki2"
     run([python, "-c", new.replace(str(collection), str(fresh))], work)
     _, _, out = run([python, "-c", IMPORT, str(work / "decks"), str(fresh)], work)

@@ -258,14 +258,16 @@ def _file_pull(
     raw = whole[0] if whole is not None else text
     pull = FilePull(source, encoding, raw, raw)
     old = _rendered(source, settings, media_roots, data) if edits else []
-    for edited in notes:
-        guid = edited.shipped.guid
-        if guid not in edits:
-            continue
-        chosen = {**{p.guid: p for p in pull.notes}, guid: edited}
-        tried = _check(pull, chosen, edits, old, (settings, media_roots), lock)
+    how = (settings, media_roots)
+    adding = [edited for edited in notes if edited.shipped.guid in edits]
+    together = _check(pull, adding, edits, old, how, lock) if len(adding) > 1 else None
+    if isinstance(together, FilePull):  # (the common case: one render of the file)
+        return together
+    for edited in adding:  # one after another: a note refused leaves the others pulled
+        tried = _check(pull, [edited], edits, old, how, lock)
         if isinstance(tried, str):
-            plan.refused.append(_refusal(edited, tried, text, starts, regions[guid]))
+            where = regions[edited.shipped.guid]
+            plan.refused.append(_refusal(edited, tried, text, starts, where))
         else:
             pull = tried
     return pull
@@ -370,17 +372,17 @@ def _asked(text: str, question: tuple[int, int], field: str) -> tuple[int, int]:
 
 def _check(
     pull: FilePull,
-    chosen: Mapping[str, _Edited | Pulled],
+    adding: Sequence[_Edited],
     edits: Mapping[str, Sequence[Edit]],
     old: list[Note],
     how: tuple[Settings, tuple[Path, ...]],
     lock: Lock,
 ) -> FilePull | str:
-    """The file with the edits of ``chosen`` (the notes pulled so far, and one more), if
-    it renders that note as Anki holds it and every other note as before; else why not."""
-    guid, edited = next(reversed(chosen.items()))
-    assert isinstance(edited, _Edited)
-    after = apply_edits(pull.before, [e for g in chosen for e in edits[g]])
+    """The file with the edits of the notes pulled so far and of ``adding``, if it renders
+    each of those as Anki holds it and every other note as before; else why not (said of
+    one note added)."""
+    guids = [p.guid for p in pull.notes] + [e.shipped.guid for e in adding]
+    after = apply_edits(pull.before, [e for guid in guids for e in edits[guid]])
     try:
         encoded = _encoded(after, pull.encoding)
     except UnicodeEncodeError as exc:
@@ -393,37 +395,37 @@ def _check(
             f"({len(old)} before, {len(new)} after): a change to how the note is written"
         )
     lines = {_line_of(note.source): i for i, note in enumerate(old)}
-    at = lines.get(_line_of(edited.built.source))
-    if at is None or _nfc(old[at].fields) != _nfc(edited.built.fields):
-        return "its file renders otherwise than the build made it: build again, then pull"
     expected = [list(note.fields) for note in old]
     for done in pull.notes:
         expected[lines[_line_of(done.built)]] = list(done.note.fields)
-    for index in edited.fields:
-        expected[at][index] = edited.held.fields[index]
+    places: dict[str, int] = {}
+    for edited in adding:
+        at = lines.get(_line_of(edited.built.source))
+        if at is None or _nfc(old[at].fields) != _nfc(edited.built.fields):
+            return "its file renders otherwise than the build made it: build again, then pull"
+        places[edited.shipped.guid] = at
+        for index in edited.fields:
+            expected[at][index] = edited.held.fields[index]
     for i, note in enumerate(new):
         if not _alike(note.fields, expected[i]):
-            if i == at:
+            if i in places.values():
                 return (
                     "the markdown edited would not render as Anki holds it (a change to "
                     "formatting, or across markup)"
                 )
             return f"the edit would change another note of the file too ({old[i].source})"
-    note = new[at]
-    if QUESTION in edited.fields:
-        taken = _question_taken(lock, guid, note)
+    pulled = []
+    for edited in adding:
+        guid = edited.shipped.guid
+        note = new[places[guid]]
+        taken = _question_taken(lock, guid, note) if QUESTION in edited.fields else ""
         if taken:
             return taken
-    pulled = Pulled(
-        guid,
-        f"{pull.source.display}:{_line_of(note.source)}",
-        _plain(note.question),
-        edited.fields,
-        note,
-        _synced(edited),
-        edited.built.source,
-    )
-    return FilePull(pull.source, pull.encoding, pull.before, after, [*pull.notes, pulled])
+        where = f"{pull.source.display}:{_line_of(note.source)}"
+        question = _plain(note.question)
+        found = Pulled(guid, where, question, edited.fields, note, _synced(edited))
+        pulled.append(replace(found, built=edited.built.source))
+    return FilePull(pull.source, pull.encoding, pull.before, after, [*pull.notes, *pulled])
 
 
 def _question_taken(lock: Lock, guid: str, note: Note) -> str:
