@@ -521,3 +521,19 @@ def test_a_word_fixed_in_highlighted_code_is_pulled_though_its_colour_changes(
     assert (content / "book.md").read_text() == before.replace("SELCT", "SELECT")
     assert totals(synced(run_cli, content, target, epoch=AFTER)) == {"updated": 1}
     assert totals(synced(run_cli, content, target, epoch=AFTER + 10)) == {"unchanged": 1}
+
+
+def test_a_note_removed_from_the_notes_and_edited_in_anki_is_said(
+    run_cli, write_tree, tmp_path
+) -> None:
+    before = "# B\n\n## What is a cell?\n\nCells.\n\n## What is DNA?\n\nA moleclue.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    left = "# B\n\n## What is a cell?\n\nCells.\n"
+    (content / "book.md").write_text(left)
+    synced(run_cli, content, target, epoch=SYNCED + 10)  # DNA retired (suspended)
+    _change(target, "What is DNA?", "Answer", "moleclue", "molecule")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 0, done.output
+    assert (content / "book.md").read_text() == left
+    assert "1 note removed from the notes was edited in" in done.stdout

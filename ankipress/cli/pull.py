@@ -145,6 +145,13 @@ def _summary(found: PullPlan, dry_run: bool, shown: str) -> list[str]:
     if found.extra:
         lines.append(f"{count(found.extra, 'note')} with an Extra field of your own, kept in "
                      "Anki (nothing of the markdown).")  # fmt: skip
+    if found.gone:
+        places = ", ".join(found.gone[:3]) + (", ..." if len(found.gone) > 3 else "")
+        lines.append(
+            f"{count(len(found.gone), 'note')} removed from the notes "
+            f"{'was' if len(found.gone) == 1 else 'were'} edited in {shown}: nothing to pull "
+            f"into, kept there ({places})."
+        )
     if found.unknown:
         verb = "differs" if len(found.unknown) == 1 else "differ"
         lines.append(

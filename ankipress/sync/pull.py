@@ -108,6 +108,8 @@ class PullPlan:
     extra: int = 0  # notes whose Extra field, the user's own, was edited in Anki: kept there
     unknown: list[str] = field(default_factory=list)  # path:line of notes differing in Anki,
     # where nothing tells whether Anki's copy is an edit or an older import: left alone
+    gone: list[str] = field(default_factory=list)  # where notes removed from the notes,
+    # edited in Anki since the last sync, were: nothing to pull them into
 
     @property
     def pulled(self) -> list[Pulled]:
@@ -151,6 +153,11 @@ def find_pulls(
             edited = _edited(deck.book, shipped, note, anki, record, plan)
             if edited is not None:
                 by_file.setdefault(deck.book, []).append(edited)
+    for retired in wanted.retired.values():  # edited in Anki, with no markdown left
+        anki = held.get(retired.guid)
+        put = record.synced.get(retired.guid)
+        if anki is not None and put is not None and put != field_prints(anki.fields):
+            plan.gone.append(retired.where)
     for source, notes in by_file.items():
         lock = locks.get(source.root, Lock())
         found = _file_pull(source, notes, settings[source.root], media_roots, lock, plan)
