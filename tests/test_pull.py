@@ -537,3 +537,21 @@ def test_a_note_removed_from_the_notes_and_edited_in_anki_is_said(
     assert done.exit_code == 0, done.output
     assert (content / "book.md").read_text() == left
     assert "1 note removed from the notes was edited in" in done.stdout
+
+
+def test_a_question_reworded_back_to_another_notes_first_wording_is_refused(
+    run_cli, write_tree, tmp_path
+) -> None:
+    """A note reworded in the markdown keeps the GUID its first question made; a note
+    pulled to that first wording would make that GUID again, and take its history."""
+    before = "# B\n\n## What is A?\n\nAlpha.\n\n## What is B?\n\nBeta.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    reworded = before.replace("What is A?", "What is C?")
+    (content / "book.md").write_text(reworded)
+    synced(run_cli, content, target, epoch=SYNCED + 10)
+    _change(target, "What is B?", "Question", "B?", "A?")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 1
+    assert (content / "book.md").read_text() == reworded
+    assert "its new question is the one of another note the lock knows" in done.stderr

@@ -33,6 +33,7 @@ from ankipress.assemble.outcome import BuildResult
 from ankipress.cards.notetype import FIELDS
 from ankipress.diagnostics import Diagnostics, display_path
 from ankipress.identity.apply_lock import save_lock
+from ankipress.identity.guids import in_namespace
 from ankipress.identity.lockentry import answer_hash, content_hash, plain_question
 from ankipress.identity.lockfile import Lock, book_segments, header_line, lock_path, read_lock
 from ankipress.identity.matching import question_key
@@ -438,14 +439,19 @@ def _check(
 def _question_taken(lock: Lock, guid: str, note: Note) -> str:
     """Why the note's new question would take another note's identity ('' if not): the
     lock knows another note of its book by that question (one removed from the notes, a
-    question asked twice), whose GUID the next build would give it."""
+    question asked twice), or by the GUID that question makes (a note whose question was
+    that once, reworded since: it kept the GUID): the next build would give it that
+    note's GUID, and so its place and history."""
     entries = lock.by_guid()
     own = entries.get(guid)
     if own is None:
         return ""
     key = question_key(note)
+    made = {note.guid, in_namespace(lock.namespace, note.guid) if lock.namespace else note.guid}
     for entry in lock.entries:
-        if entry.guid != guid and entry.book == own.book and entry.question == key:
+        if entry.guid == guid:
+            continue
+        if entry.guid in made or (entry.book == own.book and entry.question == key):
             gone = " (removed from the notes)" if entry.removed is not None else ""
             return (
                 f"its new question is the one of another note{gone} the lock knows, at "
