@@ -555,3 +555,17 @@ def test_a_question_reworded_back_to_another_notes_first_wording_is_refused(
     assert done.exit_code == 1
     assert (content / "book.md").read_text() == reworded
     assert "its new question is the one of another note the lock knows" in done.stderr
+
+
+def test_a_word_changed_in_the_first_of_two_like_phrases_keeps_what_lies_between(
+    run_cli, write_tree, tmp_path
+) -> None:
+    """The change is one word, not the phrase inserted before and deleted after: the
+    control character between the phrases stays where it was."""
+    before = "# B\n\n## What?\n\nred fox\x01 red fox\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    _change(target, "What?", "Answer", "red fox red", "red cat red")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 0, done.output
+    assert (content / "book.md").read_text() == "# B\n\n## What?\n\nred cat\x01 red fox\n"

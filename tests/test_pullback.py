@@ -35,6 +35,10 @@ def _pulled(before: str, edited: str, tmp_path: Path) -> tuple[str, list]:
 
 
 CASES = {
+    "a word of the first of two like phrases": (
+        "## Q?\n\nred fox\nred fox\n",
+        "## Q?\n\nred cat\nred fox\n",
+    ),
     "a word met twice, the one starting a line": (
         "## Q?\n\nThe unit of a\ncell wall and a cell.\n",
         "## Q?\n\nThe unit of a\nbody wall and a cell.\n",

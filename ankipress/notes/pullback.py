@@ -28,7 +28,9 @@ _TOKEN = re.compile(r"[A-Za-z0-9_]++|\S")
 _WORDISH = re.compile(r"[A-Za-z0-9_]")
 _BREAK = re.compile(r"[\r\n]")
 _NOT_PLAIN = "its words are not in the note as plain text (markup between them)"
-MAX_CONTEXT = 8  # unchanged tokens looked at on each side before a change is ambiguous
+MAX_CONTEXT = 8
+_PLANE = 0xF0000  # Supplementary Private Use Area-A: a character for each distinct token
+_PRIVATE = 0xFFFFD - _PLANE  # unchanged tokens looked at on each side before a change is ambiguous
 
 
 @dataclass(frozen=True)
@@ -78,12 +80,9 @@ def source_edits(
     old, new = before.words, after.words
     edits: list[Edit] = []
     rejected: list[Rejected] = []
-    matcher = SequenceMatcher(None, old, new, autojunk=False)
     if old and not new:
         return [], [Rejected(before.text, "", "the field is empty in Anki: not carried back")]
-    for kind, i1, i2, j1, j2 in matcher.get_opcodes():
-        if kind == "equal":
-            continue
+    for i1, i2, j1, j2 in changes(old, new):
         removed = _between(before, i1, i2)
         added = _between(after, j1, j2)
         found = _place(source, region, besides, before, after, (i1, i2, j1, j2))
@@ -96,6 +95,45 @@ def source_edits(
         if second.start < first.end:  # two changes read as one place: neither is sure
             return [], [Rejected("", "", "two changes fall on the same words")]
     return taken, rejected
+
+
+def changes(old: Sequence[str], new: Sequence[str]) -> list[tuple[int, int, int, int]]:
+    """The runs of tokens ``old[i1:i2]`` that became ``new[j1:j2]``: as few changes as
+    there can be (Myers' diff, as diff-match-patch finds it, each token one character).
+    Not difflib's: it lines up the longest common run first, so a word changed in the
+    first of two like phrases reads as the phrase inserted before and deleted after,
+    which would move whatever lies between them in the source."""
+    from diff_match_patch import diff_match_patch
+
+    if len(set(old) | set(new)) > _PRIVATE:
+        matcher = SequenceMatcher(None, old, new, autojunk=False)  # (never, in one field)
+        return [
+            (i1, i2, j1, j2) for kind, i1, i2, j1, j2 in matcher.get_opcodes() if kind != "equal"
+        ]
+
+    chars: dict[str, str] = {}
+
+    def coded(words: Sequence[str]) -> str:
+        return "".join(chars.setdefault(w, chr(_PLANE + len(chars))) for w in words)
+
+    differ = diff_match_patch()
+    differ.Diff_Timeout = 0  # the least changes, however long it looks (fields are short)
+    found: list[tuple[int, int, int, int]] = []
+    i = j = 0
+    start: tuple[int, int] | None = None
+    for op, text in [*differ.diff_main(coded(old), coded(new), False), (0, "")]:
+        if op == 0:
+            if start is not None:
+                found.append((start[0], i, start[1], j))
+                start = None
+            i, j = i + len(text), j + len(text)
+            continue
+        start = start or (i, j)
+        if op < 0:
+            i += len(text)
+        else:
+            j += len(text)
+    return found
 
 
 def apply_edits(source: str, edits: Sequence[Edit]) -> str:
@@ -162,10 +200,13 @@ def _placed(
             match = found[0]
             kept = match.groupdict()  # the source's own space around the change, if it took any
             text = _text(after, j1, j2, lead=left < i1, tail=i2 < right)
+            if i1 < i2 and j1 < j2:  # words for words: the space around them stays as it is
+                words = after.text[after.spans[j1][0] : after.spans[j2 - 1][1]]
+                return Edit(match.start("words"), match.end("words"), words)
             if i1 == i2:
                 text = _inserted(after, j1, j2, match["change"], text)
             else:
-                text = _spaced(after, j1, j2, kept.get("lead"), kept.get("tail"), text)
+                text = _deleted(kept.get("lead"), kept.get("tail"), text)
             return Edit(match.start("change"), match.end("change"), text)
         if not found:
             return (
@@ -192,20 +233,14 @@ def _text(after: _Tokens, j1: int, j2: int, lead: bool, tail: bool) -> str:
     return after.text[first:last]
 
 
-def _spaced(after: _Tokens, j1: int, j2: int, lead: str | None, tail: str | None, text: str) -> str:
-    """The text a change of words puts in, with the source's own space where the change
-    took it (a line break and indentation stay what they were, not Anki's one space)."""
+def _deleted(lead: str | None, tail: str | None, text: str) -> str:
+    """What words deleted leave, where the change took the source's own space: with the
+    space on both sides taken, one of them (a line break, and its indentation, first)."""
     if lead is None and tail is None:
         return text
-    if j1 == j2:  # words deleted, with the space on both sides: one of them stays
-        if lead is not None and tail is not None:
-            return lead if _BREAK.search(lead) or not _BREAK.search(tail) else tail
-        return ""
-    spans = after.spans
-    inner = after.text[spans[j1][0] : spans[j2 - 1][1]]
-    start = lead if lead is not None else text[: len(text) - len(text.lstrip())]
-    end = tail if tail is not None else text[len(text.rstrip()) :]
-    return start + inner + end
+    if lead is not None and tail is not None:
+        return lead if _BREAK.search(lead) or not _BREAK.search(tail) else tail
+    return ""
 
 
 def _inserted(after: _Tokens, j1: int, j2: int, gap: str, text: str) -> str:
@@ -253,7 +288,7 @@ def _pattern(
         lead = gap(first) if left < first else ""
         tail = gap(last) if last < right else ""
         change = f"(?P<lead>{lead})" if lead else ""
-        change += run(first, last) + (f"(?P<tail>{tail})" if tail else "")
+        change += f"(?P<words>{run(first, last)})" + (f"(?P<tail>{tail})" if tail else "")
     edge = tokens.words[left][:1] if left < len(tokens.spans) else ""
     stop = tokens.words[right - 1][-1:] if right > 0 else ""
     opening = r"(?<![A-Za-z0-9_])" if _WORDISH.match(edge) else ""
