@@ -569,3 +569,43 @@ def test_a_word_changed_in_the_first_of_two_like_phrases_keeps_what_lies_between
     done = _pull(run_cli, content, target)
     assert done.exit_code == 0, done.output
     assert (content / "book.md").read_text() == "# B\n\n## What?\n\nred cat\x01 red fox\n"
+
+
+@pytest.mark.parametrize("codec", ["utf-16-be", "utf-16-le", "utf-8-sig"])
+def test_a_file_with_a_byte_order_mark_keeps_it_and_its_byte_order(
+    run_cli, write_tree, tmp_path, codec
+) -> None:
+    before = "\ufeff# B\n\n## What is a cell?\n\nTeh unit.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode(codec))
+    synced(run_cli, content, target, epoch=SYNCED)
+    _change(target, "What is a cell?", "Answer", "Teh", "The")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 0, done.output
+    assert (content / "book.md").read_bytes() == before.replace("Teh", "The").encode(codec)
+
+
+def test_a_word_inserted_at_the_start_of_a_wrapped_line_is_pulled(
+    run_cli, write_tree, tmp_path
+) -> None:
+    """Anki holds the paragraph's line break where the source has it; the word inserted
+    goes before it (one space either way, as a card shows it)."""
+    before = "# B\n\n## What?\n\nalpha beta\ngamma delta.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    _change(target, "What?", "Answer", "beta\ngamma", "beta\nnew gamma")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 0, done.output
+    assert (content / "book.md").read_text() == before.replace("beta\n", "beta new\n")
+
+
+def test_a_no_break_space_typed_in_code_is_nothing_to_pull(run_cli, write_tree, tmp_path) -> None:
+    before = "# B\n\n## What?\n\nRun `a b` now.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    lock = (content / "ankipress.lock").read_bytes()
+    _change(target, "What?", "Answer", "a b", "a&nbsp;b")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 0, done.output
+    assert "1 note differs in" in done.stdout and "Pulled" not in done.stdout
+    assert (content / "book.md").read_text() == before
+    assert (content / "ankipress.lock").read_bytes() == lock

@@ -145,6 +145,12 @@ def _summary(found: PullPlan, dry_run: bool, shown: str) -> list[str]:
     if found.extra:
         lines.append(f"{count(found.extra, 'note')} with an Extra field of your own, kept in "
                      "Anki (nothing of the markdown).")  # fmt: skip
+    if found.alike:
+        verb = "differs" if found.alike == 1 else "differ"
+        lines.append(
+            f"{count(found.alike, 'note')} {verb} in {shown} only in spacing or the colours "
+            "of code: nothing to pull, kept there."
+        )
     if found.gone:
         places = ", ".join(found.gone[:3]) + (", ..." if len(found.gone) > 3 else "")
         lines.append(

@@ -16,6 +16,7 @@ unified diff of the note's markdown against what Anki holds, to be applied by ha
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import re
 import stat
@@ -107,6 +108,7 @@ class PullPlan:
     files: list[FilePull] = field(default_factory=list)
     refused: list[Refused] = field(default_factory=list)
     extra: int = 0  # notes whose Extra field, the user's own, was edited in Anki: kept there
+    alike: int = 0  # notes whose copy in Anki differs only in spacing or code colours: kept
     unknown: list[str] = field(default_factory=list)  # path:line of notes differing in Anki,
     # where nothing tells whether Anki's copy is an edit or an older import: left alone
     gone: list[str] = field(default_factory=list)  # where notes removed from the notes,
@@ -238,7 +240,7 @@ def _file_pull(
         for edited in notes:
             plan.refused.append(_refusal(edited, edited.why or f"its file cannot be read ({exc})"))
         return None
-    text, encoding = decoded.text, decoded.encoding
+    text, encoding = decoded.text, _codec(data, decoded.encoding)
     book = parse_book(source, text, Diagnostics(), settings)
     questions = {q.line: q for c in book.chapters for q in c.questions} if book else {}
     starts = _line_starts(text)
@@ -270,7 +272,7 @@ def _file_pull(
     adding = [edited for edited in notes if edited.shipped.guid in edits]
     together = _check(pull, adding, edits, old, how, lock) if len(adding) > 1 else None
     if isinstance(together, FilePull):  # (the common case: one render of the file)
-        return together
+        return _with_words_changed(together, edits, plan)
     for edited in adding:  # one after another: a note refused leaves the others pulled
         tried = _check(pull, [edited], edits, old, how, lock)
         if isinstance(tried, str):
@@ -278,7 +280,17 @@ def _file_pull(
             plan.refused.append(_refusal(edited, tried, text, starts, where))
         else:
             pull = tried
-    return pull
+    return _with_words_changed(pull, edits, plan)
+
+
+def _with_words_changed(
+    pull: FilePull, edits: Mapping[str, Sequence[Edit]], plan: PullPlan
+) -> FilePull:
+    """``pull`` without the notes it changes no word of: Anki's copy differs only as
+    ``_alike`` allows (a no-break space in code, say), which stays there, counted."""
+    same = [note for note in pull.notes if not edits[note.guid]]
+    plan.alike += len(same)
+    return replace(pull, notes=[note for note in pull.notes if edits[note.guid]])
 
 
 def _whole(data: bytes, encoding: str, text: str) -> tuple[str, list[int]] | None:
@@ -291,7 +303,8 @@ def _whole(data: bytes, encoding: str, text: str) -> tuple[str, list[int]] | Non
         return None
     if _encoded(raw, encoding) != data:
         return None
-    kept = [i for i, char in enumerate(raw) if not CONTROL.match(char)]
+    mark = int(raw.startswith("\ufeff") and not text.startswith("\ufeff"))  # (UTF-16's BOM)
+    kept = [i for i, char in enumerate(raw) if i >= mark and not CONTROL.match(char)]
     if len(kept) != len(text) or "".join(raw[i] for i in kept) != text:
         return None
     return raw, kept
@@ -473,15 +486,21 @@ _CLOSING = re.compile(r"</\w+>")
 
 _PRE = re.compile(r"<pre\b.*?</pre>", re.S)
 _SPAN = re.compile(r"</?span\b[^>]*>")
+_SPACES = re.compile(r"\s+")
 
 
 def _plainer(field: str) -> str:
-    """``field`` with what tells no card's text apart: a no-break space, line breaks
-    left at its end, and the highlighting of code (a word changed in code may be coloured
-    otherwise: the sync after the pull gives Anki the build's colours)."""
+    """``field`` with what tells no card's text apart: a no-break space, a run of spaces
+    or a line break inside a paragraph (one space, shown), line breaks left at its end,
+    and the highlighting of code (a word changed in code may be coloured otherwise: the
+    sync after the pull gives Anki the build's colours). Code blocks keep their spaces."""
     value = unicodedata.normalize("NFC", field).replace("&nbsp;", " ").replace("\xa0", " ")
-    value = _PRE.sub(lambda m: _SPAN.sub("", m[0]), value)
-    return _without_last_breaks(value)
+    parts, at = [], 0
+    for block in _PRE.finditer(value):
+        parts += [_SPACES.sub(" ", value[at : block.start()]), _SPAN.sub("", block[0])]
+        at = block.end()
+    parts.append(_SPACES.sub(" ", value[at:]))
+    return _without_last_breaks("".join(parts))
 
 
 def _without_last_breaks(value: str) -> str:
@@ -685,6 +704,24 @@ def _nfc(fields: Iterable[str]) -> list[str]:
 
 def _encoded(text: str, encoding: str) -> bytes:
     return text.encode(encoding)
+
+
+_WIDE = (  # UTF-32's first: its little-endian mark starts with UTF-16's
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+)
+
+
+def _codec(data: bytes, encoding: str) -> str:
+    """The codec that writes the file's bytes back: UTF-16 and UTF-32 in the byte order
+    their mark gives (Python's own writes this machine's), the mark kept as text."""
+    if encoding in ("utf-16", "utf-32"):
+        for mark, name in _WIDE:
+            if name.startswith(encoding) and data.startswith(mark):
+                return name
+    return encoding
 
 
 def _lines(text: str) -> list[str]:
