@@ -609,3 +609,38 @@ def test_a_no_break_space_typed_in_code_is_nothing_to_pull(run_cli, write_tree, 
     assert "1 note differs in" in done.stdout and "Pulled" not in done.stdout
     assert (content / "book.md").read_text() == before
     assert (content / "ankipress.lock").read_bytes() == lock
+
+
+def test_a_second_edit_after_a_pull_of_a_differently_spaced_copy_is_no_conflict(
+    run_cli, write_tree, tmp_path
+) -> None:
+    """Anki's copy held a no-break space the markdown does not: pulled, a second edit made
+    in Anki before any sync is pulled in turn, not taken for a conflict; the sync after
+    writes the notes' spacing into Anki, once."""
+    before = "# B\n\n## What?\n\nAnswer old text here.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    _change(target, "What?", "Answer", "old text here.", "new&nbsp;text here.<br>")
+    assert _pull(run_cli, content, target).exit_code == 0
+    _change(target, "What?", "Answer", "here", "there")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 0, done.output
+    assert (content / "book.md").read_text() == before.replace("old text here", "new text there")
+    assert totals(synced(run_cli, content, target, epoch=AFTER)) == {"updated": 1}
+    with target.anki() as col:
+        assert _note(col, "What?")["Answer"] == "<p>Answer new text there.</p>"
+    assert totals(synced(run_cli, content, target, epoch=AFTER + 10)) == {"unchanged": 1}
+
+
+def test_an_edit_in_anki_after_a_pull_of_a_differently_spaced_copy_is_kept_by_sync(
+    run_cli, write_tree, tmp_path
+) -> None:
+    before = "# B\n\n## What?\n\nAnswer old text here.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    _change(target, "What?", "Answer", "old text", "new&nbsp;text")
+    assert _pull(run_cli, content, target).exit_code == 0
+    _change(target, "What?", "Answer", "here", "there")  # then a sync, before any pull
+    assert totals(synced(run_cli, content, target, epoch=AFTER)) == {"kept": 1}
+    with target.anki() as col:
+        assert _note(col, "What?")["Answer"] == "<p>Answer new&nbsp;text there.</p>"

@@ -152,7 +152,17 @@ def _sides(shipped: Shipped, anki: LiveNote, record: Record) -> Sides | None:
         if fingerprint(anki.fields, tags) == built:
             put = held
     edited = frozenset(i for i, p in enumerate(put) if held[i] != p)
-    changed = frozenset(i for i, p in enumerate(put) if ours[i] != p)
+    # The notes as a pull left them (the text Anki held then, spaced as the build makes
+    # it): written into Anki while Anki holds what the pull saw; once edited there since,
+    # no change of the notes' against that edit (no conflict: the next pull takes it).
+    pulled = record.pulled.get(shipped.guid)
+    if pulled is not None and len(pulled) != len(ours):
+        pulled = None
+    changed = frozenset(
+        i
+        for i, p in enumerate(put)
+        if ours[i] != p and not (pulled is not None and ours[i] == pulled[i] and i in edited)
+    )
     return Sides(edited, changed, frozenset(i for i in edited & changed if held[i] != ours[i]))
 
 

@@ -203,7 +203,12 @@ def _edited(
     fields = tuple(i for i in fields if i != EXTRA)
     if not fields:
         return None
-    both = [FIELDS[i] for i in fields if ours[i] != base[i]]
+    pulled = record.pulled.get(shipped.guid)  # the notes as the last pull left them
+    if pulled is not None and len(pulled) != len(ours):
+        pulled = None
+    both = [
+        FIELDS[i] for i in fields if ours[i] != base[i] and (pulled is None or ours[i] != pulled[i])
+    ]
     if both:
         why = (
             f"edited in Anki, and its markdown changed since the last sync ({', '.join(both)}): "
@@ -560,12 +565,13 @@ def write_pulls(plan: PullPlan, record: Record, now: int, diagnostics: Diagnosti
         roots.setdefault(pull.source.root, []).extend(pull.notes)
     for root, pulled in roots.items():
         _relock(root, pulled, now, diagnostics)
-    synced = dict(record.synced)
+    synced, made = dict(record.synced), dict(record.pulled)
     for note in plan.pulled:
         if note.synced is not None:
             synced[note.guid] = note.synced
+            made[note.guid] = field_prints(note.note.fields)
     if plan.pulled:
-        warning = write_record(replace(record, synced=synced))
+        warning = write_record(replace(record, synced=synced, pulled=made))
         if warning:
             warnings.append(warning)
     return warnings

@@ -42,6 +42,10 @@ class Record:
     # the decks a sync set out to move cards from, until it is done: a sync stopped after
     # the moves leaves them to the next one to remove once empty
     leaving: tuple[str, ...] = ()
+    # GUID -> each field's fingerprint as the notes made it when a pull carried Anki's
+    # edits into them: the notes unchanged since, though Anki holds the same text spaced
+    # otherwise (a no-break space); until a sync writes the notes' copy into Anki
+    pulled: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def note_ids(self) -> dict[str, int]:
         return {g: nid for g, (nid, _) in self.notes.items()}
@@ -101,7 +105,12 @@ def _parsed(data: object, target: str) -> Record:
     leaving = data.get("leaving", [])
     if not isinstance(leaving, list):
         raise ValueError("its decks left are not a list")
-    return Record(target, found, suspended, synced, tagged, tuple(_deck(d) for d in leaving))
+    made = data.get("pulled", {})
+    if not isinstance(made, dict) or not all(isinstance(v, list) for v in made.values()):
+        raise ValueError("its pulled fields are not an object of lists")
+    pulled = {guid(k): tuple(digest(f, "fingerprint") for f in v) for k, v in made.items()}
+    left = tuple(_deck(d) for d in leaving)
+    return Record(target, found, suspended, synced, tagged, left, pulled)
 
 
 def _deck(value: object, empty: bool = False) -> str:
@@ -122,6 +131,7 @@ def write_record(record: Record) -> str:
     data["synced"] = {g: list(prints) for g, prints in sorted(record.synced.items())}
     data["tagged"] = {g: list(t) for g, t in sorted(record.tagged.items())}
     data["leaving"] = sorted(set(record.leaving))
+    data["pulled"] = {g: list(prints) for g, prints in sorted(record.pulled.items())}
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         write_bytes(path, json.dumps(data, ensure_ascii=False).encode(), private=True)

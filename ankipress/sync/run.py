@@ -217,7 +217,7 @@ def _before_import(record: Record, wanted: Wanted, before: Snapshot, planned: Sy
         deck = moving.get(note.guid) or record.deck(note.guid)
         notes[note.guid] = (note.note_id, deck or (shipped.deck if shipped else ""))
     leaving = (*record.leaving, *planned.left)
-    return Record(record.target, notes, record.suspended, record.synced, record.tagged, leaving)
+    return replace(record, notes=notes, leaving=leaving)
 
 
 def _put(shipped: Shipped, note: LiveNote, before: tuple[str, ...] | None) -> tuple[str, ...]:
@@ -235,7 +235,7 @@ def _recorded(record: Record, wanted: Wanted, after: Snapshot, done: SyncPlan) -
     in (where its cards now are, unless the user put them elsewhere), and the fields it
     holds where they are the notes' (an edit made in Anki, kept, is not what we put)."""
     notes, paused, synced = dict(record.notes), dict(record.suspended), dict(record.synced)
-    tagged = dict(record.tagged)
+    tagged, pulled = dict(record.tagged), dict(record.pulled)
     deleted = set(done.delete)
     for note in after.notes:
         if note.guid is None or not wanted.knows(note.guid):
@@ -245,10 +245,13 @@ def _recorded(record: Record, wanted: Wanted, after: Snapshot, done: SyncPlan) -
             paused.pop(note.guid, None)
             synced.pop(note.guid, None)
             tagged.pop(note.guid, None)
+            pulled.pop(note.guid, None)
             continue
         shipped = wanted.shipped.get(note.guid)
         if shipped is not None:  # each field as the notes have it, where Anki holds that
             synced[note.guid] = _put(shipped, note, record.synced.get(note.guid))
+            if synced[note.guid] == field_prints(shipped.fields):  # Anki holds the notes'
+                pulled.pop(note.guid, None)
             dropped = set(record.tagged.get(note.guid, ())) - set(shipped.tags)
             held = set(note.tags)
             if set(shipped.tags) <= held and not dropped & held and REMOVED_TAG not in held:
@@ -262,4 +265,4 @@ def _recorded(record: Record, wanted: Wanted, after: Snapshot, done: SyncPlan) -
             paused[note.guid] = tuple(sorted({*paused.get(note.guid, ()), *now}))
         deck = shipped.deck if shipped else (record.deck(note.guid) or "")
         notes[note.guid] = (note.note_id, deck)
-    return Record(record.target, notes, paused, synced, tagged)  # (no deck left to remove)
+    return Record(record.target, notes, paused, synced, tagged, (), pulled)  # (no deck left)
