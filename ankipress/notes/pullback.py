@@ -28,6 +28,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9_]++|\S")
 _WORDISH = re.compile(r"[A-Za-z0-9_]")
 _BREAK = re.compile(r"[\r\n]")
 _NOT_PLAIN = "its words are not in the note as plain text (markup between them)"
+_SPLIT = "it is one of a kind only with words around it that markup splits"
 MAX_CONTEXT = 8
 _PLANE = 0xF0000  # Supplementary Private Use Area-A: a character for each distinct token
 _PRIVATE = 0xFFFFD - _PLANE  # unchanged tokens looked at on each side before a change is ambiguous
@@ -163,26 +164,11 @@ def _place(
     change: tuple[int, int, int, int],
 ) -> Edit | str:
     """Where in ``region`` the change is, with the least context that makes it one of a
-    kind; or why it cannot be placed. The words around it are looked for as plain text
-    first, then across markup (``**``, a tag, a list or quote marker between them): the
-    change itself is plain text either way."""
-    strict = _placed(source, region, besides, before, after, change, loose=False)
-    if isinstance(strict, str) and strict != _NOT_PLAIN:  # (the change itself is plain or not)
-        loose = _placed(source, region, besides, before, after, change, loose=True)
-        if isinstance(loose, Edit):
-            return loose
-    return strict
-
-
-def _placed(
-    source: str,
-    region: tuple[int, int],
-    besides: tuple[int, int],
-    before: _Tokens,
-    after: _Tokens,
-    change: tuple[int, int, int, int],
-    loose: bool,
-) -> Edit | str:
+    kind; or why it cannot be placed. One of a kind as the card reads: the words around
+    it are looked for as plain text and across markup (``**``, a tag, a list or quote
+    marker between them), and a place is taken only where both ways find it alone (plain
+    text alone would take ``a b`` for the one of ``**a** b. a b.``). The change itself is
+    plain text either way."""
     i1, i2, j1, j2 = change
     start, end = region
     tried = False
@@ -191,33 +177,40 @@ def _placed(
         right = min(len(before.spans), i2 + context)
         if (i1 == i2 or j1 == j2) and left == i1 and right == i2:
             continue  # an insertion or a deletion needs a word beside it: where, and spaces
-        found = [
-            m
-            for m in _pattern(before, left, i1, i2, right, loose).finditer(source, start, end)
-            if m.end() <= besides[0] or m.start() >= besides[1]
-        ]
+        found: dict[tuple[int, int], re.Match[str]] = {}
+        swap = i1 < i2 and j1 < j2  # words for words: placed by the words alone
+        for loose in (False, True):
+            pattern = _pattern(before, left, i1, i2, right, loose, swap)
+            for m in pattern.finditer(source, start, end):
+                if m.end() <= besides[0] or m.start() >= besides[1]:
+                    found.setdefault(m.span("words" if swap else "change"), m)
         if len(found) == 1:
-            match = found[0]
-            kept = match.groupdict()  # the source's own space around the change, if it took any
-            text = _text(after, j1, j2, lead=left < i1, tail=i2 < right)
-            if i1 < i2 and j1 < j2:  # words for words: the space around them stays as it is
-                words = after.text[after.spans[j1][0] : after.spans[j2 - 1][1]]
-                return Edit(match.start("words"), match.end("words"), words)
-            if i1 == i2:
-                text = _inserted(after, j1, j2, match["change"], text)
-            else:
-                text = _deleted(kept.get("lead"), kept.get("tail"), text)
-            return Edit(match.start("change"), match.end("change"), text)
+            (match,) = found.values()
+            return _edit(match, after, (left, i1, i2, right), j1, j2)
         if not found:
-            return (
-                _NOT_PLAIN
-                if not tried
-                else "it is one of a kind only with words around it that markup splits"
-            )
+            return _NOT_PLAIN if not tried else _SPLIT
         tried = True
         if left == 0 and right == len(before.spans):
             break
     return "its words are in the note more than once"
+
+
+def _edit(
+    match: re.Match[str], after: _Tokens, context: tuple[int, int, int, int], j1: int, j2: int
+) -> Edit:
+    """The edit a change found at ``match`` makes: Anki's words ``j1:j2`` in place of
+    those matched (``context``: the tokens the pattern took, and the change's among them)."""
+    left, i1, i2, right = context
+    kept = match.groupdict()  # the source's own space around the change, if it took any
+    text = _text(after, j1, j2, lead=left < i1, tail=i2 < right)
+    if i1 < i2 and j1 < j2:  # words for words: the space around them stays as it is
+        words = after.text[after.spans[j1][0] : after.spans[j2 - 1][1]]
+        return Edit(match.start("words"), match.end("words"), words)
+    if i1 == i2:
+        text = _inserted(after, j1, j2, match["change"], text)
+    else:
+        text = _deleted(kept.get("lead"), kept.get("tail"), text)
+    return Edit(match.start("change"), match.end("change"), text)
 
 
 def _text(after: _Tokens, j1: int, j2: int, lead: bool, tail: bool) -> str:
@@ -261,11 +254,19 @@ _LOOSE_SPACE = _MARKS + r"\s(?:\s|[*_`~>|#+-]|<[^<>]*>)*+"
 
 
 def _pattern(
-    tokens: _Tokens, left: int, first: int, last: int, right: int, loose: bool = False
+    tokens: _Tokens,
+    left: int,
+    first: int,
+    last: int,
+    right: int,
+    loose: bool = False,
+    swap: bool = False,
 ) -> re.Pattern[str]:
     """The source text of tokens ``left:right``, the changed ones ``first:last`` the group
     ``change`` with the space beside them that context takes: the same characters, any
-    whitespace (a line break, indentation) where there was space, none where none."""
+    whitespace (a line break, indentation) where there was space, none where none.
+    ``loose``: the context across markup too; and where words are changed for words
+    (``swap``), the change is the words alone, markup allowed on both sides of them."""
 
     def gap(n: int) -> str:  # the space before token n, if any
         spaced = 0 < n < len(tokens.spans) and tokens.spans[n][0] > tokens.spans[n - 1][1]
@@ -284,6 +285,11 @@ def _pattern(
 
     if first == last:  # an insertion: the space between the words around it
         change = gap(first)
+    elif loose and swap:  # (the space around the words stays: a group of its own is not)
+        between = [_LOOSE_SPACE if gap(n) else _MARKS for n in (first, last)]
+        change = f"(?P<words>{run(first, last)})"
+        lead_in = around(left, first) + (between[0] if left < first else "")
+        lead_out = (between[1] if last < right else "") + around(last, right)
     else:
         lead = gap(first) if left < first else ""
         tail = gap(last) if last < right else ""
@@ -293,7 +299,7 @@ def _pattern(
     stop = tokens.words[right - 1][-1:] if right > 0 else ""
     opening = r"(?<![A-Za-z0-9_])" if _WORDISH.match(edge) else ""
     closing = r"(?![A-Za-z0-9_])" if _WORDISH.match(stop) else ""
-    # (the context's edge beside the change: across markup too, when loose)
-    lead_in = around(left, first) + (_MARKS if loose and left < first else "")
-    lead_out = (_MARKS if loose and last < right else "") + around(last, right)
+    if not (loose and swap and first < last):  # (the context's edge beside the change)
+        lead_in = around(left, first) + (_MARKS if loose and left < first else "")
+        lead_out = (_MARKS if loose and last < right else "") + around(last, right)
     return re.compile(f"{opening}{lead_in}(?P<change>{change}){lead_out}{closing}")
