@@ -644,3 +644,52 @@ def test_an_edit_in_anki_after_a_pull_of_a_differently_spaced_copy_is_kept_by_sy
     assert totals(synced(run_cli, content, target, epoch=AFTER)) == {"kept": 1}
     with target.anki() as col:
         assert _note(col, "What?")["Answer"] == "<p>Answer new&nbsp;text there.</p>"
+
+
+def test_a_field_the_pull_did_not_touch_is_still_a_conflict_when_both_sides_change_it(
+    run_cli, write_tree, tmp_path
+) -> None:
+    """The answer changed in the markdown (not synced), the question fixed in Anki and
+    pulled; then the answer edited in Anki too: a conflict, not Anki's copy kept quietly
+    (what the pull recorded of the notes is of the question alone)."""
+    before = "# B\n\n## Waht is a cell?\n\nThe unit of life.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    changed = before.replace("unit of life", "unit of all life")
+    (content / "book.md").write_text(changed)
+    _change(target, "Waht is a cell?", "Question", "Waht", "What")
+    assert _pull(run_cli, content, target).exit_code == 0
+    _change(target, "What is a cell?", "Answer", "The unit", "A unit")
+    out = content.parent / "decks"
+    done = run_cli("sync", str(content), *target.args, "-o", str(out), epoch=AFTER)
+    assert done.exit_code == 1
+    assert "1 conflict" in done.stderr
+
+
+def test_what_a_pull_recorded_of_the_notes_lasts_only_while_it_is_so() -> None:
+    """A field keeps its exemption (the notes as the pull left them) only while the notes
+    still have it and Anki does not hold the notes' copy; then it is as the sync put it."""
+    from ankipress.sync.run import _still_pulled
+
+    pulled = {"g": ("q1", "a1")}
+    _still_pulled(pulled, "g", ("q1", "a1"), ("q1", "a0"))  # Anki: a0 (spaced otherwise)
+    assert pulled == {"g": ("q1", "a1")}
+    _still_pulled(pulled, "g", ("q1", "a2"), ("q1", "a2"))  # the notes' a2 synced
+    assert pulled == {}  # (a later revert of the notes to a1 is a change again)
+    pulled = {"g": ("q1", "a1")}
+    _still_pulled(pulled, "g", ("q1", "a3"), ("q1", "a0"))  # the notes changed, Anki kept a0
+    assert pulled == {}
+
+
+def test_two_notes_pulled_to_one_question_leave_the_second_unpulled(
+    run_cli, write_tree, tmp_path
+) -> None:
+    before = "# B\n\n## What is A?\n\nAlpha.\n\n## What is B?\n\nBeta.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    _change(target, "What is A?", "Question", "A?", "X?")
+    _change(target, "What is B?", "Question", "B?", "X?")
+    done = _pull(run_cli, content, target)
+    assert done.exit_code == 1
+    assert (content / "book.md").read_text() == before.replace("A?", "X?")
+    assert "another note of its file is pulled to the same question" in done.stderr

@@ -35,6 +35,14 @@ def _pulled(before: str, edited: str, tmp_path: Path) -> tuple[str, list]:
 
 
 CASES = {
+    "a comma deleted before a space": (
+        "## Q?\n\nIt is foo, bar.\n",
+        "## Q?\n\nIt is foo bar.\n",
+    ),
+    "a word deleted after a bracket": (
+        "## Q?\n\nIt is (foo bar).\n",
+        "## Q?\n\nIt is (bar).\n",
+    ),
     "a word of the first of two like phrases": (
         "## Q?\n\nred fox\nred fox\n",
         "## Q?\n\nred cat\nred fox\n",

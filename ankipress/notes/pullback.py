@@ -29,9 +29,9 @@ _WORDISH = re.compile(r"[A-Za-z0-9_]")
 _BREAK = re.compile(r"[\r\n]")
 _NOT_PLAIN = "its words are not in the note as plain text (markup between them)"
 _SPLIT = "it is one of a kind only with words around it that markup splits"
-MAX_CONTEXT = 8
+MAX_CONTEXT = 8  # unchanged tokens looked at on each side before a change is ambiguous
 _PLANE = 0xF0000  # Supplementary Private Use Area-A: a character for each distinct token
-_PRIVATE = 0xFFFFD - _PLANE  # unchanged tokens looked at on each side before a change is ambiguous
+_PRIVATE = 0xFFFFD - _PLANE
 
 
 @dataclass(frozen=True)
@@ -209,7 +209,12 @@ def _edit(
     if i1 == i2:
         text = _inserted(after, j1, j2, match["change"], text)
     else:
-        text = _deleted(kept.get("lead"), kept.get("tail"), text)
+        gap = (
+            after.text[after.spans[j1 - 1][1] : after.spans[j1][0]]
+            if 0 < j1 < len(after.spans)
+            else ""
+        )
+        text = _deleted(kept.get("lead"), kept.get("tail"), text, gap)
     return Edit(match.start("change"), match.end("change"), text)
 
 
@@ -226,14 +231,18 @@ def _text(after: _Tokens, j1: int, j2: int, lead: bool, tail: bool) -> str:
     return after.text[first:last]
 
 
-def _deleted(lead: str | None, tail: str | None, text: str) -> str:
+def _deleted(lead: str | None, tail: str | None, text: str, gap: str) -> str:
     """What words deleted leave, where the change took the source's own space: with the
-    space on both sides taken, one of them (a line break, and its indentation, first)."""
+    space on both sides taken, one of them (a line break, and its indentation, first);
+    with the space on one side, Anki's own between the words left (``gap``: a comma
+    deleted before a space leaves that space; a word after a bracket, none), the
+    source's line break where Anki has a space."""
     if lead is None and tail is None:
         return text
     if lead is not None and tail is not None:
         return lead if _BREAK.search(lead) or not _BREAK.search(tail) else tail
-    return ""
+    taken = lead if lead is not None else tail
+    return taken if gap.isspace() and _BREAK.search(taken or "") else gap
 
 
 def _inserted(after: _Tokens, j1: int, j2: int, gap: str, text: str) -> str:

@@ -441,12 +441,16 @@ def _check(
                 )
             return f"the edit would change another note of the file too ({old[i].source})"
     pulled = []
+    asked = {question_key(done.note) for done in pull.notes}
     for edited in adding:
         guid = edited.shipped.guid
         note = new[places[guid]]
         taken = _question_taken(lock, guid, note) if QUESTION in edited.fields else ""
+        if not taken and QUESTION in edited.fields and question_key(note) in asked:
+            taken = "another note of its file is pulled to the same question: reword one"
         if taken:
             return taken
+        asked.add(question_key(note))
         where = f"{pull.source.display}:{_line_of(note.source)}"
         question = _plain(note.question)
         found = Pulled(guid, where, question, edited.fields, note, _synced(edited))
@@ -491,7 +495,7 @@ _CLOSING = re.compile(r"</\w+>")
 
 _PRE = re.compile(r"<pre\b.*?</pre>", re.S)
 _SPAN = re.compile(r"</?span\b[^>]*>")
-_SPACES = re.compile(r"\s+")
+_SPACES = re.compile(r"[ \t\r\n]+")  # (not U+3000 and the other spaces: text of their own)
 
 
 def _plainer(field: str) -> str:
@@ -569,7 +573,10 @@ def write_pulls(plan: PullPlan, record: Record, now: int, diagnostics: Diagnosti
     for note in plan.pulled:
         if note.synced is not None:
             synced[note.guid] = note.synced
-            made[note.guid] = field_prints(note.note.fields)
+            ours = field_prints(note.note.fields)  # (the fields pulled; the others as put)
+            made[note.guid] = tuple(
+                ours[i] if i in note.fields else put for i, put in enumerate(note.synced)
+            )
     if plan.pulled:
         warning = write_record(replace(record, synced=synced, pulled=made))
         if warning:

@@ -230,6 +230,26 @@ def _put(shipped: Shipped, note: LiveNote, before: tuple[str, ...] | None) -> tu
     return tuple(o if h == o else b for o, h, b in zip(ours, held, before, strict=True))
 
 
+def _still_pulled(
+    pulled: dict[str, tuple[str, ...]], guid: str, ours: tuple[str, ...], put: tuple[str, ...]
+) -> None:
+    """What of a note's ``pulled`` still holds after a sync: each field the notes still
+    have as the pull left them, while Anki does not hold the notes' copy of it; a field
+    the notes changed since, or Anki holds as the notes have it, is as the sync put it
+    (no exemption left); none left, the entry goes."""
+    made = pulled.get(guid)
+    if made is None:
+        return
+    if len(made) != len(ours) or len(put) != len(ours):
+        del pulled[guid]
+        return
+    kept = tuple(m if m == o and p != o else p for m, o, p in zip(made, ours, put, strict=True))
+    if kept == put:
+        del pulled[guid]
+    else:
+        pulled[guid] = kept
+
+
 def _recorded(record: Record, wanted: Wanted, after: Snapshot, done: SyncPlan) -> Record:
     """The record with each note of ours as this sync left it: its id, the deck it belongs
     in (where its cards now are, unless the user put them elsewhere), and the fields it
@@ -250,8 +270,7 @@ def _recorded(record: Record, wanted: Wanted, after: Snapshot, done: SyncPlan) -
         shipped = wanted.shipped.get(note.guid)
         if shipped is not None:  # each field as the notes have it, where Anki holds that
             synced[note.guid] = _put(shipped, note, record.synced.get(note.guid))
-            if synced[note.guid] == field_prints(shipped.fields):  # Anki holds the notes'
-                pulled.pop(note.guid, None)
+            _still_pulled(pulled, note.guid, field_prints(shipped.fields), synced[note.guid])
             dropped = set(record.tagged.get(note.guid, ())) - set(shipped.tags)
             held = set(note.tags)
             if set(shipped.tags) <= held and not dropped & held and REMOVED_TAG not in held:
