@@ -21,7 +21,8 @@ from ankipress.cli.sync import UNREACHABLE, anki_options, open_anki
 from ankipress.diagnostics import Diagnostics, one_line
 from ankipress.identity.owners import prints_elsewhere
 from ankipress.sync.live import AnkiUnreachable
-from ankipress.sync.pull import PullPlan, find_pulls, write_pulls, write_rejects
+from ankipress.sync.pull import PullPlan, find_pulls
+from ankipress.sync.pullwrite import write_pulls, write_rejects
 from ankipress.sync.recognise import recognise
 from ankipress.sync.record import read_record
 from ankipress.sync.wanted import locks_before, wanted

@@ -12,6 +12,8 @@ it did: so nothing is written that a reader of the card would not have written.
 What cannot be carried back (a change across markup, a new paragraph, a field ankipress
 makes, a note changed on both sides) is refused: with its ``path:line``, why, and a
 unified diff of the note's markdown against what Anki holds, to be applied by hand.
+What is found is written by ``pullwrite``; ``fieldlook`` says when two copies of a field
+read the same on a card.
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ from __future__ import annotations
 import codecs
 import difflib
 import re
-import stat
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -32,13 +33,11 @@ import nh3
 from ankipress.assemble.filestage import process_file
 from ankipress.assemble.outcome import BuildResult
 from ankipress.cards.notetype import FIELDS
-from ankipress.diagnostics import Diagnostics, display_path
-from ankipress.identity.apply_lock import save_lock
+from ankipress.diagnostics import Diagnostics
 from ankipress.identity.guids import in_namespace
-from ankipress.identity.lockentry import answer_hash, content_hash, plain_question
-from ankipress.identity.lockfile import Lock, book_segments, header_line, lock_path, read_lock
+from ankipress.identity.lockentry import plain_question
+from ankipress.identity.lockfile import Lock
 from ankipress.identity.matching import question_key
-from ankipress.identity.reconcile import later
 from ankipress.identity.retire import REMOVED_TAG
 from ankipress.limits import DEFAULT_LIMITS, TooLarge, read_note
 from ankipress.notes.config import Settings
@@ -46,8 +45,9 @@ from ankipress.notes.encoding import CONTROL, Undecodable, decode
 from ankipress.notes.parse import parse_book
 from ankipress.notes.pullback import Edit, apply_edits, source_edits
 from ankipress.records import Note, Question, SourceFile
+from ankipress.sync.fieldlook import alike
 from ankipress.sync.live import LiveNote, Snapshot
-from ankipress.sync.record import Record, write_record
+from ankipress.sync.record import Record
 from ankipress.sync.wanted import Shipped, Wanted, field_prints, fingerprint
 
 QUESTION, ANSWER = FIELDS.index("Question"), FIELDS.index("Answer")
@@ -292,7 +292,7 @@ def _with_words_changed(
     pull: FilePull, edits: Mapping[str, Sequence[Edit]], plan: PullPlan
 ) -> FilePull:
     """``pull`` without the notes it changes no word of: Anki's copy differs only as
-    ``_alike`` allows (a no-break space in code, say), which stays there, counted."""
+    ``fieldlook.alike`` allows (a no-break space in code, say), which stays there, counted."""
     same = [note for note in pull.notes if not edits[note.guid]]
     plan.alike += len(same)
     return replace(pull, notes=[note for note in pull.notes if edits[note.guid]])
@@ -433,7 +433,7 @@ def _check(
         for index in edited.fields:
             expected[at][index] = edited.held.fields[index]
     for i, note in enumerate(new):
-        if not _alike(note.fields, expected[i]):
+        if not alike(note.fields, expected[i]):
             if i in places.values():
                 return (
                     "the markdown edited would not render as Anki holds it (a change to "
@@ -483,57 +483,6 @@ def _question_taken(lock: Lock, guid: str, note: Note) -> str:
     return ""
 
 
-def _alike(ours: Sequence[str], anki: Sequence[str]) -> bool:
-    """Whether fields are the same, as Anki's editor leaves them (``_plainer``): where
-    they differ otherwise, a sync then writes the build's own."""
-    return [_plainer(f) for f in ours] == [_plainer(f) for f in anki]
-
-
-_BR = re.compile(r"<br\s*/?>")
-_CLOSING = re.compile(r"</\w+>")
-
-
-_PRE = re.compile(r"<pre\b.*?</pre>", re.S)
-_SPAN = re.compile(r"</?span\b[^>]*>")
-_SPACES = re.compile(r"[ \t\r\n]+")  # (not U+3000 and the other spaces: text of their own)
-
-
-def _plainer(field: str) -> str:
-    """``field`` with what tells no card's text apart: a no-break space, a run of spaces
-    or a line break inside a paragraph (one space, shown), line breaks left at its end,
-    and the highlighting of code (a word changed in code may be coloured otherwise: the
-    sync after the pull gives Anki the build's colours). Code blocks keep their spaces."""
-    value = unicodedata.normalize("NFC", field).replace("&nbsp;", " ").replace("\xa0", " ")
-    parts, at = [], 0
-    for block in _PRE.finditer(value):
-        parts += [_SPACES.sub(" ", value[at : block.start()]), _SPAN.sub("", block[0])]
-        at = block.end()
-    parts.append(_SPACES.sub(" ", value[at:]))
-    return _without_last_breaks("".join(parts))
-
-
-def _without_last_breaks(value: str) -> str:
-    """``value`` without the line breaks (and spaces) at its end, inside its closing tags
-    too; walked back from the end (a pattern anchored there would scan from every start)."""
-    closing: list[str] = []
-    end = _back_over_space(value, len(value))
-    while end and value[end - 1] == ">":
-        start = value.rfind("<", 0, end)
-        tag = value[start:end] if start >= 0 else ""
-        if _CLOSING.fullmatch(tag):
-            closing.append(tag)
-        elif not _BR.fullmatch(tag):
-            break
-        end = _back_over_space(value, start)
-    return value[:end] + "".join(reversed(closing))
-
-
-def _back_over_space(value: str, end: int) -> int:
-    while end and value[end - 1].isspace():
-        end -= 1
-    return end
-
-
 def _plain(question: str) -> str:
     return " ".join(plain_question(question).split())
 
@@ -552,83 +501,6 @@ def _rendered(
 ) -> list[Note]:
     outcome = process_file(source, settings, media_roots, data)
     return [note for deck in outcome.decks for note in deck.notes]
-
-
-def write_pulls(plan: PullPlan, record: Record, now: int, diagnostics: Diagnostics) -> list[str]:
-    """Write each file's edits, teach the lock the notes' new wording (an edited question
-    keeps its GUID), and the record what Anki holds now; warnings, if any."""
-    from ankipress.atomic import write_bytes
-
-    warnings: list[str] = []
-    for pull in plan.files:
-        mode = stat.S_IMODE(pull.source.path.stat().st_mode)
-        write_bytes(pull.source.path, pull.data)
-        pull.source.path.chmod(mode)  # (a note kept private stays so)
-    roots: dict[Path, list[Pulled]] = {}
-    for pull in plan.files:
-        roots.setdefault(pull.source.root, []).extend(pull.notes)
-    for root, pulled in roots.items():
-        _relock(root, pulled, now, diagnostics)
-    synced, made = dict(record.synced), dict(record.pulled)
-    for note in plan.pulled:
-        if note.synced is not None:
-            synced[note.guid] = note.synced
-            ours = field_prints(note.note.fields)  # (the fields pulled; the others as put)
-            made[note.guid] = tuple(
-                ours[i] if i in note.fields else put for i, put in enumerate(note.synced)
-            )
-    if plan.pulled:
-        warning = write_record(replace(record, synced=synced, pulled=made))
-        if warning:
-            warnings.append(warning)
-    return warnings
-
-
-def _relock(root: Path, pulled: Iterable[Pulled], now: int, diagnostics: Diagnostics) -> None:
-    """The lock of ``root`` with each pulled note's entry as the note is now, changed
-    ``now``: the next build finds the note by its new question, unchanged since, and
-    dates its package's copy after the edit (an import elsewhere takes it)."""
-    path = lock_path(root)
-    lock = read_lock(path, display_path(path), diagnostics)
-    if lock is None or not lock.found:
-        return
-    notes = {note.guid: note.note for note in pulled}
-    entries = []
-    for entry in lock.entries:
-        note = notes.get(entry.guid)
-        if note is not None:
-            entry = replace(
-                entry,
-                question=question_key(note),
-                text=plain_question(note.question),
-                hash=content_hash(*note.fields, *entry.tags),
-                answer=answer_hash(note.answer),
-                changed=later(entry.changed, now),
-            )
-        entries.append(entry)
-    new = replace(lock, entries=tuple(entries))
-    segments = book_segments(new)
-    header = header_line(lock.note_type_hash, lock.note_type_changed, lock.namespace)
-    save_lock(root, header + b"".join(segments[book] for book in sorted(segments)), diagnostics)
-
-
-def write_rejects(plan: PullPlan) -> list[Path]:
-    """Each refused edit's diff next to its file, as ``FILE.md.rej``; the files written."""
-    from ankipress.atomic import write_bytes
-
-    by_file: dict[Path, list[Refused]] = {}
-    for refused in plan.refused:
-        by_file.setdefault(refused.path, []).append(refused)
-    written = []
-    for file, found in by_file.items():
-        path = file.with_name(file.name + ".rej")  # beside the note file, in its folder
-        write_bytes(path, "".join(_rej(r) for r in found).encode())
-        written.append(path)
-    return written
-
-
-def _rej(refused: Refused) -> str:
-    return f"# {refused.where}: {refused.why}\n{refused.diff}"
 
 
 def _refusal(
