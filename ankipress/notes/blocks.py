@@ -50,6 +50,12 @@ class Block:
         return self.kind == "html_block" and bool(_COMMENT_ONLY.match(self.tokens[0].content))
 
 
+def line_starts(text: str) -> list[int]:
+    """Where each line markdown-it numbers starts (``[0]``: line 1), as ``source_lines``
+    counts them."""
+    return [0, *(m.end() for m in _NEWLINE.finditer(text))]
+
+
 def source_lines(text: str) -> list[str]:
     """The lines markdown-it numbers: ``str.splitlines`` would also split at form feeds,
     U+2028 and others, and every later line number would be off."""

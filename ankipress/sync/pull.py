@@ -40,6 +40,7 @@ from ankipress.identity.lockfile import Lock
 from ankipress.identity.matching import question_key
 from ankipress.identity.retire import REMOVED_TAG
 from ankipress.limits import DEFAULT_LIMITS, TooLarge, read_note
+from ankipress.notes.blocks import line_starts
 from ankipress.notes.config import Settings
 from ankipress.notes.encoding import CONTROL, Undecodable, decode
 from ankipress.notes.parse import parse_book
@@ -48,11 +49,10 @@ from ankipress.records import Note, Question, SourceFile
 from ankipress.sync.fieldlook import alike
 from ankipress.sync.live import LiveNote, Snapshot
 from ankipress.sync.record import Record
-from ankipress.sync.wanted import Shipped, Wanted, field_prints, fingerprint
+from ankipress.sync.wanted import Shipped, Wanted, field_prints, fingerprint, one_line
 
 QUESTION, ANSWER = FIELDS.index("Question"), FIELDS.index("Answer")
 EXTRA = FIELDS.index("Extra")  # the user's own: an edit there stays in Anki, not pulled
-_LINE = re.compile(r"\r\n|\r|\n")  # where markdown-it starts a line
 _BLOCK = re.compile(r"<(?:br|/?(?:p|div|li|ul|ol|tr|h[1-6]|pre|blockquote|table|details))\b[^>]*>")
 
 
@@ -248,7 +248,7 @@ def _file_pull(
     text, encoding = decoded.text, _codec(data, decoded.encoding)
     book = parse_book(source, text, Diagnostics(), settings)
     questions = {q.line: q for c in book.chapters for q in c.questions} if book else {}
-    starts = _line_starts(text)
+    starts = line_starts(text)
     whole = _whole(data, encoding, text)
     edits: dict[str, list[Edit]] = {}
     regions: dict[str, dict[int, tuple[int, int]]] = {}
@@ -306,7 +306,7 @@ def _whole(data: bytes, encoding: str, text: str) -> tuple[str, list[int]] | Non
         raw = data.decode(encoding)
     except UnicodeDecodeError:
         return None
-    if _encoded(raw, encoding) != data:
+    if raw.encode(encoding) != data:
         return None
     mark = int(raw.startswith("\ufeff") and not text.startswith("\ufeff"))  # (UTF-16's BOM)
     kept = [i for i, char in enumerate(raw) if i >= mark and not CONTROL.match(char)]
@@ -410,7 +410,7 @@ def _check(
     guids = [p.guid for p in pull.notes] + [e.shipped.guid for e in adding]
     after = apply_edits(pull.before, [e for guid in guids for e in edits[guid]])
     try:
-        encoded = _encoded(after, pull.encoding)
+        encoded = after.encode(pull.encoding)
     except UnicodeEncodeError as exc:
         held = exc.object[exc.start : exc.end]
         return f"Anki's text has {held!r}, which its file's encoding, {pull.encoding}, cannot hold"
@@ -452,7 +452,7 @@ def _check(
             return taken
         asked.add(question_key(note))
         where = f"{pull.source.display}:{_line_of(note.source)}"
-        question = _plain(note.question)
+        question = one_line(note.question)
         found = Pulled(guid, where, question, edited.fields, note, _synced(edited))
         pulled.append(replace(found, built=edited.built.source))
     return FilePull(pull.source, pull.encoding, pull.before, after, [*pull.notes, *pulled])
@@ -481,10 +481,6 @@ def _question_taken(lock: Lock, guid: str, note: Note) -> str:
                 "reword it in the markdown"
             )
     return ""
-
-
-def _plain(question: str) -> str:
-    return " ".join(plain_question(question).split())
 
 
 def _synced(edited: _Edited) -> tuple[str, ...] | None:
@@ -562,11 +558,6 @@ def _rejection(before: str, after: str, why: str) -> str:
     return f"{after!r} added: {why}" if after else f"{before!r} removed: {why}"
 
 
-def _line_starts(text: str) -> list[int]:
-    """Where each line starts (``starts[0]``: line 1), as markdown-it counts lines."""
-    return [0, *(m.end() for m in _LINE.finditer(text))]
-
-
 def _chars(starts: list[int], first: int, last: int, text: str) -> tuple[int, int]:
     """The characters of lines ``first``..``last`` (1-based)."""
     end = starts[last] if last < len(starts) else len(text)
@@ -585,10 +576,6 @@ def _place(where: str) -> tuple[str, int]:
 
 def _nfc(fields: Iterable[str]) -> list[str]:
     return [unicodedata.normalize("NFC", f) for f in fields]
-
-
-def _encoded(text: str, encoding: str) -> bytes:
-    return text.encode(encoding)
 
 
 _WIDE = (  # UTF-32's first: its little-endian mark starts with UTF-16's

@@ -105,7 +105,7 @@ def wanted(
             tag_sets.add(note.tags)
             if REMOVED_TAG in note.tags:
                 mod = now if note.mod is None else int(note.mod)
-                question, where = _plain(note.question), unescape(note.source)
+                question, where = one_line(note.question), unescape(note.source)
                 retired[note.guid] = Retired(note.guid, question, where, mod)
             else:
                 entry = old.get(note.guid)
@@ -168,7 +168,7 @@ def _shipped(
     earlier = moved_from.get(note.guid, "")
     return Shipped(
         note.guid,
-        _plain(note.question),
+        one_line(note.question),
         deck.name,
         deck.deck_id,
         unescape(note.source),
@@ -182,5 +182,6 @@ def _shipped(
     )
 
 
-def _plain(question: str) -> str:
+def one_line(question: str) -> str:
+    """A Question field as plain text on one line: how a sync and a pull name a note."""
     return " ".join(plain_question(question).split())
