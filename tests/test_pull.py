@@ -693,3 +693,24 @@ def test_two_notes_pulled_to_one_question_leave_the_second_unpulled(
     assert done.exit_code == 1
     assert (content / "book.md").read_text() == before.replace("A?", "X?")
     assert "another note of its file is pulled to the same question" in done.stderr
+
+
+def test_a_dry_runs_patch_breaks_lines_where_git_does(run_cli, write_tree, tmp_path) -> None:
+    """A line with U+2028 or a form feed in it is one line of the patch, as of the file."""
+    import subprocess
+
+    before = "# B\n\n## What?\n\nOne\u2028two, a\x0cform.\n\nTeh end.\n"
+    content, target = _setup(write_tree, tmp_path, before.encode())
+    synced(run_cli, content, target, epoch=SYNCED)
+    _change(target, "What?", "Answer", "Teh", "The")
+    args = ["pull", "content", *target.args, "-o", "decks", "--dry-run"]
+    done = run_cli(*args, cwd=tmp_path, epoch=PULLED)
+    assert done.exit_code == 0, done.output
+    assert "@@ -4,4 +4,4 @@\n \n One\u2028two, a\x0cform.\n \n-Teh" in done.stdout
+    assert "No newline" not in done.stdout
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    applied = subprocess.run(
+        ["git", "apply", "-"], input=done.stdout.encode(), cwd=tmp_path, capture_output=True
+    )
+    assert applied.returncode == 0, applied.stderr
+    assert (content / "book.md").read_text() == before.replace("Teh", "The")

@@ -518,7 +518,7 @@ def _refusal(
         if lines is not None and index in lines:
             first, last = lines[index]
             ours = text[starts[first - 1] : _chars(starts, first, last, text)[1]]
-            mine = ours.splitlines(keepends=True)
+            mine = _lines(ours)
             found = list(difflib.unified_diff(mine, held, f"{source.display} (markdown)", label))
             found = [_from_line(line, first) for line in found]
         else:
@@ -597,7 +597,10 @@ def _codec(data: bytes, encoding: str) -> str:
 
 
 def _lines(text: str) -> list[str]:
-    return text.splitlines(keepends=True)
+    """``text``'s lines with their ends, where markdown-it (and git) break them: not at a
+    form feed or U+2028, as ``str.splitlines`` would, which made a patch git refuses."""
+    starts = line_starts(text)
+    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True) if a < b]
 
 
 def _ended(line: str) -> str:
